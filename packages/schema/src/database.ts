@@ -1,0 +1,133 @@
+// Opens Pulse's database: PostgreSQL when a URL is given, otherwise embedded PGlite (in a data
+// folder, or in memory for ":memory:"). Migrations are applied before the Prisma client is
+// handed out, and every SQL statement the client sends is counted, so tests and benchmarks can
+// assert that a request costs a fixed number of statements.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "./generated/prisma/client.ts";
+import { applyMigrations, type MigrationConnection, type MigrationResult } from "./migrate.ts";
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  url?: string;
+  /** PGlite data folder, or ":memory:". Ignored when `url` is set. */
+  dataDir?: string;
+  /** Maximum PostgreSQL pool size. */
+  poolSize?: number;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  log?: (message: string) => void;
+}
+
+/** Counts statements sent by the Prisma client; `reset()` returns the count so far. */
+export class StatementCounter {
+  count = 0;
+  readonly listeners = new Set<(sql: string) => void>();
+  record(sql: string): void {
+    this.count += 1;
+    for (const listener of this.listeners) listener(sql);
+  }
+  reset(): number {
+    const count = this.count;
+    this.count = 0;
+    return count;
+  }
+}
+
+export interface Database {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  statements: StatementCounter;
+  migration: MigrationResult;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  const log = options.log ?? (() => {});
+  const statements = new StatementCounter();
+  if (options.url) {
+    const migration = options.migrate === false ? emptyResult() : await migratePostgres(options.url, log);
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // A broken idle connection (e.g. the server restarted) must not crash the process;
+    // the pool drops it and the next query opens a new one.
+    pool.on("error", (error) => log(`postgres pool: ${error.message}`));
+    const prisma = createClient(new PrismaPg(pool), statements);
+    return {
+      kind: "postgres",
+      prisma,
+      statements,
+      migration,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end().catch(() => {});
+      },
+    };
+  }
+  const dataDir = options.dataDir ?? ":memory:";
+  if (dataDir !== ":memory:") mkdirSync(dataDir, { recursive: true });
+  const pglite = dataDir === ":memory:" ? new PGlite() : new PGlite(dataDir);
+  await pglite.waitReady;
+  const migration =
+    options.migrate === false ? emptyResult() : await applyMigrations(pgliteConnection(pglite), { log });
+  const prisma = createClient(new PrismaPGlite(pglite), statements);
+  return {
+    kind: "pglite",
+    prisma,
+    statements,
+    migration,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+function emptyResult(): MigrationResult {
+  return { applied: [], alreadyApplied: [] };
+}
+
+function createClient(
+  adapter: ConstructorParameters<typeof PrismaClient>[0]["adapter"],
+  statements: StatementCounter,
+): PrismaClient {
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  prisma.$on("query", (event) => statements.record(event.query));
+  return prisma;
+}
+
+export function pgliteConnection(pglite: PGlite): MigrationConnection {
+  return {
+    async exec(sql) {
+      await pglite.exec(sql);
+    },
+    async query<Row>(sql: string, params: unknown[] = []) {
+      return (await pglite.query<Row>(sql, params)).rows;
+    },
+  };
+}
+
+export function postgresConnection(client: pg.Client): MigrationConnection {
+  return {
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async query<Row>(sql: string, params: unknown[] = []) {
+      return (await client.query(sql, params)).rows as Row[];
+    },
+  };
+}
+
+export async function migratePostgres(url: string, log: (message: string) => void = () => {}) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await applyMigrations(postgresConnection(client), { log });
+  } finally {
+    await client.end();
+  }
+}
