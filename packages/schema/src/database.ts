@@ -91,10 +91,7 @@ function emptyResult(): MigrationResult {
   return { applied: [], alreadyApplied: [] };
 }
 
-function createClient(
-  adapter: ConstructorParameters<typeof PrismaClient>[0]["adapter"],
-  statements: StatementCounter,
-): PrismaClient {
+function createClient(adapter: PrismaPg | PrismaPGlite, statements: StatementCounter): PrismaClient {
   const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   prisma.$on("query", (event) => statements.record(event.query));
   return prisma;

@@ -1,0 +1,63 @@
+// API keys: `sk_…` secret keys (whole workspace, server side only) and `pk_…` publishable keys
+// (widgets). Only a SHA-256 hash and a short prefix are stored; the key is shown once.
+import { createHash, randomBytes } from "node:crypto";
+import type { PrismaClient } from "@pulse/schema/prisma";
+
+export type ApiKeyKind = "SECRET" | "PUBLISHABLE";
+
+export interface IssuedApiKey {
+  key: string;
+  prefix: string;
+  hash: string;
+}
+
+const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_", PUBLISHABLE: "pk_" };
+const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{32,64}$/;
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+function randomBase62(length: number): string {
+  // 248 = 4 × 62: rejecting bytes ≥ 248 keeps every character equally likely.
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+    }
+  }
+  return out;
+}
+
+export function issueApiKey(kind: ApiKeyKind): IssuedApiKey {
+  const key = `${KEY_PREFIX[kind]}${randomBase62(40)}`;
+  return { key, prefix: key.slice(0, 11), hash: hashApiKey(key) };
+}
+
+export interface AuthenticatedKey {
+  keyId: string;
+  workspaceId: string;
+  kind: ApiKeyKind;
+  scopes: string[];
+}
+
+/** Reads the key from `Authorization: Bearer …` or `X-Api-Key`. */
+export function readApiKey(headers: Headers): string | null {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    return match ? match[1] : null;
+  }
+  return headers.get("x-api-key")?.trim() || null;
+}
+
+export async function findApiKey(prisma: PrismaClient, key: string): Promise<AuthenticatedKey | null> {
+  if (!KEY_PATTERN.test(key)) return null;
+  const row = await prisma.apiKey.findUnique({
+    where: { hash: hashApiKey(key) },
+    select: { id: true, workspaceId: true, kind: true, scopes: true, revokedAt: true },
+  });
+  if (!row || row.revokedAt) return null;
+  return { keyId: row.id, workspaceId: row.workspaceId, kind: row.kind, scopes: row.scopes };
+}

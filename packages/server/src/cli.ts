@@ -1,0 +1,127 @@
+// The `pulse` command line: start (migrate + demo seed + serve), serve, migrate, seed.
+import { parseArgs } from "node:util";
+import { type Database, openDatabase } from "@pulse/schema/database";
+import { readConfig } from "./config.ts";
+import { startHttpServer } from "./http.ts";
+import {
+  DEMO_PUBLISHABLE_KEY,
+  DEMO_SECRET_KEY,
+  DEMO_SIGNING_SECRET,
+  DEMO_SLUG,
+  seedDemoWorkspace,
+} from "./seed/demo.ts";
+
+const HELP = `pulse — customer-success metrics server
+
+Usage: pulse <command> [options]
+
+Commands:
+  start     Apply migrations, seed the demo workspace if it is missing, and serve (default)
+  serve     Apply migrations and serve, without seeding
+  migrate   Apply pending migrations and exit
+  seed      Seed the demo workspace (--reset drops and re-creates it)
+  help      Show this help
+
+Options:
+  --port <n>       Port to listen on (env PORT, default 4000)
+  --host <addr>    Address to bind (env HOST, default 127.0.0.1)
+  --reset          With seed: delete the demo workspace first
+  -h, --help       Show this help
+
+Environment:
+  DATABASE_URL     PostgreSQL connection string; without it Pulse uses embedded PGlite
+  PULSE_DATA_DIR   PGlite data folder (default <repo>/.data/pglite; ":memory:" for a throwaway)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      reset: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const command = positionals[0] ?? "start";
+  if (values.help || command === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!["start", "serve", "migrate", "seed"].includes(command)) {
+    process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+    return 2;
+  }
+  const config = readConfig({ ...process.env, PORT: values.port ?? process.env.PORT, HOST: values.host ?? process.env.HOST });
+  const startedAt = Date.now();
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PULSE_DATA_DIR,
+    poolSize: config.PULSE_DB_POOL_SIZE,
+    log: (message) => console.log(`[db] ${message}`),
+  });
+  console.log(
+    `[db] ${database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite at ${config.PULSE_DATA_DIR}`}; ` +
+      `${database.migration.applied.length} migration(s) applied, ${database.migration.alreadyApplied.length} already applied`,
+  );
+  if (command === "migrate") {
+    await database.close();
+    return 0;
+  }
+  if (command === "seed" || command === "start") {
+    await ensureDemo(database, command === "seed" && values.reset);
+  }
+  if (command === "seed") {
+    await database.close();
+    return 0;
+  }
+  const demo = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
+  const started = await startHttpServer({
+    database,
+    port: config.PORT,
+    host: config.HOST,
+    graphiqlHeaders: demo ? { Authorization: `Bearer ${DEMO_SECRET_KEY}` } : undefined,
+  });
+  console.log(`\nPulse is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  console.log(`  GraphQL + GraphiQL  ${started.url}/graphql`);
+  if (demo) {
+    console.log(`  Demo secret key       ${DEMO_SECRET_KEY}`);
+    console.log(`  Demo publishable key  ${DEMO_PUBLISHABLE_KEY}`);
+    console.log(`  Demo signing secret   ${DEMO_SIGNING_SECRET}`);
+  }
+  console.log(`\nTry: curl -s ${started.url}/graphql -H 'authorization: Bearer ${DEMO_SECRET_KEY}' \\`);
+  console.log(`       -H 'content-type: application/json' -d '{"query":"{ accounts(first: 5) { edges { node { name } } } }"}'\n`);
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: draining requests and closing`);
+    await started.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  return -1;
+}
+
+async function ensureDemo(database: Database, reset: boolean): Promise<void> {
+  const existing = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
+  if (existing && !reset) {
+    console.log("[seed] demo workspace present");
+    return;
+  }
+  if (existing) await database.prisma.workspace.delete({ where: { id: existing.id } });
+  const startedAt = Date.now();
+  const result = await seedDemoWorkspace(database.prisma);
+  const summary = Object.entries(result.counts).map(([table, count]) => `${count} ${table}`).join(", ");
+  console.log(`[seed] demo workspace seeded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${summary}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,28 @@
+// Configuration from the environment, validated once at start-up with a clear message.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// connection string")
+    .optional(),
+  PULSE_DATA_DIR: z.string().min(1).default(join(repositoryRoot, ".data", "pglite")),
+  PULSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type PulseConfig = z.infer<typeof environment>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): PulseConfig {
+  const parsed = environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,6 @@
+import { builder } from "../builder.ts";
+import "./errors.ts";
+import "./workspace.ts";
+import "./account.ts";
+
+export const schema = builder.toSchema({ sortSchema: true });
