@@ -3,7 +3,7 @@
 // Prisma 6 wants `url = env(...)` in the datasource while Prisma 7 rejects it, so each
 // schema is diffed from a temporary copy with that line added.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,27 +24,19 @@ function toPrisma6Schema(text) {
 }
 
 /**
- * Returns the SQL script from `fromSchemaText` (null = empty database) to `toSchemaText`.
- * `databaseUrl` must reach a live PostgreSQL: the engine connects through the adapter even
- * though the diff itself only compares the two schemas.
+ * Runs Prisma 6's CLI with `args` in a scratch folder holding a Prisma-6 copy of each schema in
+ * `schemas` (file name → Prisma 7 schema text) and a copy of the committed migrations.
+ * `databaseUrl` must reach a live PostgreSQL: the engine connects through the adapter.
  */
-export function diffSchemas({ fromSchemaText, toSchemaText, databaseUrl }) {
-  const work = mkdtempSync(join(tmpdir(), "pulse-schema-diff-"));
+export function runPrisma6({ args, schemas = {}, databaseUrl }) {
+  const work = mkdtempSync(join(tmpdir(), "pulse-prisma6-"));
   try {
     const placeholder = join(work, "engine-placeholder");
     writeFileSync(placeholder, "placeholder\n");
-    const to = join(work, "to.prisma");
-    writeFileSync(to, toPrisma6Schema(toSchemaText));
-    const args = [prisma6Cli, "migrate", "diff", "--config", config, "--script"];
-    if (fromSchemaText === null) {
-      args.push("--from-empty");
-    } else {
-      const from = join(work, "from.prisma");
-      writeFileSync(from, toPrisma6Schema(fromSchemaText));
-      args.push("--from-schema-datamodel", from);
-    }
-    args.push("--to-schema-datamodel", to);
-    const result = spawnSync(process.execPath, args, {
+    for (const [name, text] of Object.entries(schemas)) writeFileSync(join(work, name), toPrisma6Schema(text));
+    cpSync(join(packageRoot, "prisma", "migrations"), join(work, "migrations"), { recursive: true });
+    const resolved = args.map((arg) => (arg in schemas ? join(work, arg) : arg));
+    const result = spawnSync(process.execPath, [prisma6Cli, ...resolved, "--config", config], {
       cwd: packageRoot,
       encoding: "utf8",
       env: {
@@ -58,12 +50,24 @@ export function diffSchemas({ fromSchemaText, toSchemaText, databaseUrl }) {
       maxBuffer: 64 * 1024 * 1024,
     });
     if (result.status !== 0) {
-      throw new Error(`prisma migrate diff failed (${result.status}): ${result.stderr}`);
+      throw new Error(`prisma ${args.join(" ")} failed (${result.status}): ${result.stderr}${result.stdout}`);
     }
     return result.stdout;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The SQL script from `fromSchemaText` (null = empty database) to `toSchemaText`. */
+export function diffSchemas({ fromSchemaText, toSchemaText, databaseUrl }) {
+  const from = fromSchemaText === null ? ["--from-empty"] : ["--from-schema-datamodel", "from.prisma"];
+  const schemas = { "to.prisma": toSchemaText };
+  if (fromSchemaText !== null) schemas["from.prisma"] = fromSchemaText;
+  return runPrisma6({
+    args: ["migrate", "diff", "--script", ...from, "--to-schema-datamodel", "to.prisma"],
+    schemas,
+    databaseUrl,
+  });
 }
 
 export function readSchemaText(path = join(packageRoot, "prisma", "schema.prisma")) {
