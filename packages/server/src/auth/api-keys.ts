@@ -46,8 +46,8 @@ export interface AuthenticatedKey {
 export function readApiKey(headers: Headers): string | null {
   const authorization = headers.get("authorization");
   if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    return match ? match[1] : null;
+    // Anything after "Bearer " is the key; a malformed one is refused as invalid, not missing.
+    return authorization.trim().replace(/^Bearer\s+/i, "");
   }
   return headers.get("x-api-key")?.trim() || null;
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import { isUuid } from "../ids.ts";
+import { assertPageSize, MAX_PAGE_SIZE } from "./pagination.ts";
 
 export const LifecycleStageEnum = builder.enumType("LifecycleStage", {
   values: ["ONBOARDING", "ADOPTION", "ACTIVE", "RENEWAL", "CHURNED"] as const,
@@ -43,15 +44,17 @@ builder.queryField("accounts", (t) =>
   t.prismaConnection({
     type: "Account",
     cursor: "id",
-    maxSize: 100,
+    maxSize: MAX_PAGE_SIZE,
     defaultSize: 20,
     description: "The workspace's accounts, ordered by name.",
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.account.findMany({
+    resolve: (query, _root, args, ctx) => {
+      assertPageSize(args);
+      return ctx.prisma.account.findMany({
         ...query,
         where: { workspaceId: ctx.workspaceId },
         orderBy: [{ name: "asc" }, { id: "asc" }],
-      }),
+      });
+    },
   }),
 );
 
