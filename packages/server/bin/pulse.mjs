@@ -1,12 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `pulse` works from a checkout without a build step.
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Runs the TypeScript CLI in this process through tsx's loader, so `pulse` works from a
+// checkout without a build step and receives signals (SIGTERM drains) itself.
+import { register } from "tsx/esm/api";
 
-const require = createRequire(import.meta.url);
-const tsx = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
-const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli.ts");
-const result = spawnSync(process.execPath, [tsx, cli, ...process.argv.slice(2)], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+register();
+await import("../src/cli.ts");

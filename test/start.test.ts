@@ -1,0 +1,132 @@
+// The README's start command, end to end: a new embedded database, migrations, the demo seed,
+// the HTTP server, and the first query a new user sends with the printed demo key.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTestDatabase } from "@pulse/schema/test/postgres";
+import { afterAll, describe, expect, it } from "vitest";
+
+const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = join(repositoryRoot, "packages", "server", "bin", "pulse.mjs");
+
+interface RunningPulse {
+  process: ChildProcess;
+  output: () => string;
+  url: string;
+  secretKey: string;
+}
+
+function startPulse(args: string[], env: NodeJS.ProcessEnv): Promise<RunningPulse> {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Pulse did not start in time:\n${output}`)), 150_000);
+    const poll = setInterval(() => {
+      const url = /GraphQL \+ GraphiQL\s+(\S+)\/graphql/.exec(output)?.[1];
+      const secretKey = /Demo secret key\s+(sk_\S+)/.exec(output)?.[1] ?? "";
+      if (url) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve({ process: child, output: () => output, url, secretKey });
+      }
+    }, 100);
+    child.once("exit", (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`Pulse exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function stop(pulse: RunningPulse): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => pulse.process.once("exit", (code) => resolve(code)));
+  pulse.process.kill("SIGTERM");
+  return exited;
+}
+
+async function query(pulse: RunningPulse, key: string, body: string) {
+  const response = await fetch(`${pulse.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: body }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] } };
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+describe("pulse start on a new embedded database", () => {
+  it("migrates, seeds the demo, serves GraphQL and answers the README's first query", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pulse-start-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const pulse = await startPulse(["start", "--port", "0"], { PULSE_DATA_DIR: dataDir, DATABASE_URL: "" });
+    cleanups.push(() => void pulse.process.kill("SIGKILL"));
+    expect(pulse.output()).toMatch(/applied migration \d+_init/);
+    expect(pulse.output()).toMatch(/demo workspace seeded in [\d.]+ s: 240 account/);
+    expect(pulse.secretKey).toMatch(/^sk_/);
+    expect(pulse.output()).toMatch(/Demo publishable key\s+pk_/);
+
+    const first = await query(pulse, pulse.secretKey, "{ accounts(first: 5) { edges { node { name } } } }");
+    expect(first.status).toBe(200);
+    const edges = (first.body.data?.accounts as { edges: { node: { name: string } }[] }).edges;
+    expect(edges).toHaveLength(5);
+    for (const edge of edges) expect(edge.node.name).toMatch(/\w+ \w+ \d+/);
+
+    const graphiql = await fetch(`${pulse.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(graphiql.status).toBe(200);
+    expect(await graphiql.text()).toContain("Pulse");
+
+    expect(await stop(pulse)).toBe(0);
+    expect(pulse.output()).toContain("SIGTERM: draining requests and closing");
+
+    // A second start on the same folder keeps the data and seeds nothing again.
+    const again = await startPulse(["start", "--port", "0"], { PULSE_DATA_DIR: dataDir, DATABASE_URL: "" });
+    cleanups.push(() => void again.process.kill("SIGKILL"));
+    expect(again.output()).toContain("0 migration(s) applied, 1 already applied");
+    expect(again.output()).toContain("demo workspace present");
+    const count = await query(again, again.secretKey, "{ accounts(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }");
+    expect((count.body.data?.accounts as { pageInfo: { hasNextPage: boolean } }).pageInfo.hasNextPage).toBe(true);
+    expect(await stop(again)).toBe(0);
+  });
+});
+
+describe("pulse against an external PostgreSQL", () => {
+  it("migrates and serves with DATABASE_URL", async () => {
+    const database = await createTestDatabase("cli");
+    cleanups.push(() => database.drop());
+    const migrate = spawnSync(process.execPath, [cli, "migrate"], { env: { ...process.env, DATABASE_URL: database.url }, encoding: "utf8" });
+    expect(migrate.status).toBe(0);
+    expect(migrate.stdout).toContain("PostgreSQL; 1 migration(s) applied");
+    const pulse = await startPulse(["serve", "--port", "0"], { DATABASE_URL: database.url });
+    cleanups.push(() => void pulse.process.kill("SIGKILL"));
+    expect(pulse.output()).toContain("0 migration(s) applied, 1 already applied");
+    const health = await fetch(`${pulse.url}/healthz`);
+    expect(await health.json()).toEqual({ status: "ok", database: "postgres" });
+    expect(await stop(pulse)).toBe(0);
+  });
+});
+
+describe("pulse CLI", () => {
+  it("prints help, and refuses unknown commands and bad configuration clearly", () => {
+    const help = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    for (const command of ["start", "serve", "migrate", "seed"]) expect(help.stdout).toContain(command);
+    const unknown = spawnSync(process.execPath, [cli, "frobnicate"], { encoding: "utf8" });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+    const badUrl = spawnSync(process.execPath, [cli, "migrate"], { env: { ...process.env, DATABASE_URL: "mysql://nope" }, encoding: "utf8" });
+    expect(badUrl.status).toBe(1);
+    expect(badUrl.stderr).toContain("DATABASE_URL must be a postgresql:// connection string");
+  });
+});
