@@ -20,7 +20,8 @@ describe("customerEffortScore", () => {
   });
 
   it("rejects scores off the 1–7 scale", () => {
-    for (const score of [0, 8, 6.5]) expectMetricError(() => customerEffortScore([score]), "SCORE_OUT_OF_RANGE");
+    for (const score of [0, 8, 6.5])
+      expectMetricError(() => customerEffortScore([score]), "SCORE_OUT_OF_RANGE");
   });
 
   it("takes GROUP BY score rows", () => {

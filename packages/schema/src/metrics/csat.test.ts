@@ -5,7 +5,12 @@ import { expectMetricError } from "./testing.ts";
 
 describe("customerSatisfaction", () => {
   it("PRODUCT.md example: [5, 4, 3, 2, 5] → 60 (average 3.8)", () => {
-    expect(customerSatisfaction([5, 4, 3, 2, 5])).toEqual({ score: 60, average: 3.8, satisfied: 3, responses: 5 });
+    expect(customerSatisfaction([5, 4, 3, 2, 5])).toEqual({
+      score: 60,
+      average: 3.8,
+      satisfied: 3,
+      responses: 5,
+    });
   });
 
   it("counts only 4 and 5 as satisfied: [3, 3, 4] → 100/3, average 10/3", () => {
@@ -24,7 +29,8 @@ describe("customerSatisfaction", () => {
   });
 
   it("rejects scores off the 1–5 scale", () => {
-    for (const score of [0, 6, 4.5]) expectMetricError(() => customerSatisfaction([score]), "SCORE_OUT_OF_RANGE");
+    for (const score of [0, 6, 4.5])
+      expectMetricError(() => customerSatisfaction([score]), "SCORE_OUT_OF_RANGE");
   });
 
   it("takes GROUP BY score rows", () => {

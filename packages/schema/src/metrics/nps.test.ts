@@ -59,7 +59,13 @@ describe("netPromoterScore", () => {
       { score: 0, count: 1 },
       { score: 10, count: 1 },
     ];
-    expect(npsFromScoreCounts(rows)).toEqual({ score: 300 / 7, promoters: 4, passives: 2, detractors: 1, responses: 7 });
+    expect(npsFromScoreCounts(rows)).toEqual({
+      score: 300 / 7,
+      promoters: 4,
+      passives: 2,
+      detractors: 1,
+      responses: 7,
+    });
   });
 
   it("rejects negative or fractional counts", () => {

@@ -1,10 +1,5 @@
 import { MetricInputError } from "./errors.ts";
-import {
-  isWithinPeriod,
-  MILLISECONDS_PER_DAY,
-  type Period,
-  periodLengthDays,
-} from "./period.ts";
+import { isWithinPeriod, MILLISECONDS_PER_DAY, type Period, periodLengthDays } from "./period.ts";
 import { assertCount, assertSeats, assertValidDate } from "./validate.ts";
 
 /** Days of the usage component's window (and the default usage window). */
