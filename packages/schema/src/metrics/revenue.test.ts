@@ -258,13 +258,13 @@ describe("revenue retention properties", () => {
 
   /** A realistic history: MRR never negative, churn takes all MRR, reactivation only after churn. */
   const lifecycle = fc.record({
-    signedUpDay: fc.integer({ min: -300, max: 40 }),
+    signedUpDay: fc.integer({ min: -60, max: 20 }),
     initialMrr: fc.integer({ min: 0, max: 5000 }),
     steps: fc.array(
       fc.record({
         action: fc.constantFrom("EXPANSION", "CONTRACTION", "CHURN", "REACTIVATION"),
         amount: fc.integer({ min: 1, max: 5000 }),
-        gapDays: fc.integer({ min: 0, max: 60 }),
+        gapDays: fc.integer({ min: 0, max: 15 }),
       }),
       { maxLength: 8 },
     ),
@@ -322,6 +322,7 @@ describe("revenue retention properties", () => {
         const expectedNrr = endOfS.times(100).div(startOfS);
         expect(result.netRevenueRetention.minus(expectedNrr).abs().lt("1e-30")).toBe(true);
       }),
+      { numRuns: 500 },
     );
   });
 });
