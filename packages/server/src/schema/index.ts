@@ -2,5 +2,7 @@ import { builder } from "../builder.ts";
 import "./errors.ts";
 import "./workspace.ts";
 import "./account.ts";
+import "./facts.ts";
+import "./account-metrics.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });
