@@ -239,12 +239,32 @@ export async function seedDemoWorkspace(
   for (const table of order) {
     const data = rows[table] ?? [];
     counts[table] = data.length;
+    if (table === "usageEvent") {
+      await insertUsageEvents(prisma, data);
+      continue;
+    }
     const delegate = prisma[table] as unknown as { createMany(args: { data: Row[] }): Promise<unknown> };
     for (let offset = 0; offset < data.length; offset += 5000) {
       await delegate.createMany({ data: data.slice(offset, offset + 5000) });
     }
   }
   return { ...created, counts };
+}
+
+/** Usage events are most of the demo's rows: one array parameter per column inserts them fast. */
+async function insertUsageEvents(prisma: PrismaClient, rows: Row[]): Promise<void> {
+  const column = <T>(name: string) => rows.map((row) => (row[name] ?? null) as T);
+  for (let offset = 0; offset < rows.length; offset += 20_000) {
+    const chunk = rows.slice(offset, offset + 20_000);
+    const pick = <T>(name: string) => column<T>(name).slice(offset, offset + chunk.length);
+    await prisma.$executeRaw`
+      INSERT INTO "UsageEvent" (id, "workspaceId", "accountId", "contactId", kind, "featureKey", "durationSeconds", "occurredAt")
+      SELECT id, "workspaceId", "accountId", "contactId", kind::"UsageEventKind", "featureKey", "durationSeconds", "occurredAt"
+      FROM unnest(${pick<string>("id")}::uuid[], ${pick<string>("workspaceId")}::uuid[], ${pick<string>("accountId")}::uuid[],
+        ${pick<string>("contactId")}::uuid[], ${pick<string>("kind")}::text[], ${pick<string | null>("featureKey")}::text[],
+        ${pick<number | null>("durationSeconds")}::int[], ${pick<Date>("occurredAt").map((d) => d.toISOString())}::timestamp(3)[])
+        AS e(id, "workspaceId", "accountId", "contactId", kind, "featureKey", "durationSeconds", "occurredAt")`;
+  }
 }
 
 function clampInt(value: number, min: number, max: number): number {
