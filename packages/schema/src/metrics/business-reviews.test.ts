@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type BusinessReview, businessReviewEngagement, ebrHealthComponent } from "./business-reviews.ts";
-import { addDays, utc } from "./testing.ts";
+import { addDays, expectMetricError, utc } from "./testing.ts";
 
 const now = utc("2026-06-01");
 const review = (daysAgo: number, outcome: BusinessReview["outcome"] = null): BusinessReview => ({
@@ -36,6 +36,13 @@ describe("businessReviewEngagement", () => {
       lastReviewAt: addDays(now, -500),
       upShare: null,
     });
+  });
+
+  it("rejects an unknown outcome", () => {
+    expectMetricError(
+      () => businessReviewEngagement([review(3, "FLAT" as BusinessReview["outcome"])], now),
+      "UNKNOWN_KIND",
+    );
   });
 
   it("a review exactly 365 days ago is inside the window", () => {

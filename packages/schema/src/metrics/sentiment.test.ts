@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csmSentiment, sentimentHealthComponent } from "./sentiment.ts";
+import { csmSentiment, type SentimentRating, sentimentHealthComponent } from "./sentiment.ts";
 import { addDays, expectMetricError, utc } from "./testing.ts";
 
 const now = utc("2026-06-01");
@@ -18,6 +18,14 @@ describe("csmSentiment", () => {
 
   it("no entries → latest null, empty series", () => {
     expect(csmSentiment([], now)).toEqual({ latest: null, series: [] });
+  });
+
+  it("rejects unknown ratings", () => {
+    expectMetricError(
+      () =>
+        sentimentHealthComponent([{ rating: "AMBER" as SentimentRating, createdAt: addDays(now, -1) }], now),
+      "UNKNOWN_KIND",
+    );
   });
 
   it("rejects invalid dates", () => {

@@ -41,6 +41,10 @@ describe("support component", () => {
 
   it("rejects unknown priorities and bad counts", () => {
     expectMetricError(() => supportLoadFromCounts({ LOW: -1 }), "INVALID_COUNT");
-    expectMetricError(() => supportLoadFromCounts(JSON.parse('{"toString": 1}')), "INVALID_COUNT");
+    expectMetricError(() => supportLoadFromCounts(JSON.parse('{"toString": 1}')), "UNKNOWN_KIND");
+    expectMetricError(
+      () => supportLoad([{ priority: "BLOCKER" as SupportTicket["priority"], openedAt: now }], now),
+      "UNKNOWN_KIND",
+    );
   });
 });

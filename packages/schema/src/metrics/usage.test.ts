@@ -74,6 +74,19 @@ describe("usageAggregatesFromEvents", () => {
     expect(metrics.keyFeaturesUsed).toEqual(["reports"]);
   });
 
+  it("rejects unknown event kinds", () => {
+    expectMetricError(
+      () =>
+        usageAggregatesFromEvents({
+          events: [{ contactId: "a", kind: "CLICK" as UsageEvent["kind"], occurredAt: at(1) }],
+          period,
+          seats: 1,
+          keyFeatures: [],
+        }),
+      "UNKNOWN_KIND",
+    );
+  });
+
   it("rejects negative seats, negative durations and bad periods", () => {
     expectMetricError(
       () => usageAggregatesFromEvents({ events: [], period, seats: -1, keyFeatures: [] }),
