@@ -1,7 +1,7 @@
 import type { Decimal } from "decimal.js";
 import { type MoneyInput, sumDecimals, toDecimal } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
-import { assertValidDate } from "./validate.ts";
+import { assertKnownKind, assertValidDate } from "./validate.ts";
 
 export type RevenueEventKind = "NEW" | "EXPANSION" | "CONTRACTION" | "CHURN" | "REACTIVATION";
 
@@ -20,8 +20,14 @@ export interface PortfolioAccount {
   revenueEvents: readonly RevenueEvent[];
 }
 
+const REVENUE_EVENT_KINDS: readonly RevenueEventKind[] = [
+  "NEW",
+  "EXPANSION",
+  "CONTRACTION",
+  "CHURN",
+  "REACTIVATION",
+];
 const GAINING_KINDS: ReadonlySet<RevenueEventKind> = new Set(["NEW", "EXPANSION", "REACTIVATION"]);
-const REVENUE_EVENT_KINDS: ReadonlySet<string> = new Set([...GAINING_KINDS, "CONTRACTION", "CHURN"]);
 
 export interface CheckedRevenueEvent {
   kind: RevenueEventKind;
@@ -32,9 +38,7 @@ export interface CheckedRevenueEvent {
 /** Converts deltas to decimals and rejects a delta whose sign contradicts its kind. */
 export function checkRevenueEvents(events: readonly RevenueEvent[]): CheckedRevenueEvent[] {
   return events.map((event) => {
-    if (!REVENUE_EVENT_KINDS.has(event.kind)) {
-      throw new MetricInputError("INVALID_AMOUNT", `unknown revenue event kind ${String(event.kind)}`);
-    }
+    assertKnownKind(event.kind, REVENUE_EVENT_KINDS, "revenueEvent.kind");
     assertValidDate(event.occurredAt, "revenueEvent.occurredAt");
     const mrrDelta = toDecimal(event.mrrDelta, `${event.kind} mrrDelta`);
     const gaining = GAINING_KINDS.has(event.kind);

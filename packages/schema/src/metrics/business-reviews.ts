@@ -1,5 +1,5 @@
 import { isWithinPeriod, trailingDays } from "./period.ts";
-import { assertValidDate } from "./validate.ts";
+import { assertKnownKind, assertValidDate } from "./validate.ts";
 
 export type ReviewOutcome = "UP" | "DOWN";
 
@@ -7,6 +7,8 @@ export interface BusinessReview {
   heldAt: Date;
   outcome: ReviewOutcome | null;
 }
+
+const REVIEW_OUTCOMES: readonly ReviewOutcome[] = ["UP", "DOWN"];
 
 export const EBR_WINDOW_DAYS = 365;
 /** Two reviews a year is the engagement the EBR component asks for. */
@@ -35,6 +37,7 @@ export function businessReviewEngagement(
   let downReviews = 0;
   for (const review of reviews) {
     assertValidDate(review.heldAt, "review.heldAt");
+    if (review.outcome !== null) assertKnownKind(review.outcome, REVIEW_OUTCOMES, "review.outcome");
     if (review.heldAt.getTime() >= now.getTime()) continue;
     if (lastReviewAt === null || review.heldAt > lastReviewAt) lastReviewAt = review.heldAt;
     if (!isWithinPeriod(review.heldAt, window)) continue;

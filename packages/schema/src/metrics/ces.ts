@@ -1,10 +1,9 @@
 import {
   CES_SCALE,
-  countBetween,
   histogramFromRows,
   histogramFromScores,
   type ScoreCount,
-  sumOfScores,
+  summarizeScale,
 } from "./survey-scale.ts";
 
 export interface CesResult {
@@ -17,15 +16,10 @@ export interface CesResult {
 }
 
 function cesFromHistogram(histogram: readonly number[]): CesResult | null {
-  const responses = countBetween(histogram, CES_SCALE, 1, 7);
-  if (responses === 0) return null;
-  const easy = countBetween(histogram, CES_SCALE, 5, 7);
-  return {
-    score: sumOfScores(histogram, CES_SCALE) / responses,
-    easyShare: (100 * easy) / responses,
-    easy,
-    responses,
-  };
+  const summary = summarizeScale(histogram, CES_SCALE, 5);
+  if (summary === null) return null;
+  const { responses, atLeast: easy, average } = summary;
+  return { score: average, easyShare: (100 * easy) / responses, easy, responses };
 }
 
 /** CES of raw 1–7 scores; null when there are no responses. */

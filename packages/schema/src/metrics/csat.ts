@@ -1,10 +1,9 @@
 import {
   CSAT_SCALE,
-  countBetween,
   histogramFromRows,
   histogramFromScores,
   type ScoreCount,
-  sumOfScores,
+  summarizeScale,
 } from "./survey-scale.ts";
 
 export interface CsatResult {
@@ -17,15 +16,10 @@ export interface CsatResult {
 }
 
 function csatFromHistogram(histogram: readonly number[]): CsatResult | null {
-  const responses = countBetween(histogram, CSAT_SCALE, 1, 5);
-  if (responses === 0) return null;
-  const satisfied = countBetween(histogram, CSAT_SCALE, 4, 5);
-  return {
-    score: (100 * satisfied) / responses,
-    average: sumOfScores(histogram, CSAT_SCALE) / responses,
-    satisfied,
-    responses,
-  };
+  const summary = summarizeScale(histogram, CSAT_SCALE, 4);
+  if (summary === null) return null;
+  const { responses, atLeast: satisfied, average } = summary;
+  return { score: (100 * satisfied) / responses, average, satisfied, responses };
 }
 
 /** CSAT of raw 1–5 scores; null when there are no responses. */

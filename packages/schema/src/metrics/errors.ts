@@ -10,6 +10,8 @@ export type MetricErrorCode =
   | "INVALID_COUNT"
   /** Seats negative or not an integer. */
   | "INVALID_SEATS"
+  /** An enum-like value (event kind, priority, rating, outcome) is not one of its known values. */
+  | "UNKNOWN_KIND"
   /** A money amount is not a finite decimal, or has the wrong sign for its kind. */
   | "INVALID_AMOUNT"
   /** A duration is negative or not finite. */

@@ -1,7 +1,7 @@
 import type { Decimal } from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { PortfolioAccount } from "./accounts.ts";
+import type { PortfolioAccount, RevenueEvent } from "./accounts.ts";
 import {
   accountLifetimeValue,
   arpaFromTotals,
@@ -17,9 +17,7 @@ const text = (value: Decimal | null | undefined): string | null => (value == nul
 const now = utc("2026-07-01");
 
 function payingAccount(mrr: number, signedUpAt: Date, churnedAt: Date | null = null): PortfolioAccount {
-  const revenueEvents: PortfolioAccount["revenueEvents"] = [
-    { kind: "NEW", mrrDelta: mrr, occurredAt: signedUpAt },
-  ];
+  const revenueEvents: RevenueEvent[] = [{ kind: "NEW", mrrDelta: mrr, occurredAt: signedUpAt }];
   if (churnedAt) revenueEvents.push({ kind: "CHURN", mrrDelta: -mrr, occurredAt: churnedAt });
   return { signedUpAt, churnedAt, revenueEvents };
 }

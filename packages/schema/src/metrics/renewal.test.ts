@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type RenewalContract, renewalRate } from "./renewal.ts";
+import { type RenewalContract, type RenewalOutcome, renewalRate } from "./renewal.ts";
 import { expectMetricError, utc } from "./testing.ts";
 
 const period = { from: utc("2026-01-01"), to: utc("2026-04-01") };
@@ -40,6 +40,10 @@ describe("renewalRate", () => {
     expectMetricError(
       () => renewalRate([{ endsAt: new Date("nope"), renewalOutcome: "RENEWED" }], period),
       "INVALID_DATE",
+    );
+    expectMetricError(
+      () => renewalRate([{ endsAt: utc("2026-02-01"), renewalOutcome: "LOST" as RenewalOutcome }], period),
+      "UNKNOWN_KIND",
     );
   });
 });

@@ -1,7 +1,9 @@
 import { assertValidPeriod, isWithinPeriod, type Period } from "./period.ts";
-import { assertValidDate } from "./validate.ts";
+import { assertKnownKind, assertValidDate } from "./validate.ts";
 
 export type RenewalOutcome = "RENEWED" | "CHURNED" | "PENDING";
+
+export const RENEWAL_OUTCOMES: readonly RenewalOutcome[] = ["RENEWED", "CHURNED", "PENDING"];
 
 export interface RenewalContract {
   endsAt: Date;
@@ -17,11 +19,16 @@ export interface RenewalRate {
   pending: number;
 }
 
+export function assertValidContract(contract: RenewalContract): void {
+  assertValidDate(contract.endsAt, "contract.endsAt");
+  assertKnownKind(contract.renewalOutcome, RENEWAL_OUTCOMES, "contract.renewalOutcome");
+}
+
 export function renewalRate(contracts: readonly RenewalContract[], period: Period): RenewalRate {
   assertValidPeriod(period);
   const result = { renewed: 0, churned: 0, pending: 0 };
   for (const contract of contracts) {
-    assertValidDate(contract.endsAt, "contract.endsAt");
+    assertValidContract(contract);
     if (!isWithinPeriod(contract.endsAt, period)) continue;
     if (contract.renewalOutcome === "RENEWED") result.renewed += 1;
     else if (contract.renewalOutcome === "CHURNED") result.churned += 1;

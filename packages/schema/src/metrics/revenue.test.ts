@@ -119,6 +119,7 @@ describe("mrrAt", () => {
     expectMetricError(() => mrrAt([event("EXPANSION", -10, before)], from), "INVALID_AMOUNT");
     expectMetricError(() => mrrAt([event("CHURN", 10, before)], from), "INVALID_AMOUNT");
     expectMetricError(() => mrrAt([event("NEW", "NaN", before)], from), "INVALID_AMOUNT");
+    expectMetricError(() => mrrAt([event("UPGRADE" as RevenueEventKind, 5, before)], from), "UNKNOWN_KIND");
   });
 });
 

@@ -2,7 +2,7 @@ import { MetricInputError } from "./errors.ts";
 import type { HealthBand } from "./health-score.ts";
 import { isNpsDetractor } from "./nps.ts";
 import { isWithinPeriod, MILLISECONDS_PER_DAY, trailingDays } from "./period.ts";
-import type { RenewalContract } from "./renewal.ts";
+import { assertValidContract, type RenewalContract } from "./renewal.ts";
 import { assertPercentScale, assertValidDate } from "./validate.ts";
 
 export const RISK_SCORE_DROP_POINTS = 10;
@@ -92,7 +92,7 @@ export function accountRisk(input: AccountRiskInput): AccountRisk {
     to: new Date(now.getTime() + RISK_RENEWAL_WINDOW_DAYS * MILLISECONDS_PER_DAY),
   };
   const upcoming = input.contracts.filter((contract) => {
-    assertValidDate(contract.endsAt, "contract.endsAt");
+    assertValidContract(contract);
     return contract.renewalOutcome === "PENDING" && isWithinPeriod(contract.endsAt, renewalWindow);
   });
   if (upcoming.length > 0 && health.band !== "GREEN") {

@@ -1,5 +1,5 @@
 import { isWithinPeriod, trailingDays } from "./period.ts";
-import { assertValidDate } from "./validate.ts";
+import { assertKnownKind, assertValidDate } from "./validate.ts";
 
 export type SentimentRating = "RED" | "YELLOW" | "GREEN";
 
@@ -7,6 +7,8 @@ export interface SentimentEntry {
   rating: SentimentRating;
   createdAt: Date;
 }
+
+const SENTIMENT_RATINGS: readonly SentimentRating[] = ["RED", "YELLOW", "GREEN"];
 
 /** Only a recent CSM rating says something about health today. */
 export const SENTIMENT_HEALTH_WINDOW_DAYS = 90;
@@ -29,7 +31,10 @@ export function csmSentiment<Entry extends SentimentEntry>(
   now: Date,
 ): CsmSentiment<Entry> {
   assertValidDate(now, "now");
-  for (const entry of entries) assertValidDate(entry.createdAt, "sentiment.createdAt");
+  for (const entry of entries) {
+    assertValidDate(entry.createdAt, "sentiment.createdAt");
+    assertKnownKind(entry.rating, SENTIMENT_RATINGS, "sentiment.rating");
+  }
   // Array sort is stable, so entries at the same instant keep their given order.
   const series = entries
     .filter((entry) => entry.createdAt.getTime() < now.getTime())

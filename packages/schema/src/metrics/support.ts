@@ -1,6 +1,5 @@
-import { MetricInputError } from "./errors.ts";
 import { isWithinPeriod, trailingDays } from "./period.ts";
-import { assertCount, assertValidDate } from "./validate.ts";
+import { assertCount, assertKnownKind, assertValidDate } from "./validate.ts";
 
 export type TicketPriority = "LOW" | "NORMAL" | "HIGH" | "URGENT";
 
@@ -10,6 +9,8 @@ export const TICKET_PRIORITY_WEIGHTS: Readonly<Record<TicketPriority, number>> =
   HIGH: 4,
   URGENT: 8,
 };
+
+const TICKET_PRIORITIES: readonly TicketPriority[] = ["LOW", "NORMAL", "HIGH", "URGENT"];
 
 export const SUPPORT_HEALTH_WINDOW_DAYS = 90;
 /** Points lost per unit of priority weight. */
@@ -35,12 +36,10 @@ export function supportLoadFromCounts(counts: TicketCountsByPriority): SupportLo
   let tickets = 0;
   let weightedLoad = 0;
   for (const [priority, count] of Object.entries(counts)) {
-    if (!Object.hasOwn(TICKET_PRIORITY_WEIGHTS, priority)) {
-      throw new MetricInputError("INVALID_COUNT", `unknown ticket priority ${priority}`);
-    }
+    assertKnownKind(priority, TICKET_PRIORITIES, "ticket priority");
     assertCount(count, `${priority} tickets`);
     tickets += count;
-    weightedLoad += count * TICKET_PRIORITY_WEIGHTS[priority as TicketPriority];
+    weightedLoad += count * TICKET_PRIORITY_WEIGHTS[priority];
   }
   return { tickets, weightedLoad, score: Math.max(0, 100 - SUPPORT_POINTS_PER_WEIGHT * weightedLoad) };
 }
@@ -52,9 +51,7 @@ export function supportLoad(tickets: readonly SupportTicket[], now: Date): Suppo
   const counts: Record<TicketPriority, number> = { LOW: 0, NORMAL: 0, HIGH: 0, URGENT: 0 };
   for (const ticket of tickets) {
     assertValidDate(ticket.openedAt, "ticket.openedAt");
-    if (!Object.hasOwn(counts, ticket.priority)) {
-      throw new MetricInputError("INVALID_COUNT", `unknown ticket priority ${String(ticket.priority)}`);
-    }
+    assertKnownKind(ticket.priority, TICKET_PRIORITIES, "ticket.priority");
     if (isWithinPeriod(ticket.openedAt, window)) counts[ticket.priority] += 1;
   }
   return supportLoadFromCounts(counts);

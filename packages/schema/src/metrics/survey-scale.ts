@@ -58,10 +58,29 @@ export function countBetween(
   return total;
 }
 
-export function sumOfScores(histogram: readonly number[], scale: SurveyScale): number {
-  let total = 0;
+export interface ScaleSummary {
+  responses: number;
+  /** Responses scoring at least the given threshold (satisfied, easy). */
+  atLeast: number;
+  /** Mean score, computed as one division of the exact sum. */
+  average: number;
+}
+
+/** Shared by CSAT and CES: both report a mean and the share at the top of their scale. */
+export function summarizeScale(
+  histogram: readonly number[],
+  scale: SurveyScale,
+  threshold: number,
+): ScaleSummary | null {
+  const responses = countBetween(histogram, scale, scale.min, scale.max);
+  if (responses === 0) return null;
+  let sum = 0;
   histogram.forEach((count, index) => {
-    total += count * (index + scale.min);
+    sum += count * (index + scale.min);
   });
-  return total;
+  return {
+    responses,
+    atLeast: countBetween(histogram, scale, threshold, scale.max),
+    average: sum / responses,
+  };
 }

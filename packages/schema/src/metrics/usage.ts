@@ -1,11 +1,13 @@
 import { MetricInputError } from "./errors.ts";
 import { isWithinPeriod, MILLISECONDS_PER_DAY, type Period, periodLengthDays } from "./period.ts";
-import { assertCount, assertSeats, assertValidDate } from "./validate.ts";
+import { assertCount, assertKnownKind, assertSeats, assertValidDate } from "./validate.ts";
 
 /** Days of the usage component's window (and the default usage window). */
 export const USAGE_HEALTH_WINDOW_DAYS = 30;
 
 export type UsageEventKind = "LOGIN" | "FEATURE" | "SESSION";
+
+const USAGE_EVENT_KINDS: readonly UsageEventKind[] = ["LOGIN", "FEATURE", "SESSION"];
 
 export interface UsageEvent {
   /** Null for events not tied to a known contact: they count as events, not as users. */
@@ -58,6 +60,7 @@ export function usageAggregatesFromEvents(input: {
   let sessionSeconds = 0;
   for (const event of events) {
     assertValidDate(event.occurredAt, "usageEvent.occurredAt");
+    assertKnownKind(event.kind, USAGE_EVENT_KINDS, "usageEvent.kind");
     if (!isWithinPeriod(event.occurredAt, period)) continue;
     if (event.contactId !== null) {
       const day = Math.floor((event.occurredAt.getTime() - period.from.getTime()) / MILLISECONDS_PER_DAY);

@@ -19,6 +19,20 @@ export function assertSeats(value: number): void {
   }
 }
 
+/** For string unions coming from outside: a typo must not silently fall into a default branch. */
+export function assertKnownKind<Kind extends string>(
+  value: string,
+  known: readonly Kind[],
+  what: string,
+): asserts value is Kind {
+  if (!(known as readonly string[]).includes(value)) {
+    throw new MetricInputError(
+      "UNKNOWN_KIND",
+      `${what} must be one of ${known.join(", ")}, got ${String(value)}`,
+    );
+  }
+}
+
 /** For values on a 0–100 scale (health components, CSAT share). */
 export function assertPercentScale(value: number, what: string): void {
   if (!Number.isFinite(value) || value < 0 || value > 100) {
