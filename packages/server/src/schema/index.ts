@@ -4,5 +4,6 @@ import "./workspace.ts";
 import "./account.ts";
 import "./facts.ts";
 import "./account-metrics.ts";
+import "./portfolio.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -85,7 +85,7 @@ export async function seedDemoWorkspace(
     const segment = random.pick(SEGMENTS);
     const tier = random.pick(PLANS[segment]);
     // Health tendency drives every fact of the account: 0 = struggling … 1 = thriving.
-    const tendency = Math.min(1, Math.max(0, random.next() * 0.8 + (random.chance(0.5) ? 0.2 : 0)));
+    const tendency = Math.min(1, Math.max(0, 0.15 + random.next() * 0.7 + (random.chance(0.5) ? 0.15 : 0)));
     const signedUpDaysAgo = random.int(10, 900);
     const signedUpAt = new Date(at(signedUpDaysAgo).getTime() + random.int(8, 18) * 3_600_000);
     const churnsDaysAgo =
@@ -183,7 +183,7 @@ export async function seedDemoWorkspace(
       const resolvedAt = openedDaysAgo > 2 || random.chance(0.5) ? new Date(openedAt.getTime() + random.int(1, 72) * 3_600_000) : null;
       push("supportTicket", { id: random.uuid(), accountId: id, externalId: `tkt_${index}_${t}`, subject: random.pick(["Login issue", "Report export fails", "Billing question", "SSO setup", "Slow dashboard", "API rate limit"]), priority, openedAt, resolvedAt });
       if (resolvedAt && resolvedAt < today && random.chance(0.5)) {
-        const score = clampInt(Math.round(1 + tendency * 4 + (random.next() - 0.5) * 2), 1, 5);
+        const score = clampInt(Math.round(2.6 + tendency * 2.8 + (random.next() - 0.5) * 1.6), 1, 5);
         push("surveyResponse", { id: random.uuid(), surveyId: surveys[1]?.id, accountId: id, contactId: random.pick(contacts).id, kind: "CSAT", score, comment: score <= 2 ? "Took too long to resolve." : null, idempotencyKey: random.uuid(), createdAt: new Date(resolvedAt.getTime() + 3_600_000) });
       }
     }
@@ -204,12 +204,12 @@ export async function seedDemoWorkspace(
       if (daysAgo > signedUpDaysAgo || daysAgo < activeUntilDaysAgo) continue;
       for (const contact of contacts) {
         if (!random.chance(0.45)) continue;
-        const score = clampInt(Math.round(tendency * 10 + (random.next() - 0.4) * 4), 0, 10);
+        const score = clampInt(Math.round(3.5 + tendency * 7 + (random.next() - 0.5) * 3), 0, 10);
         push("surveyResponse", { id: random.uuid(), surveyId: surveys[0]?.id, accountId: id, contactId: contact.id, kind: "NPS", score, comment: score >= 9 ? random.pick(["Love the dashboards.", "Great support team!", "Saves us hours every week."]) : score <= 6 ? random.pick(["Too expensive for what we use.", "Reports are slow.", "Missing integrations we need."]) : null, idempotencyKey: random.uuid(), createdAt: new Date(at(daysAgo).getTime() + random.int(9, 17) * 3_600_000) });
       }
     }
     if (signedUpDaysAgo > 20 && random.chance(0.7)) {
-      const score = clampInt(Math.round(2 + tendency * 5 + (random.next() - 0.5) * 2), 1, 7);
+      const score = clampInt(Math.round(3 + tendency * 4 + (random.next() - 0.5) * 2), 1, 7);
       push("surveyResponse", { id: random.uuid(), surveyId: surveys[2]?.id, accountId: id, contactId: contacts[0]?.id, kind: "CES", score, comment: null, idempotencyKey: random.uuid(), createdAt: new Date(signedUpAt.getTime() + 14 * DAY) });
     }
 
