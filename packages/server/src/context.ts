@@ -28,6 +28,7 @@ export interface Context {
 
 export interface ServerContext {
   database: Database;
+  clock?: () => Date;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -42,7 +43,7 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
     database: initial.database,
     auth,
     workspaceId: auth.workspaceId,
-    now: new Date(),
+    now: initial.clock?.() ?? new Date(),
     facts: new AccountFacts(prisma, auth.workspaceId),
     settings: once(() => loadWorkspaceSettings(prisma, auth.workspaceId)),
     portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),

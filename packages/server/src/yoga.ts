@@ -12,12 +12,14 @@ export interface PulseYogaOptions {
   /** Headers pre-filled in GraphiQL (the demo puts its secret key here). */
   graphiqlHeaders?: Record<string, string>;
   logging?: boolean;
+  /** The clock every request reads once (tests pin it). */
+  clock?: () => Date;
 }
 
 export function createPulseYoga(options: PulseYogaOptions) {
   return createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock }),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     logging: options.logging ?? false,

@@ -44,7 +44,7 @@ export async function recordHealthSnapshots(
     await prisma.$executeRaw`
       INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
       SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components
-      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health?.score ?? 0)}::numeric[],
+      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health?.score ?? 0)}::float8[],
                   ${rows.map((r) => r.health?.band ?? "RED")}::text[], ${rows.map((r) => JSON.stringify(r.health?.components ?? []))}::jsonb[])
         AS r("accountId", score, band, components)
       ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components`;
