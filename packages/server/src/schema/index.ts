@@ -5,5 +5,6 @@ import "./account.ts";
 import "./facts.ts";
 import "./account-metrics.ts";
 import "./portfolio.ts";
+import "./health-config.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });
