@@ -3,6 +3,7 @@
 import type { Database } from "@pulse/schema/database";
 import { createYoga } from "graphql-yoga";
 import { type Context, createContext, type ServerContext } from "./context.ts";
+import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
 import { schema } from "./schema/index.ts";
@@ -14,12 +15,15 @@ export interface PulseYogaOptions {
   logging?: boolean;
   /** The clock every request reads once (tests pin it). */
   clock?: () => Date;
+  /** Recomputes snapshots after writes; one per database (tests flush it). */
+  snapshots?: SnapshotRefresher;
 }
 
 export function createPulseYoga(options: PulseYogaOptions) {
+  const snapshots = options.snapshots ?? new SnapshotRefresher(options.database.prisma);
   return createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots }),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     logging: options.logging ?? false,

@@ -6,5 +6,6 @@ import "./facts.ts";
 import "./account-metrics.ts";
 import "./portfolio.ts";
 import "./health-config.ts";
+import "./widget.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

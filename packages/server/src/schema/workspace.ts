@@ -8,6 +8,10 @@ export const WorkspaceRef = builder.prismaNode("Workspace", {
   // A workspace is visible only to its own keys.
   findUnique: (id, ctx) => ({ id: id === ctx.workspaceId ? id : "00000000-0000-0000-0000-000000000000" }),
   fields: (t) => ({
+    workspaceId: t.exposeString("id", { description: "The raw workspace id: the `workspaceId` claim of widget tokens" }),
+    signingSecret: t.exposeString("signingSecret", {
+      description: "HMAC secret your backend signs widget tokens with (HS256 JWT). Keep it server-side.",
+    }),
     slug: t.exposeString("slug"),
     name: t.exposeString("name"),
     currency: t.exposeString("currency"),
