@@ -1,0 +1,7 @@
+// The parts of the Pulse server the benchmark drives directly. @pulse/server exports no API
+// for them, so they are imported from its sources; this file is the one place that knows where.
+
+export { recordHealthSnapshots } from "../../../packages/server/src/health/snapshots.ts";
+export { startHttpServer } from "../../../packages/server/src/http.ts";
+export { SeededRandom } from "../../../packages/server/src/seed/random.ts";
+export { createWorkspace } from "../../../packages/server/src/workspaces.ts";

@@ -1,0 +1,49 @@
+// The runner's handle on one server under test (see servers/child.ts for the other side).
+import type { ChildProcess } from "node:child_process";
+import { serverCpu } from "../config.ts";
+import type { TracedStatement } from "../servers/child.ts";
+import { exited, nextMessage, spawnNode } from "./processes.ts";
+
+export interface ServerStats {
+  requests: number;
+  statements: number;
+}
+
+export class RunningServer {
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(name: string, script: string, env: Record<string, string>): Promise<RunningServer> {
+    const child = spawnNode(`servers/${script}`, { cpu: serverCpu, env });
+    const ready = await nextMessage<{ type: "ready"; url: string }>(child, "ready");
+    return new RunningServer(name, ready.url, child);
+  }
+
+  async stats(): Promise<ServerStats> {
+    const reply = nextMessage<{ type: "stats" } & ServerStats>(this.child, "stats");
+    this.child.send({ type: "stats" });
+    const { requests, statements } = await reply;
+    return { requests, statements };
+  }
+
+  /** The SQL statements sent while `work` runs (Pulse only; others return none). */
+  async trace(work: () => Promise<unknown>): Promise<TracedStatement[]> {
+    const started = nextMessage(this.child, "trace-started");
+    this.child.send({ type: "trace-start" });
+    await started;
+    await work();
+    const reply = nextMessage<{ type: "trace"; statements: TracedStatement[] }>(this.child, "trace");
+    this.child.send({ type: "trace-stop" });
+    return (await reply).statements;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.connected) this.child.send({ type: "close" });
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+    await exited(this.child);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,43 @@
+// D, P, Y and I: the real Pulse HTTP server (startHttpServer) on the benchmark database, with
+// the clock pinned to the data set's "now" so every answer is comparable across contenders.
+import { openDatabase } from "@pulse/schema/database";
+import { startHttpServer } from "../lib/pulse.ts";
+import { serveChild, type TracedStatement } from "./child.ts";
+
+const url = process.env.BENCH_DATABASE_URL;
+if (!url) throw new Error("BENCH_DATABASE_URL is not set");
+const now = new Date(process.env.BENCH_NOW ?? Date.now());
+
+await serveChild(async () => {
+  const database = await openDatabase({
+    url,
+    migrate: false,
+    poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
+  });
+  let trace: TracedStatement[] | null = null;
+  // openDatabase's client is typed without log events, though it is created with the query event.
+  const events = database.prisma as unknown as {
+    $on(event: "query", listener: (event: { query: string; duration: number | bigint }) => void): void;
+  };
+  events.$on("query", (event) => {
+    trace?.push({ sql: event.query, ms: Number(event.duration) });
+  });
+  const started = await startHttpServer({ database, port: 0, host: "127.0.0.1", clock: () => now });
+  return {
+    url: started.url,
+    server: started.server,
+    statements: () => database.statements.count,
+    startTrace: () => {
+      trace = [];
+    },
+    stopTrace: () => {
+      const statements = trace ?? [];
+      trace = null;
+      return statements;
+    },
+    async close() {
+      await started.close();
+      await database.close();
+    },
+  };
+});
