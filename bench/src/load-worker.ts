@@ -210,31 +210,40 @@ async function main(spec: LoadSpec): Promise<LoadResult> {
       : spec.generator?.kind === "usage"
         ? usageGenerator(spec.generator)
         : null;
-  const base: autocannon.Options = {
+  const headers = { "content-type": "application/json", ...spec.headers };
+  const method = spec.method ?? "POST";
+  const common = {
     url: spec.url,
     connections: spec.connections,
     pipelining: 1,
     timeout: spec.timeoutSeconds ?? 30,
-    requests: [
-      {
-        method: spec.method ?? "POST",
-        path: spec.path,
-        headers: { "content-type": "application/json", ...spec.headers },
-        body: spec.body,
-        ...(generator
-          ? {
-              setupRequest: (request: autocannon.Request, context: Context) => ({
-                ...request,
-                body: generator.setup(context),
-              }),
-              onResponse: (status: number, body: string, context: Context) =>
-                generator.onResponse(status, body, context),
-            }
-          : {}),
-      },
-    ] as autocannon.Request[],
-    ...(spec.expectBody ? { expectBody: spec.expectBody } : {}),
   };
+  // autocannon takes an expected body only for a fixed request, and generated bodies only through `requests`.
+  const base: autocannon.Options = generator
+    ? {
+        ...common,
+        requests: [
+          {
+            method,
+            path: spec.path,
+            headers,
+            setupRequest: (request: autocannon.Request, context: Context) => ({
+              ...request,
+              body: generator.setup(context),
+            }),
+            onResponse: (status: number, body: string, context: Context) =>
+              generator.onResponse(status, body, context),
+          },
+        ] as autocannon.Request[],
+      }
+    : {
+        ...common,
+        url: new URL(spec.path, spec.url).toString(),
+        method,
+        headers,
+        body: spec.body,
+        ...(spec.expectBody ? { expectBody: spec.expectBody } : {}),
+      };
   let warmupRate = 0;
   if (spec.warmup.seconds || spec.warmup.amount) {
     const startedAt = performance.now();

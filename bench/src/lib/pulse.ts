@@ -3,5 +3,6 @@
 
 export { recordHealthSnapshots } from "../../../packages/server/src/health/snapshots.ts";
 export { startHttpServer } from "../../../packages/server/src/http.ts";
+export { DEMO_SECRET_KEY } from "../../../packages/server/src/seed/demo.ts";
 export { SeededRandom } from "../../../packages/server/src/seed/random.ts";
 export { createWorkspace } from "../../../packages/server/src/workspaces.ts";

@@ -7,6 +7,8 @@ import { exited, nextMessage, spawnNode } from "./processes.ts";
 export interface ServerStats {
   requests: number;
   statements: number;
+  /** Requests received and not yet answered (or abandoned by their client). */
+  inFlight: number;
 }
 
 export class RunningServer {
@@ -25,8 +27,21 @@ export class RunningServer {
   async stats(): Promise<ServerStats> {
     const reply = nextMessage<{ type: "stats" } & ServerStats>(this.child, "stats");
     this.child.send({ type: "stats" });
-    const { requests, statements } = await reply;
-    return { requests, statements };
+    const { requests, statements, inFlight } = await reply;
+    return { requests, statements, inFlight };
+  }
+
+  /**
+   * Waits until the server has answered everything it received: a load phase that ends on time
+   * leaves requests running, which must not spill into the next phase or its counts.
+   */
+  async drained(timeoutMs = 120_000): Promise<ServerStats> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stats = await this.stats();
+      if (stats.inFlight === 0 || Date.now() > deadline) return stats;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** The SQL statements sent while `work` runs (Pulse only; others return none). */

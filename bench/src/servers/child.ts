@@ -30,13 +30,18 @@ export async function serveChild(start: () => Promise<ServerUnderTest>): Promise
   const send = (message: unknown) => process.send?.(message);
   const underTest = await start();
   let requests = 0;
-  underTest.server.on("request", () => {
+  let inFlight = 0;
+  underTest.server.on("request", (_request, response) => {
     requests += 1;
+    inFlight += 1;
+    response.once("close", () => {
+      inFlight -= 1;
+    });
   });
   process.on("message", (message: RunnerMessage) => {
     switch (message.type) {
       case "stats":
-        send({ type: "stats", requests, statements: underTest.statements() });
+        send({ type: "stats", requests, inFlight, statements: underTest.statements() });
         break;
       case "trace-start":
         underTest.startTrace?.();

@@ -1,0 +1,346 @@
+// `pnpm bench`: seeds (or reuses) the large data set, runs every scenario, prints a table and
+// writes bench/results/latest.json (and latest.md, the table for BENCHMARKS.md).
+//   --only=D,R,N,P,Y,I,W,S   run some scenarios (D/R/N run together; S is start-up)
+//   --reseed                 drop and regenerate the data set
+//   --seed-only              stop after the data set is ready
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { dataSet, load, PAGE_SIZE, PAGE_SIZES_CHECKED, resultsDirectory } from "./config.ts";
+import { pinning } from "./lib/processes.ts";
+import type { Run } from "./lib/run.ts";
+import { RunningServer } from "./lib/server.ts";
+import { type DashboardResults, dashboardScenarios } from "./scenarios/dashboard.ts";
+import { type IngestionResults, ingestionScenario } from "./scenarios/ingestion.ts";
+import { type OverheadResults, overheadScenario } from "./scenarios/overhead.ts";
+import { type PortfolioResults, portfolioScenario } from "./scenarios/portfolio.ts";
+import { type StartupResults, startupScenario } from "./scenarios/startup.ts";
+import { type WidgetResults, widgetScenario } from "./scenarios/widgets.ts";
+import { ensureDataSet } from "./seed.ts";
+
+const { values } = parseArgs({
+  options: {
+    only: { type: "string" },
+    reseed: { type: "boolean", default: false },
+    "seed-only": { type: "boolean", default: false },
+  },
+});
+const selected = new Set(
+  (values.only ?? "D,R,N,P,Y,I,W,S").split(",").map((name) => name.trim().toUpperCase()),
+);
+const wants = (name: string) => selected.has(name);
+
+const startedAt = performance.now();
+const log = (line: string) =>
+  console.log(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+interface Results {
+  date: string;
+  machine: Record<string, unknown>;
+  method: Record<string, unknown>;
+  dataSet: {
+    parameters: typeof dataSet;
+    counts: Record<string, number>;
+    seededInSeconds: number | null;
+    phases: Record<string, number>;
+  };
+  dashboard?: DashboardResults;
+  portfolio?: PortfolioResults;
+  overhead?: OverheadResults;
+  ingestion?: IngestionResults;
+  widgets?: WidgetResults;
+  startup?: StartupResults;
+  ratios: Record<string, number>;
+  targets: { target: string; goal: string; value: string; met: boolean | null }[];
+  runSeconds: number;
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ version: string; shared_buffers: string }>(
+      "SELECT split_part(version(), ' on ', 1) AS version, current_setting('shared_buffers') AS shared_buffers",
+    );
+    const row = result.rows[0];
+    return `${row?.version} (shared_buffers ${row?.shared_buffers})`;
+  } finally {
+    await client.end();
+  }
+}
+
+const data = await ensureDataSet(log, { reseed: values.reseed });
+if (values["seed-only"]) process.exit(0);
+
+const run: Run = {
+  data,
+  serverEnv: { BENCH_DATABASE_URL: data.url, BENCH_NOW: data.now.toISOString(), BENCH_POOL_SIZE: "10" },
+  headers: { authorization: `Bearer ${data.secretKey}` },
+  log,
+};
+const results: Results = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: await postgresVersion(data.url),
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  },
+  method: {
+    pinning:
+      pinning === "taskset"
+        ? "server under test on CPU 0, load generator on CPU 1 (taskset); PostgreSQL unpinned"
+        : "no pinning (taskset missing)",
+    warmupSeconds: load.warmupSeconds,
+    measuredSeconds: load.seconds,
+    connections: {
+      dashboard: load.dashboardConnections,
+      portfolio: load.portfolioConnections,
+      overhead: load.overheadConnections,
+      surveys: load.ingestConnections,
+      usageBatches: 4,
+    },
+    pageSize: PAGE_SIZE,
+    poolSize: 10,
+    now: data.now.toISOString(),
+  },
+  dataSet: {
+    parameters: dataSet,
+    counts: data.counts,
+    seededInSeconds: data.seededInSeconds,
+    phases: data.phases,
+  },
+  ratios: {},
+  targets: [],
+  runSeconds: 0,
+};
+
+const pulse = await RunningServer.start("D", "pulse-server.ts", run.serverEnv);
+try {
+  if (wants("D") || wants("R") || wants("N")) {
+    const raw = await RunningServer.start("R", "raw-server.ts", run.serverEnv);
+    const naive = await RunningServer.start("N", "naive-server.ts", run.serverEnv);
+    try {
+      results.dashboard = await dashboardScenarios(run, { D: pulse, R: raw, N: naive });
+    } finally {
+      await Promise.all([raw.stop(), naive.stop()]);
+    }
+  }
+  if (wants("P")) results.portfolio = await portfolioScenario(run, pulse);
+  if (wants("Y")) results.overhead = await overheadScenario(run, pulse);
+  if (wants("I")) results.ingestion = await ingestionScenario(run, pulse);
+} finally {
+  await pulse.stop();
+}
+if (wants("S")) results.startup = await startupScenario(run);
+if (wants("W")) results.widgets = await widgetScenario(run);
+
+evaluate(results);
+results.runSeconds = Math.round((performance.now() - startedAt) / 1000);
+mkdirSync(resultsDirectory, { recursive: true });
+writeFileSync(join(resultsDirectory, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+const markdown = table(results);
+writeFileSync(join(resultsDirectory, "latest.md"), `${markdown}\n`);
+console.log(`\n${markdown}\n`);
+log(`results written to bench/results/latest.json and latest.md (run took ${results.runSeconds} s)`);
+
+function evaluate(results: Results): void {
+  const { dashboard, portfolio, overhead, ingestion, widgets } = results;
+  const add = (target: string, goal: string, value: string, met: boolean | null) =>
+    results.targets.push({ target, goal, value, met });
+  if (dashboard) {
+    const { D, R, N } = dashboard.load;
+    results.ratios.DR = D.requestsPerSecond / R.requestsPerSecond;
+    results.ratios.DN = D.requestsPerSecond / N.requestsPerSecond;
+    add("D/R (req/s)", "≥ 0.5", results.ratios.DR.toFixed(2), results.ratios.DR >= 0.5);
+    add("D/N (req/s)", "≥ 10", results.ratios.DN.toFixed(1), results.ratios.DN >= 10);
+    const counts = PAGE_SIZES_CHECKED.map((size) => dashboard.statements.D?.[size] ?? Number.NaN);
+    const constant = counts.every((count) => count === counts[0]);
+    add(
+      `SQL statements per dashboard request (page ${PAGE_SIZES_CHECKED.join("/")})`,
+      "constant and ≤ 12",
+      counts.join(" / "),
+      constant && (counts[0] ?? Number.POSITIVE_INFINITY) <= 12,
+    );
+    add(
+      "D, R, N same JSON",
+      "deep equal",
+      dashboard.sameJson ? "equal" : (dashboard.difference ?? "different"),
+      dashboard.sameJson,
+    );
+  }
+  if (portfolio) {
+    add(
+      "P p99 latency (1 user)",
+      "< 1000 ms",
+      `${portfolio.load.latencyP99} ms`,
+      portfolio.load.latencyP99 < 1000,
+    );
+  }
+  if (ingestion) {
+    const surveys = ingestion.surveys;
+    add(
+      "Survey ingestion",
+      "≥ 2,000 responses/s, zero loss",
+      `${surveys.rowsPerSecond.toFixed(0)}/s, lost ${surveys.lost}, duplicates ${surveys.duplicates}`,
+      surveys.rowsPerSecond >= 2000 && surveys.lost === 0 && surveys.duplicates === 0,
+    );
+    if ("skipped" in ingestion.usage) add("Usage batch ingestion", "zero loss", "skipped", null);
+    else {
+      const usage = ingestion.usage;
+      add(
+        "Usage batch ingestion",
+        "zero loss (rows/s reported)",
+        `${usage.rowsPerSecond.toFixed(0)} events/s, lost ${usage.lost}, duplicates ${usage.duplicates}`,
+        usage.lost === 0 && usage.duplicates === 0,
+      );
+    }
+  }
+  if (overhead) {
+    results.ratios.Y = overhead.pulse.requestsPerSecond / overhead.bare.requestsPerSecond;
+    add("Y: Pulse / bare node:http (req/s)", "≥ 0.6", results.ratios.Y.toFixed(2), results.ratios.Y >= 0.6);
+  }
+  if (widgets) {
+    if ("skipped" in widgets) add("Widget gzip sizes", "within budgets", "skipped", null);
+    else {
+      const over = widgets.sizes.filter((size) => size.withinBudget === false);
+      add(
+        "Widget gzip sizes",
+        "within budgets",
+        over.length ? `over: ${over.map((size) => size.file).join(", ")}` : "all within",
+        widgets.sizes.some((size) => size.withinBudget === null) ? null : over.length === 0,
+      );
+    }
+  }
+}
+
+function table(results: Results): string {
+  const rows: string[][] = [];
+  const phase = (
+    name: string,
+    m: {
+      requestsPerSecond: number;
+      latencyP50: number;
+      latencyP99: number;
+      statementsPerRequest: number;
+      requests: number;
+    },
+    errors: number,
+    note = "",
+  ) =>
+    rows.push([
+      name,
+      m.requestsPerSecond.toFixed(1),
+      String(m.latencyP50),
+      String(m.latencyP99),
+      String(errors),
+      m.statementsPerRequest.toFixed(1),
+      `${m.requests} requests${note ? `; ${note}` : ""}`,
+    ]);
+  const errorsOf = (m: { errors: number; non2xx: number; mismatches: number; timeouts: number }) =>
+    m.errors + m.non2xx + m.mismatches + m.timeouts;
+  const { dashboard, portfolio, overhead, ingestion, widgets, startup } = results;
+  if (dashboard) {
+    phase(
+      "D dashboard, Pulse (50 accounts)",
+      dashboard.load.D,
+      errorsOf(dashboard.load.D),
+      `c=${load.dashboardConnections}`,
+    );
+    phase(
+      "R same JSON, node:http + pg",
+      dashboard.load.R,
+      errorsOf(dashboard.load.R),
+      `c=${load.dashboardConnections}`,
+    );
+    phase(
+      "N same JSON, naive resolvers",
+      dashboard.load.N,
+      errorsOf(dashboard.load.N),
+      `c=${load.dashboardConnections}`,
+    );
+  }
+  if (portfolio)
+    phase("P portfolio, 12 months, all accounts", portfolio.load, errorsOf(portfolio.load), "c=1");
+  if (overhead) {
+    phase(
+      "Y `{ __typename }`, Pulse",
+      overhead.pulse,
+      errorsOf(overhead.pulse),
+      `c=${load.overheadConnections}`,
+    );
+    phase("Y hello, bare node:http", overhead.bare, errorsOf(overhead.bare), `c=${load.overheadConnections}`);
+  }
+  if (ingestion) {
+    const s = ingestion.surveys;
+    rows.push([
+      "I survey submissions (pk_ key)",
+      s.requestsPerSecond.toFixed(1),
+      String(s.latencyP50),
+      String(s.latencyP99),
+      String(s.errors),
+      s.statementsPerRequest.toFixed(1),
+      `${s.rowsPerSecond.toFixed(0)} responses/s, c=${s.connections}; acknowledged ${s.acknowledged} = stored ${s.stored}, lost ${s.lost}, duplicates ${s.duplicates} (${s.retriesSent} retries)`,
+    ]);
+    if ("skipped" in ingestion.usage)
+      rows.push(["I usage events, batches of 1,000", "–", "–", "–", "–", "–", ingestion.usage.skipped]);
+    else {
+      const u = ingestion.usage;
+      rows.push([
+        "I usage events, batches of 1,000",
+        u.requestsPerSecond.toFixed(1),
+        String(u.latencyP50),
+        String(u.latencyP99),
+        String(u.errors),
+        u.statementsPerRequest.toFixed(1),
+        `${u.rowsPerSecond.toFixed(0)} events/s, c=${u.connections}; acknowledged ${u.acknowledged} = stored ${u.stored}, lost ${u.lost}, duplicates ${u.duplicates} (${u.retriesSent} retried batches); ${u.note ?? ""}`,
+      ]);
+    }
+  }
+  const lines = [
+    "| Scenario | req/s | p50 ms | p99 ms | errors | SQL/request | notes |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ];
+  if (dashboard) {
+    lines.push(
+      "",
+      `Dashboard SQL statements per request at page size ${PAGE_SIZES_CHECKED.join(" / ")}: ` +
+        Object.entries(dashboard.statements)
+          .map(([name, bySize]) => `${name} ${PAGE_SIZES_CHECKED.map((size) => bySize[size]).join(" / ")}`)
+          .join(", "),
+    );
+  }
+  if (startup) {
+    lines.push(
+      "",
+      `Start-up (${startup.command}): ${startup.seconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${startup.median.toFixed(2)} s)`,
+    );
+  }
+  if (widgets) {
+    lines.push("");
+    if ("skipped" in widgets) lines.push(`Widgets: skipped — ${widgets.skipped}`);
+    else {
+      lines.push(
+        "| Widget script | minified KB | gzip KB | budget KB | |",
+        "| --- | ---: | ---: | ---: | --- |",
+      );
+      for (const size of widgets.sizes) {
+        lines.push(
+          `| ${size.file} | ${(size.minifiedBytes / 1024).toFixed(2)} | ${(size.gzipBytes / 1024).toFixed(2)} | ${size.budgetBytes === null ? "–" : (size.budgetBytes / 1024).toFixed(0)} | ${size.withinBudget === null ? "" : size.withinBudget ? "ok" : "OVER"} |`,
+        );
+      }
+    }
+  }
+  lines.push("", "| Target | Goal | Measured | Met |", "| --- | --- | --- | --- |");
+  for (const target of results.targets) {
+    lines.push(
+      `| ${target.target} | ${target.goal} | ${target.value} | ${target.met === null ? "n/a" : target.met ? "yes" : "**no**"} |`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,219 @@
+// I: sustained ingestion into a workspace made for the run (and deleted after it), in the same
+// tables as the large data set. Survey responses arrive as the widgets send them (publishable
+// key, signed token, one submission per request, one in ten a retry of an acknowledged one);
+// usage events in batches of 1,000 (one in ten batches re-sent). Each phase runs a fixed
+// number of requests, so afterwards the stored rows must equal the acknowledged ones exactly.
+import { randomUUID } from "node:crypto";
+import { openDatabase } from "@pulse/schema/database";
+import { load } from "../config.ts";
+import { graphqlBody } from "../dashboard.ts";
+import { post } from "../lib/http.ts";
+import { runLoad } from "../lib/load.ts";
+import { createWorkspace } from "../lib/pulse.ts";
+import type { Run } from "../lib/run.ts";
+import type { RunningServer } from "../lib/server.ts";
+
+const ACCOUNTS = 200;
+const CONTACTS_PER_ACCOUNT = 5;
+const USAGE_BATCH = 1000;
+
+export interface IngestionPhase {
+  connections: number;
+  requests: number;
+  seconds: number;
+  requestsPerSecond: number;
+  rowsPerSecond: number;
+  latencyP50: number;
+  latencyP99: number;
+  errors: number;
+  retriesSent: number;
+  acknowledged: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+  storedWithoutAcknowledgement: number;
+  statementsPerRequest: number;
+  failureSample: string[];
+  note?: string;
+}
+
+export interface IngestionResults {
+  surveys: IngestionPhase;
+  usage: IngestionPhase | { skipped: string };
+}
+
+export async function ingestionScenario(run: Run, pulse: RunningServer): Promise<IngestionResults> {
+  const database = await openDatabase({ url: run.data.url, migrate: false, poolSize: 2 });
+  const prisma = database.prisma;
+  const prefix = `bench${Date.now().toString(36)}`;
+  const workspace = await createWorkspace(prisma, {
+    name: "Benchmark ingestion",
+    slug: `bench-ingest-${prefix}`,
+  });
+  const workspaceId = workspace.workspaceId;
+  try {
+    await prisma.workspace.update({
+      where: { id: workspaceId },
+      data: { keyFeatures: ["reports", "alerts"] },
+    });
+    await prisma.survey.createMany({
+      data: [
+        { workspaceId, key: "nps", kind: "NPS", question: "How likely are you to recommend us?" },
+        { workspaceId, key: "csat", kind: "CSAT", question: "How satisfied are you?" },
+        { workspaceId, key: "ces", kind: "CES", question: "How easy was it?" },
+      ],
+    });
+    const accounts = Array.from({ length: ACCOUNTS }, (_, index) => ({
+      id: randomUUID(),
+      externalId: `ing_${index}`,
+      contacts: Array.from({ length: CONTACTS_PER_ACCOUNT }, (_, c) => `ing_${index}_${c}`),
+    }));
+    await prisma.account.createMany({
+      data: accounts.map((account) => ({
+        id: account.id,
+        workspaceId,
+        externalId: account.externalId,
+        name: `Ingest ${account.externalId}`,
+        seats: 10,
+        signedUpAt: new Date(run.data.now.getTime() - 400 * 86_400_000),
+      })),
+    });
+    await prisma.contact.createMany({
+      data: accounts.flatMap((account) =>
+        account.contacts.map((externalId) => ({ workspaceId, accountId: account.id, externalId })),
+      ),
+    });
+
+    // Survey submissions with the publishable key, each for a new contact (so re-ask never blocks).
+    const surveyBefore = await pulse.stats();
+    const surveyLoad = await runLoad({
+      url: pulse.url,
+      path: "/graphql",
+      headers: { authorization: `Bearer ${workspace.publishableKey}` },
+      connections: load.ingestConnections,
+      warmup: { amount: 300 },
+      seconds: load.seconds,
+      amountFromWarmup: { min: 1000, max: load.maxSurveySubmissions },
+      timeoutSeconds: 60,
+      generator: {
+        kind: "survey",
+        prefix,
+        survey: "nps",
+        workspaceId,
+        signingSecret: workspace.signingSecret,
+        accounts: accounts.map((account) => account.externalId),
+        count: 300 + load.maxSurveySubmissions,
+      },
+    });
+    const surveyAfter = await pulse.stats();
+    const storedResponses = await prisma.surveyResponse.findMany({
+      where: { workspaceId },
+      select: { idempotencyKey: true },
+    });
+    const surveys = reconcile(
+      surveyLoad,
+      storedResponses.map((row) => row.idempotencyKey),
+      load.ingestConnections,
+      (surveyAfter.statements - surveyBefore.statements) /
+        Math.max(1, surveyAfter.requests - surveyBefore.requests),
+    );
+    surveys.note =
+      "statements include the debounced health-snapshot refresh Pulse runs after each burst of submissions";
+    run.log(describeIngestion("I surveys", surveys, "responses"));
+
+    const mutations = await post(
+      `${pulse.url}/graphql`,
+      graphqlBody('{ __type(name: "Mutation") { fields { name } } }'),
+      run.headers,
+    );
+    const names: string[] =
+      JSON.parse(mutations.text).data?.__type?.fields?.map((field: { name: string }) => field.name) ?? [];
+    if (!names.includes("recordUsageEvents")) {
+      const skipped =
+        "Pulse has no recordUsageEvents mutation yet (batch usage ingestion is not merged on this branch)";
+      run.log(`I usage: skipped — ${skipped}`);
+      return { surveys, usage: { skipped } };
+    }
+    const usageBefore = await pulse.stats();
+    const usageLoad = await runLoad({
+      url: pulse.url,
+      path: "/graphql",
+      headers: { authorization: `Bearer ${workspace.secretKey}` },
+      connections: 4,
+      warmup: { amount: 8 },
+      seconds: load.seconds,
+      amountFromWarmup: { min: 10, max: load.maxUsageBatches },
+      timeoutSeconds: 120,
+      generator: {
+        kind: "usage",
+        prefix,
+        now: run.data.now.toISOString(),
+        batchSize: USAGE_BATCH,
+        accounts: accounts.map(({ externalId, contacts }) => ({ externalId, contacts })),
+      },
+    });
+    const usageAfter = await pulse.stats();
+    const storedEvents = await prisma.usageEvent.findMany({
+      where: { workspaceId },
+      select: { externalId: true },
+    });
+    const usage = reconcile(
+      usageLoad,
+      storedEvents.map((row) => row.externalId ?? ""),
+      4,
+      (usageAfter.statements - usageBefore.statements) /
+        Math.max(1, usageAfter.requests - usageBefore.requests),
+    );
+    const rollup = await prisma.$queryRaw<{ events: bigint }[]>`
+      SELECT coalesce(sum(logins + sessions + "featureEvents"), 0)::bigint AS events FROM "UsageDaily" WHERE "workspaceId" = ${workspaceId}::uuid`;
+    const rolledUp = Number(rollup[0]?.events ?? 0);
+    usage.note = `UsageDaily counts ${rolledUp} events for ${usage.stored} stored (${rolledUp === usage.stored ? "equal" : "NOT equal"})`;
+    run.log(describeIngestion("I usage", usage, "events"));
+    return { surveys, usage };
+  } finally {
+    await prisma.workspace.delete({ where: { id: workspaceId } });
+    await database.close();
+  }
+}
+
+function reconcile(
+  result: Awaited<ReturnType<typeof runLoad>>,
+  storedKeys: string[],
+  connections: number,
+  statementsPerRequest: number,
+): IngestionPhase {
+  const acknowledged = new Set(result.acknowledged);
+  const stored = new Set(storedKeys);
+  let lost = 0;
+  for (const key of acknowledged) if (!stored.has(key)) lost += 1;
+  let storedWithoutAcknowledgement = 0;
+  for (const key of stored) if (!acknowledged.has(key)) storedWithoutAcknowledgement += 1;
+  const measured = result.measured;
+  return {
+    connections,
+    requests: measured.requests,
+    seconds: measured.seconds,
+    requestsPerSecond: measured.requestsPerSecond,
+    rowsPerSecond: measured.rowsPerSecond,
+    latencyP50: measured.latencyP50,
+    latencyP99: measured.latencyP99,
+    errors: measured.errors + measured.non2xx + measured.timeouts + result.failures.count,
+    retriesSent: result.retriesSent,
+    acknowledged: acknowledged.size,
+    stored: storedKeys.length,
+    lost,
+    duplicates: storedKeys.length - stored.size + (result.acknowledged.length - acknowledged.size),
+    storedWithoutAcknowledgement,
+    statementsPerRequest,
+    failureSample: result.failures.sample,
+  };
+}
+
+function describeIngestion(name: string, phase: IngestionPhase, rows: string): string {
+  return (
+    `${name}: ${phase.rowsPerSecond.toFixed(0)} ${rows}/s (${phase.requestsPerSecond.toFixed(1)} req/s at ${phase.connections} connections), ` +
+    `p50 ${phase.latencyP50} ms, p99 ${phase.latencyP99} ms, errors ${phase.errors}, retries ${phase.retriesSent}; ` +
+    `acknowledged ${phase.acknowledged}, stored ${phase.stored}, lost ${phase.lost}, duplicates ${phase.duplicates}, ` +
+    `stored without acknowledgement ${phase.storedWithoutAcknowledgement}; ${phase.statementsPerRequest.toFixed(1)} statements/request`
+  );
+}
