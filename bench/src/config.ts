@@ -61,3 +61,6 @@ export const serverCpu = env.BENCH_SERVER_CPU ?? "0";
 export const loadCpu = env.BENCH_LOAD_CPU ?? "1";
 
 export const resultsDirectory = join(benchRoot, "results");
+
+/** BENCH_PROFILE=1 writes a CPU profile per server under test here (see bench/src/profile-summary.ts). */
+export const profileDirectory = env.BENCH_PROFILE ? join(resultsDirectory, "profiles") : null;

@@ -315,6 +315,12 @@ function table(results: Results): string {
           .join(", "),
     );
   }
+  if (ingestion) {
+    lines.push(
+      "",
+      `Ingestion cleanup: deleting one contact through the foreign keys took ${ingestion.contactDeleteMs.toFixed(0)} ms (UsageEvent/SurveyResponse have no index on contactId).`,
+    );
+  }
   if (startup) {
     lines.push(
       "",

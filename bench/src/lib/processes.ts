@@ -19,9 +19,9 @@ export const pinning = hasTaskset ? "taskset" : "none";
 /** Starts `node --import tsx <script>` (on `cpu` when pinning works) with an IPC channel. */
 export function spawnNode(
   script: string,
-  options: { cpu?: string; env?: Record<string, string> } = {},
+  options: { cpu?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): ChildProcess {
-  const nodeArgs = ["--import", "tsx", join(benchRoot, "src", script)];
+  const nodeArgs = [...(options.nodeArgs ?? []), "--import", "tsx", join(benchRoot, "src", script)];
   const [command, args] =
     hasTaskset && options.cpu !== undefined
       ? ["taskset", ["-c", options.cpu, process.execPath, ...nodeArgs]]

@@ -5,4 +5,4 @@ export { recordHealthSnapshots } from "../../../packages/server/src/health/snaps
 export { startHttpServer } from "../../../packages/server/src/http.ts";
 export { DEMO_SECRET_KEY } from "../../../packages/server/src/seed/demo.ts";
 export { SeededRandom } from "../../../packages/server/src/seed/random.ts";
-export { createWorkspace } from "../../../packages/server/src/workspaces.ts";
+export { type CreatedWorkspace, createWorkspace } from "../../../packages/server/src/workspaces.ts";

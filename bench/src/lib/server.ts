@@ -1,6 +1,6 @@
 // The runner's handle on one server under test (see servers/child.ts for the other side).
 import type { ChildProcess } from "node:child_process";
-import { serverCpu } from "../config.ts";
+import { profileDirectory, serverCpu } from "../config.ts";
 import type { TracedStatement } from "../servers/child.ts";
 import { exited, nextMessage, spawnNode } from "./processes.ts";
 
@@ -19,7 +19,15 @@ export class RunningServer {
   ) {}
 
   static async start(name: string, script: string, env: Record<string, string>): Promise<RunningServer> {
-    const child = spawnNode(`servers/${script}`, { cpu: serverCpu, env });
+    // BENCH_PROFILE=1: each server writes a V8 CPU profile of its whole life when it stops.
+    const nodeArgs = profileDirectory
+      ? [
+          "--cpu-prof",
+          `--cpu-prof-dir=${profileDirectory}`,
+          `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+        ]
+      : [];
+    const child = spawnNode(`servers/${script}`, { cpu: serverCpu, env, nodeArgs });
     const ready = await nextMessage<{ type: "ready"; url: string }>(child, "ready");
     return new RunningServer(name, ready.url, child);
   }
