@@ -7,6 +7,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -51,6 +52,21 @@ for (const [id, micros] of selfTime) {
   byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
 }
 const busy = total - idle;
+
+// Inclusive time: a sample counts for every owner on its stack (once each), e.g. all the time
+// spent inside Prisma's client, whatever it called.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const inclusive = new Map<string, number>();
+for (const [id, micros] of selfTime) {
+  if (byId.get(id)?.callFrame.functionName === "(idle)") continue;
+  const owners = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const frame = byId.get(at)?.callFrame;
+    if (frame?.url) owners.add(owner(frame.url));
+  }
+  for (const who of owners) inclusive.set(who, (inclusive.get(who) ?? 0) + micros);
+}
 const percent = (micros: number) => `${((100 * micros) / busy).toFixed(1).padStart(5)} %`;
 console.log(
   `${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (${((100 * busy) / total).toFixed(0)} %)`,
@@ -58,6 +74,8 @@ console.log(
 console.log("\nself time by owner (share of busy time):");
 for (const [who, micros] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 15))
   console.log(`  ${percent(micros)}  ${who}`);
+console.log("\ntime with the owner on the stack (inclusive):");
+for (const [who, micros] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${percent(micros)}  ${who}`);
 console.log("\nheaviest functions (self time):");
 for (const [name, micros] of [...byFunction]
   .sort((a, b) => b[1] - a[1])

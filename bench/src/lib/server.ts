@@ -19,13 +19,9 @@ export class RunningServer {
   ) {}
 
   static async start(name: string, script: string, env: Record<string, string>): Promise<RunningServer> {
-    // BENCH_PROFILE=1: each server writes a V8 CPU profile of its whole life when it stops.
+    // BENCH_PROFILE=1: each server writes V8 CPU profiles (one per thread) of its whole life when it stops.
     const nodeArgs = profileDirectory
-      ? [
-          "--cpu-prof",
-          `--cpu-prof-dir=${profileDirectory}`,
-          `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
-        ]
+      ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}/${name}-${Date.now()}`]
       : [];
     const child = spawnNode(`servers/${script}`, { cpu: serverCpu, env, nodeArgs });
     const ready = await nextMessage<{ type: "ready"; url: string }>(child, "ready");
