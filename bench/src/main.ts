@@ -1,6 +1,6 @@
 // `pnpm bench`: seeds (or reuses) the large data set, runs every scenario, prints a table and
 // writes bench/results/latest.json (and latest.md, the table for BENCHMARKS.md).
-//   --only=D,R,N,P,Y,I,W,S   run some scenarios (D/R/N run together; S is start-up)
+//   --only=D,R,N,P,Y,I,F,W,S run some scenarios (D/R/N run together; F: findings probes; S: start-up)
 //   --reseed                 drop and regenerate the data set
 //   --seed-only              stop after the data set is ready
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import { type DashboardResults, dashboardScenarios } from "./scenarios/dashboard
 import { type IngestionResults, ingestionScenario } from "./scenarios/ingestion.ts";
 import { type OverheadResults, overheadScenario } from "./scenarios/overhead.ts";
 import { type PortfolioResults, portfolioScenario } from "./scenarios/portfolio.ts";
+import { type ProbeResults, probes } from "./scenarios/probes.ts";
 import { type StartupResults, startupScenario } from "./scenarios/startup.ts";
 import { type WidgetResults, widgetScenario } from "./scenarios/widgets.ts";
 import { ensureDataSet } from "./seed.ts";
@@ -52,6 +53,7 @@ interface Results {
   ingestion?: IngestionResults;
   widgets?: WidgetResults;
   startup?: StartupResults;
+  probes?: ProbeResults;
   ratios: Record<string, number>;
   targets: { target: string; goal: string; value: string; met: boolean | null }[];
   runSeconds: number;
@@ -136,10 +138,12 @@ try {
 } finally {
   await pulse.stop();
 }
+if (wants("F")) results.probes = await probes(run);
 if (wants("S")) results.startup = await startupScenario(run);
 if (wants("W")) results.widgets = await widgetScenario(run);
 
 evaluate(results);
+results.machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
 results.runSeconds = Math.round((performance.now() - startedAt) / 1000);
 mkdirSync(resultsDirectory, { recursive: true });
 writeFileSync(join(resultsDirectory, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -202,6 +206,8 @@ function evaluate(results: Results): void {
   }
   if (overhead) {
     results.ratios.Y = overhead.pulse.requestsPerSecond / overhead.bare.requestsPerSecond;
+    results.ratios.YCachedAuth = overhead.pulseCachedAuth.requestsPerSecond / overhead.bare.requestsPerSecond;
+    results.ratios.YYogaAlone = overhead.yoga.requestsPerSecond / overhead.bare.requestsPerSecond;
     add("Y: Pulse / bare node:http (req/s)", "≥ 0.6", results.ratios.Y.toFixed(2), results.ratios.Y >= 0.6);
   }
   if (widgets) {
@@ -247,19 +253,19 @@ function table(results: Results): string {
   if (dashboard) {
     phase(
       "D dashboard, Pulse (50 accounts)",
-      dashboard.load.D,
+      { ...dashboard.load.D, statementsPerRequest: dashboard.statements.D?.[PAGE_SIZE] ?? Number.NaN },
       errorsOf(dashboard.load.D),
       `c=${load.dashboardConnections}`,
     );
     phase(
       "R same JSON, node:http + pg",
-      dashboard.load.R,
+      { ...dashboard.load.R, statementsPerRequest: dashboard.statements.R?.[PAGE_SIZE] ?? Number.NaN },
       errorsOf(dashboard.load.R),
       `c=${load.dashboardConnections}`,
     );
     phase(
       "N same JSON, naive resolvers",
-      dashboard.load.N,
+      { ...dashboard.load.N, statementsPerRequest: dashboard.statements.N?.[PAGE_SIZE] ?? Number.NaN },
       errorsOf(dashboard.load.N),
       `c=${load.dashboardConnections}`,
     );
@@ -271,6 +277,18 @@ function table(results: Results): string {
       "Y `{ __typename }`, Pulse",
       overhead.pulse,
       errorsOf(overhead.pulse),
+      `c=${load.overheadConnections}`,
+    );
+    phase(
+      "Y `{ __typename }`, Pulse + cached API key (prototype)",
+      overhead.pulseCachedAuth,
+      errorsOf(overhead.pulseCachedAuth),
+      `c=${load.overheadConnections}`,
+    );
+    phase(
+      "Y `{ __typename }`, graphql-yoga alone",
+      overhead.yoga,
+      errorsOf(overhead.yoga),
       `c=${load.overheadConnections}`,
     );
     phase("Y hello, bare node:http", overhead.bare, errorsOf(overhead.bare), `c=${load.overheadConnections}`);
@@ -302,6 +320,8 @@ function table(results: Results): string {
     }
   }
   const lines = [
+    "SQL/request: D, R, N count one request exactly; the others average the measured phase.",
+    "",
     "| Scenario | req/s | p50 ms | p99 ms | errors | SQL/request | notes |",
     "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
@@ -319,6 +339,19 @@ function table(results: Results): string {
     lines.push(
       "",
       `Ingestion cleanup: deleting one contact through the foreign keys took ${ingestion.contactDeleteMs.toFixed(0)} ms (UsageEvent/SurveyResponse have no index on contactId).`,
+    );
+  }
+  const { probes } = results;
+  if (probes) {
+    lines.push(
+      "",
+      `Deleting one contact: ${probes.contactDelete.withoutIndexMs.toFixed(0)} ms without an index on contactId, ` +
+        `${probes.contactDelete.withIndexMs.toFixed(1)} ms with indexes on UsageEvent/SurveyResponse(contactId) ` +
+        `(built in ${(probes.contactDelete.indexBuildMs / 1000).toFixed(1)} s).`,
+      "",
+      "| Portfolio step (in-process, same data) | ms |",
+      "| --- | ---: |",
+      ...probes.portfolio.map((step) => `| ${step.step} | ${step.ms.toFixed(0)} |`),
     );
   }
   if (startup) {

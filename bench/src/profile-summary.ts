@@ -75,7 +75,8 @@ console.log("\nself time by owner (share of busy time):");
 for (const [who, micros] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 15))
   console.log(`  ${percent(micros)}  ${who}`);
 console.log("\ntime with the owner on the stack (inclusive):");
-for (const [who, micros] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${percent(micros)}  ${who}`);
+for (const [who, micros] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 15))
+  console.log(`  ${percent(micros)}  ${who}`);
 console.log("\nheaviest functions (self time):");
 for (const [name, micros] of [...byFunction]
   .sort((a, b) => b[1] - a[1])

@@ -5,6 +5,7 @@
 // number of requests, so afterwards the stored rows must equal the acknowledged ones exactly.
 import { randomUUID } from "node:crypto";
 import { type Database, openDatabase } from "@pulse/schema/database";
+import { signWidgetToken } from "@pulse/server/token";
 import pg from "pg";
 import { load } from "../config.ts";
 import { graphqlBody } from "../dashboard.ts";
@@ -13,6 +14,7 @@ import { runLoad } from "../lib/load.ts";
 import { type CreatedWorkspace, createWorkspace } from "../lib/pulse.ts";
 import type { Run } from "../lib/run.ts";
 import type { RunningServer } from "../lib/server.ts";
+import type { TracedStatement } from "../servers/child.ts";
 
 const ACCOUNTS = 200;
 const CONTACTS_PER_ACCOUNT = 5;
@@ -41,6 +43,8 @@ export interface IngestionPhase {
 export interface IngestionResults {
   surveys: IngestionPhase;
   usage: IngestionPhase | { skipped: string };
+  /** The statements of one survey submission, with the snapshot refresh it triggers. */
+  submissionTrace: TracedStatement[];
   /** One contact deleted through the foreign keys at cleanup (a finding: no index on contactId). */
   contactDeleteMs: number;
 }
@@ -107,6 +111,31 @@ async function ingestionPhases(
     ),
   });
 
+  // One submission traced, with the snapshot refresh Pulse schedules 250 ms after it.
+  const token = await signWidgetToken(
+    {
+      workspaceId,
+      account: accounts[0]?.externalId ?? "",
+      contact: `${prefix}-traced`,
+      expiresInSeconds: 600,
+    },
+    workspace.signingSecret,
+  );
+  const submissionTrace = await pulse.trace(async () => {
+    await post(
+      `${pulse.url}/graphql`,
+      graphqlBody(
+        "mutation($input: SubmitSurveyResponseInput!) { submitSurveyResponse(input: $input) { responseId } }",
+        { input: { survey: "nps", token, responseId: `${prefix}-traced`, score: 9 } },
+      ),
+      { authorization: `Bearer ${workspace.publishableKey}` },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  });
+  run.log(
+    `I: one survey submission sent ${submissionTrace.length} SQL statements (the snapshot refresh it triggers included)`,
+  );
+
   // Survey submissions with the publishable key, each for a new contact (so re-ask never blocks).
   const surveyBefore = await pulse.stats();
   const surveyLoad = await runLoad({
@@ -135,7 +164,7 @@ async function ingestionPhases(
   });
   const surveys = reconcile(
     surveyLoad,
-    storedResponses.map((row) => row.idempotencyKey),
+    storedResponses.map((row) => row.idempotencyKey).filter((key) => key !== `${prefix}-traced`),
     load.ingestConnections,
     (surveyAfter.statements - surveyBefore.statements) /
       Math.max(1, surveyAfter.requests - surveyBefore.requests),
@@ -155,7 +184,7 @@ async function ingestionPhases(
     const skipped =
       "Pulse has no recordUsageEvents mutation yet (batch usage ingestion is not merged on this branch)";
     run.log(`I usage: skipped — ${skipped}`);
-    return { surveys, usage: { skipped } };
+    return { surveys, usage: { skipped }, submissionTrace };
   }
   const usageBefore = await pulse.stats();
   const usageLoad = await runLoad({
@@ -192,7 +221,7 @@ async function ingestionPhases(
   const rolledUp = Number(rollup[0]?.events ?? 0);
   usage.note = `UsageDaily counts ${rolledUp} events for ${usage.stored} stored (${rolledUp === usage.stored ? "equal" : "NOT equal"})`;
   run.log(describeIngestion("I usage", usage, "events"));
-  return { surveys, usage };
+  return { surveys, usage, submissionTrace };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Y: `{ __typename }` through Pulse (API-key check, Yoga, Pothos) against a bare node:http
-// handler that sends the same JSON: what the framework costs per request.
+// handler that sends the same JSON: what the framework costs per request. Two middle points
+// split the gap: graphql-yoga alone, and Pulse with its API-key lookups cached (a prototype).
 import { load } from "../config.ts";
 import { graphqlBody } from "../dashboard.ts";
 import { post } from "../lib/http.ts";
@@ -8,6 +9,8 @@ import { RunningServer } from "../lib/server.ts";
 
 export interface OverheadResults {
   pulse: Measured;
+  pulseCachedAuth: Measured;
+  yoga: Measured;
   bare: Measured;
 }
 
@@ -23,16 +26,29 @@ export async function overheadScenario(run: Run, pulse: RunningServer): Promise<
     warmup: { seconds: load.warmupSeconds },
     seconds: load.seconds,
   };
-  const pulseResult = await measure(pulse, spec);
-  run.log(describePhase("Y (Pulse)", pulseResult));
-  const bare = await RunningServer.start("bare", "hello-server.ts", run.serverEnv);
-  try {
-    const bareAnswer = (await post(`${bare.url}/graphql`, body)).text;
-    if (bareAnswer !== expected) throw new Error(`bare hello answers ${bareAnswer}, Pulse ${expected}`);
-    const bareResult = await measure(bare, spec);
-    run.log(describePhase("Y (bare node:http)", bareResult));
-    return { pulse: pulseResult, bare: bareResult };
-  } finally {
-    await bare.stop();
+  const results: Partial<OverheadResults> = {};
+  results.pulse = await measure(pulse, spec);
+  run.log(describePhase("Y (Pulse)", results.pulse));
+  const others = [
+    [
+      "pulseCachedAuth",
+      "Y (Pulse, API key cached: prototype)",
+      "pulse-server.ts",
+      { BENCH_PROTOTYPE: "cached-auth" },
+    ],
+    ["yoga", "Y (graphql-yoga alone)", "yoga-hello-server.ts", {}],
+    ["bare", "Y (bare node:http)", "hello-server.ts", {}],
+  ] as const;
+  for (const [key, label, script, env] of others) {
+    const server = await RunningServer.start(key, script, { ...run.serverEnv, ...env });
+    try {
+      const answer = (await post(`${server.url}/graphql`, body, run.headers)).text;
+      if (answer !== expected) throw new Error(`${label} answers ${answer}, Pulse ${expected}`);
+      results[key] = await measure(server, spec);
+      run.log(describePhase(label, results[key]));
+    } finally {
+      await server.stop();
+    }
   }
+  return results as OverheadResults;
 }

@@ -16,6 +16,8 @@ export interface StartupResults {
   command: string;
   seconds: number[];
   median: number;
+  /** What the command printed, with seconds since the command started (last run). */
+  timeline: { at: number; line: string }[];
 }
 
 function freePort(): Promise<number> {
@@ -29,7 +31,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function once(): Promise<number> {
+async function once(timeline: StartupResults["timeline"]): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), "pulse-bench-start-"));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -43,8 +45,16 @@ async function once(): Promise<number> {
   const child = spawn(process.execPath, [join(repositoryRoot, "packages/server/bin/pulse.mjs"), "start"], {
     cwd: repositoryRoot,
     env,
-    stdio: "ignore",
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  timeline.length = 0;
+  const record = (chunk: Buffer) => {
+    const at = Math.round((performance.now() - startedAt) / 10) / 100;
+    for (const line of chunk.toString("utf8").split("\n"))
+      if (line.trim()) timeline.push({ at, line: line.trim() });
+  };
+  child.stdout.on("data", record);
+  child.stderr.on("data", record);
   try {
     const body = graphqlBody("{ accounts(first: 5) { edges { node { name health { score } } } } }");
     const deadline = startedAt + 120_000;
@@ -58,7 +68,9 @@ async function once(): Promise<number> {
         });
         const answer = (await response.json()) as { data?: { accounts?: { edges: unknown[] } } };
         if (response.status === 200 && (answer.data?.accounts?.edges.length ?? 0) > 0) {
-          return (performance.now() - startedAt) / 1000;
+          const seconds = (performance.now() - startedAt) / 1000;
+          timeline.push({ at: Math.round(seconds * 100) / 100, line: "(first query answered)" });
+          return seconds;
         }
       } catch {
         // not listening yet
@@ -77,8 +89,9 @@ async function once(): Promise<number> {
 
 export async function startupScenario(run: Run, runs = 3): Promise<StartupResults> {
   const seconds: number[] = [];
+  const timeline: StartupResults["timeline"] = [];
   for (let i = 0; i < runs; i++) {
-    seconds.push(await once());
+    seconds.push(await once(timeline));
     run.log(`start-up ${i + 1}/${runs}: ${seconds.at(-1)?.toFixed(2)} s`);
   }
   const sorted = [...seconds].sort((a, b) => a - b);
@@ -86,5 +99,6 @@ export async function startupScenario(run: Run, runs = 3): Promise<StartupResult
     command: "node packages/server/bin/pulse.mjs start (new PGlite data folder)",
     seconds,
     median: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    timeline: timeline.filter((entry) => !entry.line.startsWith("Try:") && !entry.line.startsWith("-H")),
   };
 }
