@@ -13,6 +13,7 @@ import { pinning } from "./lib/processes.ts";
 import type { Run } from "./lib/run.ts";
 import { RunningServer } from "./lib/server.ts";
 import { type DashboardResults, dashboardScenarios } from "./scenarios/dashboard.ts";
+import { type FieldCost, fieldCosts } from "./scenarios/field-costs.ts";
 import { type IngestionResults, ingestionScenario } from "./scenarios/ingestion.ts";
 import { type OverheadResults, overheadScenario } from "./scenarios/overhead.ts";
 import { type PortfolioResults, portfolioScenario } from "./scenarios/portfolio.ts";
@@ -54,6 +55,7 @@ interface Results {
   widgets?: WidgetResults;
   startup?: StartupResults;
   probes?: ProbeResults;
+  fieldCosts?: FieldCost[];
   ratios: Record<string, number>;
   targets: { target: string; goal: string; value: string; met: boolean | null }[];
   runSeconds: number;
@@ -128,6 +130,7 @@ try {
     const naive = await RunningServer.start("N", "naive-server.ts", run.serverEnv);
     try {
       results.dashboard = await dashboardScenarios(run, { D: pulse, R: raw, N: naive });
+      if (wants("F")) results.fieldCosts = await fieldCosts(run, pulse, raw);
     } finally {
       await Promise.all([raw.stop(), naive.stop()]);
     }
@@ -339,6 +342,16 @@ function table(results: Results): string {
     lines.push(
       "",
       `Ingestion cleanup: deleting one contact through the foreign keys took ${ingestion.contactDeleteMs.toFixed(0)} ms (UsageEvent/SurveyResponse have no index on contactId).`,
+    );
+  }
+  if (results.fieldCosts) {
+    lines.push(
+      "",
+      `| Dashboard fields asked (page of ${PAGE_SIZE}, one request at a time) | median ms | SQL statements |`,
+      "| --- | ---: | ---: |",
+      ...results.fieldCosts.map(
+        (cost) => `| ${cost.fields} | ${cost.medianMs.toFixed(0)} | ${cost.statements} |`,
+      ),
     );
   }
   const { probes } = results;
