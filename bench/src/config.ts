@@ -46,7 +46,7 @@ export const load = {
   dashboardConnections: number("BENCH_DASHBOARD_CONNECTIONS", 8),
   portfolioConnections: 1,
   overheadConnections: number("BENCH_OVERHEAD_CONNECTIONS", 32),
-  ingestConnections: number("BENCH_INGEST_CONNECTIONS", 16),
+  ingestConnections: number("BENCH_INGEST_CONNECTIONS", 64),
   /** Upper bounds on the ingestion phases, whatever the measured rate. */
   maxSurveySubmissions: 60_000,
   maxUsageBatches: 400,

@@ -30,7 +30,7 @@ const { values } = parseArgs({
   },
 });
 const selected = new Set(
-  (values.only ?? "D,R,N,P,Y,I,W,S").split(",").map((name) => name.trim().toUpperCase()),
+  (values.only ?? "D,R,N,P,Y,I,F,W,S").split(",").map((name) => name.trim().toUpperCase()),
 );
 const wants = (name: string) => selected.has(name);
 
@@ -307,6 +307,20 @@ function table(results: Results): string {
       s.statementsPerRequest.toFixed(1),
       `${s.rowsPerSecond.toFixed(0)} responses/s, c=${s.connections}; acknowledged ${s.acknowledged} = stored ${s.stored}, lost ${s.lost}, duplicates ${s.duplicates} (${s.retriesSent} retries)`,
     ]);
+    for (const [label, lean] of [
+      ["I survey submissions, lean prototype (not Pulse)", ingestion.leanSurveys],
+      ["I survey submissions, lean prototype + group commit (not Pulse)", ingestion.leanBatchedSurveys],
+    ] as const) {
+      rows.push([
+        label,
+        lean.requestsPerSecond.toFixed(1),
+        String(lean.latencyP50),
+        String(lean.latencyP99),
+        String(lean.errors),
+        lean.statementsPerRequest.toFixed(2),
+        `${lean.rowsPerSecond.toFixed(0)} responses/s, c=${lean.connections}; acknowledged ${lean.acknowledged} = stored ${lean.stored}, lost ${lean.lost}, duplicates ${lean.duplicates} (${lean.retriesSent} retries)`,
+      ]);
+    }
     if ("skipped" in ingestion.usage)
       rows.push(["I usage events, batches of 1,000", "–", "–", "–", "–", "–", ingestion.usage.skipped]);
     else {
@@ -370,7 +384,9 @@ function table(results: Results): string {
   if (startup) {
     lines.push(
       "",
-      `Start-up (${startup.command}): ${startup.seconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${startup.median.toFixed(2)} s)`,
+      `Start-up (${startup.command}): ${startup.seconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${startup.median.toFixed(2)} s). Last run's timeline:`,
+      "",
+      ...startup.timeline.map((entry) => `    ${entry.at.toFixed(2).padStart(6)} s  ${entry.line}`),
     );
   }
   if (widgets) {

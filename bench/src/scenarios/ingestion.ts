@@ -13,7 +13,7 @@ import { post } from "../lib/http.ts";
 import { runLoad } from "../lib/load.ts";
 import { type CreatedWorkspace, createWorkspace } from "../lib/pulse.ts";
 import type { Run } from "../lib/run.ts";
-import type { RunningServer } from "../lib/server.ts";
+import { RunningServer } from "../lib/server.ts";
 import type { TracedStatement } from "../servers/child.ts";
 
 const ACCOUNTS = 200;
@@ -42,6 +42,10 @@ export interface IngestionPhase {
 
 export interface IngestionResults {
   surveys: IngestionPhase;
+  /** The same submissions through the lean prototype (servers/lean-ingest-server.ts), not Pulse. */
+  leanSurveys: IngestionPhase;
+  /** The lean prototype writing submissions in groups (up to 2 ms apart) in one statement each. */
+  leanBatchedSurveys: IngestionPhase;
   usage: IngestionPhase | { skipped: string };
   /** The statements of one survey submission, with the snapshot refresh it triggers. */
   submissionTrace: TracedStatement[];
@@ -164,7 +168,7 @@ async function ingestionPhases(
   });
   const surveys = reconcile(
     surveyLoad,
-    storedResponses.map((row) => row.idempotencyKey).filter((key) => key !== `${prefix}-traced`),
+    storedResponses.map((row) => row.idempotencyKey).filter((key) => key.startsWith(`${prefix}-r-`)),
     load.ingestConnections,
     (surveyAfter.statements - surveyBefore.statements) /
       Math.max(1, surveyAfter.requests - surveyBefore.requests),
@@ -172,6 +176,9 @@ async function ingestionPhases(
   surveys.note =
     "statements include the debounced health-snapshot refresh Pulse runs after each burst of submissions";
   run.log(describeIngestion("I surveys", surveys, "responses"));
+  const accountIds = accounts.map((account) => account.externalId);
+  const leanSurveys = await leanSurveyPhase(run, workspace, `${prefix}L`, accountIds, false);
+  const leanBatchedSurveys = await leanSurveyPhase(run, workspace, `${prefix}G`, accountIds, true);
 
   const mutations = await post(
     `${pulse.url}/graphql`,
@@ -184,7 +191,7 @@ async function ingestionPhases(
     const skipped =
       "Pulse has no recordUsageEvents mutation yet (batch usage ingestion is not merged on this branch)";
     run.log(`I usage: skipped — ${skipped}`);
-    return { surveys, usage: { skipped }, submissionTrace };
+    return { surveys, leanSurveys, leanBatchedSurveys, usage: { skipped }, submissionTrace };
   }
   const usageBefore = await pulse.stats();
   const usageLoad = await runLoad({
@@ -221,7 +228,7 @@ async function ingestionPhases(
   const rolledUp = Number(rollup[0]?.events ?? 0);
   usage.note = `UsageDaily counts ${rolledUp} events for ${usage.stored} stored (${rolledUp === usage.stored ? "equal" : "NOT equal"})`;
   run.log(describeIngestion("I usage", usage, "events"));
-  return { surveys, usage, submissionTrace };
+  return { surveys, leanSurveys, leanBatchedSurveys, usage, submissionTrace };
 }
 
 /**
@@ -254,6 +261,66 @@ async function removeWorkspace(url: string, workspaceId: string): Promise<number
     return contactDeleteMs;
   } finally {
     await client.end();
+  }
+}
+
+/** The survey phase again, against the lean single-statement prototype, with its own contacts and keys. */
+async function leanSurveyPhase(
+  run: Run,
+  workspace: CreatedWorkspace,
+  leanPrefix: string,
+  accounts: string[],
+  batched: boolean,
+): Promise<IngestionPhase> {
+  const lean = await RunningServer.start("lean", "lean-ingest-server.ts", {
+    ...run.serverEnv,
+    ...(batched ? { BENCH_LEAN_BATCH: "1" } : {}),
+  });
+  try {
+    const before = await lean.stats();
+    const result = await runLoad({
+      url: lean.url,
+      path: "/graphql",
+      headers: { authorization: `Bearer ${workspace.publishableKey}` },
+      connections: load.ingestConnections,
+      warmup: { amount: 1000 },
+      seconds: load.seconds,
+      amountFromWarmup: { min: 1000, max: load.maxSurveySubmissions },
+      timeoutSeconds: 60,
+      generator: {
+        kind: "survey",
+        prefix: leanPrefix,
+        survey: "nps",
+        workspaceId: workspace.workspaceId,
+        signingSecret: workspace.signingSecret,
+        accounts,
+        count: 1000 + load.maxSurveySubmissions,
+      },
+    });
+    const after = await lean.drained();
+    const client = new pg.Client({ connectionString: run.data.url });
+    await client.connect();
+    const stored = await client
+      .query<{ key: string }>(
+        `SELECT "idempotencyKey" AS key FROM "SurveyResponse" WHERE "workspaceId" = $1 AND "idempotencyKey" LIKE $2`,
+        [workspace.workspaceId, `${leanPrefix}-r-%`],
+      )
+      .finally(() => client.end());
+    const phase = reconcile(
+      result,
+      stored.rows.map((row) => row.key),
+      load.ingestConnections,
+      (after.statements - before.statements) / Math.max(1, after.requests - before.requests),
+    );
+    phase.note = batched
+      ? "prototype: as the lean one, submissions written in groups (one statement per 2 ms window)"
+      : "prototype: cached key/secret/survey lookups, one SQL statement per submission, no GraphQL";
+    run.log(
+      describeIngestion(`I surveys, lean prototype${batched ? ", group commit" : ""}`, phase, "responses"),
+    );
+    return phase;
+  } finally {
+    await lean.stop();
   }
 }
 
