@@ -74,6 +74,13 @@ export class RateLimiter {
     return (await consume(this.visitor, `${key.keyId}|${ip}`)) ?? (await consume(this.publishable, key.keyId));
   }
 
+  /** Resolves once Redis is connected (immediately without Redis); until then limits are per server. */
+  async ready(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === "ready") return;
+    await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+  }
+
   async close(): Promise<void> {
     this.redis?.disconnect();
   }

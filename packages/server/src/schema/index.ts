@@ -7,5 +7,6 @@ import "./account-metrics.ts";
 import "./portfolio.ts";
 import "./health-config.ts";
 import "./widget.ts";
+import "./api-keys.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });
