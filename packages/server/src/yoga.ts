@@ -6,6 +6,7 @@ import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operation
 import { createYoga } from "graphql-yoga";
 import { ApiKeyCache } from "./auth/api-keys.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
+import { maskError } from "./errors.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
@@ -51,6 +52,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
     landingPage: false,
     logging: options.logging ?? false,
     batching: false,
+    maskedErrors: { maskError },
     cors: {
       origin: "*",
       allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-api-key", "x-graphql-yoga-csrf"],

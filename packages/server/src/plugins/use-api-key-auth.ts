@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { Database } from "@pulse/schema/database";
 import type { Plugin } from "graphql-yoga";
 import { type ApiKeyCache, type AuthenticatedKey, readApiKey } from "../auth/api-keys.ts";
+import { databaseUnavailableError, isDatabaseUnavailable } from "../errors.ts";
 import { type RateLimiter, rateLimitedResponse } from "./use-rate-limit.ts";
 
 const authenticated = new WeakMap<Request, AuthenticatedKey>();
@@ -33,7 +34,15 @@ export function useApiKeyAuth(options: {
       if (request.method === "GET" && request.headers.get("accept")?.includes("text/html")) return;
       if (request.method === "OPTIONS") return;
       const key = readApiKey(request.headers);
-      const auth = key ? await options.keys.find(options.database.prisma, key) : null;
+      let auth: AuthenticatedKey | null = null;
+      try {
+        auth = key ? await options.keys.find(options.database.prisma, key) : null;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        const unavailable = databaseUnavailableError();
+        endResponse(errorResponse(fetchAPI, 503, "DATABASE_UNAVAILABLE", unavailable.message, { "retry-after": "2" }));
+        return;
+      }
       if (!auth) {
         endResponse(
           errorResponse(
