@@ -128,11 +128,14 @@ async function main(argv: string[]): Promise<number> {
     ensureTodaysSnapshots(database.prisma).catch((error: unknown) => console.error("[health] snapshot job failed:", error));
   }, 3_600_000);
   snapshotTimer.unref();
-  if (seeded) void backfillDemoHistory(database, seeded);
+  const backfill = new AbortController();
+  const backfilling = seeded ? backfillDemoHistory(database, seeded, backfill.signal) : Promise.resolve();
   const shutdown = async (signal: string) => {
     clearInterval(snapshotTimer);
+    backfill.abort();
     console.log(`${signal}: draining requests and closing`);
     await started.close();
+    await backfilling;
     await database.close();
     process.exit(0);
   };
@@ -157,10 +160,11 @@ async function ensureDemo(database: Database, reset: boolean): Promise<string | 
 }
 
 /** 90 days of daily health snapshots, so trends and sparklines have a history. */
-async function backfillDemoHistory(database: Database, workspaceId: string): Promise<void> {
+async function backfillDemoHistory(database: Database, workspaceId: string, signal?: AbortSignal): Promise<void> {
   const startedAt = Date.now();
   try {
-    const written = await backfillHealthSnapshots(database.prisma, workspaceId, 90);
+    const written = await backfillHealthSnapshots(database.prisma, workspaceId, 90, new Date(), signal);
+    if (signal?.aborted) return;
     console.log(`[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error("[seed] health history backfill failed:", error);
