@@ -1,0 +1,54 @@
+import { afterEach } from "vitest";
+import { commands, page } from "vitest/browser";
+
+declare module "vitest/browser" {
+  interface BrowserCommands {
+    /** Playwright's `page.emulateMedia` (colour scheme, forced colours), see vitest.config.ts. */
+    emulateMedia(options: {
+      colorScheme?: "light" | "dark" | null;
+      forcedColors?: "active" | "none" | null;
+    }): Promise<void>;
+  }
+}
+
+const mounted: HTMLElement[] = [];
+
+afterEach(async () => {
+  for (const element of mounted.splice(0)) element.remove();
+  localStorage.clear();
+  document.documentElement.lang = "en";
+  await commands.emulateMedia({ colorScheme: null, forcedColors: null });
+});
+
+/**
+ * Adds a widget to the page with the given attributes (in a padded frame, so screenshots show its
+ * edges and focus rings) and waits for its first render.
+ */
+export async function mount<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string>,
+  frameStyle = "padding: 16px; width: 560px",
+): Promise<HTMLElementTagNameMap[K]> {
+  const frame = document.createElement("div");
+  frame.setAttribute("style", frameStyle);
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  frame.append(element);
+  document.body.append(frame);
+  mounted.push(frame);
+  await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+  return element;
+}
+
+/** Element inside a widget's shadow root. */
+export function shadow<T extends Element = HTMLElement>(host: Element, selector: string): T {
+  const found = host.shadowRoot?.querySelector<T>(selector);
+  if (!found) throw new Error(`No ${selector} in <${host.localName}>`);
+  return found;
+}
+
+/** Writes packages/widgets/screenshots/<name>.png for a person to look at (gitignored). */
+export async function screenshot(name: string, element?: Element): Promise<void> {
+  // Paths are relative to the running test file, and every test file sits in src/<folder>/.
+  await page.screenshot({ path: `../../screenshots/${name}.png`, element: element ?? document.body });
+}
