@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { commands, page, userEvent } from "vitest/browser";
-import type { PulseDismissDetail, PulseErrorDetail, PulseSubmitDetail } from "../internal/events";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
-import { mount, screenshot, shadow } from "../test-support/fixtures";
+import { events, mount, screenshot, shadow, surveyAttributes } from "../test-support/fixtures";
 import "./pulse-nps-survey";
 import type { PulseNpsSurvey } from "./pulse-nps-survey";
 
@@ -22,7 +21,7 @@ beforeEach(() => {
 afterEach(() => server.uninstall());
 
 function attributes(token = "tok_alice"): Record<string, string> {
-  return { endpoint: fakeEndpoint, "publishable-key": fakePublishableKey, token, survey: "nps-main" };
+  return surveyAttributes("nps-main", token);
 }
 
 async function mountAsking(extra: Record<string, string> = {}, frameStyle?: string): Promise<PulseNpsSurvey> {
@@ -30,21 +29,6 @@ async function mountAsking(extra: Record<string, string> = {}, frameStyle?: stri
   await expect.poll(() => survey.status).toBe("rating");
   await survey.updateComplete;
   return survey;
-}
-
-let listeners = new AbortController();
-afterEach(() => {
-  listeners.abort();
-  listeners = new AbortController();
-});
-
-/** Collects the details of one event type fired by any widget from now on. */
-function events<T>(type: "pulse-submit" | "pulse-dismiss" | "pulse-error"): T[] {
-  const seen: T[] = [];
-  document.addEventListener(type, (event) => seen.push((event as CustomEvent<T>).detail), {
-    signal: listeners.signal,
-  });
-  return seen;
 }
 
 async function answer(score: number): Promise<void> {
@@ -125,7 +109,7 @@ describe("<pulse-nps-survey>", () => {
 
       await userEvent.tab(); // leaves the group straight to the submit button
       expect(survey.shadowRoot?.activeElement?.getAttribute("part")).toBe("submit-button");
-      const submitted = events<PulseSubmitDetail>("pulse-submit");
+      const submitted = events("pulse-submit");
       await userEvent.keyboard("{Enter}");
       await expect.poll(() => submitted.length).toBe(1);
       expect(submitted[0].score).toBe(7);
@@ -157,7 +141,7 @@ describe("<pulse-nps-survey>", () => {
 
   test("submits the score, then the comment under the same response id, then thanks", async () => {
     const survey = await mountAsking();
-    const submitted = events<PulseSubmitDetail>("pulse-submit");
+    const submitted = events("pulse-submit");
     await answer(4);
     await expect.poll(() => survey.status).toBe("comment");
     await survey.updateComplete;
@@ -248,7 +232,7 @@ describe("<pulse-nps-survey>", () => {
 
   test("a lost acknowledgement is retried under the same response id and stored once", async () => {
     await mountAsking();
-    const submitted = events<PulseSubmitDetail>("pulse-submit");
+    const submitted = events("pulse-submit");
     // The server stores the answer, then the connection drops before the widget hears back.
     server.failNext("lost-ack");
     await answer(9);
@@ -282,7 +266,7 @@ describe("<pulse-nps-survey>", () => {
 
   test("offline: the answer and its comment wait in the outbox as one entry and are sent once back online", async () => {
     const online = await mountAsking();
-    const submitted = events<PulseSubmitDetail>("pulse-submit");
+    const submitted = events("pulse-submit");
 
     server.offline = true;
     await answer(3);
@@ -361,7 +345,7 @@ describe("<pulse-nps-survey>", () => {
 
   test("dismiss: closes, tells the server, fires pulse-dismiss, and is not shown again", async () => {
     const survey = await mountAsking();
-    const dismissed = events<PulseDismissDetail>("pulse-dismiss");
+    const dismissed = events("pulse-dismiss");
     await page.getByRole("button", { name: "Close survey" }).click();
     await expect.poll(() => survey.status).toBe("closed");
     expect(dismissed).toEqual([{ survey: "nps-main", kind: "NPS", answered: false }]);
@@ -377,7 +361,7 @@ describe("<pulse-nps-survey>", () => {
 
   test("closing after answering is not a dismissal", async () => {
     const survey = await mountAsking();
-    const dismissed = events<PulseDismissDetail>("pulse-dismiss");
+    const dismissed = events("pulse-dismiss");
     await answer(8);
     await expect.poll(() => survey.status).toBe("comment");
     await page.getByRole("button", { name: "Close survey" }).click();
@@ -386,7 +370,7 @@ describe("<pulse-nps-survey>", () => {
   });
 
   test("errors: a refused token hides the survey and fires pulse-error with the server's code", async () => {
-    const errors = events<PulseErrorDetail>("pulse-error");
+    const errors = events("pulse-error");
     const survey = await mount("pulse-nps-survey", { ...attributes(), token: "forged" });
     await expect.poll(() => errors.length).toBe(1);
     expect(errors[0]).toEqual({
@@ -400,7 +384,7 @@ describe("<pulse-nps-survey>", () => {
 
   test("errors: a refused answer says so, keeps the step, and can be sent again under the same id", async () => {
     const survey = await mountAsking();
-    const errors = events<PulseErrorDetail>("pulse-error");
+    const errors = events("pulse-error");
     server.failNext({ code: "BAD_USER_INPUT" });
     await answer(6);
     await expect
@@ -421,7 +405,7 @@ describe("<pulse-nps-survey>", () => {
   });
 
   test("errors: missing attributes and a survey of another kind are reported", async () => {
-    const errors = events<PulseErrorDetail>("pulse-error");
+    const errors = events("pulse-error");
     const unconfigured = await mount("pulse-nps-survey", { endpoint: fakeEndpoint });
     expect(errors).toMatchObject([{ code: "MISSING_CONFIGURATION", operation: null }]);
     expect(unconfigured.status).toBe("hidden");

@@ -1,5 +1,7 @@
 import { afterEach } from "vitest";
 import { commands, page } from "vitest/browser";
+import type { PulseEventDetails } from "../internal/events";
+import { fakeEndpoint, fakePublishableKey } from "./fake-pulse-graphql";
 
 declare module "vitest/browser" {
   interface BrowserCommands {
@@ -12,9 +14,12 @@ declare module "vitest/browser" {
 }
 
 const mounted: HTMLElement[] = [];
+let listeners = new AbortController();
 
 afterEach(async () => {
   for (const element of mounted.splice(0)) element.remove();
+  listeners.abort();
+  listeners = new AbortController();
   localStorage.clear();
   document.documentElement.lang = "en";
   await commands.emulateMedia({ colorScheme: null, forcedColors: null });
@@ -51,4 +56,18 @@ export function shadow<T extends Element = HTMLElement>(host: Element, selector:
 export async function screenshot(name: string, element?: Element): Promise<void> {
   // Paths are relative to the running test file, and every test file sits in src/<folder>/.
   await page.screenshot({ path: `../../screenshots/${name}.png`, element: element ?? document.body });
+}
+
+/** Collects the details of one Pulse event type fired by any widget, until the test ends. */
+export function events<K extends keyof PulseEventDetails>(type: K): PulseEventDetails[K][] {
+  const seen: PulseEventDetails[K][] = [];
+  document.addEventListener(type, (event) => seen.push(event.detail as PulseEventDetails[K]), {
+    signal: listeners.signal,
+  });
+  return seen;
+}
+
+/** The attributes connecting a survey to the fake endpoint. */
+export function surveyAttributes(survey: string, token = "tok_alice"): Record<string, string> {
+  return { endpoint: fakeEndpoint, "publishable-key": fakePublishableKey, token, survey };
 }
