@@ -24,8 +24,9 @@ const emulateMedia: BrowserCommand<
 export default defineProject({
   test: {
     name: "widgets",
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "demo/**/*.test.ts"],
     testTimeout: 20_000,
+    globalSetup: ["./scripts/vitest-global-setup.mjs"],
     browser: {
       enabled: true,
       headless: true,

@@ -73,29 +73,23 @@ export interface SurveyResponseReceipt {
   createdAt: string;
 }
 
-export const WIDGET_SURVEY_QUERY = `query PulseWidgetSurvey($survey: String!, $token: String!) {
-  widgetSurvey(survey: $survey, token: $token) { id key kind question followUpQuestion reaskIntervalDays shouldAsk }
-}`;
+// Operations are written on one line each: they ship inside every widget, byte for byte.
+export const WIDGET_SURVEY_QUERY =
+  "query PulseWidgetSurvey($survey:String!,$token:String!){widgetSurvey(survey:$survey,token:$token){id key kind question followUpQuestion reaskIntervalDays shouldAsk}}";
 
-export const WIDGET_BADGE_QUERY = `query PulseWidgetBadge($token: String!) {
-  widgetBadge(token: $token) {
-    accountName score band trend
-    components { key label value weight used }
-    history { day score }
-  }
-}`;
+export const WIDGET_BADGE_QUERY =
+  "query PulseWidgetBadge($token:String!){widgetBadge(token:$token){accountName score band trend components{key label value weight used}history{day score}}}";
 
-export const SUBMIT_SURVEY_RESPONSE_MUTATION = `mutation PulseSubmitSurveyResponse($input: SubmitSurveyResponseInput!) {
-  submitSurveyResponse(input: $input) { responseId score comment createdAt }
-}`;
+export const SUBMIT_SURVEY_RESPONSE_MUTATION =
+  "mutation PulseSubmitSurveyResponse($input:SubmitSurveyResponseInput!){submitSurveyResponse(input:$input){responseId score comment createdAt}}";
 
-export const DISMISS_SURVEY_MUTATION = `mutation PulseDismissSurvey($input: DismissSurveyInput!) {
-  dismissSurvey(input: $input)
-}`;
+export const DISMISS_SURVEY_MUTATION =
+  "mutation PulseDismissSurvey($input:DismissSurveyInput!){dismissSurvey(input:$input)}";
 
 /**
  * Codes a widget reports in `pulse-error`. The first five come from the server's
- * `errors[].extensions.code`; the others describe failures before or around the server.
+ * `errors[].extensions.code`; the others describe failures before or around the server
+ * (`HTTP_404` and the like: an HTTP error without a GraphQL error, e.g. a wrong endpoint).
  * Unknown server codes are passed through as they are.
  */
 export type PulseErrorCode =
@@ -106,6 +100,7 @@ export type PulseErrorCode =
   | "NOT_FOUND"
   | "NETWORK_ERROR"
   | "SERVER_ERROR"
+  | `HTTP_${number}`
   | "MISSING_CONFIGURATION"
   | "WRONG_SURVEY_KIND"
   | (string & {});
@@ -115,14 +110,14 @@ const transientCodes = new Set<PulseErrorCode>(["RATE_LIMITED", "NETWORK_ERROR",
 
 export class PulseRequestError extends Error {
   override readonly name = "PulseRequestError";
+  declare readonly code: PulseErrorCode;
+  /** The HTTP `Retry-After` header as sent (seconds or a date); see {@link retryAfterMs}. */
+  declare readonly retryAfter?: string | null;
 
-  constructor(
-    readonly code: PulseErrorCode,
-    message: string,
-    /** From the HTTP `Retry-After` header, when the server sent one. */
-    readonly retryAfterMs?: number,
-  ) {
+  constructor(code: PulseErrorCode, message: string, retryAfter?: string | null) {
     super(message);
+    this.code = code;
+    this.retryAfter = retryAfter;
   }
 
   get retryable(): boolean {
@@ -149,11 +144,7 @@ export async function requestGraphQL<TData>(
   try {
     response = await fetch(`${connection.endpoint.replace(/\/+$/, "")}/graphql`, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/graphql-response+json, application/json",
-        authorization: `Bearer ${connection.publishableKey}`,
-      },
+      headers: { "content-type": "application/json", authorization: `Bearer ${connection.publishableKey}` },
       body: JSON.stringify({ query, variables }),
       // The publishable key authenticates; cookies of the host page must not ride along.
       credentials: "omit",
@@ -161,9 +152,9 @@ export async function requestGraphQL<TData>(
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new PulseRequestError("NETWORK_ERROR", "The Pulse server could not be reached.");
+    throw new PulseRequestError("NETWORK_ERROR", "Pulse server unreachable");
   }
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+  const retryAfter = response.headers.get("retry-after");
   let body: GraphQLResponse<TData> | undefined;
   try {
     body = (await response.json()) as GraphQLResponse<TData>;
@@ -175,31 +166,30 @@ export async function requestGraphQL<TData>(
     throw new PulseRequestError(
       firstError.extensions?.code ?? codeForStatus(response.status),
       firstError.message,
-      retryAfterMs,
+      retryAfter,
     );
   }
   if (!response.ok || !body?.data) {
-    throw new PulseRequestError(
-      codeForStatus(response.status),
-      `The Pulse server answered HTTP ${response.status}.`,
-      retryAfterMs,
-    );
+    throw new PulseRequestError(codeForStatus(response.status), `HTTP ${response.status}`, retryAfter);
   }
   return body.data;
 }
 
+/**
+ * For answers without a GraphQL error code. The server puts its codes (INVALID_TOKEN, FORBIDDEN, …)
+ * in `errors[].extensions.code`, so a bare status only says "slow down", "server fault", or which HTTP status.
+ */
 function codeForStatus(status: number): PulseErrorCode {
   if (status === 429) return "RATE_LIMITED";
-  if (status === 401) return "INVALID_TOKEN";
-  if (status === 403) return "FORBIDDEN";
-  if (status === 404) return "NOT_FOUND";
-  if (status >= 400 && status < 500) return "BAD_USER_INPUT";
   // A 200 carrying neither data nor a coded error is a server fault too.
-  return "SERVER_ERROR";
+  return status >= 500 || status < 300 ? "SERVER_ERROR" : `HTTP_${status}`;
 }
 
-/** `Retry-After` is either delay-seconds or an HTTP date. */
-function parseRetryAfter(header: string | null): number | undefined {
+/**
+ * How long the server asked to wait, in milliseconds. `Retry-After` is either delay-seconds or an
+ * HTTP date. Parsed here, not in requestGraphQL, so widgets that never retry do not ship it.
+ */
+export function retryAfterMs({ retryAfter: header }: PulseRequestError): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -4,6 +4,7 @@ import {
   type PulseConnection,
   type PulseRequestError,
   requestGraphQL,
+  retryAfterMs,
   SUBMIT_SURVEY_RESPONSE_MUTATION,
   type SubmitSurveyResponseInput,
   toRequestError,
@@ -140,7 +141,7 @@ async function attempt(key: string, entry: OutboxEntry): Promise<Delivery> {
       throw failure;
     }
     const attempts = entry.attempts + 1;
-    const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(attempts));
+    const delay = Math.max(retryAfterMs(failure) ?? 0, backoffDelay(attempts));
     replaceIfCurrent(key, entry, { ...entry, attempts, notBefore: Date.now() + delay });
     scheduleFlush();
     return "queued";

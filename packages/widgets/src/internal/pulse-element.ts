@@ -1,5 +1,6 @@
-import { LitElement } from "lit";
-import { type PulseConnection, type PulseRequestError, toRequestError } from "./client";
+import { LitElement, type PropertyDeclarations } from "lit";
+import "./csp-nonce";
+import { type PulseConnection, toRequestError } from "./client";
 import type { PulseEventDetails, PulseOperationName } from "./events";
 import { type Catalog, format, type Language, type Messages, resolveLanguage, textAttribute } from "./i18n";
 
@@ -23,9 +24,10 @@ function watchPageLanguage(): void {
  */
 export class PulseElement<M extends Messages = Messages> extends LitElement {
   /** Built-in texts of the widget. Each widget sets its own; its keys define its `text-*` attributes. */
-  static catalog: Catalog<Messages>;
+  declare static catalog: Catalog<Messages>;
 
-  static override properties = {
+  // Subclasses list only their own properties: Lit inherits these.
+  static override properties: PropertyDeclarations = {
     endpoint: {},
     publishableKey: { attribute: "publishable-key" },
     token: {},
@@ -96,16 +98,10 @@ export class PulseElement<M extends Messages = Messages> extends LitElement {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /** Reports a failure as `pulse-error` and returns it with its code. */
-  protected reportError(operation: PulseOperationName | null, error: unknown): PulseRequestError {
-    const failure = toRequestError(error);
-    this.emit("pulse-error", {
-      code: failure.code,
-      message: failure.message,
-      operation,
-      retryable: failure.retryable,
-    });
-    return failure;
+  /** Reports a failure as `pulse-error`, with its code. */
+  protected reportError(operation: PulseOperationName | null, error: unknown): void {
+    const { code, message, retryable } = toRequestError(error);
+    this.emit("pulse-error", { code, message, operation, retryable });
   }
 }
 

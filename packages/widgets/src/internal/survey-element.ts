@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, svg, type TemplateResult } from "lit";
+import { html, nothing, type PropertyDeclarations, type PropertyValues, svg, type TemplateResult } from "lit";
 import {
   type PulseConnection,
   PulseRequestError,
@@ -112,8 +112,7 @@ const closeIcon = svg`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidde
  * @fires pulse-error - Loading or sending failed: `PulseErrorDetail`.
  */
 export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> extends PulseElement<M> {
-  static override properties = {
-    ...PulseElement.properties,
+  static override properties: PropertyDeclarations = {
     survey: {},
     placement: { reflect: true },
     followUp: { attribute: "follow-up" },
@@ -145,9 +144,9 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
   protected abstract readonly scale: readonly number[];
   protected abstract followUpBand(score: number): FollowUpBand;
 
-  private loaded?: WidgetSurvey;
+  declare private loaded?: WidgetSurvey;
   /** Created on the first answer, then reused for the comment and every retry. */
-  private responseId?: string;
+  declare private responseId?: string;
   private loadGeneration = 0;
   private focusWasInside = false;
 

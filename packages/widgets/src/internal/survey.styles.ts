@@ -1,7 +1,13 @@
 import { css } from "lit";
+import { themeTokens } from "./theme.styles";
 
 /** Layout of every survey: the card, the scale as a row of equal choices, the steps' buttons. */
-export const surveyStyles = css`
+export const surveyStyles = [
+  themeTokens(
+    "--pulse-color-accent:#4338ca;--pulse-color-on-accent:#fff;--pulse-color-focus:#4338ca;--pulse-color-danger:#b91c1c",
+    "--pulse-color-accent:#a5b4fc;--pulse-color-on-accent:#111827;--pulse-color-focus:#a5b4fc;--pulse-color-danger:#fca5a5",
+  ),
+  css`
   :host {
     --pulse-survey-width: 30rem;
     --pulse-z-index: 2147483000;
@@ -51,6 +57,15 @@ export const surveyStyles = css`
     grid-auto-columns: minmax(0, 1fr);
     grid-auto-flow: column;
     gap: 0.25rem;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
   .choice {
     position: relative;
@@ -179,6 +194,13 @@ export const surveyStyles = css`
   .problem {
     color: var(--pulse-color-danger);
   }
+  /* The only motion in the widgets: colour transitions of the choices. */
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      transition: none !important;
+      animation: none !important;
+    }
+  }
   @media (forced-colors: active) {
     /* Accent colours become plain system buttons; the chosen score keeps the selection colours. */
     .primary {
@@ -193,4 +215,5 @@ export const surveyStyles = css`
       color: HighlightText;
     }
   }
-`;
+`,
+];

@@ -1,4 +1,4 @@
-import { html, svg, type TemplateResult } from "lit";
+import { html, type PropertyDeclarations, svg, type TemplateResult } from "lit";
 import { defineElement } from "../internal/pulse-element";
 import { type SurveyMessages, surveyCatalog } from "../internal/survey.messages";
 import { surveyStyles } from "../internal/survey.styles";
@@ -56,8 +56,7 @@ const mouths = [
 export class PulseCsatSurvey extends SurveyElement<SurveyMessages & CsatScaleMessages> {
   static override catalog = surveyCatalog(csatMessages);
   static override styles = [themeStyles, surveyStyles, csatSurveyStyles];
-  static override properties = {
-    ...SurveyElement.properties,
+  static override properties: PropertyDeclarations = {
     faces: { type: Boolean, reflect: true },
   };
 

@@ -249,13 +249,14 @@ describe("<pulse-health-badge>", () => {
   test("theming: ::part, band colour properties and forced colours", async () => {
     const style = document.createElement("style");
     style.textContent = `
-      pulse-health-badge.branded { --pulse-band-green-surface: rgb(230, 255, 240); --pulse-font-family: Georgia, serif; }
+      pulse-health-badge.branded { --pulse-band-green: rgb(0, 100, 0); --pulse-font-family: Georgia, serif; }
       pulse-health-badge.branded::part(score) { font-size: 20px; }
     `;
     document.head.append(style);
     try {
       const badge = await mountBadge("tok_acme", { class: "branded" });
-      expect(getComputedStyle(shadow(badge, "[part~=base]")).backgroundColor).toBe("rgb(230, 255, 240)");
+      expect(getComputedStyle(shadow(badge, "[part~=dot]")).backgroundColor).toBe("rgb(0, 100, 0)");
+      expect(getComputedStyle(shadow(badge, "[part~=base]")).borderTopColor).toBe("rgb(0, 100, 0)");
       expect(getComputedStyle(shadow(badge, "[part~=score]")).fontSize).toBe("20px");
       expect(getComputedStyle(shadow(badge, "[part~=base]")).fontFamily).toMatch(/Georgia/);
     } finally {

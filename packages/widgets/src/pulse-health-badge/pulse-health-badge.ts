@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, svg, type TemplateResult } from "lit";
+import { html, nothing, type PropertyDeclarations, type PropertyValues, svg, type TemplateResult } from "lit";
 import {
   type HealthBand,
   PulseRequestError,
@@ -67,20 +67,19 @@ const shownComponents = 3;
  * @cssproperty --pulse-color-surface - Background of the card and of the pill without a band.
  * @cssproperty --pulse-color-text - Text colour.
  * @cssproperty --pulse-color-muted - Secondary text (trend, titles).
- * @cssproperty --pulse-color-border - Card border, and the pill's border without a band.
+ * @cssproperty --pulse-color-border - Card border, and the pill's colour without a band.
  * @cssproperty --pulse-radius - Corner radius of the card.
  * @cssproperty --pulse-badge-width - Largest width of the card (default 20rem).
- * @cssproperty --pulse-band-green - Mark colour (dot, line, bars) of the green band; likewise `-yellow`, `-red`.
- * @cssproperty --pulse-band-green-surface - Tinted background of the green band; likewise `-yellow-surface`, `-red-surface`.
- * @cssproperty --pulse-band-green-text - Text on the green surface; likewise `-yellow-text`, `-red-text`.
+ * @cssproperty --pulse-band-green - Colour of the green band (dot, line, bars; the pill's tint and text are mixed from it).
+ * @cssproperty --pulse-band-yellow - Colour of the yellow band.
+ * @cssproperty --pulse-band-red - Colour of the red band.
  *
  * @fires pulse-error - Loading failed: `PulseErrorDetail`.
  */
 export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   static override catalog = badgeMessages;
   static override styles = [themeStyles, healthBadgeStyles];
-  static override properties = {
-    ...PulseElement.properties,
+  static override properties: PropertyDeclarations = {
     variant: { reflect: true },
     refresh: { type: Number },
     badgeStatus: { state: true },
@@ -96,7 +95,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   declare private badge: WidgetBadge | undefined;
 
   private loadGeneration = 0;
-  private refreshTimer?: ReturnType<typeof setInterval>;
+  declare private refreshTimer?: ReturnType<typeof setInterval>;
 
   constructor() {
     super();
@@ -105,11 +104,6 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
 
   get status(): HealthBadgeStatus {
     return this.badgeStatus;
-  }
-
-  /** The account's badge data once loaded. */
-  get data(): WidgetBadge | undefined {
-    return this.badge;
   }
 
   override connectedCallback(): void {
@@ -177,28 +171,23 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
 
   override render(): TemplateResult {
     const { badge } = this;
-    const band = badge?.band ? bandKeys[badge.band] : undefined;
-    const score = badge?.score ?? null;
-    const scored = badge !== undefined && score !== null && band !== undefined;
+    const score = badge?.score == null ? null : Math.round(badge.score);
+    const band = badge?.band ? this.t(bandKeys[badge.band]) : null;
+    const scored = score !== null && band !== null;
     const name = scored
-      ? this.t("name", { score: Math.round(score), band: this.t(band) })
+      ? this.t("name", { score, band })
       : this.t(
           this.badgeStatus === "ready" ? "noData" : this.badgeStatus === "error" ? "unavailable" : "loading",
         );
-    const bandClass = scored ? badge.band?.toLowerCase() : "";
+    const bandClass = scored ? badge?.band?.toLowerCase() : "";
 
     if (this.variant !== "detailed") {
-      return html`<span
-        part="base"
-        class="badge compact ${bandClass} ${this.badgeStatus === "loading" ? "loading" : ""}"
-        role="img"
-        aria-label=${name}
-      >
+      return html`<span part="base" class="badge pill compact ${bandClass}" role="img" aria-label=${name}>
         <span part="dot" class="dot"></span>
         ${
           scored
-            ? html`<span part="label">${this.t("label")}</span><span part="score" class="score">${Math.round(score)}</span
-              ><span part="band" class="band">${this.t(band)}</span>`
+            ? html`<span part="label">${this.t("label")}</span><span part="score" class="score">${score}</span
+              ><span part="band" class="band">${band}</span>`
             : html`<span part="label">${name}</span>`
         }
       </span>`;
@@ -207,14 +196,14 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     return html`<div part="base" class="badge detailed ${bandClass}" role="group" aria-label=${name}>
       ${badge ? html`<p part="account" class="account">${badge.accountName}</p>` : nothing}
       ${
-        scored
+        scored && badge
           ? html`<p class="summary">
-              <span part="score" class="score">${Math.round(score)}</span>
-              <span part="band" class="band">${this.t(band)}</span>
+              <span part="score" class="score">${score}</span>
+              <span part="band" class="band pill">${band}</span>
               ${this.renderTrend(badge.trend)}
             </p>
             ${this.renderSparkline(badge.history)} ${this.renderComponents(badge)}`
-          : html`<p class="muted">${name}</p>`
+          : html`<p>${name}</p>`
       }
     </div>`;
   }
@@ -222,7 +211,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   private renderTrend(trend: number | null): TemplateResult | typeof nothing {
     if (trend === null) return nothing;
     const rounded = Math.round(trend);
-    const delta = new Intl.NumberFormat(this.language, { signDisplay: "exceptZero" }).format(rounded);
+    const delta = rounded > 0 ? `+${rounded}` : `${rounded}`;
     const arrow = rounded > 0 ? "↑" : rounded < 0 ? "↓" : "→";
     return html`<span part="trend" class="trend"><span aria-hidden="true">${arrow} </span>${this.t("trend", { delta })}</span>`;
   }
@@ -230,23 +219,18 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   /** A line over the last 90 days, scaled to its own range (at least 10 points) so movement shows. */
   private renderSparkline(history: WidgetBadgePoint[]): TemplateResult | typeof nothing {
     if (history.length < 2) return nothing;
-    const points = [...history].sort((a, b) => a.day.localeCompare(b.day));
-    const scores = points.map((point) => point.score);
-    const middle = (Math.max(...scores) + Math.min(...scores)) / 2;
-    const range = Math.max(10, Math.max(...scores) - Math.min(...scores));
-    const coordinates = points
-      .map((point, index) => {
-        const x = (index / (points.length - 1)) * 100;
-        const y = 20 - ((point.score - middle) / range) * 18;
-        return `${x.toFixed(1)},${y.toFixed(1)}`;
-      })
-      .join(" ");
+    const scores = [...history].sort((a, b) => (a.day < b.day ? -1 : 1)).map((point) => point.score);
+    const lowest = Math.min(...scores);
+    const range = Math.max(10, Math.max(...scores) - lowest);
+    const points = scores.map(
+      (score, index) => `${(index / (scores.length - 1)) * 100},${38 - ((score - lowest) / range) * 36}`,
+    );
     const label = this.t("history", {
       first: Math.round(scores[0]),
       last: Math.round(scores[scores.length - 1]),
     });
     return html`<svg part="sparkline" class="sparkline" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label=${label}>
-      ${svg`<polyline points=${coordinates} fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" vector-effect="non-scaling-stroke"/>`}
+      ${svg`<polyline points=${points.join(" ")} fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/>`}
     </svg>`;
   }
 
@@ -256,14 +240,14 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
       .sort((a, b) => b.weight - a.weight)
       .slice(0, shownComponents);
     if (top.length === 0) return nothing;
-    return html`<p class="components-title" id="components-title">${this.t("topComponents")}</p>
+    return html`<p class="title" id="components-title">${this.t("topComponents")}</p>
       <ul part="components" aria-labelledby="components-title">
         ${top.map((component) => {
           const value = Math.round(component.value ?? 0);
           return html`<li part="component">
             <span>${component.label}</span>
             <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
-              ${svg`<rect class="track" width="100" height="6" rx="3"/><rect class="fill" width=${Math.max(0, Math.min(100, value))} height="6" rx="3"/>`}
+              ${svg`<rect width="100" height="6" rx="3"/><rect class="fill" width=${Math.max(0, Math.min(100, value))} height="6" rx="3"/>`}
             </svg>
             <span class="value">${value}</span>
           </li>`;

@@ -51,12 +51,17 @@ export class FakePulseGraphQL {
   private held: (() => void)[] = [];
   private holding = false;
   private originalFetch?: typeof fetch;
+  private target: Window & typeof globalThis = window;
 
-  /** Routes `fetch` to `${fakeEndpoint}/graphql` here; other URLs go to the real fetch. */
-  install(): this {
-    this.originalFetch = globalThis.fetch;
-    const passThrough = this.originalFetch;
-    globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+  /**
+   * Routes `fetch` to `${fakeEndpoint}/graphql` here; other URLs go to the real fetch.
+   * `target` may be another same-origin window, e.g. an iframe holding a page under test.
+   */
+  install(target: Window & typeof globalThis = window): this {
+    this.target = target;
+    this.originalFetch = target.fetch;
+    const passThrough = this.originalFetch.bind(target);
+    target.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = input instanceof Request ? input.url : String(input);
       return url === `${fakeEndpoint}/graphql` ? this.handle(init) : passThrough(input, init);
     };
@@ -64,7 +69,7 @@ export class FakePulseGraphQL {
   }
 
   uninstall(): void {
-    if (this.originalFetch) globalThis.fetch = this.originalFetch;
+    if (this.originalFetch) this.target.fetch = this.originalFetch;
   }
 
   addSurvey(survey: Partial<FakeSurvey> & Pick<FakeSurvey, "key" | "kind">): void {

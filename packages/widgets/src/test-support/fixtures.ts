@@ -1,4 +1,4 @@
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import { commands, page } from "vitest/browser";
 import type { PulseEventDetails } from "../internal/events";
 import { fakeEndpoint, fakePublishableKey } from "./fake-pulse-graphql";
@@ -54,8 +54,11 @@ export function shadow<T extends Element = HTMLElement>(host: Element, selector:
 
 /** Writes packages/widgets/screenshots/<name>.png for a person to look at (gitignored). */
 export async function screenshot(name: string, element?: Element): Promise<void> {
-  // Paths are relative to the running test file, and every test file sits in src/<folder>/.
-  await page.screenshot({ path: `../../screenshots/${name}.png`, element: element ?? document.body });
+  // Vitest takes the path relative to the running test file; climb from its folder to the package.
+  const testPath = expect.getState().testPath ?? "";
+  const inPackage = testPath.slice(testPath.lastIndexOf("/packages/widgets/") + "/packages/widgets/".length);
+  const up = "../".repeat(inPackage.split("/").length - 1);
+  await page.screenshot({ path: `${up}screenshots/${name}.png`, element: element ?? document.body });
 }
 
 /** Collects the details of one Pulse event type fired by any widget, until the test ends. */
