@@ -63,9 +63,14 @@ const documents: Record<OutboxOperation["name"], string> = {
  */
 export const outboxEvents = new EventTarget();
 
+/** The outbox key of a survey response: every state of one answer shares it. */
+export function responseKey(responseId: string): string {
+  return `response:${responseId}`;
+}
+
 export function outboxKey(connection: PulseConnection, operation: OutboxOperation): string {
   return operation.name === "submitSurveyResponse"
-    ? `response:${operation.input.responseId}`
+    ? responseKey(operation.input.responseId)
     : `dismiss:${connection.endpoint}|${operation.input.survey}|${operation.input.token}`;
 }
 

@@ -12,7 +12,7 @@ import {
   type OutboxDeliveredDetail,
   type OutboxRejectedDetail,
   outboxEvents,
-  outboxKey,
+  responseKey,
   startOutbox,
 } from "./outbox";
 import { PulseElement } from "./pulse-element";
@@ -305,16 +305,7 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
   }
 
   private isOwnResponse(key: string): boolean {
-    const { connection, survey, token, responseId } = this;
-    return (
-      connection !== undefined &&
-      responseId !== undefined &&
-      key ===
-        outboxKey(connection, {
-          name: "submitSurveyResponse",
-          input: { survey: survey ?? "", token: token ?? "", responseId, score: 0 },
-        })
-    );
+    return this.responseId !== undefined && key === responseKey(this.responseId);
   }
 
   private readonly onDelivered = (event: Event): void => {

@@ -544,6 +544,24 @@ describe("<pulse-nps-survey>", () => {
     await screenshot("nps-survey-forced-colors", survey.parentElement ?? survey);
   });
 
+  test("on a phone-wide card, every choice keeps a 24 px target (two rows below 20rem)", async () => {
+    for (const width of [360, 300]) {
+      const survey = await mount(
+        "pulse-nps-survey",
+        attributes(`tok_w${width}`),
+        `padding: 8px; width: ${width}px`,
+      );
+      await expect.poll(() => survey.status).toBe("rating");
+      await survey.updateComplete;
+      const faces = [...(survey.shadowRoot?.querySelectorAll(".choice-face") ?? [])];
+      for (const face of faces) {
+        const box = face.getBoundingClientRect();
+        expect(Math.min(box.width, box.height), `${width}px`).toBeGreaterThanOrEqual(24);
+      }
+      await screenshot(`nps-survey-${width}px`, survey.parentElement ?? survey);
+    }
+  });
+
   test("floating placement sits in the chosen corner of the viewport", async () => {
     const survey = await mountAsking({ placement: "bottom-right" }, "");
     const card = shadow(survey, "[part~=base]").getBoundingClientRect();
