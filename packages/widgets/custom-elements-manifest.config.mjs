@@ -29,8 +29,8 @@ function dropInternals() {
 
 /** Generates custom-elements.json from the widgets' JSDoc (@attr, @csspart, @cssproperty, @fires). */
 export default {
-  globs: ["src/**/*.ts"],
-  exclude: ["src/**/*.test.ts", "src/test-support/**", "src/react/**"],
+  // The widgets and the base classes they inherit from; the rest of src/internal is not public API.
+  globs: ["src/pulse-*/pulse-*-survey.ts", "src/pulse-*/pulse-health-badge.ts", "src/internal/*-element.ts"],
   outdir: ".",
   litelement: true,
   plugins: [dropInternals()],
