@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { page } from "vitest/browser";
 import type { PulseNpsSurvey } from "../src/pulse-nps-survey/pulse-nps-survey";
+import { acmeBadge } from "../src/test-support/badges";
 import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "../src/test-support/fake-pulse-graphql";
 import { screenshot, shadow } from "../src/test-support/fixtures";
 import { applyDemoConfig, readDemoConfig } from "./demo";
@@ -105,20 +106,7 @@ describe("demo page", () => {
       question: "How likely are you to recommend Acme to a friend?",
     });
     server.addSurvey({ key: "csat-main", kind: "CSAT", question: "How satisfied are you with Acme?" });
-    server.badges.set("tok_acme", {
-      accountName: "Acme Corporation",
-      score: 82,
-      band: "GREEN",
-      trend: 4,
-      components: [
-        { key: "usage", label: "Product usage", value: 85, weight: 40, used: true },
-        { key: "feedback", label: "Customer feedback", value: 72, weight: 30, used: true },
-      ],
-      history: Array.from({ length: 90 }, (_, day) => ({
-        day: `2026-${String(8 + Math.floor(day / 30)).padStart(2, "0")}-${String((day % 30) + 1).padStart(2, "0")}`,
-        score: 74 + day / 11 + Math.sin(day / 5),
-      })),
-    });
+    server.badges.set("tok_acme", acmeBadge);
 
     const violations: string[] = [];
     view.addEventListener("securitypolicyviolation", (event) =>
@@ -156,9 +144,9 @@ describe("demo page", () => {
       view.getComputedStyle(survey.shadowRoot?.querySelector("[part~=base]") as Element).borderTopStyle,
     ).toBe("solid");
     expect(view.document.querySelector("pulse-ces-survey")).toBeNull();
-    // Minified templates still make the same DOM: the bars' two rects are siblings, not nested.
+    // Minified templates still make the same DOM: each of the three bars has two sibling rects, not nested ones.
     const badge = view.document.querySelector("pulse-health-badge[variant=detailed]") as Element;
-    await expect.poll(() => badge.shadowRoot?.querySelectorAll("svg.bar > rect").length).toBe(4);
+    await expect.poll(() => badge.shadowRoot?.querySelectorAll("svg.bar > rect").length).toBe(6);
     const csat = view.document.querySelector("pulse-csat-survey") as Element;
     await expect.poll(() => csat.shadowRoot?.querySelectorAll(".choice svg > path").length).toBe(5);
     await screenshot("demo-page", frame);

@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { page, userEvent } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { FakePulseGraphQL } from "../test-support/fake-pulse-graphql";
-import { events, mount, screenshot, shadow, surveyAttributes } from "../test-support/fixtures";
+import {
+  events,
+  mount,
+  promptAfterScore,
+  screenshot,
+  shadow,
+  surveyAttributes,
+} from "../test-support/fixtures";
 import "./pulse-ces-survey";
 import type { PulseCesSurvey } from "./pulse-ces-survey";
 
@@ -60,26 +67,12 @@ describe("<pulse-ces-survey>", () => {
   });
 
   test("sends the score with the CES kind and picks the prompt for 1–3, 4 and 5–7", async () => {
-    const prompts: string[] = [];
     const submitted = events("pulse-submit");
-    for (const [score, token] of [
-      [2, "tok_a"],
-      [4, "tok_b"],
-      [5, "tok_c"],
-    ] as const) {
-      const survey = await mountAsking({}, token);
-      await page.getByRole("radio", { name: new RegExp(`^${score}\\b`) }).click();
-      await page.getByRole("button", { name: "Submit" }).click();
-      await expect.poll(() => survey.status).toBe("comment");
-      await survey.updateComplete;
-      prompts.push(shadow(survey, "label[for=comment]").textContent ?? "");
-      survey.parentElement?.remove();
-    }
-    expect(prompts).toEqual([
-      "What could we do better?",
-      "What would make it even better?",
-      "What do you like most?",
-    ]);
+    expect([
+      await promptAfterScore("pulse-ces-survey", "ces-support", 2, "tok_a"),
+      await promptAfterScore("pulse-ces-survey", "ces-support", 4, "tok_b"),
+      await promptAfterScore("pulse-ces-survey", "ces-support", 5, "tok_c"),
+    ]).toEqual(["What could we do better?", "What would make it even better?", "What do you like most?"]);
     expect(submitted.map(({ kind, score }) => ({ kind, score }))).toEqual([
       { kind: "CES", score: 2 },
       { kind: "CES", score: 4 },

@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { page } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { FakePulseGraphQL } from "../test-support/fake-pulse-graphql";
-import { events, mount, screenshot, shadow, surveyAttributes } from "../test-support/fixtures";
+import {
+  events,
+  mount,
+  promptAfterScore,
+  screenshot,
+  shadow,
+  surveyAttributes,
+} from "../test-support/fixtures";
 import "./pulse-csat-survey";
 import type { PulseCsatSurvey } from "./pulse-csat-survey";
 
@@ -85,6 +92,10 @@ describe("<pulse-csat-survey>", () => {
     expect(shadow(survey, "label[for=comment]").textContent).toBe("What could we do better?");
     expect(submitted).toMatchObject([{ kind: "CSAT", score: 2, survey: "csat-support" }]);
     expect([...server.responses.values()]).toMatchObject([{ score: 2, survey: "csat-support" }]);
+    expect([
+      await promptAfterScore("pulse-csat-survey", "csat-support", 3, "tok_b"),
+      await promptAfterScore("pulse-csat-survey", "csat-support", 4, "tok_c"),
+    ]).toEqual(["What would make it even better?", "What do you like most?"]);
   });
 
   test("floating in the bottom-left corner", async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { commands, page } from "vitest/browser";
-import type { WidgetBadge } from "../internal/client";
 import { expectNoAxeViolations } from "../test-support/axe";
+import { acmeBadge, history } from "../test-support/badges";
 import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
 import { events, mount, screenshot, shadow } from "../test-support/fixtures";
 import "./pulse-health-badge";
@@ -9,28 +9,7 @@ import type { PulseHealthBadge } from "./pulse-health-badge";
 
 let server: FakePulseGraphQL;
 
-/** 90 daily snapshots drifting from 74 up to 82, with some wobble. */
-function history(first: number, last: number): WidgetBadge["history"] {
-  return Array.from({ length: 90 }, (_, index) => ({
-    day: new Date(Date.UTC(2026, 7, 1) + index * 86_400_000).toISOString().slice(0, 10),
-    score: first + ((last - first) * index) / 89 + (index % 89 === 0 ? 0 : Math.sin(index / 4) * 2),
-  }));
-}
-
-const acme: WidgetBadge = {
-  accountName: "Acme Corporation",
-  score: 82.4,
-  band: "GREEN",
-  trend: 4.2,
-  components: [
-    { key: "support", label: "Support", value: 95, weight: 20, used: true },
-    { key: "usage", label: "Product usage", value: 85, weight: 40, used: true },
-    { key: "payment", label: "Payment timeliness", value: null, weight: 10, used: false },
-    { key: "feedback", label: "Customer feedback", value: 71.67, weight: 30, used: true },
-    { key: "sentiment", label: "CSM sentiment", value: 50, weight: 5, used: true },
-  ],
-  history: history(74, 82),
-};
+const acme = acmeBadge;
 
 beforeEach(() => {
   server = new FakePulseGraphQL().install();

@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { commands, page, userEvent } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
-import { events, mount, screenshot, shadow, surveyAttributes } from "../test-support/fixtures";
+import {
+  events,
+  mount,
+  promptAfterScore,
+  screenshot,
+  shadow,
+  surveyAttributes,
+} from "../test-support/fixtures";
 import "./pulse-nps-survey";
 import type { PulseNpsSurvey } from "./pulse-nps-survey";
 
@@ -199,28 +206,12 @@ describe("<pulse-nps-survey>", () => {
     ]);
   });
 
-  test("the follow-up prompt depends on the score", async () => {
-    const prompts: string[] = [];
-    for (const [score, token] of [
-      [6, "tok_a"],
-      [7, "tok_b"],
-      [9, "tok_c"],
-    ] as const) {
-      const survey = await mount("pulse-nps-survey", attributes(token));
-      await expect.poll(() => survey.status).toBe("rating");
-      await survey.updateComplete;
-      shadow<HTMLInputElement>(survey, `input[value="${score}"]`).click();
-      shadow<HTMLButtonElement>(survey, "[part~=submit-button]").click();
-      await expect.poll(() => survey.status).toBe("comment");
-      await survey.updateComplete;
-      prompts.push(shadow(survey, "label[for=comment]").textContent ?? "");
-      survey.parentElement?.remove();
-    }
-    expect(prompts).toEqual([
-      "What could we do better?",
-      "What would make it even better?",
-      "What do you like most?",
-    ]);
+  test("the follow-up prompt depends on the score: 0–6, 7–8, 9–10", async () => {
+    expect([
+      await promptAfterScore("pulse-nps-survey", "nps-main", 6, "tok_a"),
+      await promptAfterScore("pulse-nps-survey", "nps-main", 7, "tok_b"),
+      await promptAfterScore("pulse-nps-survey", "nps-main", 9, "tok_c"),
+    ]).toEqual(["What could we do better?", "What would make it even better?", "What do you like most?"]);
   });
 
   test("skipping the comment keeps the score-only answer; follow-up=off goes straight to thanks", async () => {

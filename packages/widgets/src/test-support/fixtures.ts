@@ -74,3 +74,24 @@ export function events<K extends keyof PulseEventDetails>(type: K): PulseEventDe
 export function surveyAttributes(survey: string, token = "tok_alice"): Record<string, string> {
   return { endpoint: fakeEndpoint, "publishable-key": fakePublishableKey, token, survey };
 }
+
+type SurveyTag = "pulse-nps-survey" | "pulse-ces-survey" | "pulse-csat-survey";
+
+/** Answers `score` in a fresh survey for `token` and returns the comment prompt it then shows. */
+export async function promptAfterScore(
+  tag: SurveyTag,
+  survey: string,
+  score: number,
+  token: string,
+): Promise<string> {
+  const element = await mount(tag, surveyAttributes(survey, token));
+  await expect.poll(() => element.status).toBe("rating");
+  await element.updateComplete;
+  shadow(element, `input[value="${score}"]`).click();
+  shadow(element, "[part~=submit-button]").click();
+  await expect.poll(() => element.status).toBe("comment");
+  await element.updateComplete;
+  const prompt = shadow(element, "label[for=comment]").textContent ?? "";
+  element.parentElement?.remove();
+  return prompt;
+}
