@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { page, userEvent } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
-import { FakePulseGraphQL } from "../test-support/fake-pulse-graphql";
 import {
   events,
-  mount,
+  fakePulseForEachTest,
+  mountAskingSurvey,
   promptAfterScore,
   screenshot,
   shadow,
@@ -13,24 +13,16 @@ import {
 import "./pulse-ces-survey";
 import type { PulseCesSurvey } from "./pulse-ces-survey";
 
-let server: FakePulseGraphQL;
-
-beforeEach(() => {
-  server = new FakePulseGraphQL().install();
-  server.addSurvey({
+const server = fakePulseForEachTest((fake) => {
+  fake.addSurvey({
     key: "ces-support",
     kind: "CES",
     question: "How easy was it to resolve your issue today?",
   });
 });
 
-afterEach(() => server.uninstall());
-
-async function mountAsking(extra: Record<string, string> = {}, token = "tok_alice"): Promise<PulseCesSurvey> {
-  const survey = await mount("pulse-ces-survey", { ...surveyAttributes("ces-support", token), ...extra });
-  await expect.poll(() => survey.status).toBe("rating");
-  await survey.updateComplete;
-  return survey;
+function mountAsking(extra: Record<string, string> = {}, token = "tok_alice"): Promise<PulseCesSurvey> {
+  return mountAskingSurvey("pulse-ces-survey", { ...surveyAttributes("ces-support", token), ...extra });
 }
 
 describe("<pulse-ces-survey>", () => {

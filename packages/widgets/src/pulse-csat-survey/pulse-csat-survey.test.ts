@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { page } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
-import { FakePulseGraphQL } from "../test-support/fake-pulse-graphql";
 import {
   events,
-  mount,
+  fakePulseForEachTest,
+  mountAskingSurvey,
   promptAfterScore,
   screenshot,
   shadow,
@@ -13,32 +13,24 @@ import {
 import "./pulse-csat-survey";
 import type { PulseCsatSurvey } from "./pulse-csat-survey";
 
-let server: FakePulseGraphQL;
-
-beforeEach(() => {
-  server = new FakePulseGraphQL().install();
-  server.addSurvey({
+const server = fakePulseForEachTest((fake) => {
+  fake.addSurvey({
     key: "csat-support",
     kind: "CSAT",
     question: "How satisfied are you with our support?",
   });
 });
 
-afterEach(() => server.uninstall());
-
-async function mountAsking(
+function mountAsking(
   extra: Record<string, string> = {},
   token = "tok_alice",
   frame?: string,
 ): Promise<PulseCsatSurvey> {
-  const survey = await mount(
+  return mountAskingSurvey(
     "pulse-csat-survey",
     { ...surveyAttributes("csat-support", token), ...extra },
     frame,
   );
-  await expect.poll(() => survey.status).toBe("rating");
-  await survey.updateComplete;
-  return survey;
 }
 
 describe("<pulse-csat-survey>", () => {

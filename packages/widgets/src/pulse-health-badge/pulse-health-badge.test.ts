@@ -1,20 +1,17 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { commands, page } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { acmeBadge, history } from "../test-support/badges";
-import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
-import { events, mount, screenshot, shadow } from "../test-support/fixtures";
+import { fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
+import { events, fakePulseForEachTest, mount, screenshot, shadow } from "../test-support/fixtures";
 import "./pulse-health-badge";
 import type { PulseHealthBadge } from "./pulse-health-badge";
 
-let server: FakePulseGraphQL;
-
 const acme = acmeBadge;
 
-beforeEach(() => {
-  server = new FakePulseGraphQL().install();
-  server.badges.set("tok_acme", acme);
-  server.badges.set("tok_globex", {
+const server = fakePulseForEachTest((fake) => {
+  fake.badges.set("tok_acme", acme);
+  fake.badges.set("tok_globex", {
     ...acme,
     accountName: "Globex",
     score: 55,
@@ -22,7 +19,7 @@ beforeEach(() => {
     trend: -3,
     history: history(64, 55),
   });
-  server.badges.set("tok_initech", {
+  fake.badges.set("tok_initech", {
     ...acme,
     accountName: "Initech",
     score: 31,
@@ -30,7 +27,7 @@ beforeEach(() => {
     trend: -12,
     history: history(50, 31),
   });
-  server.badges.set("tok_new", {
+  fake.badges.set("tok_new", {
     accountName: "Hooli",
     score: null,
     band: null,
@@ -39,8 +36,6 @@ beforeEach(() => {
     history: [],
   });
 });
-
-afterEach(() => server.uninstall());
 
 function attributes(token: string, extra: Record<string, string> = {}): Record<string, string> {
   return { endpoint: fakeEndpoint, "publishable-key": fakePublishableKey, token, ...extra };

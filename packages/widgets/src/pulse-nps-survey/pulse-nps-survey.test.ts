@@ -1,10 +1,12 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { commands, page, userEvent } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
-import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
+import { fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
 import {
   events,
+  fakePulseForEachTest,
   mount,
+  mountAskingSurvey,
   promptAfterScore,
   screenshot,
   shadow,
@@ -13,11 +15,8 @@ import {
 import "./pulse-nps-survey";
 import type { PulseNpsSurvey } from "./pulse-nps-survey";
 
-let server: FakePulseGraphQL;
-
-beforeEach(() => {
-  server = new FakePulseGraphQL().install();
-  server.addSurvey({
+const server = fakePulseForEachTest((fake) => {
+  fake.addSurvey({
     key: "nps-main",
     kind: "NPS",
     question: "How likely are you to recommend Acme to a friend or colleague?",
@@ -25,17 +24,12 @@ beforeEach(() => {
   });
 });
 
-afterEach(() => server.uninstall());
-
 function attributes(token = "tok_alice"): Record<string, string> {
   return surveyAttributes("nps-main", token);
 }
 
-async function mountAsking(extra: Record<string, string> = {}, frameStyle?: string): Promise<PulseNpsSurvey> {
-  const survey = await mount("pulse-nps-survey", { ...attributes(), ...extra }, frameStyle);
-  await expect.poll(() => survey.status).toBe("rating");
-  await survey.updateComplete;
-  return survey;
+function mountAsking(extra: Record<string, string> = {}, frameStyle?: string): Promise<PulseNpsSurvey> {
+  return mountAskingSurvey("pulse-nps-survey", { ...attributes(), ...extra }, frameStyle);
 }
 
 async function answer(score: number): Promise<void> {

@@ -82,6 +82,19 @@ export class FakePulseGraphQL {
     });
   }
 
+  /** Forgets everything received and configured, as a new fake would. */
+  reset(): void {
+    this.received.length = 0;
+    this.unreachable = 0;
+    this.responses.clear();
+    this.dismissals.length = 0;
+    this.surveys.clear();
+    this.badges.clear();
+    this.offline = false;
+    this.faults = [];
+    this.release();
+  }
+
   /** The next requests meet these faults, one each. */
   failNext(...faults: Fault[]): void {
     this.faults.push(...faults);

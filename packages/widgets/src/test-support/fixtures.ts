@@ -1,7 +1,7 @@
-import { afterEach, expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import { commands, page } from "vitest/browser";
 import type { PulseEventDetails } from "../internal/events";
-import { fakeEndpoint, fakePublishableKey } from "./fake-pulse-graphql";
+import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "./fake-pulse-graphql";
 
 declare module "vitest/browser" {
   interface BrowserCommands {
@@ -77,6 +77,33 @@ export function surveyAttributes(survey: string, token = "tok_alice"): Record<st
 
 type SurveyTag = "pulse-nps-survey" | "pulse-ces-survey" | "pulse-csat-survey";
 
+/**
+ * The fake Pulse endpoint for every test of a file: installed fresh before each test and
+ * configured by `setup`, removed after it.
+ */
+export function fakePulseForEachTest(setup: (fake: FakePulseGraphQL) => void): FakePulseGraphQL {
+  const fake = new FakePulseGraphQL();
+  beforeEach(() => {
+    fake.reset();
+    fake.install();
+    setup(fake);
+  });
+  afterEach(() => fake.uninstall());
+  return fake;
+}
+
+/** Mounts a survey and waits until it asks its question. */
+export async function mountAskingSurvey<K extends SurveyTag>(
+  tag: K,
+  attributes: Record<string, string>,
+  frameStyle?: string,
+): Promise<HTMLElementTagNameMap[K]> {
+  const survey = await mount(tag, attributes, frameStyle);
+  await expect.poll(() => survey.status).toBe("rating");
+  await survey.updateComplete;
+  return survey;
+}
+
 /** Answers `score` in a fresh survey for `token` and returns the comment prompt it then shows. */
 export async function promptAfterScore(
   tag: SurveyTag,
@@ -84,9 +111,7 @@ export async function promptAfterScore(
   score: number,
   token: string,
 ): Promise<string> {
-  const element = await mount(tag, surveyAttributes(survey, token));
-  await expect.poll(() => element.status).toBe("rating");
-  await element.updateComplete;
+  const element = await mountAskingSurvey(tag, surveyAttributes(survey, token));
   shadow(element, `input[value="${score}"]`).click();
   shadow(element, "[part~=submit-button]").click();
   await expect.poll(() => element.status).toBe("comment");
