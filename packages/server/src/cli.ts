@@ -117,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\nPulse is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
   console.log(`  GraphQL + GraphiQL  ${started.url}/graphql`);
   if (demo) {
+    console.log(`  Widgets demo page   ${started.url}/demo/`);
     console.log(`  Demo secret key       ${DEMO_SECRET_KEY}`);
     console.log(`  Demo publishable key  ${DEMO_PUBLISHABLE_KEY}`);
     console.log(`  Demo signing secret   ${DEMO_SIGNING_SECRET}`);

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
+import { handleWidgetRoutes } from "./widgets-route.ts";
 import { createPulseYoga, type PulseYogaOptions } from "./yoga.ts";
 
 function tooLarge(response: import("node:http").ServerResponse, limit: number): void {
@@ -55,6 +56,19 @@ export async function startHttpServer(
           console.error("[badge]", error);
           response.writeHead(500, { "content-type": "text/plain" });
           response.end("badge unavailable");
+        },
+      );
+      return;
+    }
+    if (url.pathname.startsWith("/widgets/") || url.pathname.startsWith("/demo")) {
+      handleWidgetRoutes(request, response, url, options.database).then(
+        (handled) => {
+          if (!handled) yoga.handle(request, response);
+        },
+        (error: unknown) => {
+          console.error("[widgets]", error);
+          if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+          response.end("unavailable");
         },
       );
       return;

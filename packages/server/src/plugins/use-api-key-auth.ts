@@ -56,7 +56,9 @@ export function useApiKeyAuth(options: {
         return;
       }
       const origin = request.headers.get("origin");
-      if (auth.kind === "PUBLISHABLE" && origin && auth.allowedOrigins?.length && !auth.allowedOrigins.includes(origin)) {
+      // Pulse's own pages (the widget demo) are same-origin and always allowed.
+      const sameOrigin = origin !== null && origin === `${url.protocol}//${request.headers.get("host") ?? url.host}`;
+      if (auth.kind === "PUBLISHABLE" && origin && !sameOrigin && auth.allowedOrigins?.length && !auth.allowedOrigins.includes(origin)) {
         endResponse(errorResponse(fetchAPI, 403, "ORIGIN_NOT_ALLOWED", `Origin ${origin} is not allowed for this workspace's publishable key.`));
         return;
       }
