@@ -9,7 +9,9 @@ import { type Context, createContext, type ServerContext } from "./context.ts";
 import { maskError } from "./errors.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
+import { useErrorCodes } from "./plugins/use-error-codes.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
+import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
 import { RateLimiter, type RateLimits, useIpRateLimit } from "./plugins/use-rate-limit.ts";
@@ -72,15 +74,22 @@ export function createPulseYoga(options: PulseYogaOptions) {
       useApiKeyAuth({ database: options.database, graphqlEndpoint: GRAPHQL_ENDPOINT, keys, rateLimiter }),
       // Browsers may only send GraphQL with a non-simple content type or this header: no CSRF
       // through HTML forms (GET queries included), while API clients are unaffected.
+      useInputSanity(),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "authorization", "x-api-key"] }),
       usePersistedOperations({
         getPersistedOperation: (hash) => persisted[hash] ?? null,
         allowArbitraryOperations: !options.persistedOperationsOnly,
         skipDocumentValidation: false,
+        customErrors: {
+          keyNotFound: { message: "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.", extensions: { code: "BAD_REQUEST", http: { status: 400 } } },
+          notFound: { message: "Unknown persisted operation.", extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } } },
+          persistedQueryOnly: { message: "This server accepts persisted operations only.", extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } } },
+        },
       }),
       ...useQueryLimits(limits),
       useKeyScope(),
       useIdempotency(),
+      useErrorCodes(),
     ],
   });
   return Object.assign(yoga, { rateLimiter, keys });

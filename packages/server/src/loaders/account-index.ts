@@ -49,9 +49,11 @@ export function accountBaseWhere(ctx: Context, filter: AccountFilter | null | un
   if (filter?.lifecycleStage?.length) where.lifecycleStage = { in: filter.lifecycleStage as never };
   const search = filter?.search?.trim();
   if (search) {
+    // LIKE wildcards in the text are literal characters to the user, not patterns.
+    const literal = search.replace(/[\\%_]/g, "\\$&");
     where.OR = [
-      { name: { contains: search, mode: "insensitive" } },
-      { externalId: { contains: search, mode: "insensitive" } },
+      { name: { contains: literal, mode: "insensitive" } },
+      { externalId: { contains: literal, mode: "insensitive" } },
     ];
   }
   return where;

@@ -1,7 +1,7 @@
 import type { Account } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
-import { isUuid } from "../ids.ts";
+import { isUuid, nodeWhere } from "../ids.ts";
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import {
   accountBaseWhere,
@@ -20,7 +20,7 @@ export const LifecycleStageEnum = builder.enumType("LifecycleStage", {
 
 export const AccountRef = builder.prismaNode("Account", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId"),
     name: t.exposeString("name"),
@@ -41,7 +41,7 @@ export const AccountRef = builder.prismaNode("Account", {
 
 export const ContactRef = builder.prismaNode("Contact", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId"),
     email: t.exposeString("email", { nullable: true }),

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { issueApiKey } from "../auth/api-keys.ts";
 import { builder } from "../builder.ts";
-import { isUuid } from "../ids.ts";
+import { isUuid, nodeWhere } from "../ids.ts";
 import { NotFoundError, parseInput, ValidationError, withoutNulls } from "./errors.ts";
 
 export const ApiKeyKindEnum = builder.enumType("ApiKeyKind", { values: ["SECRET", "PUBLISHABLE"] as const });
@@ -12,7 +12,7 @@ export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", { values: ["read"
 
 export const ApiKeyRef = builder.prismaNode("ApiKey", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   select: { id: true, kind: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true },
   fields: (t) => ({
     kind: t.expose("kind", { type: ApiKeyKindEnum }),

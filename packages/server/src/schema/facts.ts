@@ -1,5 +1,6 @@
 // Object types of the facts kept about an account, for the Account connections and lists.
 import { builder } from "../builder.ts";
+import { nodeWhere } from "../ids.ts";
 
 export const SurveyKindEnum = builder.enumType("SurveyKind", { values: ["NPS", "CSAT", "CES"] as const });
 export const TicketPriorityEnum = builder.enumType("TicketPriority", { values: ["LOW", "NORMAL", "HIGH", "URGENT"] as const });
@@ -10,7 +11,7 @@ export const ReviewOutcomeEnum = builder.enumType("ReviewOutcome", { values: ["U
 
 export const SurveyResponseRef = builder.prismaNode("SurveyResponse", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     kind: t.expose("kind", { type: SurveyKindEnum }),
     score: t.exposeInt("score"),
@@ -25,7 +26,7 @@ export const SurveyResponseRef = builder.prismaNode("SurveyResponse", {
 
 export const SupportTicketRef = builder.prismaNode("SupportTicket", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     subject: t.exposeString("subject", { nullable: true }),
@@ -38,7 +39,7 @@ export const SupportTicketRef = builder.prismaNode("SupportTicket", {
 
 export const UsageEventRef = builder.prismaNode("UsageEvent", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     kind: t.expose("kind", { type: UsageEventKindEnum }),
