@@ -32,7 +32,7 @@ export async function ingestBatch(
   inputType: string,
   items: readonly object[],
 ): Promise<BatchResult> {
-  const result = await graphql<{ result: BatchResult & { data?: BatchResult } }>(
+  const result = await graphql<{ result: BatchResult & { data?: Omit<BatchResult, "__typename"> } }>(
     yoga,
     key,
     `mutation($input: ${inputType}!) { result: ${mutation}(input: $input) {
@@ -56,7 +56,7 @@ export async function ingestOne(
   inputType: string,
   input: object,
 ): Promise<ItemResult> {
-  const result = await graphql<{ result: ItemResult & { data?: ItemResult } }>(
+  const result = await graphql<{ result: ItemResult & { data?: Omit<ItemResult, "__typename"> } }>(
     yoga,
     key,
     `mutation($input: ${inputType}!) { result: ${mutation}(input: $input) {

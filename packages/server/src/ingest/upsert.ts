@@ -9,7 +9,7 @@ export interface UpsertPlan<Item, Row extends { id: string }, Data extends objec
   /** The stored row the item targets, if any. */
   existing(item: Item): Row | undefined;
   /** The row's fields from the item; `undefined` leaves a stored value as it is. */
-  data(item: Item): Data;
+  data(item: Item, current: Row | undefined): Data;
   /** The account a row (stored or new) belongs to. */
   accountOf(row: Row | (Data & { id: string })): string;
   createMany(rows: (Data & { id: string })[]): Promise<unknown>;
@@ -23,8 +23,8 @@ export async function upsertRows<Item, Row extends { id: string }, Data extends 
   const creates: (Data & { id: string })[] = [];
   const updates: { id: string; changes: Partial<Data> }[] = [];
   const rows = items.map((item): IngestedRow => {
-    const data = plan.data(item);
     const current = plan.existing(item);
+    const data = plan.data(item, current);
     if (!current) {
       // Ids are made here so the answer can list them in item order after one createMany.
       const row = { ...data, id: randomUUID() };
@@ -78,4 +78,28 @@ export async function findByKeys<Row>(
       return key === null ? [] : [[key, row] as const];
     }),
   );
+}
+
+/** Facts keyed by the client's optional externalId: upserted on it, always created without it. */
+export async function upsertByExternalId<
+  Item extends { input: { externalId?: string } },
+  Row extends { id: string; externalId: string | null; accountId: string },
+  Data extends { accountId: string },
+>(
+  items: readonly Item[],
+  plan: Pick<UpsertPlan<Item, Row, Data>, "data" | "createMany" | "update"> & {
+    /** The stored rows with these externalIds, in the workspace. */
+    find(externalIds: string[]): Promise<Row[]>;
+  },
+): Promise<IngestedRow[]> {
+  const stored = await findByKeys(
+    items.map((item) => item.input.externalId),
+    plan.find,
+    (row) => row.externalId,
+  );
+  return upsertRows(items, {
+    ...plan,
+    existing: ({ input }) => (input.externalId === undefined ? undefined : stored.get(input.externalId)),
+    accountOf: (row) => row.accountId,
+  });
 }
