@@ -8,7 +8,7 @@ import type PrismaTypes from "@pulse/schema/pothos-types";
 import { getDatamodel } from "@pulse/schema/pothos-types";
 import { Decimal } from "decimal.js";
 import { GraphQLError, Kind } from "graphql";
-import { DateTimeResolver, JSONResolver } from "graphql-scalars";
+import { JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
 
 export const builder = new SchemaBuilder<{
@@ -16,7 +16,7 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
   Scalars: {
-    DateTime: { Input: Date; Output: Date | string };
+    DateTime: { Input: Date; Output: Date };
     Decimal: { Input: Decimal; Output: Decimal | string | number | { toString(): string } };
     JSON: { Input: unknown; Output: unknown };
   };
@@ -39,7 +39,32 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType("DateTime", DateTimeResolver);
+/** ISO 8601 instants; a bare date ("2026-01-31") means UTC midnight of that day. */
+builder.scalarType("DateTime", {
+  description: 'An ISO 8601 date-time in UTC (e.g. "2026-01-31T09:30:00Z"); a bare date means UTC midnight.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  parseValue: (value) => parseDateTime(value),
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING) return parseDateTime(ast.value);
+    throw new GraphQLError("DateTime must be an ISO 8601 string", { extensions: { code: "BAD_USER_INPUT" } });
+  },
+});
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value === "string" && ISO_DATE_TIME.test(value)) {
+    const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+    // Date() rolls 2026-02-30 over to March; a round trip of the date part catches that.
+    if (!Number.isNaN(date.getTime()) && (value.length !== 10 || date.toISOString().startsWith(value))) {
+      const year = date.getUTCFullYear();
+      if (year >= 1970 && year <= 9999) return date;
+    }
+  }
+  throw new GraphQLError(`"${String(value)}" is not an ISO 8601 date or date-time between 1970 and 9999`, {
+    extensions: { code: "BAD_USER_INPUT" },
+  });
+}
 builder.addScalarType("JSON", JSONResolver);
 
 /** Exact decimal numbers (money, rates) as strings, so no precision is lost in JSON. */

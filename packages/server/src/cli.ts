@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { readConfig } from "./config.ts";
+import { backfillHealthSnapshots, ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
 import {
   DEMO_PUBLISHABLE_KEY,
@@ -69,13 +70,14 @@ async function main(argv: string[]): Promise<number> {
     await database.close();
     return 0;
   }
-  if (command === "seed" || command === "start") {
-    await ensureDemo(database, command === "seed" && values.reset);
-  }
+  const seeded = command === "seed" || command === "start" ? await ensureDemo(database, command === "seed" && values.reset) : null;
   if (command === "seed") {
+    if (seeded) await backfillDemoHistory(database, seeded);
     await database.close();
     return 0;
   }
+  const written = await ensureTodaysSnapshots(database.prisma);
+  if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
   const demo = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
   const started = await startHttpServer({
     database,
@@ -92,7 +94,14 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`\nTry: curl -s ${started.url}/graphql -H 'authorization: Bearer ${DEMO_SECRET_KEY}' \\`);
   console.log(`       -H 'content-type: application/json' -d '{"query":"{ accounts(first: 5) { edges { node { name } } } }"}'\n`);
+  // Today's snapshot for every account, hourly, so history and health ordering stay current.
+  const snapshotTimer = setInterval(() => {
+    ensureTodaysSnapshots(database.prisma).catch((error: unknown) => console.error("[health] snapshot job failed:", error));
+  }, 3_600_000);
+  snapshotTimer.unref();
+  if (seeded) void backfillDemoHistory(database, seeded);
   const shutdown = async (signal: string) => {
+    clearInterval(snapshotTimer);
     console.log(`${signal}: draining requests and closing`);
     await started.close();
     await database.close();
@@ -103,17 +112,30 @@ async function main(argv: string[]): Promise<number> {
   return -1;
 }
 
-async function ensureDemo(database: Database, reset: boolean): Promise<void> {
+/** Seeds the demo workspace unless present; returns its id when it was just seeded. */
+async function ensureDemo(database: Database, reset: boolean): Promise<string | null> {
   const existing = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
   if (existing && !reset) {
     console.log("[seed] demo workspace present");
-    return;
+    return null;
   }
   if (existing) await database.prisma.workspace.delete({ where: { id: existing.id } });
   const startedAt = Date.now();
   const result = await seedDemoWorkspace(database.prisma);
   const summary = Object.entries(result.counts).map(([table, count]) => `${count} ${table}`).join(", ");
   console.log(`[seed] demo workspace seeded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${summary}`);
+  return result.workspaceId;
+}
+
+/** 90 days of daily health snapshots, so trends and sparklines have a history. */
+async function backfillDemoHistory(database: Database, workspaceId: string): Promise<void> {
+  const startedAt = Date.now();
+  try {
+    const written = await backfillHealthSnapshots(database.prisma, workspaceId, 90);
+    console.log(`[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    console.error("[seed] health history backfill failed:", error);
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -5,6 +5,9 @@ import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
 import type { AuthenticatedKey } from "./auth/api-keys.ts";
+import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
+import { AccountFacts } from "./loaders/facts.ts";
+import { loadPortfolioAccounts, type PortfolioAccountRow } from "./loaders/portfolio.ts";
 import { authenticatedKey } from "./plugins/use-api-key-auth.ts";
 
 export interface Context {
@@ -15,6 +18,12 @@ export interface Context {
   workspaceId: string;
   /** One clock reading per request, so every metric of a response uses the same "now". */
   now: Date;
+  /** Batched loaders of the facts behind account metrics. */
+  facts: AccountFacts;
+  /** Workspace settings (health config, key features, milestones…), read once per request. */
+  settings(): Promise<WorkspaceSettings>;
+  /** Every account with its revenue events, read once per request (portfolio metrics, CLTV). */
+  portfolioAccounts(): Promise<PortfolioAccountRow[]>;
 }
 
 export interface ServerContext {
@@ -27,11 +36,24 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
     // useApiKeyAuth answers 401 before this point; reaching here is a wiring bug.
     throw new GraphQLError("Request was not authenticated.", { extensions: { code: "UNAUTHENTICATED" } });
   }
+  const prisma = initial.database.prisma;
   return {
-    prisma: initial.database.prisma,
+    prisma,
     database: initial.database,
     auth,
     workspaceId: auth.workspaceId,
     now: new Date(),
+    facts: new AccountFacts(prisma, auth.workspaceId),
+    settings: once(() => loadWorkspaceSettings(prisma, auth.workspaceId)),
+    portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
+  };
+}
+
+/** Runs `load` on first call only; later calls share its promise. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= load();
+    return result;
   };
 }

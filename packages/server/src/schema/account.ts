@@ -1,7 +1,17 @@
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import { isUuid } from "../ids.ts";
-import { assertPageSize, MAX_PAGE_SIZE } from "./pagination.ts";
+import { queryFromInfo } from "@pothos/plugin-prisma";
+import {
+  accountBaseWhere,
+  compareKeys,
+  decodeAccountCursor,
+  encodeAccountCursor,
+  needsDerivedIndex,
+  orderedAccountIds,
+} from "../loaders/account-index.ts";
+import { HealthBandEnum } from "./metric-types.ts";
+import { assertPageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.ts";
 
 export const LifecycleStageEnum = builder.enumType("LifecycleStage", {
   values: ["ONBOARDING", "ADOPTION", "ACTIVE", "RENEWAL", "CHURNED"] as const,
@@ -40,22 +50,120 @@ export const ContactRef = builder.prismaNode("Contact", {
   }),
 });
 
-builder.queryField("accounts", (t) =>
-  t.prismaConnection({
-    type: "Account",
-    cursor: "id",
-    maxSize: MAX_PAGE_SIZE,
-    defaultSize: 20,
-    description: "The workspace's accounts, ordered by name.",
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
-      return ctx.prisma.account.findMany({
-        ...query,
-        where: { workspaceId: ctx.workspaceId },
-        orderBy: [{ name: "asc" }, { id: "asc" }],
-      });
-    },
+const AccountOrderFieldEnum = builder.enumType("AccountOrderField", {
+  values: ["NAME", "SIGNED_UP_AT", "HEALTH", "MRR", "RENEWAL_DATE", "NPS"] as const,
+  description: "HEALTH uses the latest daily snapshot; NPS the trailing 90 days; RENEWAL_DATE the next pending renewal.",
+});
+const OrderDirectionEnum = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
+
+const AccountOrderInput = builder.inputType("AccountOrder", {
+  fields: (t) => ({
+    field: t.field({ type: AccountOrderFieldEnum, required: true }),
+    direction: t.field({ type: OrderDirectionEnum, defaultValue: "ASC" }),
   }),
+});
+
+const AccountFilterInput = builder.inputType("AccountFilter", {
+  fields: (t) => ({
+    segment: t.stringList({ description: "Any of these segments" }),
+    plan: t.stringList(),
+    csmOwner: t.stringList(),
+    lifecycleStage: t.field({ type: [LifecycleStageEnum] }),
+    band: t.field({ type: [HealthBandEnum], description: "Band of the latest daily health snapshot" }),
+    atRisk: t.boolean(),
+    renewalWithinDays: t.int({ description: "A pending contract ends within this many days from now" }),
+    search: t.string({ description: "Case-insensitive match on name or external id" }),
+  }),
+});
+
+builder.queryField("accounts", (t) =>
+  t.connection(
+    {
+      type: AccountRef,
+      description: "The workspace's accounts, filtered and ordered (default: by name).",
+      args: {
+        filter: t.arg({ type: AccountFilterInput }),
+        orderBy: t.arg({ type: AccountOrderInput }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        assertPageSize(args);
+        if (args.last != null || args.before != null) {
+          throw new GraphQLError("Accounts page forward only: use `first` and `after`.", {
+            extensions: { code: "BAD_USER_INPUT" },
+          });
+        }
+        const filter = args.filter ?? null;
+        if (filter?.renewalWithinDays != null && (filter.renewalWithinDays < 0 || filter.renewalWithinDays > 3660)) {
+          throw new GraphQLError("`renewalWithinDays` must be between 0 and 3660.", { extensions: { code: "BAD_USER_INPUT" } });
+        }
+        if (filter?.search != null && filter.search.length > 200) {
+          throw new GraphQLError("`search` may be at most 200 characters.", { extensions: { code: "BAD_USER_INPUT" } });
+        }
+        const order = args.orderBy?.field ?? "NAME";
+        const direction = args.orderBy?.direction ?? "ASC";
+        const first = args.first ?? DEFAULT_PAGE_SIZE;
+        const after = args.after == null ? null : decodeAccountCursor(args.after);
+        if (args.after != null && (after === null || !isUuid(after.id))) {
+          throw new GraphQLError("`after` is not a cursor of this connection.", { extensions: { code: "BAD_USER_INPUT" } });
+        }
+        let page: { id: string; key: string | number | null }[];
+        let hasNextPage: boolean;
+        let totalCount: () => Promise<number>;
+        if (needsDerivedIndex(filter, order)) {
+          const ordered = await orderedAccountIds(ctx, filter, order, direction);
+          const start = after ? ordered.findIndex((entry) => compareKeys(entry, after, direction) > 0) : 0;
+          const from = start < 0 ? ordered.length : start;
+          page = ordered.slice(from, from + first);
+          hasNextPage = from + first < ordered.length;
+          totalCount = async () => ordered.length;
+        } else {
+          // Ordered by name: keyset pagination in SQL, no need to read the whole workspace.
+          const base = accountBaseWhere(ctx, filter);
+          const beyond = direction === "ASC" ? "gt" : "lt";
+          const where =
+            after && typeof after.key === "string"
+              ? { AND: [base, { OR: [{ name: { [beyond]: after.key } }, { name: after.key, id: { [beyond]: after.id } }] }] }
+              : base;
+          const rows = await ctx.prisma.account.findMany({
+            where,
+            select: { id: true, name: true },
+            orderBy: [{ name: direction === "ASC" ? "asc" : "desc" }, { id: direction === "ASC" ? "asc" : "desc" }],
+            take: first + 1,
+          });
+          hasNextPage = rows.length > first;
+          page = rows.slice(0, first).map((row) => ({ id: row.id, key: row.name }));
+          totalCount = () => ctx.prisma.account.count({ where: base });
+        }
+        const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
+        const rows = page.length
+          ? await ctx.prisma.account.findMany({ ...query, where: { workspaceId: ctx.workspaceId, id: { in: page.map((entry) => entry.id) } } })
+          : [];
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        const edges = page.flatMap((entry) => {
+          const node = byId.get(entry.id);
+          return node ? [{ cursor: encodeAccountCursor(entry), node }] : [];
+        });
+        return {
+          edges,
+          totalCount,
+          pageInfo: {
+            hasNextPage,
+            hasPreviousPage: after !== null,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
+    },
+    {
+      fields: (t) => ({
+        totalCount: t.int({
+          description: "Accounts matching the filter",
+          resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+        }),
+      }),
+    },
+  ),
 );
 
 builder.queryField("account", (t) =>

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 
 export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
 
 /** Connections answer at most 100 items a page; asking for more is an error, not a silent cut. */
 export function assertPageSize(args: { first?: number | null; last?: number | null }): void {

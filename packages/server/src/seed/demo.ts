@@ -85,7 +85,7 @@ export async function seedDemoWorkspace(
     const segment = random.pick(SEGMENTS);
     const tier = random.pick(PLANS[segment]);
     // Health tendency drives every fact of the account: 0 = struggling … 1 = thriving.
-    const tendency = Math.min(1, Math.max(0, random.next() * 0.8 + (random.chance(0.5) ? 0.2 : 0)));
+    const tendency = Math.min(1, Math.max(0, 0.15 + random.next() * 0.7 + (random.chance(0.5) ? 0.15 : 0)));
     const signedUpDaysAgo = random.int(10, 900);
     const signedUpAt = new Date(at(signedUpDaysAgo).getTime() + random.int(8, 18) * 3_600_000);
     const churnsDaysAgo =
@@ -183,7 +183,7 @@ export async function seedDemoWorkspace(
       const resolvedAt = openedDaysAgo > 2 || random.chance(0.5) ? new Date(openedAt.getTime() + random.int(1, 72) * 3_600_000) : null;
       push("supportTicket", { id: random.uuid(), accountId: id, externalId: `tkt_${index}_${t}`, subject: random.pick(["Login issue", "Report export fails", "Billing question", "SSO setup", "Slow dashboard", "API rate limit"]), priority, openedAt, resolvedAt });
       if (resolvedAt && resolvedAt < today && random.chance(0.5)) {
-        const score = clampInt(Math.round(1 + tendency * 4 + (random.next() - 0.5) * 2), 1, 5);
+        const score = clampInt(Math.round(2.6 + tendency * 2.8 + (random.next() - 0.5) * 1.6), 1, 5);
         push("surveyResponse", { id: random.uuid(), surveyId: surveys[1]?.id, accountId: id, contactId: random.pick(contacts).id, kind: "CSAT", score, comment: score <= 2 ? "Took too long to resolve." : null, idempotencyKey: random.uuid(), createdAt: new Date(resolvedAt.getTime() + 3_600_000) });
       }
     }
@@ -204,12 +204,12 @@ export async function seedDemoWorkspace(
       if (daysAgo > signedUpDaysAgo || daysAgo < activeUntilDaysAgo) continue;
       for (const contact of contacts) {
         if (!random.chance(0.45)) continue;
-        const score = clampInt(Math.round(tendency * 10 + (random.next() - 0.4) * 4), 0, 10);
+        const score = clampInt(Math.round(3.5 + tendency * 7 + (random.next() - 0.5) * 3), 0, 10);
         push("surveyResponse", { id: random.uuid(), surveyId: surveys[0]?.id, accountId: id, contactId: contact.id, kind: "NPS", score, comment: score >= 9 ? random.pick(["Love the dashboards.", "Great support team!", "Saves us hours every week."]) : score <= 6 ? random.pick(["Too expensive for what we use.", "Reports are slow.", "Missing integrations we need."]) : null, idempotencyKey: random.uuid(), createdAt: new Date(at(daysAgo).getTime() + random.int(9, 17) * 3_600_000) });
       }
     }
     if (signedUpDaysAgo > 20 && random.chance(0.7)) {
-      const score = clampInt(Math.round(2 + tendency * 5 + (random.next() - 0.5) * 2), 1, 7);
+      const score = clampInt(Math.round(3 + tendency * 4 + (random.next() - 0.5) * 2), 1, 7);
       push("surveyResponse", { id: random.uuid(), surveyId: surveys[2]?.id, accountId: id, contactId: contacts[0]?.id, kind: "CES", score, comment: null, idempotencyKey: random.uuid(), createdAt: new Date(signedUpAt.getTime() + 14 * DAY) });
     }
 
@@ -239,12 +239,32 @@ export async function seedDemoWorkspace(
   for (const table of order) {
     const data = rows[table] ?? [];
     counts[table] = data.length;
+    if (table === "usageEvent") {
+      await insertUsageEvents(prisma, data);
+      continue;
+    }
     const delegate = prisma[table] as unknown as { createMany(args: { data: Row[] }): Promise<unknown> };
     for (let offset = 0; offset < data.length; offset += 5000) {
       await delegate.createMany({ data: data.slice(offset, offset + 5000) });
     }
   }
   return { ...created, counts };
+}
+
+/** Usage events are most of the demo's rows: one array parameter per column inserts them fast. */
+async function insertUsageEvents(prisma: PrismaClient, rows: Row[]): Promise<void> {
+  const column = <T>(name: string) => rows.map((row) => (row[name] ?? null) as T);
+  for (let offset = 0; offset < rows.length; offset += 20_000) {
+    const chunk = rows.slice(offset, offset + 20_000);
+    const pick = <T>(name: string) => column<T>(name).slice(offset, offset + chunk.length);
+    await prisma.$executeRaw`
+      INSERT INTO "UsageEvent" (id, "workspaceId", "accountId", "contactId", kind, "featureKey", "durationSeconds", "occurredAt")
+      SELECT id, "workspaceId", "accountId", "contactId", kind::"UsageEventKind", "featureKey", "durationSeconds", "occurredAt"
+      FROM unnest(${pick<string>("id")}::uuid[], ${pick<string>("workspaceId")}::uuid[], ${pick<string>("accountId")}::uuid[],
+        ${pick<string>("contactId")}::uuid[], ${pick<string>("kind")}::text[], ${pick<string | null>("featureKey")}::text[],
+        ${pick<number | null>("durationSeconds")}::int[], ${pick<Date>("occurredAt").map((d) => d.toISOString())}::timestamp(3)[])
+        AS e(id, "workspaceId", "accountId", "contactId", kind, "featureKey", "durationSeconds", "occurredAt")`;
+  }
 }
 
 function clampInt(value: number, min: number, max: number): number {

@@ -5,9 +5,8 @@ import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { count, externalId, instant, text } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
+import { ReviewOutcomeEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
-
-export const ReviewOutcomeEnum = builder.enumType(ReviewOutcome, { name: "ReviewOutcome" });
 
 const BusinessReviewInput = builder.inputType("BusinessReviewInput", {
   description:

@@ -5,9 +5,8 @@ import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { externalId, instant, nonNegativeMoney } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
+import { RenewalOutcomeEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
-
-export const RenewalOutcomeEnum = builder.enumType(RenewalOutcome, { name: "RenewalOutcome" });
 
 const ContractInput = builder.inputType("ContractInput", {
   description:

@@ -5,9 +5,8 @@ import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { externalId, instant, text } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
+import { SentimentRatingEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
-
-export const SentimentRatingEnum = builder.enumType(SentimentRating, { name: "SentimentRating" });
 
 const SentimentEntryInput = builder.inputType("SentimentEntryInput", {
   description:

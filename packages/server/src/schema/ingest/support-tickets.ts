@@ -5,9 +5,8 @@ import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { externalId, instant, text } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
+import { TicketPriorityEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
-
-export const TicketPriorityEnum = builder.enumType(TicketPriority, { name: "TicketPriority" });
 
 const SupportTicketInput = builder.inputType("SupportTicketInput", {
   description:

@@ -9,9 +9,8 @@ import { durationSeconds, externalId, instant, text } from "../../ingest/fields.
 import type { IngestedRow } from "../../ingest/ingest.ts";
 import { findByKeys } from "../../ingest/upsert.ts";
 import { addToUsageDaily } from "../../ingest/usage-rollup.ts";
+import { UsageEventKindEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
-
-export const UsageEventKindEnum = builder.enumType(UsageEventKind, { name: "UsageEventKind" });
 
 const UsageEventInput = builder.inputType("UsageEventInput", {
   description: "Something a user did in your product.",
@@ -27,7 +26,10 @@ const UsageEventInput = builder.inputType("UsageEventInput", {
     }),
     kind: t.field({ type: UsageEventKindEnum, required: true }),
     featureKey: t.string({ required: false, description: "Required for FEATURE events, and only for them." }),
-    durationSeconds: t.int({ required: false, description: "Required for SESSION events, and only for them." }),
+    durationSeconds: t.int({
+      required: false,
+      description: "Required for SESSION events, and only for them.",
+    }),
     occurredAt: t.field({ type: "DateTime", required: true }),
   }),
 });
@@ -82,9 +84,13 @@ addIngestionMutations({
       // Skipping conflicts (rather than looking first) also holds when a concurrent request
       // stores the same externalId between our look and our insert.
       const inserted = new Set(
-        (await tx.usageEvent.createManyAndReturn({ data: events, skipDuplicates: true, select: { id: true } })).map(
-          (event) => event.id,
-        ),
+        (
+          await tx.usageEvent.createManyAndReturn({
+            data: events,
+            skipDuplicates: true,
+            select: { id: true },
+          })
+        ).map((event) => event.id),
       );
       const skipped = events.filter((event) => !inserted.has(event.id));
       const stored = await findByKeys(
@@ -98,10 +104,12 @@ addIngestionMutations({
       );
       await addToUsageDaily(tx, [...inserted]);
       return events.map((event): IngestedRow => {
-        if (inserted.has(event.id)) return { id: event.id, outcome: "CREATED", accountIds: [event.accountId] };
+        if (inserted.has(event.id))
+          return { id: event.id, outcome: "CREATED", accountIds: [event.accountId] };
         const existing = event.externalId === null ? undefined : stored.get(event.externalId);
         // Only an externalId conflict can skip an event whose id we just made.
-        if (!existing) throw new Error(`Usage event ${event.externalId ?? event.id} was neither inserted nor found.`);
+        if (!existing)
+          throw new Error(`Usage event ${event.externalId ?? event.id} was neither inserted nor found.`);
         return { id: existing.id, outcome: "UNCHANGED", accountIds: [existing.accountId] };
       });
     },

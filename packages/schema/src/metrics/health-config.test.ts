@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_HEALTH_CONFIG, healthConfigSchema, parseHealthConfig } from "./health-config.ts";
+import { expectMetricError } from "./testing.ts";
+
+describe("parseHealthConfig", () => {
+  it("empty, null or absent input gives the defaults: usage 40, feedback 30, support 20, payment 10; bands 70/40", () => {
+    for (const input of [undefined, null, {}])
+      expect(parseHealthConfig(input)).toEqual(DEFAULT_HEALTH_CONFIG);
+    expect(DEFAULT_HEALTH_CONFIG.components).toMatchObject({
+      usage: { enabled: true, weight: 40 },
+      feedback: { enabled: true, weight: 30 },
+      support: { enabled: true, weight: 20 },
+      payment: { enabled: true, weight: 10 },
+      sentiment: { enabled: false },
+      milestones: { enabled: false },
+      ebr: { enabled: false },
+    });
+    expect(DEFAULT_HEALTH_CONFIG.bands).toEqual({ green: 70, yellow: 40 });
+  });
+
+  it("merges a partial configuration over the defaults", () => {
+    const config = parseHealthConfig({
+      components: {
+        sentiment: { enabled: true },
+        payment: { weight: 0.5 },
+        ebr: { enabled: true, weight: 7 },
+      },
+      bands: { green: 80 },
+    });
+    expect(config.components.sentiment).toEqual({ enabled: true, weight: 10 });
+    expect(config.components.payment).toEqual({ enabled: true, weight: 0.5 });
+    expect(config.components.ebr).toEqual({ enabled: true, weight: 7 });
+    expect(config.components.usage).toEqual({ enabled: true, weight: 40 });
+    expect(config.bands).toEqual({ green: 80, yellow: 40 });
+  });
+
+  it("lets a disabled component keep a zero weight", () => {
+    expect(
+      parseHealthConfig({ components: { payment: { enabled: false, weight: 0 } } }).components.payment,
+    ).toEqual({
+      enabled: false,
+      weight: 0,
+    });
+  });
+
+  it("does not share mutable defaults between callers", () => {
+    const config = parseHealthConfig({});
+    config.components.usage.weight = 1;
+    expect(DEFAULT_HEALTH_CONFIG.components.usage.weight).toBe(40);
+    expect(Object.isFrozen(DEFAULT_HEALTH_CONFIG.components.usage)).toBe(true);
+  });
+
+  const invalid: [string, unknown, string, string][] = [
+    [
+      "zero weight on an enabled component",
+      { components: { usage: { weight: 0 } } },
+      "components.usage.weight",
+      "> 0",
+    ],
+    ["negative weight", { components: { feedback: { weight: -3 } } }, "components.feedback.weight", "≥ 0"],
+    ["unknown component key", { components: { nps: { weight: 5 } } }, "components", "unknown key nps"],
+    ["unknown top-level key", { colour: "red" }, "", "unknown key colour"],
+    ["yellow above green", { bands: { green: 50, yellow: 60 } }, "bands.yellow", "must not exceed green"],
+    ["threshold above 100", { bands: { green: 120 } }, "bands.green", "between 0 and 100"],
+    ["threshold below 0", { bands: { yellow: -1 } }, "bands.yellow", "between 0 and 100"],
+    [
+      "no component enabled",
+      {
+        components: {
+          usage: { enabled: false },
+          feedback: { enabled: false },
+          support: { enabled: false },
+          payment: { enabled: false },
+        },
+      },
+      "components",
+      "at least one component must be enabled",
+    ],
+    [
+      "a weight that is not a number",
+      { components: { usage: { weight: "40" } } },
+      "components.usage.weight",
+      "number",
+    ],
+    ["not an object", "usage=40", "", "expected object"],
+  ];
+
+  it.each(invalid)("rejects %s with a typed error naming the field", (_, input, path, message) => {
+    const error = expectMetricError(() => parseHealthConfig(input), "INVALID_HEALTH_CONFIG");
+    expect(error.issues.map((issue) => issue.path)).toContain(path);
+    expect(error.message).toContain("Invalid health-score configuration");
+    expect(error.message).toContain(message);
+  });
+
+  it("the exported zod schema validates complete configurations", () => {
+    expect(healthConfigSchema.safeParse(DEFAULT_HEALTH_CONFIG).success).toBe(true);
+    expect(
+      healthConfigSchema.safeParse({ ...DEFAULT_HEALTH_CONFIG, bands: { green: 10, yellow: 20 } }).success,
+    ).toBe(false);
+  });
+});

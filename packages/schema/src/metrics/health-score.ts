@@ -1,0 +1,88 @@
+import {
+  assertValidHealthConfig,
+  DEFAULT_HEALTH_CONFIG,
+  HEALTH_COMPONENT_KEYS,
+  type HealthBandThresholds,
+  type HealthComponentKey,
+  type HealthConfig,
+} from "./health-config.ts";
+import { assertPercentScale } from "./validate.ts";
+
+export type HealthBand = "GREEN" | "YELLOW" | "RED";
+
+/** Component values 0–100; null or absent = no data. */
+export type HealthComponentValues = Partial<Record<HealthComponentKey, number | null>>;
+
+export interface HealthScoreComponent {
+  key: HealthComponentKey;
+  /** Share of the score, normalized over the components used (0 for a missing one). */
+  weight: number;
+  /** The configured weight. */
+  rawWeight: number;
+  value: number | null;
+  used: boolean;
+}
+
+export interface HealthScore {
+  /** Weighted mean in [0, 100], unrounded; null when no enabled component has data. */
+  score: number | null;
+  band: HealthBand | null;
+  /** Enabled components in configuration order; disabled ones play no part and are not listed. */
+  components: HealthScoreComponent[];
+  used: HealthComponentKey[];
+  missing: HealthComponentKey[];
+}
+
+/** Band of an exact score: display rounding never moves a score across a threshold. */
+export function healthBand(
+  score: number,
+  bands: HealthBandThresholds = DEFAULT_HEALTH_CONFIG.bands,
+): HealthBand {
+  assertPercentScale(score, "health score");
+  if (score >= bands.green) return "GREEN";
+  if (score >= bands.yellow) return "YELLOW";
+  return "RED";
+}
+
+/**
+ * Weighted average of the enabled components that have data; the weights of those left out are
+ * redistributed by renormalizing over the rest.
+ */
+export function healthScore(
+  values: HealthComponentValues,
+  config: HealthConfig = DEFAULT_HEALTH_CONFIG,
+): HealthScore {
+  assertValidHealthConfig(config);
+  const enabled = HEALTH_COMPONENT_KEYS.filter((key) => config.components[key].enabled);
+  const withData: { key: HealthComponentKey; value: number; rawWeight: number }[] = [];
+  for (const key of enabled) {
+    const value = values[key] ?? null;
+    if (value === null) continue;
+    assertPercentScale(value, `${key} component`);
+    withData.push({ key, value, rawWeight: config.components[key].weight });
+  }
+  const used = withData.map((component) => component.key);
+  const missing = enabled.filter((key) => !used.includes(key));
+  const usedWeight = withData.reduce((sum, component) => sum + component.rawWeight, 0);
+  const components = enabled.map((key): HealthScoreComponent => {
+    const rawWeight = config.components[key].weight;
+    const isUsed = used.includes(key);
+    return {
+      key,
+      weight: isUsed ? rawWeight / usedWeight : 0,
+      rawWeight,
+      value: values[key] ?? null,
+      used: isUsed,
+    };
+  });
+  if (withData.length === 0) return { score: null, band: null, components, used, missing };
+
+  const weightedSum = withData.reduce((sum, component) => sum + component.rawWeight * component.value, 0);
+  const usedValues = withData.map((component) => component.value);
+  // A weighted mean lies between its smallest and largest value; clamping removes float drift.
+  const score = Math.min(
+    Math.max(weightedSum / usedWeight, Math.min(...usedValues)),
+    Math.max(...usedValues),
+  );
+  return { score, band: healthBand(score, config.bands), components, used, missing };
+}

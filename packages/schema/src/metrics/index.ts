@@ -1,0 +1,169 @@
+// Public API of Pulse's metric formulas: pure functions, no I/O. See docs/metrics.md.
+
+export {
+  isActiveAt,
+  mrrAt,
+  type PortfolioAccount,
+  type RevenueEvent,
+  type RevenueEventKind,
+} from "./accounts.ts";
+export {
+  type BusinessReview,
+  type BusinessReviewEngagement,
+  businessReviewEngagement,
+  EBR_TARGET_REVIEWS_PER_YEAR,
+  EBR_WINDOW_DAYS,
+  ebrHealthComponent,
+  type ReviewOutcome,
+} from "./business-reviews.ts";
+export { type CesResult, cesFromScoreCounts, customerEffortScore } from "./ces.ts";
+export { type CsatResult, csatFromScoreCounts, customerSatisfaction } from "./csat.ts";
+export { MetricDecimal, type MoneyInput } from "./decimal.ts";
+export { type MetricErrorCode, type MetricErrorIssue, MetricInputError } from "./errors.ts";
+export { FEEDBACK_HEALTH_WINDOW_DAYS, type FeedbackInputs, feedbackHealthComponent } from "./feedback.ts";
+export {
+  assertValidHealthConfig,
+  DEFAULT_HEALTH_CONFIG,
+  HEALTH_COMPONENT_KEYS,
+  type HealthBandThresholds,
+  type HealthComponentKey,
+  type HealthComponentSetting,
+  type HealthConfig,
+  type HealthConfigInput,
+  healthConfigInputSchema,
+  healthConfigSchema,
+  parseHealthConfig,
+} from "./health-config.ts";
+export { HEALTH_TREND_DAYS, type HealthSnapshot, healthTrend } from "./health-history.ts";
+export {
+  type HealthBand,
+  type HealthComponentValues,
+  type HealthScore,
+  type HealthScoreComponent,
+  healthBand,
+  healthScore,
+} from "./health-score.ts";
+export {
+  type Arpa,
+  accountLifetimeValue,
+  arpaFromTotals,
+  averageRevenuePerAccount,
+  type CustomerLifetime,
+  customerLifetime,
+  customerLifetimeValue,
+  DEFAULT_GROSS_MARGIN,
+  DEFAULT_LIFETIME_CAP_MONTHS,
+  LIFETIME_CHURN_WINDOW_DAYS,
+  type LifetimeSettings,
+  type LifetimeValue,
+  type PortfolioLifetimeValue,
+  portfolioLifetimeValue,
+  trailingYearLogoChurnRate,
+} from "./lifetime-value.ts";
+export {
+  type MilestoneAchievement,
+  type MilestoneDefinition,
+  type MilestoneProgress,
+  type MilestoneState,
+  type MilestoneStatus,
+  milestoneProgress,
+  milestonesHealthComponent,
+  type OnboardingAccount,
+  type OnboardingCompletion,
+  onboardingCompletionRate,
+} from "./milestones.ts";
+export {
+  isNpsDetractor,
+  NPS_DETRACTOR_MAX,
+  type NpsCounts,
+  type NpsResult,
+  netPromoterScore,
+  npsFromCounts,
+  npsFromScoreCounts,
+} from "./nps.ts";
+export {
+  type Invoice,
+  PAYMENT_HEALTH_WINDOW_DAYS,
+  type PaymentTimeliness,
+  paymentHealthComponent,
+  paymentTimeliness,
+  paymentTimelinessFromCounts,
+} from "./payment.ts";
+export {
+  assertValidPeriod,
+  isWithinPeriod,
+  MILLISECONDS_PER_DAY,
+  type Period,
+  periodLengthDays,
+  trailingDays,
+} from "./period.ts";
+export { type RenewalContract, type RenewalOutcome, type RenewalRate, renewalRate } from "./renewal.ts";
+export {
+  type AccountMovements,
+  accountMovements,
+  customerRetentionRate,
+  type LogoRetention,
+  logoChurnRate,
+  logoRetention,
+} from "./retention.ts";
+export {
+  expansionRate,
+  grossRevenueRetention,
+  netRevenueRetention,
+  type RevenueMovements,
+  type RevenueMovementsInput,
+  type RevenueRetention,
+  revenueChurnRate,
+  revenueMovements,
+  revenueRetention,
+  revenueRetentionFromMovements,
+} from "./revenue.ts";
+export {
+  type AccountRisk,
+  type AccountRiskInput,
+  accountRisk,
+  type NpsResponse,
+  RISK_DETRACTOR_WINDOW_DAYS,
+  RISK_RENEWAL_WINDOW_DAYS,
+  RISK_SCORE_DROP_POINTS,
+  type RiskReason,
+  type RiskReasonCode,
+} from "./risk.ts";
+export {
+  type CsmSentiment,
+  csmSentiment,
+  SENTIMENT_COMPONENT_SCORES,
+  SENTIMENT_HEALTH_WINDOW_DAYS,
+  type SentimentEntry,
+  type SentimentRating,
+  sentimentHealthComponent,
+} from "./sentiment.ts";
+export {
+  SUPPORT_HEALTH_WINDOW_DAYS,
+  SUPPORT_POINTS_PER_WEIGHT,
+  type SupportLoad,
+  type SupportTicket,
+  supportHealthComponent,
+  supportLoad,
+  supportLoadFromCounts,
+  TICKET_PRIORITY_WEIGHTS,
+  type TicketCountsByPriority,
+  type TicketPriority,
+} from "./support.ts";
+export { CES_SCALE, CSAT_SCALE, NPS_SCALE, type ScoreCount, type SurveyScale } from "./survey-scale.ts";
+export {
+  type FirstValueAccount,
+  type PortfolioTimeToFirstValue,
+  portfolioTimeToFirstValue,
+  timeToFirstValueDays,
+} from "./time-to-value.ts";
+export {
+  USAGE_HEALTH_WINDOW_DAYS,
+  type UsageAggregates,
+  type UsageEvent,
+  type UsageEventKind,
+  type UsageMetrics,
+  usageAggregatesFromEvents,
+  usageHealthComponent,
+  usageMetrics,
+} from "./usage.ts";

@@ -1,0 +1,105 @@
+import { MetricInputError } from "./errors.ts";
+import type { HealthBand } from "./health-score.ts";
+import { isNpsDetractor } from "./nps.ts";
+import { isWithinPeriod, MILLISECONDS_PER_DAY, trailingDays } from "./period.ts";
+import { assertValidContract, type RenewalContract } from "./renewal.ts";
+import { assertPercentScale, assertValidDate } from "./validate.ts";
+
+export const RISK_SCORE_DROP_POINTS = 10;
+export const RISK_DETRACTOR_WINDOW_DAYS = 30;
+export const RISK_RENEWAL_WINDOW_DAYS = 90;
+
+/** Stable codes: clients filter and translate on these. */
+export type RiskReasonCode = "HEALTH_RED" | "HEALTH_DROP" | "RECENT_DETRACTOR" | "RENEWAL_NOT_GREEN";
+
+export interface RiskReason {
+  code: RiskReasonCode;
+  message: string;
+}
+
+export interface AccountRisk {
+  atRisk: boolean;
+  reasons: RiskReason[];
+}
+
+export interface NpsResponse {
+  score: number;
+  respondedAt: Date;
+}
+
+export interface AccountRiskInput {
+  now: Date;
+  health: { score: number | null; band: HealthBand | null };
+  /** From `healthTrend`: score now − score 30 days ago. */
+  trend: number | null;
+  /** NPS responses of the account; only those of the trailing 30 days matter. */
+  npsResponses: readonly NpsResponse[];
+  /** Contracts of the account; only undecided ones ending in [now, now + 90 days) matter. */
+  contracts: readonly RenewalContract[];
+}
+
+const day = (date: Date): string => date.toISOString().slice(0, 10);
+
+/**
+ * At risk = RED, or a drop of ≥ 10 points in 30 days, or an NPS detractor in the trailing 30
+ * days, or a renewal within 90 days while not GREEN. An account without a health score is not
+ * GREEN: an upcoming renewal with unknown health is flagged.
+ */
+export function accountRisk(input: AccountRiskInput): AccountRisk {
+  const { now, health, trend } = input;
+  assertValidDate(now, "now");
+  if (health.score !== null) assertPercentScale(health.score, "health score");
+  const reasons: RiskReason[] = [];
+
+  if (health.band === "RED") {
+    const score = health.score === null ? "" : ` (score ${health.score.toFixed(1)})`;
+    reasons.push({ code: "HEALTH_RED", message: `Health is RED${score}` });
+  }
+
+  if (trend !== null) {
+    if (!Number.isFinite(trend))
+      throw new MetricInputError("SCORE_OUT_OF_RANGE", `trend must be finite, got ${trend}`);
+    if (trend <= -RISK_SCORE_DROP_POINTS) {
+      reasons.push({
+        code: "HEALTH_DROP",
+        message: `Health dropped ${(-trend).toFixed(1)} points in 30 days`,
+      });
+    }
+  }
+
+  const detractorWindow = trailingDays(now, RISK_DETRACTOR_WINDOW_DAYS);
+  const detractors = input.npsResponses.filter((response) => {
+    assertValidDate(response.respondedAt, "npsResponse.respondedAt");
+    if (!Number.isInteger(response.score) || response.score < 0 || response.score > 10) {
+      throw new MetricInputError(
+        "SCORE_OUT_OF_RANGE",
+        `NPS scores are integers from 0 to 10, got ${response.score}`,
+      );
+    }
+    return isNpsDetractor(response.score) && isWithinPeriod(response.respondedAt, detractorWindow);
+  });
+  if (detractors.length > 0) {
+    const latest = detractors.reduce((a, b) => (b.respondedAt > a.respondedAt ? b : a));
+    const count = detractors.length === 1 ? "An NPS detractor" : `${detractors.length} NPS detractors`;
+    reasons.push({
+      code: "RECENT_DETRACTOR",
+      message: `${count} in the last 30 days (latest: score ${latest.score} on ${day(latest.respondedAt)})`,
+    });
+  }
+
+  const renewalWindow = {
+    from: now,
+    to: new Date(now.getTime() + RISK_RENEWAL_WINDOW_DAYS * MILLISECONDS_PER_DAY),
+  };
+  const upcoming = input.contracts.filter((contract) => {
+    assertValidContract(contract);
+    return contract.renewalOutcome === "PENDING" && isWithinPeriod(contract.endsAt, renewalWindow);
+  });
+  if (upcoming.length > 0 && health.band !== "GREEN") {
+    const next = upcoming.reduce((a, b) => (b.endsAt < a.endsAt ? b : a));
+    const state = health.band === null ? "no health score" : `health ${health.band}`;
+    reasons.push({ code: "RENEWAL_NOT_GREEN", message: `Renewal on ${day(next.endsAt)} with ${state}` });
+  }
+
+  return { atRisk: reasons.length > 0, reasons };
+}

@@ -1,0 +1,86 @@
+// Daily health snapshots: one row per account and UTC day, kept for trends, history charts,
+// and ordering/filtering accounts by health across pages. A day's snapshot is computed as of
+// the end of that day (or now, for today) and upserted, so recomputing is always safe.
+import type { PrismaClient } from "@pulse/schema/prisma";
+import { AccountFacts } from "../loaders/facts.ts";
+import { accountHealth } from "./account-health.ts";
+import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
+
+const DAY_MS = 86_400_000;
+const CHUNK = 500;
+
+export function utcDay(instant: Date): Date {
+  return new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate()));
+}
+
+/**
+ * Computes and stores the snapshot of `day` (default: today) for the given accounts (default:
+ * all of the workspace). Returns how many snapshots were written; accounts without any health
+ * data get none.
+ */
+export async function recordHealthSnapshots(
+  prisma: PrismaClient,
+  workspaceId: string,
+  options: { accountIds?: readonly string[]; day?: Date; now?: Date; settings?: WorkspaceSettings } = {},
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const day = utcDay(options.day ?? now);
+  const asOf = new Date(Math.min(day.getTime() + DAY_MS, now.getTime()));
+  const settings = options.settings ?? (await loadWorkspaceSettings(prisma, workspaceId));
+  const accounts = await prisma.account.findMany({
+    where: { workspaceId, ...(options.accountIds ? { id: { in: [...options.accountIds] } } : {}), signedUpAt: { lt: asOf } },
+    select: { id: true, seats: true, signedUpAt: true },
+    orderBy: { id: "asc" },
+  });
+  let written = 0;
+  for (let offset = 0; offset < accounts.length; offset += CHUNK) {
+    const chunk = accounts.slice(offset, offset + CHUNK);
+    const facts = new AccountFacts(prisma, workspaceId);
+    const healths = await Promise.all(chunk.map((account) => accountHealth(facts, settings, account, asOf)));
+    const rows = chunk
+      .map((account, index) => ({ account, health: healths[index] }))
+      .filter((row) => row.health?.score != null && row.health.band != null);
+    if (rows.length === 0) continue;
+    await prisma.$executeRaw`
+      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
+      SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components
+      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health?.score ?? 0)}::numeric[],
+                  ${rows.map((r) => r.health?.band ?? "RED")}::text[], ${rows.map((r) => JSON.stringify(r.health?.components ?? []))}::jsonb[])
+        AS r("accountId", score, band, components)
+      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components`;
+    written += rows.length;
+  }
+  return written;
+}
+
+/** Snapshots for each of the last `days` days (oldest first), e.g. to give a new workspace a history. */
+export async function backfillHealthSnapshots(
+  prisma: PrismaClient,
+  workspaceId: string,
+  days: number,
+  now: Date = new Date(),
+): Promise<number> {
+  const settings = await loadWorkspaceSettings(prisma, workspaceId);
+  let written = 0;
+  for (let back = days - 1; back >= 0; back--) {
+    written += await recordHealthSnapshots(prisma, workspaceId, { day: new Date(now.getTime() - back * DAY_MS), now, settings });
+  }
+  return written;
+}
+
+/** Makes sure every workspace has today's snapshots (run at start and hourly). */
+export async function ensureTodaysSnapshots(prisma: PrismaClient, now: Date = new Date()): Promise<number> {
+  const today = utcDay(now);
+  const workspaces = await prisma.workspace.findMany({ select: { id: true } });
+  let written = 0;
+  for (const workspace of workspaces) {
+    const missing = await prisma.account.findMany({
+      where: { workspaceId: workspace.id, signedUpAt: { lt: now }, healthSnapshots: { none: { day: today } } },
+      select: { id: true },
+    });
+    if (missing.length > 0) {
+      written += await recordHealthSnapshots(prisma, workspace.id, { accountIds: missing.map((a) => a.id), now });
+    }
+  }
+  return written;
+}

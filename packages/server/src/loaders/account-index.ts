@@ -1,0 +1,229 @@
+// Filtering and ordering accounts by derived metrics (health, MRR, renewal, NPS, risk) over the
+// whole workspace, so that pages are cut from one global order and cursors stay stable. Keys
+// come from the same pure formulas as the account fields, over workspace-wide grouped reads
+// (a fixed number of statements); health and band come from the latest daily snapshot.
+import {
+  accountRisk,
+  HEALTH_TREND_DAYS,
+  healthTrend,
+  MILLISECONDS_PER_DAY,
+  mrrAt,
+  npsFromScoreCounts,
+  RISK_DETRACTOR_WINDOW_DAYS,
+  trailingDays,
+} from "@pulse/schema/metrics";
+import { Prisma } from "@pulse/schema/prisma";
+import type { Context } from "../context.ts";
+
+export type AccountOrderField = "NAME" | "SIGNED_UP_AT" | "HEALTH" | "MRR" | "RENEWAL_DATE" | "NPS";
+export type OrderDirection = "ASC" | "DESC";
+
+export interface AccountFilter {
+  segment?: string[] | null;
+  plan?: string[] | null;
+  csmOwner?: string[] | null;
+  lifecycleStage?: string[] | null;
+  band?: ("GREEN" | "YELLOW" | "RED")[] | null;
+  atRisk?: boolean | null;
+  renewalWithinDays?: number | null;
+  search?: string | null;
+}
+
+/** A sort key: numbers and strings compare naturally; null sorts last in either direction. */
+type SortKey = string | number | null;
+
+interface Candidate {
+  id: string;
+  name: string;
+  signedUpAt: Date;
+}
+
+/** Days of NPS behind the NPS ordering, as for the account's default `nps` field. */
+const NPS_ORDER_DAYS = 90;
+
+export function accountBaseWhere(ctx: Context, filter: AccountFilter | null | undefined): Prisma.AccountWhereInput {
+  const where: Prisma.AccountWhereInput = { workspaceId: ctx.workspaceId };
+  if (filter?.segment?.length) where.segment = { in: filter.segment };
+  if (filter?.plan?.length) where.plan = { in: filter.plan };
+  if (filter?.csmOwner?.length) where.csmOwner = { in: filter.csmOwner };
+  if (filter?.lifecycleStage?.length) where.lifecycleStage = { in: filter.lifecycleStage as never };
+  const search = filter?.search?.trim();
+  if (search) {
+    where.OR = [
+      { name: { contains: search, mode: "insensitive" } },
+      { externalId: { contains: search, mode: "insensitive" } },
+    ];
+  }
+  return where;
+}
+
+export function needsDerivedIndex(filter: AccountFilter | null | undefined, order: AccountOrderField): boolean {
+  return (
+    order !== "NAME" ||
+    (filter?.band?.length ?? 0) > 0 ||
+    filter?.atRisk != null ||
+    filter?.renewalWithinDays != null
+  );
+}
+
+/** Latest snapshot per account (score, band, day) of the whole workspace. */
+async function latestSnapshots(ctx: Context, at: Date) {
+  const rows = await ctx.prisma.$queryRaw<{ accountId: string; score: string; band: "GREEN" | "YELLOW" | "RED"; day: Date }[]>`
+    SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", score::text AS score, band::text AS band, day
+    FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${at}
+    ORDER BY "accountId", day DESC`;
+  return new Map(rows.map((row) => [row.accountId, { score: Number(row.score), band: row.band, day: new Date(row.day) }]));
+}
+
+async function pendingRenewals(ctx: Context) {
+  const rows = await ctx.prisma.contract.findMany({
+    where: { workspaceId: ctx.workspaceId, renewalOutcome: "PENDING", endsAt: { gte: ctx.now } },
+    select: { accountId: true, endsAt: true, renewalOutcome: true },
+    orderBy: { endsAt: "asc" },
+  });
+  const byAccount = new Map<string, { endsAt: Date; renewalOutcome: "PENDING" }[]>();
+  for (const row of rows) {
+    const list = byAccount.get(row.accountId) ?? [];
+    list.push({ endsAt: row.endsAt, renewalOutcome: "PENDING" });
+    byAccount.set(row.accountId, list);
+  }
+  return byAccount;
+}
+
+/**
+ * The ids of the matching accounts in their global order, with each one's sort key (for the
+ * cursor). Only what the filter and order need is read.
+ */
+export async function orderedAccountIds(
+  ctx: Context,
+  filter: AccountFilter | null | undefined,
+  order: AccountOrderField,
+  direction: OrderDirection,
+): Promise<{ id: string; key: SortKey }[]> {
+  let candidates: Candidate[] = await ctx.prisma.account.findMany({
+    where: accountBaseWhere(ctx, filter),
+    select: { id: true, name: true, signedUpAt: true },
+  });
+  const needsSnapshots = order === "HEALTH" || (filter?.band?.length ?? 0) > 0 || filter?.atRisk != null;
+  const snapshots = needsSnapshots ? await latestSnapshots(ctx, ctx.now) : new Map();
+  const renewals = order === "RENEWAL_DATE" || filter?.renewalWithinDays != null || filter?.atRisk != null ? await pendingRenewals(ctx) : new Map();
+
+  if (filter?.band?.length) {
+    const bands = new Set(filter.band);
+    candidates = candidates.filter((account) => bands.has(snapshots.get(account.id)?.band));
+  }
+  if (filter?.renewalWithinDays != null) {
+    const until = ctx.now.getTime() + filter.renewalWithinDays * MILLISECONDS_PER_DAY;
+    candidates = candidates.filter((account) => (renewals.get(account.id)?.[0]?.endsAt.getTime() ?? Number.POSITIVE_INFINITY) < until);
+  }
+  if (filter?.atRisk != null) {
+    const [earlier, recentNps] = await Promise.all([
+      latestSnapshots(ctx, new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY)),
+      ctx.prisma.surveyResponse.findMany({
+        where: { workspaceId: ctx.workspaceId, kind: "NPS", createdAt: { gte: trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS).from, lt: ctx.now } },
+        select: { accountId: true, score: true, createdAt: true },
+      }),
+    ]);
+    const npsByAccount = new Map<string, { score: number; respondedAt: Date }[]>();
+    for (const response of recentNps) {
+      const list = npsByAccount.get(response.accountId) ?? [];
+      list.push({ score: response.score, respondedAt: response.createdAt });
+      npsByAccount.set(response.accountId, list);
+    }
+    candidates = candidates.filter((account) => {
+      const snapshot = snapshots.get(account.id);
+      const reference = earlier.get(account.id);
+      const health = { score: snapshot?.score ?? null, band: snapshot?.band ?? null };
+      const trend = healthTrend({
+        score: health.score,
+        snapshots: reference ? [{ takenAt: reference.day, score: reference.score }] : [],
+        now: ctx.now,
+      });
+      const risk = accountRisk({
+        now: ctx.now,
+        health,
+        trend,
+        npsResponses: npsByAccount.get(account.id) ?? [],
+        contracts: renewals.get(account.id) ?? [],
+      });
+      return risk.atRisk === filter.atRisk;
+    });
+  }
+
+  let keyOf: (account: Candidate) => SortKey;
+  switch (order) {
+    case "NAME":
+      keyOf = (account) => account.name;
+      break;
+    case "SIGNED_UP_AT":
+      keyOf = (account) => account.signedUpAt.getTime();
+      break;
+    case "HEALTH":
+      keyOf = (account) => snapshots.get(account.id)?.score ?? null;
+      break;
+    case "RENEWAL_DATE":
+      keyOf = (account) => renewals.get(account.id)?.[0]?.endsAt.getTime() ?? null;
+      break;
+    case "MRR": {
+      const portfolio = new Map((await ctx.portfolioAccounts()).map((account) => [account.id, account]));
+      keyOf = (account) => {
+        const events = portfolio.get(account.id)?.revenueEvents;
+        return events ? mrrAt(events, ctx.now).toNumber() : null;
+      };
+      break;
+    }
+    case "NPS": {
+      const counts = await ctx.prisma.surveyResponse.groupBy({
+        by: ["accountId", "score"],
+        where: { workspaceId: ctx.workspaceId, kind: "NPS", createdAt: { gte: trailingDays(ctx.now, NPS_ORDER_DAYS).from, lt: ctx.now } },
+        _count: { _all: true },
+      });
+      const byAccount = new Map<string, { score: number; count: number }[]>();
+      for (const row of counts) {
+        const list = byAccount.get(row.accountId) ?? [];
+        list.push({ score: row.score, count: row._count._all });
+        byAccount.set(row.accountId, list);
+      }
+      keyOf = (account) => npsFromScoreCounts(byAccount.get(account.id) ?? [])?.score ?? null;
+      break;
+    }
+  }
+  const keyed = candidates.map((account) => ({ id: account.id, key: keyOf(account) }));
+  keyed.sort((a, b) => compareKeys(a, b, direction));
+  return keyed;
+}
+
+/** Global order: by key (nulls last), then by id, so equal keys still have one fixed order. */
+export function compareKeys(a: { id: string; key: SortKey }, b: { id: string; key: SortKey }, direction: OrderDirection): number {
+  if (a.key === null || b.key === null) {
+    if (a.key === b.key) return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return a.key === null ? 1 : -1;
+  }
+  let comparison = 0;
+  if (typeof a.key === "string" && typeof b.key === "string") comparison = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  else comparison = Number(a.key) - Number(b.key);
+  if (direction === "DESC") comparison = -comparison;
+  if (comparison !== 0) return comparison;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function encodeAccountCursor(entry: { id: string; key: SortKey }): string {
+  return Buffer.from(JSON.stringify([entry.key, entry.id])).toString("base64url");
+}
+
+export function decodeAccountCursor(cursor: string): { id: string; key: SortKey } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[1] === "string" &&
+      (value[0] === null || typeof value[0] === "string" || typeof value[0] === "number")
+    ) {
+      return { key: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through: not one of our cursors
+  }
+  return null;
+}

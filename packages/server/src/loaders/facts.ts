@@ -1,0 +1,295 @@
+// Batched reads of the facts behind every account metric. Each loader answers a whole page of
+// accounts with one grouped SQL statement (per distinct period), so a page's cost does not
+// depend on its size. Loaders are created per request (or per job) and cache for its duration.
+import type { PrismaClient } from "@pulse/schema/prisma";
+import type { Period, ScoreCount, TicketCountsByPriority, UsageAggregates } from "@pulse/schema/metrics";
+import DataLoader from "dataloader";
+
+export type SurveyKind = "NPS" | "CSAT" | "CES";
+export type SurveyScoreCounts = Record<SurveyKind, ScoreCount[]>;
+export type UsageWindowAggregates = Omit<UsageAggregates, "seats" | "keyFeatures" | "windowDays"> & {
+  everHadUsage: boolean;
+};
+
+export interface InvoiceFact {
+  dueAt: Date;
+  paidAt: Date | null;
+}
+export interface SentimentFact {
+  id: string;
+  rating: "RED" | "YELLOW" | "GREEN";
+  note: string | null;
+  author: string | null;
+  createdAt: Date;
+}
+export interface ReviewFact {
+  id: string;
+  heldAt: Date;
+  executivesAttended: number;
+  outcome: "UP" | "DOWN" | null;
+  notes: string | null;
+}
+export interface RevenueFact {
+  kind: "NEW" | "EXPANSION" | "CONTRACTION" | "CHURN" | "REACTIVATION";
+  mrrDelta: string;
+  occurredAt: Date;
+}
+export interface ContractFact {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  value: string | null;
+  renewalOutcome: "RENEWED" | "CHURNED" | "PENDING";
+}
+export interface AchievementFact {
+  milestoneKey: string;
+  achievedAt: Date;
+}
+export interface SnapshotFact {
+  day: Date;
+  score: number;
+  band: "GREEN" | "YELLOW" | "RED";
+}
+export interface NpsResponseFact {
+  score: number;
+  respondedAt: Date;
+}
+
+const periodKey = (period: Period) => `${period.from.toISOString()}|${period.to.toISOString()}`;
+
+function groupBy<Row extends { accountId: string }, Value>(
+  ids: readonly string[],
+  rows: Row[],
+  map: (row: Row) => Value,
+): Value[][] {
+  const byAccount = new Map<string, Value[]>(ids.map((id) => [id, []]));
+  for (const row of rows) byAccount.get(row.accountId)?.push(map(row));
+  return ids.map((id) => byAccount.get(id) ?? []);
+}
+
+/** One DataLoader per (fact family, period), created on first use. */
+export class AccountFacts {
+  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly workspaceId: string,
+  ) {}
+
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  /** Computes a derived value (e.g. an account's health) once per request. */
+  memo<Value>(key: string, compute: () => Promise<Value>): Promise<Value> {
+    let value = this.memos.get(key) as Promise<Value> | undefined;
+    if (!value) {
+      value = compute();
+      this.memos.set(key, value);
+    }
+    return value;
+  }
+
+  private loader<Value>(key: string, batch: (ids: string[]) => Promise<Value[]>): DataLoader<string, Value> {
+    let loader = this.loaders.get(key) as DataLoader<string, Value> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, Value>((ids) => batch([...ids]), { maxBatchSize: 1000 });
+      this.loaders.set(key, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+
+  /** Survey responses per kind and score created in the period. */
+  surveyScoreCounts(period: Period): DataLoader<string, SurveyScoreCounts> {
+    return this.loader(`survey|${periodKey(period)}`, async (ids) => {
+      const rows = await this.prisma.$queryRaw<{ accountId: string; kind: SurveyKind; score: number; count: number }[]>`
+        SELECT "accountId"::text AS "accountId", kind::text AS kind, score, count(*)::int AS count
+        FROM "SurveyResponse"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+          AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}
+        GROUP BY 1, 2, 3`;
+      return groupBy(ids, rows, (row) => row).map((accountRows) => {
+        const counts: SurveyScoreCounts = { NPS: [], CSAT: [], CES: [] };
+        for (const row of accountRows) counts[row.kind].push({ score: row.score, count: row.count });
+        return counts;
+      });
+    });
+  }
+
+  /** NPS responses (score and time) in the period: risk looks for recent detractors. */
+  npsResponses(period: Period): DataLoader<string, NpsResponseFact[]> {
+    return this.loader(`nps-responses|${periodKey(period)}`, async (ids) => {
+      const rows = await this.prisma.$queryRaw<{ accountId: string; score: number; respondedAt: Date }[]>`
+        SELECT "accountId"::text AS "accountId", score, "createdAt" AS "respondedAt"
+        FROM "SurveyResponse"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+          AND kind = 'NPS' AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}`;
+      return groupBy(ids, rows, (row) => ({ score: row.score, respondedAt: new Date(row.respondedAt) }));
+    });
+  }
+
+  /** Usage aggregates of the period (one statement) and whether the account ever had usage. */
+  usage(period: Period): DataLoader<string, UsageWindowAggregates> {
+    return this.loader(`usage|${periodKey(period)}`, async (ids) => {
+      const rows = await this.prisma.$queryRaw<
+        {
+          accountId: string;
+          activeUsers: number;
+          loginEvents: number;
+          sessionCount: number;
+          sessionSeconds: string;
+          userDays: number;
+          featureCounts: Record<string, number> | null;
+          everHadUsage: boolean;
+        }[]
+      >`
+        WITH page AS (SELECT unnest(${ids}::uuid[]) AS id),
+        windowed AS (
+          SELECT e."accountId", e."contactId", e.kind, e."featureKey", e."durationSeconds",
+                 floor(extract(epoch FROM (e."occurredAt" - ${period.from}::timestamp)) / 86400) AS day
+          FROM "UsageEvent" e
+          WHERE e."workspaceId" = ${this.workspaceId}::uuid AND e."accountId" = ANY(${ids}::uuid[])
+            AND e."occurredAt" >= ${period.from} AND e."occurredAt" < ${period.to}
+        ),
+        totals AS (
+          SELECT "accountId",
+                 count(DISTINCT "contactId")::int AS "activeUsers",
+                 (count(*) FILTER (WHERE kind = 'LOGIN'))::int AS "loginEvents",
+                 (count(*) FILTER (WHERE kind = 'SESSION' AND "durationSeconds" IS NOT NULL))::int AS "sessionCount",
+                 (coalesce(sum("durationSeconds") FILTER (WHERE kind = 'SESSION'), 0))::text AS "sessionSeconds",
+                 count(DISTINCT (day, "contactId")) FILTER (WHERE "contactId" IS NOT NULL)::int AS "userDays"
+          FROM windowed GROUP BY "accountId"
+        ),
+        features AS (
+          SELECT "accountId", jsonb_object_agg("featureKey", n) AS "featureCounts"
+          FROM (SELECT "accountId", "featureKey", count(*)::int AS n FROM windowed
+                WHERE kind = 'FEATURE' AND "featureKey" IS NOT NULL GROUP BY 1, 2) f
+          GROUP BY "accountId"
+        )
+        SELECT page.id::text AS "accountId",
+               coalesce(t."activeUsers", 0) AS "activeUsers", coalesce(t."loginEvents", 0) AS "loginEvents",
+               coalesce(t."sessionCount", 0) AS "sessionCount", coalesce(t."sessionSeconds", '0') AS "sessionSeconds",
+               coalesce(t."userDays", 0) AS "userDays", f."featureCounts",
+               EXISTS (SELECT 1 FROM "UsageEvent" u WHERE u."accountId" = page.id) AS "everHadUsage"
+        FROM page
+        LEFT JOIN totals t ON t."accountId" = page.id
+        LEFT JOIN features f ON f."accountId" = page.id`;
+      const byId = new Map(rows.map((row) => [row.accountId, row]));
+      return ids.map((id) => {
+        const row = byId.get(id);
+        return {
+          activeUsers: row?.activeUsers ?? 0,
+          loginEvents: row?.loginEvents ?? 0,
+          sessionCount: row?.sessionCount ?? 0,
+          sessionSeconds: BigInt(row?.sessionSeconds ?? "0"),
+          userDays: row?.userDays ?? 0,
+          featureCounts: row?.featureCounts ?? {},
+          everHadUsage: row?.everHadUsage ?? false,
+        };
+      });
+    });
+  }
+
+  /** Tickets opened in the period, counted by priority. */
+  ticketCounts(period: Period): DataLoader<string, TicketCountsByPriority> {
+    return this.loader(`tickets|${periodKey(period)}`, async (ids) => {
+      const rows = await this.prisma.$queryRaw<{ accountId: string; priority: keyof TicketCountsByPriority; count: number }[]>`
+        SELECT "accountId"::text AS "accountId", priority::text AS priority, count(*)::int AS count
+        FROM "SupportTicket"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+          AND "openedAt" >= ${period.from} AND "openedAt" < ${period.to}
+        GROUP BY 1, 2`;
+      return groupBy(ids, rows, (row) => row).map((accountRows) =>
+        Object.fromEntries(accountRows.map((row) => [row.priority, row.count])),
+      );
+    });
+  }
+
+  /** Invoices due in the period. */
+  invoicesDue(period: Period): DataLoader<string, InvoiceFact[]> {
+    return this.loader(`invoices|${periodKey(period)}`, async (ids) => {
+      const rows = await this.prisma.invoice.findMany({
+        where: { workspaceId: this.workspaceId, accountId: { in: ids }, dueAt: { gte: period.from, lt: period.to } },
+        select: { accountId: true, dueAt: true, paidAt: true },
+      });
+      return groupBy(ids, rows, ({ dueAt, paidAt }) => ({ dueAt, paidAt }));
+    });
+  }
+
+  sentimentEntries(): DataLoader<string, SentimentFact[]> {
+    return this.loader("sentiment", async (ids) => {
+      const rows = await this.prisma.sentimentEntry.findMany({
+        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
+        select: { id: true, accountId: true, rating: true, note: true, author: true, createdAt: true },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      });
+      return groupBy(ids, rows, ({ accountId: _, ...entry }) => entry);
+    });
+  }
+
+  businessReviews(): DataLoader<string, ReviewFact[]> {
+    return this.loader("reviews", async (ids) => {
+      const rows = await this.prisma.businessReview.findMany({
+        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
+        select: { id: true, accountId: true, heldAt: true, executivesAttended: true, outcome: true, notes: true },
+        orderBy: [{ heldAt: "asc" }, { id: "asc" }],
+      });
+      return groupBy(ids, rows, ({ accountId: _, ...review }) => review);
+    });
+  }
+
+  revenueEvents(): DataLoader<string, RevenueFact[]> {
+    return this.loader("revenue", async (ids) => {
+      const rows = await this.prisma.revenueEvent.findMany({
+        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
+        select: { accountId: true, kind: true, mrrDelta: true, occurredAt: true },
+        orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+      });
+      return groupBy(ids, rows, (row) => ({ kind: row.kind, mrrDelta: row.mrrDelta.toString(), occurredAt: row.occurredAt }));
+    });
+  }
+
+  contracts(): DataLoader<string, ContractFact[]> {
+    return this.loader("contracts", async (ids) => {
+      const rows = await this.prisma.contract.findMany({
+        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
+        select: { id: true, accountId: true, startsAt: true, endsAt: true, value: true, renewalOutcome: true },
+        orderBy: [{ endsAt: "asc" }, { id: "asc" }],
+      });
+      return groupBy(ids, rows, ({ accountId: _, value, ...contract }) => ({ ...contract, value: value?.toString() ?? null }));
+    });
+  }
+
+  milestoneAchievements(): DataLoader<string, AchievementFact[]> {
+    return this.loader("achievements", async (ids) => {
+      const rows = await this.prisma.milestoneAchievement.findMany({
+        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
+        select: { accountId: true, achievedAt: true, milestone: { select: { key: true } } },
+      });
+      return groupBy(ids, rows, (row) => ({ milestoneKey: row.milestone.key, achievedAt: row.achievedAt }));
+    });
+  }
+
+  /** The latest daily health snapshot taken at or before `instant`. */
+  snapshotAtOrBefore(instant: Date): DataLoader<string, SnapshotFact | null> {
+    return this.loader(`snapshot-at|${instant.toISOString()}`, async (ids) => {
+      const rows = await this.prisma.$queryRaw<{ accountId: string; day: Date; score: string; band: SnapshotFact["band"] }[]>`
+        SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", day, score::text AS score, band::text AS band
+        FROM "HealthSnapshot"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[]) AND day <= ${instant}
+        ORDER BY "accountId", day DESC`;
+      const byId = new Map(rows.map((row) => [row.accountId, { day: new Date(row.day), score: Number(row.score), band: row.band }]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  }
+
+  /** Daily snapshots whose day falls in the period, oldest first. */
+  snapshots(period: Period): DataLoader<string, SnapshotFact[]> {
+    return this.loader(`snapshots|${periodKey(period)}`, async (ids) => {
+      const rows = await this.prisma.healthSnapshot.findMany({
+        where: { workspaceId: this.workspaceId, accountId: { in: ids }, day: { gte: period.from, lt: period.to } },
+        select: { accountId: true, day: true, score: true, band: true },
+        orderBy: { day: "asc" },
+      });
+      return groupBy(ids, rows, (row) => ({ day: row.day, score: Number(row.score), band: row.band }));
+    });
+  }
+}

@@ -1,0 +1,73 @@
+// Workspace-wide reads behind portfolio metrics and their trend series: each is one statement,
+// however many accounts or buckets, and is shared by every field of the request (memoized).
+import type { ScoreCount } from "@pulse/schema/metrics";
+import type { Context } from "../context.ts";
+import type { SurveyKind, SurveyScoreCounts } from "./facts.ts";
+import type { PortfolioAccountRow } from "./portfolio.ts";
+
+export async function segmentAccounts(ctx: Context, segment: string | null): Promise<PortfolioAccountRow[]> {
+  const accounts = await ctx.portfolioAccounts();
+  return segment === null ? accounts : accounts.filter((account) => account.segment === segment);
+}
+
+/**
+ * Survey score counts per bucket, buckets being [bounds[i], bounds[i + 1]). One statement:
+ * width_bucket maps each response's time onto the bounds.
+ */
+export function surveyCountsByBucket(ctx: Context, segment: string | null, bounds: Date[]): Promise<SurveyScoreCounts[]> {
+  return ctx.facts.memo(`portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`, async () => {
+    const epochs = bounds.map((bound) => bound.getTime() / 1000);
+    const rows = await ctx.prisma.$queryRaw<{ bucket: number; kind: SurveyKind; score: number; count: number }[]>`
+      SELECT width_bucket(extract(epoch FROM r."createdAt")::float8, ${epochs}::float8[]) AS bucket,
+             r.kind::text AS kind, r.score, count(*)::int AS count
+      FROM "SurveyResponse" r JOIN "Account" a ON a.id = r."accountId"
+      WHERE r."workspaceId" = ${ctx.workspaceId}::uuid
+        AND r."createdAt" >= ${bounds[0]} AND r."createdAt" < ${bounds.at(-1)}
+        AND (${segment}::text IS NULL OR a.segment = ${segment}::text)
+      GROUP BY 1, 2, 3`;
+    const buckets: SurveyScoreCounts[] = bounds.slice(1).map(() => ({ NPS: [], CSAT: [], CES: [] }));
+    for (const row of rows) {
+      const counts: ScoreCount[] | undefined = buckets[row.bucket - 1]?.[row.kind];
+      counts?.push({ score: row.score, count: row.count });
+    }
+    return buckets;
+  });
+}
+
+/** Every contract's end and outcome (renewal rate picks those ending in each period). */
+export function contractOutcomes(ctx: Context, segment: string | null) {
+  return ctx.facts.memo(`portfolio-contracts|${segment}`, () =>
+    ctx.prisma.contract.findMany({
+      where: { workspaceId: ctx.workspaceId, ...(segment === null ? {} : { account: { segment } }) },
+      select: { endsAt: true, renewalOutcome: true },
+    }),
+  );
+}
+
+/** Keys of the milestones each account achieved before `now`. */
+export function achievedMilestoneKeys(ctx: Context): Promise<Map<string, string[]>> {
+  return ctx.facts.memo("portfolio-achievements", async () => {
+    const rows = await ctx.prisma.milestoneAchievement.findMany({
+      where: { workspaceId: ctx.workspaceId, achievedAt: { lt: ctx.now } },
+      select: { accountId: true, milestone: { select: { key: true } } },
+    });
+    const byAccount = new Map<string, string[]>();
+    for (const row of rows) {
+      const keys = byAccount.get(row.accountId) ?? [];
+      keys.push(row.milestone.key);
+      byAccount.set(row.accountId, keys);
+    }
+    return byAccount;
+  });
+}
+
+/** Band of each account's latest daily snapshot. */
+export function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED">> {
+  return ctx.facts.memo("portfolio-bands", async () => {
+    const rows = await ctx.prisma.$queryRaw<{ accountId: string; band: "GREEN" | "YELLOW" | "RED" }[]>`
+      SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", band::text AS band
+      FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${ctx.now}
+      ORDER BY "accountId", day DESC`;
+    return new Map(rows.map((row) => [row.accountId, row.band]));
+  });
+}

@@ -1,0 +1,307 @@
+// Every metric of one account. Resolvers only gather inputs through the batched loaders of the
+// request context; the formulas are the pure functions of @pulse/schema/metrics.
+import {
+  accountLifetimeValue,
+  accountRisk,
+  businessReviewEngagement,
+  cesFromScoreCounts,
+  csatFromScoreCounts,
+  csmSentiment,
+  healthTrend,
+  HEALTH_TREND_DAYS,
+  MILLISECONDS_PER_DAY,
+  milestoneProgress,
+  mrrAt,
+  npsFromScoreCounts,
+  RISK_DETRACTOR_WINDOW_DAYS,
+  timeToFirstValueDays,
+  trailingDays,
+  trailingYearLogoChurnRate,
+  USAGE_HEALTH_WINDOW_DAYS,
+} from "@pulse/schema/metrics";
+import type { Account } from "@pulse/schema/prisma";
+import { Decimal } from "decimal.js";
+import { builder } from "../builder.ts";
+import type { Context } from "../context.ts";
+import { accountHealth, accountUsage } from "../health/account-health.ts";
+import type { ContractFact, ReviewFact, SentimentFact } from "../loaders/facts.ts";
+import { RenewalOutcomeEnum, ReviewOutcomeEnum, SentimentRatingEnum } from "./facts.ts";
+import {
+  CesRef,
+  CsatRef,
+  HealthRef,
+  MilestoneProgressRef,
+  MoneyRef,
+  NpsRef,
+  RiskRef,
+  UsageRef,
+} from "./metric-types.ts";
+import { PeriodInput, resolvePeriod } from "./period.ts";
+
+/** Survey metrics default to the trailing 90 days, the window the feedback component uses. */
+const SURVEY_DEFAULT_DAYS = 90;
+const HISTORY_DEFAULT_DAYS = 90;
+
+const SentimentEntryRef = builder.objectRef<SentimentFact>("SentimentEntry").implement({
+  fields: (t) => ({
+    rating: t.field({ type: SentimentRatingEnum, resolve: (entry) => entry.rating }),
+    note: t.exposeString("note", { nullable: true }),
+    author: t.exposeString("author", { nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+const SentimentRef = builder.objectRef<{ latest: SentimentFact | null; history: SentimentFact[] }>("Sentiment").implement({
+  fields: (t) => ({
+    latest: t.field({ type: SentimentEntryRef, nullable: true, resolve: (sentiment) => sentiment.latest }),
+    history: t.field({ type: [SentimentEntryRef], description: "Oldest first", resolve: (sentiment) => sentiment.history }),
+  }),
+});
+
+const BusinessReviewRef = builder.objectRef<ReviewFact>("BusinessReview").implement({
+  fields: (t) => ({
+    heldAt: t.expose("heldAt", { type: "DateTime" }),
+    executivesAttended: t.exposeInt("executivesAttended"),
+    outcome: t.field({ type: ReviewOutcomeEnum, nullable: true, resolve: (review) => review.outcome }),
+    notes: t.exposeString("notes", { nullable: true }),
+  }),
+});
+
+const EbrEngagementRef = builder
+  .objectRef<ReturnType<typeof businessReviewEngagement>>("EbrEngagement")
+  .implement({
+    fields: (t) => ({
+      reviewsInTrailingYear: t.exposeInt("reviewsInTrailingYear"),
+      lastReviewAt: t.expose("lastReviewAt", { type: "DateTime", nullable: true }),
+      upReviews: t.exposeInt("upReviews"),
+      downReviews: t.exposeInt("downReviews"),
+      upShare: t.exposeFloat("upShare", { nullable: true, description: "100 × UP / reviews with an outcome" }),
+    }),
+  });
+
+const ContractRef = builder.objectRef<ContractFact & { currency: string }>("Contract").implement({
+  fields: (t) => ({
+    startsAt: t.expose("startsAt", { type: "DateTime" }),
+    endsAt: t.expose("endsAt", { type: "DateTime" }),
+    value: t.field({
+      type: MoneyRef,
+      nullable: true,
+      resolve: (contract) => (contract.value === null ? null : { amount: contract.value, currency: contract.currency }),
+    }),
+    renewalOutcome: t.field({ type: RenewalOutcomeEnum, resolve: (contract) => contract.renewalOutcome }),
+  }),
+});
+
+interface AccountLifetimeValue {
+  value: Decimal;
+  lifetimeMonths: Decimal;
+  monthlyChurn: Decimal;
+  currency: string;
+}
+
+const LifetimeValueRef = builder.objectRef<AccountLifetimeValue>("LifetimeValue").implement({
+  description: "CLTV = MRR × gross margin × lifetime months, lifetime = min(cap, 1 / monthly churn).",
+  fields: (t) => ({
+    value: t.field({ type: MoneyRef, resolve: (ltv) => ({ amount: ltv.value, currency: ltv.currency }) }),
+    lifetimeMonths: t.field({ type: "Decimal", resolve: (ltv) => ltv.lifetimeMonths }),
+    monthlyChurn: t.field({ type: "Decimal", resolve: (ltv) => ltv.monthlyChurn }),
+  }),
+});
+
+const HealthSnapshotRef = builder
+  .objectRef<{ day: Date; score: number; band: "GREEN" | "YELLOW" | "RED" }>("HealthSnapshot")
+  .implement({
+    fields: (t) => ({
+      day: t.field({ type: "String", description: "YYYY-MM-DD (UTC)", resolve: (snapshot) => snapshot.day.toISOString().slice(0, 10) }),
+      score: t.exposeFloat("score"),
+      band: t.field({ type: "String", resolve: (snapshot) => snapshot.band }),
+    }),
+  });
+
+/** An account's health with its 30-day trend, computed once per request. */
+export function healthWithTrend(account: Account, ctx: Context) {
+  return ctx.facts.memo(`health|${account.id}`, async () => {
+    const settings = await ctx.settings();
+    const [health, reference] = await Promise.all([
+      accountHealth(ctx.facts, settings, account, ctx.now),
+      ctx.facts.snapshotAtOrBefore(new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY)).load(account.id),
+    ]);
+    const trend = healthTrend({
+      score: health.score,
+      snapshots: reference ? [{ takenAt: reference.day, score: reference.score }] : [],
+      now: ctx.now,
+    });
+    return { ...health, trend };
+  });
+}
+
+async function accountMrr(account: Account, ctx: Context): Promise<Decimal> {
+  return mrrAt(await ctx.facts.revenueEvents().load(account.id), ctx.now);
+}
+
+builder.prismaObjectFields("Account", (t) => ({
+  health: t.field({
+    type: HealthRef,
+    description: "Health score now, its components, and the 30-day trend.",
+    resolve: (account, _args, ctx) => healthWithTrend(account, ctx),
+  }),
+  risk: t.field({
+    type: RiskRef,
+    description: "At risk when RED, dropped ≥ 10 points in 30 days, had a recent detractor, or renews within 90 days while not GREEN.",
+    resolve: async (account, _args, ctx) => {
+      const [health, npsResponses, contracts] = await Promise.all([
+        healthWithTrend(account, ctx),
+        ctx.facts.npsResponses(trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS)).load(account.id),
+        ctx.facts.contracts().load(account.id),
+      ]);
+      return accountRisk({ now: ctx.now, health, trend: health.trend, npsResponses, contracts });
+    },
+  }),
+  healthHistory: t.field({
+    type: [HealthSnapshotRef],
+    description: "Daily health snapshots in the period (default: the trailing 90 days), oldest first.",
+    args: { period: t.arg({ type: PeriodInput }) },
+    resolve: (account, args, ctx) =>
+      ctx.facts.snapshots(resolvePeriod(args.period, ctx.now, HISTORY_DEFAULT_DAYS)).load(account.id),
+  }),
+  nps: t.field({
+    type: NpsRef,
+    nullable: true,
+    description: "NPS of the period (default: trailing 90 days); null without responses.",
+    args: { period: t.arg({ type: PeriodInput }) },
+    resolve: async (account, args, ctx) => {
+      const counts = await ctx.facts.surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS)).load(account.id);
+      return npsFromScoreCounts(counts.NPS);
+    },
+  }),
+  csat: t.field({
+    type: CsatRef,
+    nullable: true,
+    description: "CSAT of the period (default: trailing 90 days); null without responses.",
+    args: { period: t.arg({ type: PeriodInput }) },
+    resolve: async (account, args, ctx) => {
+      const counts = await ctx.facts.surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS)).load(account.id);
+      return csatFromScoreCounts(counts.CSAT);
+    },
+  }),
+  ces: t.field({
+    type: CesRef,
+    nullable: true,
+    description: "CES of the period (default: trailing 90 days); null without responses.",
+    args: { period: t.arg({ type: PeriodInput }) },
+    resolve: async (account, args, ctx) => {
+      const counts = await ctx.facts.surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS)).load(account.id);
+      return cesFromScoreCounts(counts.CES);
+    },
+  }),
+  usage: t.field({
+    type: UsageRef,
+    description: "Usage over the period (default: trailing 30 days).",
+    args: { period: t.arg({ type: PeriodInput }) },
+    resolve: async (account, args, ctx) => {
+      const settings = await ctx.settings();
+      const period = resolvePeriod(args.period, ctx.now, USAGE_HEALTH_WINDOW_DAYS);
+      const usage = await accountUsage(ctx.facts, settings, account, period);
+      return { ...usage.metrics, keyFeatures: settings.keyFeatures };
+    },
+  }),
+  timeToFirstValue: t.float({
+    nullable: true,
+    description: "Days (fractional) from sign-up to first value; null until first value.",
+    resolve: (account) => timeToFirstValueDays(account),
+  }),
+  milestones: t.field({
+    type: MilestoneProgressRef,
+    resolve: async (account, _args, ctx) => {
+      const [settings, achievements] = await Promise.all([ctx.settings(), ctx.facts.milestoneAchievements().load(account.id)]);
+      return milestoneProgress({ milestones: settings.milestones, achievements, signedUpAt: account.signedUpAt, now: ctx.now });
+    },
+  }),
+  sentiment: t.field({
+    type: SentimentRef,
+    description: "The CSM's latest rating and all ratings over time.",
+    resolve: async (account, _args, ctx) => {
+      const sentiment = csmSentiment(await ctx.facts.sentimentEntries().load(account.id), ctx.now);
+      return { latest: sentiment.latest, history: sentiment.series };
+    },
+  }),
+  businessReviews: t.field({
+    type: [BusinessReviewRef],
+    description: "Executive business reviews, oldest first.",
+    resolve: (account, _args, ctx) => ctx.facts.businessReviews().load(account.id),
+  }),
+  ebrEngagement: t.field({
+    type: EbrEngagementRef,
+    resolve: async (account, _args, ctx) => businessReviewEngagement(await ctx.facts.businessReviews().load(account.id), ctx.now),
+  }),
+  mrr: t.field({
+    type: MoneyRef,
+    description: "Monthly recurring revenue now: the sum of the account's MRR changes so far.",
+    resolve: async (account, _args, ctx) => ({ amount: await accountMrr(account, ctx), currency: (await ctx.settings()).currency }),
+  }),
+  arr: t.field({
+    type: MoneyRef,
+    description: "Annual recurring revenue: 12 × MRR.",
+    resolve: async (account, _args, ctx) => ({
+      amount: (await accountMrr(account, ctx)).times(12),
+      currency: (await ctx.settings()).currency,
+    }),
+  }),
+  lifetimeValue: t.field({
+    type: LifetimeValueRef,
+    nullable: true,
+    description: "CLTV with the workspace's gross margin and the portfolio's trailing-year logo churn.",
+    resolve: async (account, _args, ctx) => {
+      const [settings, revenueEvents, portfolio] = await Promise.all([
+        ctx.settings(),
+        ctx.facts.revenueEvents().load(account.id),
+        ctx.portfolioAccounts(),
+      ]);
+      const churnRate = await ctx.facts.memo("trailing-year-churn", async () => trailingYearLogoChurnRate(portfolio, ctx.now));
+      const ltv = accountLifetimeValue({
+        revenueEvents,
+        trailingYearLogoChurnRate: churnRate,
+        now: ctx.now,
+        grossMargin: settings.grossMargin,
+        lifetimeCapMonths: settings.lifetimeCapMonths,
+      });
+      return ltv && { ...ltv, value: new Decimal(ltv.value.toString()), currency: settings.currency };
+    },
+  }),
+  contracts: t.field({
+    type: [ContractRef],
+    description: "Contracts, by end date.",
+    resolve: async (account, _args, ctx) => {
+      const [contracts, settings] = await Promise.all([ctx.facts.contracts().load(account.id), ctx.settings()]);
+      return contracts.map((contract) => ({ ...contract, currency: settings.currency }));
+    },
+  }),
+  nextRenewal: t.field({
+    type: ContractRef,
+    nullable: true,
+    description: "The undecided contract that ends next (at or after now).",
+    resolve: async (account, _args, ctx) => {
+      const [contracts, settings] = await Promise.all([ctx.facts.contracts().load(account.id), ctx.settings()]);
+      const next = contracts.find((c) => c.renewalOutcome === "PENDING" && c.endsAt.getTime() >= ctx.now.getTime());
+      return next ? { ...next, currency: settings.currency } : null;
+    },
+  }),
+  surveyResponses: t.relatedConnection("surveyResponses", {
+    cursor: "id",
+    maxSize: 100,
+    description: "Survey responses, newest first.",
+    query: () => ({ orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+  }),
+  supportTickets: t.relatedConnection("supportTickets", {
+    cursor: "id",
+    maxSize: 100,
+    description: "Support tickets, newest first.",
+    query: () => ({ orderBy: [{ openedAt: "desc" }, { id: "desc" }] }),
+  }),
+  usageEvents: t.relatedConnection("usageEvents", {
+    cursor: "id",
+    maxSize: 100,
+    description: "Usage events, newest first.",
+    query: () => ({ orderBy: [{ occurredAt: "desc" }, { id: "desc" }] }),
+  }),
+}));
