@@ -12,7 +12,11 @@ export class Problems {
   }
 
   throwIfAny(): void {
-    if (this.found.length === 0) return;
+    if (this.found.length > 0) this.fail();
+  }
+
+  /** Throws the problems found so far; call it once at least one was added. */
+  fail(): never {
     // Numeric order, so items.2 comes before items.10 whatever phase found the problem.
     const fields = [...this.found].sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));
     const shown = fields.slice(0, PROBLEMS_IN_MESSAGE).map((field) => `${field.path} ${field.message}`);

@@ -14,5 +14,10 @@ import "./ingest/invoices.ts";
 import "./ingest/sentiment-entries.ts";
 import "./ingest/business-reviews.ts";
 import "./ingest/usage-events.ts";
+import "./surveys.ts";
+import "./ingest/survey-responses.ts";
+import "./milestones.ts";
+import "./ingest/milestone-achievements.ts";
+import "./allowed-origins.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });
