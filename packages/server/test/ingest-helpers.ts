@@ -1,4 +1,5 @@
 // Calls ingestion mutations the way a client does and returns their typed result.
+import type { PrismaClient } from "@pulse/schema/prisma";
 import type { PulseYoga } from "../src/yoga.ts";
 import { graphql } from "./helpers.ts";
 
@@ -70,4 +71,47 @@ export async function ingestOne(
   const answer = result.data?.result;
   if (!answer) throw new Error(`${mutation}: no result`);
   return answer.data ? { __typename: answer.__typename, ...answer.data } : answer;
+}
+
+export const SIGNED_UP_AT = "2026-01-01T00:00:00.000Z";
+
+/** Accounts acc-0 … acc-(n-1) signed up on SIGNED_UP_AT, created directly in the database. */
+export async function seedAccounts(
+  prisma: PrismaClient,
+  workspaceId: string,
+  count: number,
+): Promise<string[]> {
+  const data = Array.from({ length: count }, (_, index) => ({
+    workspaceId,
+    externalId: `acc-${index}`,
+    name: `Account ${index}`,
+    seats: 10,
+    signedUpAt: new Date(SIGNED_UP_AT),
+  }));
+  await prisma.account.createMany({ data });
+  const accounts = await prisma.account.findMany({ where: { workspaceId }, orderBy: { externalId: "asc" } });
+  return accounts.map((account) => account.id);
+}
+
+/** Rows of every ingested table in one workspace, to show what a request wrote (or did not). */
+export async function countRows(prisma: PrismaClient, workspaceId: string): Promise<Record<string, number>> {
+  const where = { where: { workspaceId } };
+  return {
+    accounts: await prisma.account.count(where),
+    contacts: await prisma.contact.count(where),
+    revenueEvents: await prisma.revenueEvent.count(where),
+    contracts: await prisma.contract.count(where),
+    usageEvents: await prisma.usageEvent.count(where),
+    usageDaily: await prisma.usageDaily.count(where),
+    supportTickets: await prisma.supportTicket.count(where),
+    invoices: await prisma.invoice.count(where),
+    surveyResponses: await prisma.surveyResponse.count(where),
+    sentimentEntries: await prisma.sentimentEntry.count(where),
+    milestoneAchievements: await prisma.milestoneAchievement.count(where),
+    businessReviews: await prisma.businessReview.count(where),
+  };
+}
+
+export function globalId(typename: string, id: string): string {
+  return Buffer.from(`${typename}:${id}`).toString("base64");
 }
