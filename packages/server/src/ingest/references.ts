@@ -4,6 +4,7 @@
 import type { SurveyKind } from "@pulse/schema/prisma";
 import type { Transaction } from "./ingest.ts";
 import type { Problems } from "./problems.ts";
+import { findByKeys } from "./upsert.ts";
 
 export interface AccountReference {
   id: string;
@@ -52,10 +53,6 @@ function keyIn(input: object, field: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-function keysIn(items: readonly LocatedItem<object>[], field: string): string[] {
-  return [...new Set(items.map((item) => keyIn(item.input, field)).filter((key) => key !== undefined))];
-}
-
 /**
  * Resolves every reference of every item in at most four queries. Items naming something
  * missing are reported to `problems` and left out of the result.
@@ -66,44 +63,41 @@ export async function resolveReferences<Item extends object>(
   items: readonly LocatedItem<Item>[],
   problems: Problems,
 ): Promise<ResolvedItem<Item>[]> {
-  const accountKeys = keysIn(items, "accountExternalId");
-  const contactKeys = keysIn(items, "contactExternalId");
-  const surveyKeys = keysIn(items, "survey");
-  const milestoneKeys = keysIn(items, "milestone");
-  const accounts = byKey(
-    accountKeys.length === 0
-      ? []
-      : await tx.account.findMany({
-          where: { workspaceId, externalId: { in: accountKeys } },
-          select: { id: true, externalId: true, signedUpAt: true },
-        }),
+  const keys = (field: string) => items.map((item) => keyIn(item.input, field));
+  const accounts = await findByKeys(
+    keys("accountExternalId"),
+    (externalIds) =>
+      tx.account.findMany({
+        where: { workspaceId, externalId: { in: externalIds } },
+        select: { id: true, externalId: true, signedUpAt: true },
+      }),
     (account) => account.externalId,
   );
-  const contacts = byKey(
-    contactKeys.length === 0
-      ? []
-      : await tx.contact.findMany({
-          where: { workspaceId, externalId: { in: contactKeys } },
-          select: { id: true, externalId: true, accountId: true },
-        }),
+  const contacts = await findByKeys(
+    keys("contactExternalId"),
+    (externalIds) =>
+      tx.contact.findMany({
+        where: { workspaceId, externalId: { in: externalIds } },
+        select: { id: true, externalId: true, accountId: true },
+      }),
     (contact) => contact.externalId,
   );
-  const surveys = byKey(
-    surveyKeys.length === 0
-      ? []
-      : await tx.survey.findMany({
-          where: { workspaceId, key: { in: surveyKeys } },
-          select: { id: true, key: true, kind: true },
-        }),
+  const surveys = await findByKeys(
+    keys("survey"),
+    (surveyKeys) =>
+      tx.survey.findMany({
+        where: { workspaceId, key: { in: surveyKeys } },
+        select: { id: true, key: true, kind: true },
+      }),
     (survey) => survey.key,
   );
-  const milestones = byKey(
-    milestoneKeys.length === 0
-      ? []
-      : await tx.milestone.findMany({
-          where: { workspaceId, key: { in: milestoneKeys } },
-          select: { id: true, key: true, isFirstValue: true },
-        }),
+  const milestones = await findByKeys(
+    keys("milestone"),
+    (milestoneKeys) =>
+      tx.milestone.findMany({
+        where: { workspaceId, key: { in: milestoneKeys } },
+        select: { id: true, key: true, isFirstValue: true },
+      }),
     (milestone) => milestone.key,
   );
 
@@ -134,8 +128,4 @@ export async function resolveReferences<Item extends object>(
       resolved.push({ ...item, refs: { account, contact, survey, milestone } as References<Item> });
   }
   return resolved;
-}
-
-function byKey<Row>(rows: Row[], key: (row: Row) => string): Map<string, Row> {
-  return new Map(rows.map((row) => [key(row), row]));
 }

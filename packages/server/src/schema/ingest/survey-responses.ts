@@ -78,14 +78,14 @@ addIngestionMutations({
         (keys) => tx.surveyResponse.findMany({ where: { workspaceId, idempotencyKey: { in: keys } } }),
         (response) => response.idempotencyKey,
       );
-      const answerOf = ({ input, refs }: (typeof items)[number], stored: boolean) => ({
+      const answerOf = ({ input, refs }: (typeof items)[number], isStored: boolean) => ({
         surveyId: refs.survey.id,
         kind: refs.survey.kind,
         accountId: refs.account.id,
         contactId: refs.contact?.id ?? null,
         score: input.score,
         // A retry without respondedAt keeps the stored time rather than moving it to now.
-        createdAt: input.respondedAt ?? (stored ? undefined : now),
+        createdAt: input.respondedAt ?? (isStored ? undefined : now),
       });
       for (const item of items) {
         const current = stored.get(item.input.idempotencyKey);
