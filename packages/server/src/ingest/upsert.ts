@@ -5,6 +5,12 @@ import { randomUUID } from "node:crypto";
 import { Decimal } from "decimal.js";
 import type { IngestedRow } from "./ingest.ts";
 
+/** What an upsert writes with: the table's Prisma delegate (`tx.invoice`, …). */
+export interface WritableTable<Data> {
+  createMany(args: { data: (Data & { id: string })[] }): PromiseLike<unknown>;
+  update(args: { where: { id: string }; data: Partial<Data> }): PromiseLike<unknown>;
+}
+
 export interface UpsertPlan<Item, Row extends { id: string }, Data extends object> {
   /** The stored row the item targets, if any. */
   existing(item: Item): Row | undefined;
@@ -12,11 +18,10 @@ export interface UpsertPlan<Item, Row extends { id: string }, Data extends objec
   data(item: Item, current: Row | undefined): Data;
   /** The account a row (stored or new) belongs to. */
   accountOf(row: Row | (Data & { id: string })): string;
-  createMany(rows: (Data & { id: string })[]): Promise<unknown>;
-  update(id: string, changes: Partial<Data>): Promise<unknown>;
 }
 
 export async function upsertRows<Item, Row extends { id: string }, Data extends object>(
+  table: WritableTable<Data>,
   items: readonly Item[],
   plan: UpsertPlan<Item, Row, Data>,
 ): Promise<IngestedRow[]> {
@@ -37,8 +42,8 @@ export async function upsertRows<Item, Row extends { id: string }, Data extends 
     const accountIds = new Set([plan.accountOf(current), plan.accountOf({ ...data, id: current.id })]);
     return { id: current.id, outcome: "UPDATED", accountIds: [...accountIds] };
   });
-  if (creates.length > 0) await plan.createMany(creates);
-  for (const { id, changes } of updates) await plan.update(id, changes);
+  if (creates.length > 0) await table.createMany({ data: creates });
+  for (const { id, changes } of updates) await table.update({ where: { id }, data: changes });
   return rows;
 }
 
@@ -66,7 +71,7 @@ function sameValue(stored: unknown, next: unknown): boolean {
 /** Stored rows by their key, fetched with one query (none when there are no keys). */
 export async function findByKeys<Row>(
   keys: readonly (string | null | undefined)[],
-  find: (keys: string[]) => Promise<Row[]>,
+  find: (keys: string[]) => PromiseLike<Row[]>,
   keyOf: (row: Row) => string | null,
 ): Promise<Map<string, Row>> {
   const wanted = [...new Set(keys.filter((key) => key != null))];
@@ -80,26 +85,30 @@ export async function findByKeys<Row>(
   );
 }
 
+/** A fact table keyed by the client's externalId, unique per workspace. */
+export interface FactTable<Row, Data> extends WritableTable<Data> {
+  findMany(args: { where: { workspaceId: string; externalId: { in: string[] } } }): PromiseLike<Row[]>;
+}
+
 /** Facts keyed by the client's optional externalId: upserted on it, always created without it. */
 export async function upsertByExternalId<
   Item extends { input: { externalId?: string } },
   Row extends { id: string; externalId: string | null; accountId: string },
   Data extends { accountId: string },
 >(
+  table: FactTable<Row, Data>,
+  workspaceId: string,
   items: readonly Item[],
-  plan: Pick<UpsertPlan<Item, Row, Data>, "data" | "createMany" | "update"> & {
-    /** The stored rows with these externalIds, in the workspace. */
-    find(externalIds: string[]): Promise<Row[]>;
-  },
+  data: UpsertPlan<Item, Row, Data>["data"],
 ): Promise<IngestedRow[]> {
   const stored = await findByKeys(
     items.map((item) => item.input.externalId),
-    plan.find,
+    (externalIds) => table.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
     (row) => row.externalId,
   );
-  return upsertRows(items, {
-    ...plan,
+  return upsertRows(table, items, {
     existing: ({ input }) => (input.externalId === undefined ? undefined : stored.get(input.externalId)),
+    data,
     accountOf: (row) => row.accountId,
   });
 }

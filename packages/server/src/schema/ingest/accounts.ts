@@ -76,7 +76,7 @@ addIngestionMutations({
         }
       }
       problems.throwIfAny();
-      return upsertRows(items, {
+      return upsertRows(tx.account, items, {
         existing: ({ input }) => stored.get(input.externalId),
         data: ({ input }) => ({
           workspaceId,
@@ -91,8 +91,6 @@ addIngestionMutations({
           churnedAt: input.churnedAt,
         }),
         accountOf: (account) => account.id,
-        createMany: (rows) => tx.account.createMany({ data: rows }),
-        update: (id, changes) => tx.account.update({ where: { id }, data: changes }),
       });
     },
   },

@@ -44,20 +44,14 @@ addIngestionMutations({
     schema: businessReviewSchema,
     batchKey: (review) => (review.externalId ? { field: "externalId", value: review.externalId } : undefined),
     write: ({ tx, workspaceId }, items) =>
-      upsertByExternalId(items, {
-        find: (externalIds) =>
-          tx.businessReview.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
-        data: ({ input, refs }) => ({
-          workspaceId,
-          accountId: refs.account.id,
-          externalId: input.externalId,
-          heldAt: input.heldAt,
-          executivesAttended: input.executivesAttended,
-          outcome: input.outcome,
-          notes: input.notes,
-        }),
-        createMany: (rows) => tx.businessReview.createMany({ data: rows }),
-        update: (id, changes) => tx.businessReview.update({ where: { id }, data: changes }),
-      }),
+      upsertByExternalId(tx.businessReview, workspaceId, items, ({ input, refs }) => ({
+        workspaceId,
+        accountId: refs.account.id,
+        externalId: input.externalId,
+        heldAt: input.heldAt,
+        executivesAttended: input.executivesAttended,
+        outcome: input.outcome,
+        notes: input.notes,
+      })),
   },
 });

@@ -39,19 +39,13 @@ addIngestionMutations({
     schema: contactSchema,
     batchKey: (contact) => ({ field: "externalId", value: contact.externalId }),
     write: ({ tx, workspaceId }, items) =>
-      upsertByExternalId(items, {
-        find: (externalIds) =>
-          tx.contact.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
-        data: ({ input, refs }) => ({
-          workspaceId,
-          accountId: refs.account.id,
-          externalId: input.externalId,
-          email: input.email,
-          name: input.name,
-          isExecutive: input.isExecutive,
-        }),
-        createMany: (rows) => tx.contact.createMany({ data: rows }),
-        update: (id, changes) => tx.contact.update({ where: { id }, data: changes }),
-      }),
+      upsertByExternalId(tx.contact, workspaceId, items, ({ input, refs }) => ({
+        workspaceId,
+        accountId: refs.account.id,
+        externalId: input.externalId,
+        email: input.email,
+        name: input.name,
+        isExecutive: input.isExecutive,
+      })),
   },
 });

@@ -55,20 +55,14 @@ addIngestionMutations({
     batchKey: (contract) =>
       contract.externalId ? { field: "externalId", value: contract.externalId } : undefined,
     write: ({ tx, workspaceId }, items) =>
-      upsertByExternalId(items, {
-        find: (externalIds) =>
-          tx.contract.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
-        data: ({ input, refs }) => ({
-          workspaceId,
-          accountId: refs.account.id,
-          externalId: input.externalId,
-          startsAt: input.startsAt,
-          endsAt: input.endsAt,
-          value: input.value,
-          renewalOutcome: input.renewalOutcome,
-        }),
-        createMany: (rows) => tx.contract.createMany({ data: rows }),
-        update: (id, changes) => tx.contract.update({ where: { id }, data: changes }),
-      }),
+      upsertByExternalId(tx.contract, workspaceId, items, ({ input, refs }) => ({
+        workspaceId,
+        accountId: refs.account.id,
+        externalId: input.externalId,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        value: input.value,
+        renewalOutcome: input.renewalOutcome,
+      })),
   },
 });

@@ -40,19 +40,13 @@ addIngestionMutations({
     batchKey: (invoice) =>
       invoice.externalId ? { field: "externalId", value: invoice.externalId } : undefined,
     write: ({ tx, workspaceId }, items) =>
-      upsertByExternalId(items, {
-        find: (externalIds) =>
-          tx.invoice.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
-        data: ({ input, refs }) => ({
-          workspaceId,
-          accountId: refs.account.id,
-          externalId: input.externalId,
-          amount: input.amount,
-          dueAt: input.dueAt,
-          paidAt: input.paidAt,
-        }),
-        createMany: (rows) => tx.invoice.createMany({ data: rows }),
-        update: (id, changes) => tx.invoice.update({ where: { id }, data: changes }),
-      }),
+      upsertByExternalId(tx.invoice, workspaceId, items, ({ input, refs }) => ({
+        workspaceId,
+        accountId: refs.account.id,
+        externalId: input.externalId,
+        amount: input.amount,
+        dueAt: input.dueAt,
+        paidAt: input.paidAt,
+      })),
   },
 });

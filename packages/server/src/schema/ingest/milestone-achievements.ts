@@ -65,7 +65,7 @@ addIngestionMutations({
         },
       });
       const stored = new Map(candidates.map((row) => [achievementKey(row.accountId, row.milestoneId), row]));
-      const rows = await upsertRows(items, {
+      const rows = await upsertRows(tx.milestoneAchievement, items, {
         existing: ({ refs }) => stored.get(achievementKey(refs.account.id, refs.milestone.id)),
         data: ({ input, refs }) => ({
           workspaceId,
@@ -74,8 +74,6 @@ addIngestionMutations({
           achievedAt: input.achievedAt,
         }),
         accountOf: (achievement) => achievement.accountId,
-        createMany: (rows) => tx.milestoneAchievement.createMany({ data: rows }),
-        update: (id, changes) => tx.milestoneAchievement.update({ where: { id }, data: changes }),
       });
       const reachedFirstValue = items
         .filter((item, index) => item.refs.milestone.isFirstValue && rows[index]?.outcome !== "UNCHANGED")

@@ -68,19 +68,13 @@ addIngestionMutations({
     schema: revenueEventSchema,
     batchKey: (event) => (event.externalId ? { field: "externalId", value: event.externalId } : undefined),
     write: ({ tx, workspaceId }, items) =>
-      upsertByExternalId(items, {
-        find: (externalIds) =>
-          tx.revenueEvent.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
-        data: ({ input, refs }) => ({
-          workspaceId,
-          accountId: refs.account.id,
-          externalId: input.externalId,
-          kind: input.kind,
-          mrrDelta: input.mrrDelta,
-          occurredAt: input.occurredAt,
-        }),
-        createMany: (rows) => tx.revenueEvent.createMany({ data: rows }),
-        update: (id, changes) => tx.revenueEvent.update({ where: { id }, data: changes }),
-      }),
+      upsertByExternalId(tx.revenueEvent, workspaceId, items, ({ input, refs }) => ({
+        workspaceId,
+        accountId: refs.account.id,
+        externalId: input.externalId,
+        kind: input.kind,
+        mrrDelta: input.mrrDelta,
+        occurredAt: input.occurredAt,
+      })),
   },
 });

@@ -48,21 +48,15 @@ addIngestionMutations({
     schema: sentimentEntrySchema,
     batchKey: (entry) => (entry.externalId ? { field: "externalId", value: entry.externalId } : undefined),
     write: ({ tx, workspaceId, now }, items) =>
-      upsertByExternalId(items, {
-        find: (externalIds) =>
-          tx.sentimentEntry.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
-        data: ({ input, refs }, current) => ({
-          workspaceId,
-          accountId: refs.account.id,
-          externalId: input.externalId,
-          rating: input.rating,
-          note: input.note,
-          author: input.author,
-          // A retry without recordedAt keeps the stored time rather than moving it to now.
-          createdAt: input.recordedAt ?? (current ? undefined : now),
-        }),
-        createMany: (rows) => tx.sentimentEntry.createMany({ data: rows }),
-        update: (id, changes) => tx.sentimentEntry.update({ where: { id }, data: changes }),
-      }),
+      upsertByExternalId(tx.sentimentEntry, workspaceId, items, ({ input, refs }, current) => ({
+        workspaceId,
+        accountId: refs.account.id,
+        externalId: input.externalId,
+        rating: input.rating,
+        note: input.note,
+        author: input.author,
+        // A retry without recordedAt keeps the stored time rather than moving it to now.
+        createdAt: input.recordedAt ?? (current ? undefined : now),
+      })),
   },
 });

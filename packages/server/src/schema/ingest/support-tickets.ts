@@ -50,20 +50,14 @@ addIngestionMutations({
     schema: supportTicketSchema,
     batchKey: (ticket) => (ticket.externalId ? { field: "externalId", value: ticket.externalId } : undefined),
     write: ({ tx, workspaceId }, items) =>
-      upsertByExternalId(items, {
-        find: (externalIds) =>
-          tx.supportTicket.findMany({ where: { workspaceId, externalId: { in: externalIds } } }),
-        data: ({ input, refs }) => ({
-          workspaceId,
-          accountId: refs.account.id,
-          externalId: input.externalId,
-          subject: input.subject,
-          priority: input.priority,
-          openedAt: input.openedAt,
-          resolvedAt: input.resolvedAt,
-        }),
-        createMany: (rows) => tx.supportTicket.createMany({ data: rows }),
-        update: (id, changes) => tx.supportTicket.update({ where: { id }, data: changes }),
-      }),
+      upsertByExternalId(tx.supportTicket, workspaceId, items, ({ input, refs }) => ({
+        workspaceId,
+        accountId: refs.account.id,
+        externalId: input.externalId,
+        subject: input.subject,
+        priority: input.priority,
+        openedAt: input.openedAt,
+        resolvedAt: input.resolvedAt,
+      })),
   },
 });

@@ -103,7 +103,7 @@ addIngestionMutations({
         }
       }
       problems.throwIfAny();
-      return upsertRows(items, {
+      return upsertRows(tx.surveyResponse, items, {
         existing: ({ input }) => stored.get(input.idempotencyKey),
         data: (item, current) => ({
           ...answerOf(item, current !== undefined),
@@ -112,8 +112,6 @@ addIngestionMutations({
           comment: item.input.comment,
         }),
         accountOf: (response) => response.accountId,
-        createMany: (rows) => tx.surveyResponse.createMany({ data: rows }),
-        update: (id, changes) => tx.surveyResponse.update({ where: { id }, data: changes }),
       });
     },
   },
