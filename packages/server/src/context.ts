@@ -4,7 +4,8 @@ import type { Database } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
-import type { AuthenticatedKey } from "./auth/api-keys.ts";
+import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
+import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
 import { loadPortfolioAccounts, type PortfolioAccountRow } from "./loaders/portfolio.ts";
@@ -24,10 +25,18 @@ export interface Context {
   settings(): Promise<WorkspaceSettings>;
   /** Every account with its revenue events, read once per request (portfolio metrics, CLTV). */
   portfolioAccounts(): Promise<PortfolioAccountRow[]>;
+  /** Schedules today's health snapshot of accounts whose facts this request changed. */
+  accountsChanged(accountIds: Iterable<string>): void;
+  /** Forgets cached lookups of revoked or changed keys. */
+  keys?: ApiKeyCache;
 }
 
 export interface ServerContext {
   database: Database;
+  clock?: () => Date;
+  snapshots: SnapshotRefresher;
+  /** The API-key lookup cache, so revocations evict at once. */
+  keys?: ApiKeyCache;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -36,16 +45,23 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
     // useApiKeyAuth answers 401 before this point; reaching here is a wiring bug.
     throw new GraphQLError("Request was not authenticated.", { extensions: { code: "UNAUTHENTICATED" } });
   }
-  const prisma = initial.database.prisma;
+  return workspaceContext(initial, auth, initial.clock?.() ?? new Date());
+}
+
+/** A context for one workspace: GraphQL requests, and the badge endpoints (which have no key). */
+export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, now: Date): Context {
+  const prisma = server.database.prisma;
   return {
     prisma,
-    database: initial.database,
+    database: server.database,
     auth,
     workspaceId: auth.workspaceId,
-    now: new Date(),
+    now,
     facts: new AccountFacts(prisma, auth.workspaceId),
     settings: once(() => loadWorkspaceSettings(prisma, auth.workspaceId)),
     portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
+    accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
+    keys: server.keys,
   };
 }
 

@@ -3,12 +3,20 @@
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Context } from "../src/context.ts";
+import { type Context, workspaceContext } from "../src/context.ts";
 import { changedAccountIds, markAccountsChanged } from "../src/ingest/changes.ts";
 import { schema } from "../src/schema/index.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
-import { createTestContext, DATABASE_KINDS, graphql, newWorkspace, type TestContext } from "./helpers.ts";
-import { countRows, ingestBatch, ingestOne, SIGNED_UP_AT, seedAccounts } from "./ingest-helpers.ts";
+import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
+import {
+  countRows,
+  createIngestTestContext,
+  type IngestTestContext,
+  ingestBatch,
+  ingestOne,
+  SIGNED_UP_AT,
+  seedAccounts,
+} from "./ingest-helpers.ts";
 
 const accounts = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, index) => ({
@@ -26,13 +34,13 @@ const logins = (prefix: string, count: number) =>
   }));
 
 describe.each(DATABASE_KINDS)("ingestion batches on %s", (kind) => {
-  let ctx: TestContext;
+  let ctx: IngestTestContext;
   let acme: CreatedWorkspace;
   let prisma: PrismaClient;
   let accountIds: string[];
 
   beforeAll(async () => {
-    ctx = await createTestContext(kind, "ingest_batch");
+    ctx = await createIngestTestContext(kind, "ingest_batch");
     prisma = ctx.database.prisma;
     acme = await newWorkspace(ctx.database, "acme");
     accountIds = await seedAccounts(prisma, acme.workspaceId, 3);
@@ -275,15 +283,12 @@ describe.each(DATABASE_KINDS)("ingestion batches on %s", (kind) => {
   });
 
   describe("changed accounts", () => {
-    // The request context ingestion reads; the rest (loaders, settings) it never touches.
     const requestContext = (): Context =>
-      ({
-        prisma,
-        database: ctx.database,
-        auth: { keyId: "test", workspaceId: acme.workspaceId, kind: "SECRET", scopes: ["read", "write"] },
-        workspaceId: acme.workspaceId,
-        now: new Date(),
-      }) as Context;
+      workspaceContext(
+        { database: ctx.database, snapshots: ctx.snapshots },
+        { keyId: "test", workspaceId: acme.workspaceId, kind: "SECRET", scopes: ["read", "write"] },
+        new Date(),
+      );
 
     async function run(context: Context, document: string, variableValues: Record<string, unknown>) {
       const result = await execute({
@@ -325,6 +330,21 @@ describe.each(DATABASE_KINDS)("ingestion batches on %s", (kind) => {
       expect([...changedAccountIds(accountsContext)].sort()).toEqual(createdIds.sort());
     });
 
+    it("has today's health snapshot of the changed accounts recomputed", async () => {
+      await ctx.snapshots.flush();
+      await prisma.healthSnapshot.deleteMany({ where: { workspaceId: acme.workspaceId } });
+      const ticket = {
+        externalId: "snapshot-1",
+        accountExternalId: "acc-2",
+        priority: "URGENT",
+        openedAt: new Date().toISOString(),
+      };
+      await run(requestContext(), TICKETS, { input: { items: [ticket] } });
+      await ctx.snapshots.flush();
+      const snapshots = await prisma.healthSnapshot.findMany({ where: { workspaceId: acme.workspaceId } });
+      expect(snapshots.map((snapshot) => snapshot.accountId)).toEqual([accountIds[2]]);
+    });
+
     it("records nothing when a batch is refused", async () => {
       const context = requestContext();
       await run(context, TICKETS, {
@@ -344,10 +364,11 @@ describe.each(DATABASE_KINDS)("ingestion batches on %s", (kind) => {
     });
 
     it("collects ids across calls of one request", () => {
+      const [first, second, third] = accountIds;
       const context = requestContext();
-      markAccountsChanged(context, ["a", "b"]);
-      markAccountsChanged(context, ["b", "c"]);
-      expect([...changedAccountIds(context)]).toEqual(["a", "b", "c"]);
+      markAccountsChanged(context, [first ?? "", second ?? ""]);
+      markAccountsChanged(context, [second ?? "", third ?? ""]);
+      expect([...changedAccountIds(context)]).toEqual([first, second, third]);
       expect(changedAccountIds(requestContext()).size).toBe(0);
     });
   });

@@ -4,8 +4,13 @@
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
-import { createTestContext, DATABASE_KINDS, graphql, newWorkspace, type TestContext } from "./helpers.ts";
-import { ingestOne, seedAccounts } from "./ingest-helpers.ts";
+import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
+import {
+  createIngestTestContext,
+  type IngestTestContext,
+  ingestOne,
+  seedAccounts,
+} from "./ingest-helpers.ts";
 
 interface Problem {
   path: string;
@@ -40,13 +45,13 @@ const MILESTONE_FIELDS = "key name position targetDays isFirstValue";
 const SURVEY_FIELDS = "key kind question followUpQuestion reaskIntervalDays active";
 
 describe.each(DATABASE_KINDS)("configuration on %s", (kind) => {
-  let ctx: TestContext;
+  let ctx: IngestTestContext;
   let acme: CreatedWorkspace;
   let other: CreatedWorkspace;
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    ctx = await createTestContext(kind, "ingest_config");
+    ctx = await createIngestTestContext(kind, "ingest_config");
     prisma = ctx.database.prisma;
     acme = await newWorkspace(ctx.database, "acme");
     other = await newWorkspace(ctx.database, "other");

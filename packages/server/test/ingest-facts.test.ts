@@ -4,8 +4,16 @@
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
-import { createTestContext, DATABASE_KINDS, newWorkspace, type TestContext } from "./helpers.ts";
-import { countRows, ingestBatch, ingestOne, SIGNED_UP_AT, seedAccounts } from "./ingest-helpers.ts";
+import { DATABASE_KINDS, newWorkspace } from "./helpers.ts";
+import {
+  countRows,
+  createIngestTestContext,
+  type IngestTestContext,
+  ingestBatch,
+  ingestOne,
+  SIGNED_UP_AT,
+  seedAccounts,
+} from "./ingest-helpers.ts";
 
 type Item = Record<string, unknown>;
 
@@ -243,13 +251,13 @@ async function seedReferences(prisma: PrismaClient, workspace: CreatedWorkspace)
 }
 
 describe.each(DATABASE_KINDS)("ingestion of every fact on %s", (kind) => {
-  let ctx: TestContext;
+  let ctx: IngestTestContext;
   let acme: CreatedWorkspace;
   let other: CreatedWorkspace;
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    ctx = await createTestContext(kind, "ingest_facts");
+    ctx = await createIngestTestContext(kind, "ingest_facts");
     prisma = ctx.database.prisma;
     acme = await newWorkspace(ctx.database, "acme");
     other = await newWorkspace(ctx.database, "other");

@@ -1,7 +1,31 @@
 // Calls ingestion mutations the way a client does and returns their typed result.
 import type { PrismaClient } from "@pulse/schema/prisma";
-import type { PulseYoga } from "../src/yoga.ts";
-import { graphql } from "./helpers.ts";
+import { SnapshotRefresher } from "../src/health/refresher.ts";
+import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
+import { type DatabaseKind, graphql, openTestDatabase, type TestContext } from "./helpers.ts";
+
+export interface IngestTestContext extends TestContext {
+  /** Recomputes the snapshots ingestion scheduled, when a test flushes it (and on close). */
+  snapshots: SnapshotRefresher;
+}
+
+/**
+ * A server whose snapshot refreshes run only when flushed, so no background recomputation
+ * mixes with what a test measures (statement counts) or outlives the database.
+ */
+export async function createIngestTestContext(kind: DatabaseKind, label: string): Promise<IngestTestContext> {
+  const { database, drop } = await openTestDatabase(kind, label);
+  const snapshots = new SnapshotRefresher(database.prisma, 3_600_000);
+  return {
+    database,
+    yoga: createPulseYoga({ database, snapshots }),
+    snapshots,
+    async close() {
+      await snapshots.flush();
+      await drop();
+    },
+  };
+}
 
 export interface BatchResult {
   __typename: string;

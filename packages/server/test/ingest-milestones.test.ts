@@ -3,18 +3,24 @@
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
-import { createTestContext, DATABASE_KINDS, graphql, newWorkspace, type TestContext } from "./helpers.ts";
-import { ingestBatch, ingestOne, seedAccounts } from "./ingest-helpers.ts";
+import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
+import {
+  createIngestTestContext,
+  type IngestTestContext,
+  ingestBatch,
+  ingestOne,
+  seedAccounts,
+} from "./ingest-helpers.ts";
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, n)).toISOString();
 
 describe.each(DATABASE_KINDS)("firstValueAt on %s", (kind) => {
-  let ctx: TestContext;
+  let ctx: IngestTestContext;
   let acme: CreatedWorkspace;
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    ctx = await createTestContext(kind, "ingest_milestones");
+    ctx = await createIngestTestContext(kind, "ingest_milestones");
     prisma = ctx.database.prisma;
     acme = await newWorkspace(ctx.database, "acme");
     await seedAccounts(prisma, acme.workspaceId, 6);

@@ -3,8 +3,14 @@
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
-import { createTestContext, DATABASE_KINDS, graphql, newWorkspace, type TestContext } from "./helpers.ts";
-import { ingestBatch, ingestOne, seedAccounts } from "./ingest-helpers.ts";
+import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
+import {
+  createIngestTestContext,
+  type IngestTestContext,
+  ingestBatch,
+  ingestOne,
+  seedAccounts,
+} from "./ingest-helpers.ts";
 
 const SCALES = [
   { survey: "nps", kind: "NPS", min: 0, max: 10 },
@@ -13,12 +19,12 @@ const SCALES = [
 ] as const;
 
 describe.each(DATABASE_KINDS)("survey responses on %s", (kind) => {
-  let ctx: TestContext;
+  let ctx: IngestTestContext;
   let acme: CreatedWorkspace;
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    ctx = await createTestContext(kind, "ingest_surveys");
+    ctx = await createIngestTestContext(kind, "ingest_surveys");
     prisma = ctx.database.prisma;
     acme = await newWorkspace(ctx.database, "acme");
     const [first] = await seedAccounts(prisma, acme.workspaceId, 2);

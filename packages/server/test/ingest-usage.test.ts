@@ -3,8 +3,13 @@
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
-import { createTestContext, DATABASE_KINDS, newWorkspace, type TestContext } from "./helpers.ts";
-import { ingestBatch, seedAccounts } from "./ingest-helpers.ts";
+import { DATABASE_KINDS, newWorkspace } from "./helpers.ts";
+import {
+  createIngestTestContext,
+  type IngestTestContext,
+  ingestBatch,
+  seedAccounts,
+} from "./ingest-helpers.ts";
 
 interface UsageEventItem {
   externalId?: string;
@@ -77,12 +82,12 @@ function countByHand(events: readonly UsageEventItem[]): Map<string, DailyUsage>
 }
 
 describe.each(DATABASE_KINDS)("UsageDaily rollup on %s", (kind) => {
-  let ctx: TestContext;
+  let ctx: IngestTestContext;
   let acme: CreatedWorkspace;
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    ctx = await createTestContext(kind, "ingest_usage");
+    ctx = await createIngestTestContext(kind, "ingest_usage");
     prisma = ctx.database.prisma;
     acme = await newWorkspace(ctx.database, "acme");
     await seedAccounts(prisma, acme.workspaceId, 2);

@@ -44,7 +44,7 @@ export async function recordHealthSnapshots(
     await prisma.$executeRaw`
       INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
       SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components
-      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health?.score ?? 0)}::numeric[],
+      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health?.score ?? 0)}::float8[],
                   ${rows.map((r) => r.health?.band ?? "RED")}::text[], ${rows.map((r) => JSON.stringify(r.health?.components ?? []))}::jsonb[])
         AS r("accountId", score, band, components)
       ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components`;
@@ -59,11 +59,15 @@ export async function backfillHealthSnapshots(
   workspaceId: string,
   days: number,
   now: Date = new Date(),
+  signal?: AbortSignal,
 ): Promise<number> {
   const settings = await loadWorkspaceSettings(prisma, workspaceId);
   let written = 0;
-  for (let back = days - 1; back >= 0; back--) {
+  for (let back = days - 1; back >= 0 && !signal?.aborted; back--) {
     written += await recordHealthSnapshots(prisma, workspaceId, { day: new Date(now.getTime() - back * DAY_MS), now, settings });
+    // Embedded PGlite answers within this thread: without yielding, a long backfill would keep
+    // the event loop from reading HTTP requests until it ends.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return written;
 }

@@ -1,17 +1,18 @@
 // The accounts a request changed. Mutations report them here once their transaction has
-// committed, so whatever must follow a change (health snapshots) has one place to hook into.
+// committed: the ids are kept for the rest of the request and handed to the context's
+// `accountsChanged`, which schedules today's health snapshot of those accounts.
 import type { Context } from "../context.ts";
 
 // Keyed by the request's context: the set lives exactly as long as the request.
 const changedAccounts = new WeakMap<Context, Set<string>>();
 
 export function markAccountsChanged(ctx: Context, accountIds: Iterable<string>): void {
-  let changed = changedAccounts.get(ctx);
-  if (!changed) {
-    changed = new Set();
-    changedAccounts.set(ctx, changed);
-  }
-  for (const accountId of accountIds) changed.add(accountId);
+  const ids = new Set(accountIds);
+  if (ids.size === 0) return;
+  const changed = changedAccounts.get(ctx) ?? new Set<string>();
+  for (const id of ids) changed.add(id);
+  changedAccounts.set(ctx, changed);
+  ctx.accountsChanged(ids);
 }
 
 /** The ids of the accounts this request has changed so far. */

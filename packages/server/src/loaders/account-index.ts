@@ -70,7 +70,7 @@ export function needsDerivedIndex(filter: AccountFilter | null | undefined, orde
 async function latestSnapshots(ctx: Context, at: Date) {
   const rows = await ctx.prisma.$queryRaw<{ accountId: string; score: string; band: "GREEN" | "YELLOW" | "RED"; day: Date }[]>`
     SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", score::text AS score, band::text AS band, day
-    FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${at}
+    FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${at}::timestamp
     ORDER BY "accountId", day DESC`;
   return new Map(rows.map((row) => [row.accountId, { score: Number(row.score), band: row.band, day: new Date(row.day) }]));
 }

@@ -274,22 +274,24 @@ export class AccountFacts {
       const rows = await this.prisma.$queryRaw<{ accountId: string; day: Date; score: string; band: SnapshotFact["band"] }[]>`
         SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", day, score::text AS score, band::text AS band
         FROM "HealthSnapshot"
-        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[]) AND day <= ${instant}
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[]) AND day <= ${instant}::timestamp
         ORDER BY "accountId", day DESC`;
       const byId = new Map(rows.map((row) => [row.accountId, { day: new Date(row.day), score: Number(row.score), band: row.band }]));
       return ids.map((id) => byId.get(id) ?? null);
     });
   }
 
-  /** Daily snapshots whose day falls in the period, oldest first. */
+  /** Daily snapshots whose day (at 00:00 UTC) falls in the period, oldest first. */
   snapshots(period: Period): DataLoader<string, SnapshotFact[]> {
     return this.loader(`snapshots|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.healthSnapshot.findMany({
-        where: { workspaceId: this.workspaceId, accountId: { in: ids }, day: { gte: period.from, lt: period.to } },
-        select: { accountId: true, day: true, score: true, band: true },
-        orderBy: { day: "asc" },
-      });
-      return groupBy(ids, rows, (row) => ({ day: row.day, score: Number(row.score), band: row.band }));
+      // Explicit timestamp casts: compared with a bare DATE, a parameter would be cut to a date.
+      const rows = await this.prisma.$queryRaw<{ accountId: string; day: Date; score: number; band: SnapshotFact["band"] }[]>`
+        SELECT "accountId"::text AS "accountId", day, score, band::text AS band
+        FROM "HealthSnapshot"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+          AND day >= ${period.from}::timestamp AND day < ${period.to}::timestamp
+        ORDER BY day`;
+      return groupBy(ids, rows, (row) => ({ day: new Date(row.day), score: Number(row.score), band: row.band }));
     });
   }
 }

@@ -66,7 +66,7 @@ export function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW
   return ctx.facts.memo("portfolio-bands", async () => {
     const rows = await ctx.prisma.$queryRaw<{ accountId: string; band: "GREEN" | "YELLOW" | "RED" }[]>`
       SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", band::text AS band
-      FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${ctx.now}
+      FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${ctx.now}::timestamp
       ORDER BY "accountId", day DESC`;
     return new Map(rows.map((row) => [row.accountId, row.band]));
   });

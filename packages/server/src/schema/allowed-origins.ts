@@ -3,8 +3,7 @@
 // Origin header as plain strings.
 import { z } from "zod";
 import { builder } from "../builder.ts";
-import { parseInput, ValidationError } from "./errors.ts";
-import { rowQuery } from "./prisma-query.ts";
+import { parseInput, plannedQuery, ValidationError } from "./errors.ts";
 
 const MAX_ALLOWED_ORIGINS = 100;
 
@@ -51,7 +50,7 @@ const SetAllowedOriginsInput = builder.inputType("SetAllowedOriginsInput", {
   fields: (t) => ({
     origins: t.stringList({
       required: true,
-      description: "The complete list; it replaces the stored one. An empty list allows no page.",
+      description: "The complete list; it replaces the stored one. An empty list restricts no origin.",
     }),
   }),
 });
@@ -65,7 +64,7 @@ builder.mutationField("setAllowedOrigins", (t) =>
     resolve: async (query, _root, args, ctx) => {
       const { origins } = parseInput(allowedOriginsSchema, args.input);
       return ctx.prisma.workspace.update({
-        ...rowQuery(query),
+        ...plannedQuery(query),
         where: { id: ctx.workspaceId },
         data: { allowedOrigins: [...new Set(origins)] },
       });

@@ -7,8 +7,7 @@ import { configKey, count, text } from "../ingest/fields.ts";
 import { applyFirstValue } from "../ingest/first-value.ts";
 import type { Transaction } from "../ingest/ingest.ts";
 import { Problems } from "../ingest/problems.ts";
-import { NotFoundError, parseInput, ValidationError } from "./errors.ts";
-import { rowQuery } from "./prisma-query.ts";
+import { NotFoundError, parseInput, plannedQuery, ValidationError } from "./errors.ts";
 
 const MAX_MILESTONES = 200;
 
@@ -103,7 +102,7 @@ builder.mutationField("upsertMilestone", (t) =>
       });
       markAccountsChanged(ctx, changedAccountIds);
       // Read back with the caller's selection: the writes above need the whole row (its id).
-      return ctx.prisma.milestone.findUniqueOrThrow({ ...rowQuery(query), where: { id: milestone.id } });
+      return ctx.prisma.milestone.findUniqueOrThrow({ ...plannedQuery(query), where: { id: milestone.id } });
     },
   }),
 );
@@ -221,7 +220,7 @@ builder.mutationField("reorderMilestones", (t) =>
         for (const { id, index } of order)
           await tx.milestone.update({ where: { id }, data: { position: index } });
         return tx.milestone.findMany({
-          ...rowQuery(query),
+          ...plannedQuery(query),
           where: { workspaceId },
           orderBy: MILESTONE_ORDER,
         });

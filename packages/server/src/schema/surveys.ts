@@ -5,9 +5,8 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import { configKey, count, text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
-import { parseInput, ValidationError } from "./errors.ts";
+import { parseInput, plannedQuery, ValidationError } from "./errors.ts";
 import { SurveyKindEnum } from "./facts.ts";
-import { rowQuery } from "./prisma-query.ts";
 
 export const SurveyRef = builder.prismaNode("Survey", {
   id: { field: "id" },
@@ -85,7 +84,7 @@ builder.mutationField("upsertSurvey", (t) =>
             return problems.fail();
           }
           return tx.survey.create({
-            ...rowQuery(query),
+            ...plannedQuery(query),
             data: {
               workspaceId: ctx.workspaceId,
               key: input.key,
@@ -112,7 +111,7 @@ builder.mutationField("upsertSurvey", (t) =>
         }
         problems.throwIfAny();
         return tx.survey.update({
-          ...rowQuery(query),
+          ...plannedQuery(query),
           where: { id: stored.id },
           data: {
             kind: input.kind,

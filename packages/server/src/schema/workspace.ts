@@ -1,13 +1,17 @@
 import { Decimal } from "decimal.js";
 import { z } from "zod";
 import { builder } from "../builder.ts";
-import { parseInput, ValidationError, withoutNulls } from "./errors.ts";
+import { parseInput, plannedQuery, ValidationError, withoutNulls } from "./errors.ts";
 
 export const WorkspaceRef = builder.prismaNode("Workspace", {
   id: { field: "id" },
   // A workspace is visible only to its own keys.
   findUnique: (id, ctx) => ({ id: id === ctx.workspaceId ? id : "00000000-0000-0000-0000-000000000000" }),
   fields: (t) => ({
+    workspaceId: t.exposeString("id", { description: "The raw workspace id: the `workspaceId` claim of widget tokens" }),
+    signingSecret: t.exposeString("signingSecret", {
+      description: "HMAC secret your backend signs widget tokens with (HS256 JWT). Keep it server-side.",
+    }),
     slug: t.exposeString("slug"),
     name: t.exposeString("name"),
     currency: t.exposeString("currency"),
@@ -57,7 +61,7 @@ builder.mutationField("updateWorkspace", (t) =>
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(updateWorkspaceSchema, withoutNulls(args.input));
       return ctx.prisma.workspace.update({
-        ...query,
+        ...plannedQuery(query),
         where: { id: ctx.workspaceId },
         data: {
           ...input,

@@ -288,7 +288,7 @@ CREATE TABLE "HealthSnapshot" (
     "workspaceId" UUID NOT NULL,
     "accountId" UUID NOT NULL,
     "day" DATE NOT NULL,
-    "score" DECIMAL(7,4) NOT NULL,
+    "score" DOUBLE PRECISION NOT NULL,
     "band" "HealthBand" NOT NULL,
     "components" JSONB NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -1,0 +1,80 @@
+// Widget identity tokens: a JWT (HS256) that the host's backend signs with the workspace's
+// signing secret, naming the workspace, the account and (for surveys) the contact. Any JWT
+// library can make one; `signWidgetToken` below is the reference. Verified with `jose`, a
+// maintained, dependency-free JOSE implementation, rather than hand-rolled HMAC parsing.
+import { errors, jwtVerify, SignJWT } from "jose";
+
+export interface WidgetIdentity {
+  workspaceId: string;
+  accountExternalId: string;
+  contactExternalId: string | null;
+  expiresAt: Date | null;
+}
+
+export interface WidgetTokenClaims {
+  /** Workspace id (the `workspace { id }` of the API, or the raw id). */
+  workspaceId: string;
+  /** Your id of the account (its `externalId` in Pulse). */
+  account: string;
+  /** Your id of the person answering surveys (the contact's `externalId`); badges need none. */
+  contact?: string;
+  /** Lifetime in seconds (default 1 hour). Survey tokens must expire; badge tokens may be long-lived. */
+  expiresInSeconds?: number | null;
+}
+
+const ISSUER = "pulse-widget";
+const encoder = new TextEncoder();
+
+/** Signs a widget token on your backend (never in the browser: the secret stays server-side). */
+export async function signWidgetToken(claims: WidgetTokenClaims, signingSecret: string): Promise<string> {
+  const jwt = new SignJWT({ wid: claims.workspaceId, acc: claims.account, ...(claims.contact ? { cnt: claims.contact } : {}) })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(ISSUER)
+    .setIssuedAt();
+  const lifetime = claims.expiresInSeconds === undefined ? 3600 : claims.expiresInSeconds;
+  if (lifetime !== null) jwt.setExpirationTime(`${Math.max(1, Math.floor(lifetime))}s`);
+  return jwt.sign(encoder.encode(signingSecret));
+}
+
+export class WidgetTokenError extends Error {
+  override name = "WidgetTokenError";
+}
+
+/** Reads the workspace a token claims, before its signature can be checked with that workspace's secret. */
+export function claimedWorkspace(token: string): string | null {
+  const payload = token.split(".")[1];
+  if (!payload || token.length > 4096) return null;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    return claims && typeof claims === "object" && "wid" in claims && typeof claims.wid === "string" ? claims.wid : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function verifyWidgetToken(token: string, signingSecret: string, now: Date = new Date()): Promise<WidgetIdentity> {
+  try {
+    const { payload } = await jwtVerify(token, encoder.encode(signingSecret), {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      currentDate: now,
+      clockTolerance: 30,
+    });
+    if (typeof payload.wid !== "string" || typeof payload.acc !== "string" || payload.acc.length === 0) {
+      throw new WidgetTokenError("The token names no workspace or account.");
+    }
+    if (payload.cnt !== undefined && typeof payload.cnt !== "string") {
+      throw new WidgetTokenError("The token's contact must be a string.");
+    }
+    return {
+      workspaceId: payload.wid,
+      accountExternalId: payload.acc,
+      contactExternalId: typeof payload.cnt === "string" ? payload.cnt : null,
+      expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
+    };
+  } catch (error) {
+    if (error instanceof WidgetTokenError) throw error;
+    if (error instanceof errors.JWTExpired) throw new WidgetTokenError("The token has expired.");
+    throw new WidgetTokenError("The token is not valid (malformed, tampered with, or signed with another secret).");
+  }
+}

@@ -1,0 +1,43 @@
+// Recomputes today's health snapshot of accounts whose facts changed. Changes are collected and
+// flushed shortly after (debounced), so a burst of writes costs one recomputation per account
+// and the write path stays fast; `flush()` lets tests and shutdown wait for it.
+import type { PrismaClient } from "@pulse/schema/prisma";
+import { recordHealthSnapshots } from "./snapshots.ts";
+
+export class SnapshotRefresher {
+  private readonly pending = new Map<string, Set<string>>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly delayMs = 250,
+    private readonly onError: (error: unknown) => void = (error) => console.error("[health] snapshot refresh failed:", error),
+  ) {}
+
+  schedule(workspaceId: string, accountIds: Iterable<string>): void {
+    const set = this.pending.get(workspaceId) ?? new Set<string>();
+    for (const id of accountIds) set.add(id);
+    if (set.size === 0) return;
+    this.pending.set(workspaceId, set);
+    this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+  }
+
+  /** Recomputes everything scheduled so far and resolves when done. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = [...this.pending.entries()];
+    this.pending.clear();
+    this.running = this.running.then(async () => {
+      for (const [workspaceId, ids] of batch) {
+        try {
+          await recordHealthSnapshots(this.prisma, workspaceId, { accountIds: [...ids] });
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    });
+    return this.running;
+  }
+}
