@@ -5,6 +5,7 @@ import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Context, workspaceContext } from "../src/context.ts";
 import { changedAccountIds, markAccountsChanged } from "../src/ingest/changes.ts";
+import type { Transaction } from "../src/ingest/ingest.ts";
 import { schema } from "../src/schema/index.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
@@ -176,6 +177,106 @@ describe.each(DATABASE_KINDS)("ingestion batches on %s", (kind) => {
       { path: "items.2.externalId", message: "repeats items.0.externalId; send each row once per batch" },
     ]);
   });
+
+  /**
+   * Runs `request` while another transaction holds an uncommitted insert of the same key, and
+   * commits that insert once the request waits on it: the race of two writers, made certain.
+   */
+  async function racingInsert<T>(
+    insert: (tx: Transaction) => Promise<unknown>,
+    request: () => Promise<T>,
+  ): Promise<T> {
+    let commit = () => {};
+    const committing = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let inserted = () => {};
+    const insertedFirst = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await insert(tx);
+        inserted();
+        await committing;
+      },
+      { timeout: 30_000 },
+    );
+    await insertedFirst;
+    const answer = request();
+    for (let tries = 0; tries < 300; tries++) {
+      const [waiting] = await prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS count FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if ((waiting?.count ?? 0) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    commit();
+    await holder;
+    return answer;
+  }
+
+  // PGlite has one connection, so two writers cannot overlap there.
+  it.runIf(kind === "postgres")("upserts onto a row a concurrent request created first", async () => {
+    const result = await racingInsert(
+      (tx) =>
+        tx.account.create({
+          data: {
+            workspaceId: acme.workspaceId,
+            externalId: "race-0",
+            name: "First writer",
+            signedUpAt: new Date(SIGNED_UP_AT),
+          },
+        }),
+      () =>
+        ingestBatch(ctx.yoga, acme.secretKey, "upsertAccounts", "UpsertAccountsInput", [
+          { externalId: "race-0", name: "Second writer", signedUpAt: SIGNED_UP_AT },
+          { externalId: "race-1", name: "Race 1", signedUpAt: SIGNED_UP_AT },
+        ]),
+    );
+    expect(result).toMatchObject({ created: 1, updated: 1, unchanged: 0 });
+    const stored = await prisma.account.findMany({
+      where: { externalId: { startsWith: "race-" } },
+      orderBy: { externalId: "asc" },
+    });
+    expect(stored.map((account) => account.name)).toEqual(["Second writer", "Race 1"]);
+  });
+
+  it.runIf(kind === "postgres")(
+    "skips a usage event a concurrent request stored first, and counts it once",
+    async () => {
+      const [event] = logins("race", 1);
+      const result = await racingInsert(
+        (tx) =>
+          tx.usageEvent.create({
+            data: {
+              workspaceId: acme.workspaceId,
+              accountId: accountIds[0] ?? "",
+              externalId: "race-0",
+              kind: "LOGIN",
+              occurredAt: new Date(event?.occurredAt ?? ""),
+            },
+          }),
+        () =>
+          ingestBatch(
+            ctx.yoga,
+            acme.secretKey,
+            "recordUsageEvents",
+            "RecordUsageEventsInput",
+            logins("race", 2),
+          ),
+      );
+      expect(result).toMatchObject({ created: 1, unchanged: 1 });
+      const first = await prisma.usageEvent.findFirstOrThrow({ where: { externalId: "race-0" } });
+      expect(result.ids?.[0]).toBe(Buffer.from(`UsageEvent:${first.id}`).toString("base64"));
+      // The concurrent writer bypassed ingestion, so only the second event reached the rollup.
+      const daily = await prisma.usageDaily.findMany({ where: { workspaceId: acme.workspaceId } });
+      const logged = await prisma.usageEvent.count({
+        where: { workspaceId: acme.workspaceId, kind: "LOGIN", NOT: { externalId: "race-0" } },
+      });
+      expect(daily.reduce((sum, row) => sum + row.logins, 0)).toBe(logged);
+    },
+  );
 
   it("keeps a stored value when a field is omitted and clears it when it is null", async () => {
     const [item] = accounts("patch", 1);

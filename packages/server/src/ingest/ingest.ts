@@ -1,7 +1,7 @@
 // The one mechanism behind every ingestion mutation, single or batch: validate every item,
 // resolve every reference in a fixed number of queries, then write all items in one
 // transaction, or nothing when anything is wrong.
-import type { Prisma } from "@pulse/schema/prisma";
+import { Prisma } from "@pulse/schema/prisma";
 import type { z } from "zod";
 import type { Context } from "../context.ts";
 import { markAccountsChanged } from "./changes.ts";
@@ -85,25 +85,36 @@ export async function ingest<Item extends object>(
   // Nothing valid is left to resolve: answer without opening a transaction.
   if (valid.length === 0) problems.throwIfAny();
 
-  const rows = await ctx.prisma.$transaction(
-    async (tx) => {
-      const resolved = await resolveReferences(tx, ctx.workspaceId, valid, problems);
-      for (const item of resolved) spec.check?.(item, problems);
-      problems.throwIfAny();
-      const written = await spec.write(
-        { tx, workspaceId: ctx.workspaceId, now: ctx.now, problems },
-        resolved,
-      );
-      problems.throwIfAny();
-      return written;
-    },
-    { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
-  );
+  const attempt = () =>
+    ctx.prisma.$transaction(
+      async (tx) => {
+        const resolved = await resolveReferences(tx, ctx.workspaceId, valid, problems);
+        for (const item of resolved) spec.check?.(item, problems);
+        problems.throwIfAny();
+        const written = await spec.write(
+          { tx, workspaceId: ctx.workspaceId, now: ctx.now, problems },
+          resolved,
+        );
+        problems.throwIfAny();
+        return written;
+      },
+      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
+    );
+  // When a concurrent request creates the same key first, our insert fails on the unique
+  // index and the transaction rolls back; run again, we find that row and upsert onto it.
+  const rows = await attempt().catch((error: unknown) => {
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  });
   markAccountsChanged(
     ctx,
     rows.filter((row) => row.outcome !== "UNCHANGED").flatMap((row) => row.accountIds),
   );
   return rows;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 function locate(form: IngestForm, index: number): (field: string) => string {

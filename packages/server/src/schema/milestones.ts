@@ -76,6 +76,10 @@ builder.mutationField("upsertMilestone", (t) =>
       const input = parseInput(milestoneSchema, args.input);
       const workspaceId = ctx.workspaceId;
       const { milestone, changedAccountIds } = await ctx.prisma.$transaction(async (tx) => {
+        // Flag changes take the workspace row's lock, so two at once cannot leave two flags.
+        if (input.isFirstValue) {
+          await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId}::uuid FOR UPDATE`;
+        }
         const stored = await tx.milestone.findUnique({
           where: { workspaceId_key: { workspaceId, key: input.key } },
         });
