@@ -2,6 +2,7 @@
 // and at most one flagged as "first value" (reaching it sets the account's firstValueAt).
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { nodeWhere } from "../ids.ts";
 import { markAccountsChanged } from "../ingest/changes.ts";
 import { configKey, count, text } from "../ingest/fields.ts";
 import { applyFirstValue } from "../ingest/first-value.ts";
@@ -13,7 +14,7 @@ const MAX_MILESTONES = 200;
 
 export const MilestoneRef = builder.prismaNode("Milestone", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     key: t.exposeString("key"),
     name: t.exposeString("name"),

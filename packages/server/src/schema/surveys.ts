@@ -3,6 +3,7 @@
 import { SurveyKind } from "@pulse/schema/prisma";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { nodeWhere } from "../ids.ts";
 import { configKey, count, text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
 import { parseInput, plannedQuery, ValidationError } from "./errors.ts";
@@ -10,7 +11,7 @@ import { SurveyKindEnum } from "./facts.ts";
 
 export const SurveyRef = builder.prismaNode("Survey", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     key: t.exposeString("key"),
     kind: t.expose("kind", { type: SurveyKindEnum }),
