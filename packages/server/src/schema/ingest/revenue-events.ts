@@ -6,9 +6,9 @@ import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { externalId, instant, money } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
+import { RevenueEventKindEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
 
-export const RevenueEventKindEnum = builder.enumType(RevenueEventKind, { name: "RevenueEventKind" });
 
 const RevenueEventInput = builder.inputType("RevenueEventInput", {
   description: "A change of an account's monthly recurring revenue.",
