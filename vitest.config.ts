@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // cross-package end-to-end tests, and the widgets in a real Chromium.
 export default defineConfig({
   test: {
-    projects: ["packages/schema", "packages/server", "test"],
+    projects: ["packages/schema", "packages/server", "test", "packages/widgets"],
   },
 });

@@ -8,6 +8,7 @@ export default defineProject({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**"],
     testTimeout: 180_000,
+    globalSetup: ["./global-setup.ts"],
     hookTimeout: 180_000,
   },
 });

@@ -4,6 +4,8 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { readConfig } from "./config.ts";
 import { backfillHealthSnapshots, ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
+import { DEFAULT_RATE_LIMITS } from "./plugins/use-rate-limit.ts";
+import { manage } from "./manage.ts";
 import {
   DEMO_PUBLISHABLE_KEY,
   DEMO_SECRET_KEY,
@@ -21,6 +23,12 @@ Commands:
   serve     Apply migrations and serve, without seeding
   migrate   Apply pending migrations and exit
   seed      Seed the demo workspace (--reset drops and re-creates it)
+  workspace create --name <name> --slug <slug>
+            Create a workspace; prints its secret and publishable keys and signing secret once
+  keys list --workspace <slug>
+  keys create --workspace <slug> --kind secret|publishable --name <name> [--read-only]
+  keys revoke --workspace <slug> <key prefix or id>
+            Manage API keys (keys are stored hashed: a new key is printed once)
   help      Show this help
 
 Options:
@@ -32,6 +40,9 @@ Options:
 Environment:
   DATABASE_URL     PostgreSQL connection string; without it Pulse uses embedded PGlite
   PULSE_DATA_DIR   PGlite data folder (default <repo>/.data/pglite; ":memory:" for a throwaway)
+  PULSE_ENV        development (default) or production (no introspection, GraphiQL, suggestions)
+  REDIS_URL        share rate limits between servers through Redis
+  (see README.md, "Configuration", for the rest)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -42,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
       port: { type: "string" },
       host: { type: "string" },
       reset: { type: "boolean", default: false },
+      name: { type: "string" },
+      slug: { type: "string" },
+      workspace: { type: "string" },
+      kind: { type: "string" },
+      "read-only": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -50,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (!["start", "serve", "migrate", "seed"].includes(command)) {
+  if (!["start", "serve", "migrate", "seed", "workspace", "keys"].includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
@@ -70,6 +86,13 @@ async function main(argv: string[]): Promise<number> {
     await database.close();
     return 0;
   }
+  if (command === "workspace" || command === "keys") {
+    try {
+      return await manage(database, command, positionals.slice(1), values);
+    } finally {
+      await database.close();
+    }
+  }
   const seeded = command === "seed" || command === "start" ? await ensureDemo(database, command === "seed" && values.reset) : null;
   if (command === "seed") {
     if (seeded) await backfillDemoHistory(database, seeded);
@@ -79,15 +102,22 @@ async function main(argv: string[]): Promise<number> {
   const written = await ensureTodaysSnapshots(database.prisma);
   if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
   const demo = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
+  const production = config.PULSE_ENV === "production";
+  const introspection = config.PULSE_INTROSPECTION ? config.PULSE_INTROSPECTION === "true" : !production;
   const started = await startHttpServer({
     database,
     port: config.PORT,
     host: config.HOST,
-    graphiqlHeaders: demo ? { Authorization: `Bearer ${DEMO_SECRET_KEY}` } : undefined,
+    graphiqlHeaders: demo && !production ? { Authorization: `Bearer ${DEMO_SECRET_KEY}` } : undefined,
+    limits: { introspection, fieldSuggestions: !production, executionTimeoutMs: config.PULSE_EXECUTION_TIMEOUT_MS },
+    rateLimits: config.PULSE_RATE_LIMIT === "on" ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" } : null,
+    redisUrl: config.REDIS_URL,
+    maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
   });
   console.log(`\nPulse is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
   console.log(`  GraphQL + GraphiQL  ${started.url}/graphql`);
   if (demo) {
+    console.log(`  Widgets demo page   ${started.url}/demo/`);
     console.log(`  Demo secret key       ${DEMO_SECRET_KEY}`);
     console.log(`  Demo publishable key  ${DEMO_PUBLISHABLE_KEY}`);
     console.log(`  Demo signing secret   ${DEMO_SIGNING_SECRET}`);
@@ -99,11 +129,14 @@ async function main(argv: string[]): Promise<number> {
     ensureTodaysSnapshots(database.prisma).catch((error: unknown) => console.error("[health] snapshot job failed:", error));
   }, 3_600_000);
   snapshotTimer.unref();
-  if (seeded) void backfillDemoHistory(database, seeded);
+  const backfill = new AbortController();
+  const backfilling = seeded ? backfillDemoHistory(database, seeded, backfill.signal) : Promise.resolve();
   const shutdown = async (signal: string) => {
     clearInterval(snapshotTimer);
+    backfill.abort();
     console.log(`${signal}: draining requests and closing`);
     await started.close();
+    await backfilling;
     await database.close();
     process.exit(0);
   };
@@ -128,10 +161,11 @@ async function ensureDemo(database: Database, reset: boolean): Promise<string | 
 }
 
 /** 90 days of daily health snapshots, so trends and sparklines have a history. */
-async function backfillDemoHistory(database: Database, workspaceId: string): Promise<void> {
+async function backfillDemoHistory(database: Database, workspaceId: string, signal?: AbortSignal): Promise<void> {
   const startedAt = Date.now();
   try {
-    const written = await backfillHealthSnapshots(database.prisma, workspaceId, 90);
+    const written = await backfillHealthSnapshots(database.prisma, workspaceId, 90, new Date(), signal);
+    if (signal?.aborted) return;
     console.log(`[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error("[seed] health history backfill failed:", error);

@@ -14,6 +14,14 @@ const environment = z.object({
     .optional(),
   PULSE_DATA_DIR: z.string().min(1).default(join(repositoryRoot, ".data", "pglite")),
   PULSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** production: introspection, field suggestions and GraphiQL off unless asked for. */
+  PULSE_ENV: z.enum(["development", "production"]).default("development"),
+  PULSE_INTROSPECTION: z.enum(["true", "false"]).optional(),
+  PULSE_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
+  PULSE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  PULSE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  PULSE_EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });
 
 export type PulseConfig = z.infer<typeof environment>;

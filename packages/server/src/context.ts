@@ -4,7 +4,7 @@ import type { Database } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
-import type { AuthenticatedKey } from "./auth/api-keys.ts";
+import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
@@ -27,12 +27,16 @@ export interface Context {
   portfolioAccounts(): Promise<PortfolioAccountRow[]>;
   /** Schedules today's health snapshot of accounts whose facts this request changed. */
   accountsChanged(accountIds: Iterable<string>): void;
+  /** Forgets cached lookups of revoked or changed keys. */
+  keys?: ApiKeyCache;
 }
 
 export interface ServerContext {
   database: Database;
   clock?: () => Date;
   snapshots: SnapshotRefresher;
+  /** The API-key lookup cache, so revocations evict at once. */
+  keys?: ApiKeyCache;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -57,6 +61,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     settings: once(() => loadWorkspaceSettings(prisma, auth.workspaceId)),
     portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
+    keys: server.keys,
   };
 }
 

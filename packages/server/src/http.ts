@@ -5,7 +5,13 @@ import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
+import { handleWidgetRoutes } from "./widgets-route.ts";
 import { createPulseYoga, type PulseYogaOptions } from "./yoga.ts";
+
+function tooLarge(response: import("node:http").ServerResponse, limit: number): void {
+  response.writeHead(413, { "content-type": "application/json", connection: "close" });
+  response.end(JSON.stringify({ errors: [{ message: `Request body larger than ${limit} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
+}
 
 export interface StartedServer {
   url: string;
@@ -15,8 +21,9 @@ export interface StartedServer {
 }
 
 export async function startHttpServer(
-  options: PulseYogaOptions & { database: Database; port?: number; host?: string },
+  options: PulseYogaOptions & { database: Database; port?: number; host?: string; maxBodyBytes?: number },
 ): Promise<StartedServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const snapshots = options.snapshots ?? new SnapshotRefresher(options.database.prisma);
   const yoga = createPulseYoga({ ...options, snapshots });
   const badgeCache = new BadgeCache();
@@ -53,6 +60,35 @@ export async function startHttpServer(
       );
       return;
     }
+    if (url.pathname.startsWith("/widgets/") || url.pathname.startsWith("/demo")) {
+      handleWidgetRoutes(request, response, url, options.database).then(
+        (handled) => {
+          if (!handled) yoga.handle(request, response);
+        },
+        (error: unknown) => {
+          console.error("[widgets]", error);
+          if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+          response.end("unavailable");
+        },
+      );
+      return;
+    }
+    // Bodies over the limit are refused before GraphQL reads them, by their declared length;
+    // a streamed body without a length is refused too (fetch, curl and browsers send one).
+    if (request.method === "POST") {
+      const length = request.headers["content-length"];
+      if (length === undefined) {
+        request.resume();
+        response.writeHead(411, { "content-type": "application/json", connection: "close" });
+        response.end(JSON.stringify({ errors: [{ message: "Send a Content-Length header.", extensions: { code: "LENGTH_REQUIRED" } }] }));
+        return;
+      }
+      if (Number(length) > maxBodyBytes) {
+        request.resume();
+        tooLarge(response, maxBodyBytes);
+        return;
+      }
+    }
     yoga.handle(request, response);
   });
   const host = options.host ?? "127.0.0.1";
@@ -70,7 +106,7 @@ export async function startHttpServer(
       new Promise<void>((resolve) => {
         // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
         server.close(() => {
-          snapshots.flush().then(resolve, resolve);
+          Promise.all([snapshots.flush(), yoga.rateLimiter?.close()]).then(() => resolve(), () => resolve());
         });
         server.closeIdleConnections();
       }),

@@ -1,11 +1,20 @@
 // The Yoga server, testable in-process with `yoga.fetch(...)`. It is a factory (not a module
 // constant) because the database is opened at start-up and injected.
 import type { Database } from "@pulse/schema/database";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { createYoga } from "graphql-yoga";
+import { ApiKeyCache } from "./auth/api-keys.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
+import { maskError } from "./errors.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
+import { useErrorCodes } from "./plugins/use-error-codes.ts";
+import { useIdempotency } from "./plugins/use-idempotency.ts";
+import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
+import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
+import { RateLimiter, type RateLimits, useIpRateLimit } from "./plugins/use-rate-limit.ts";
 import { schema } from "./schema/index.ts";
 
 export interface PulseYogaOptions {
@@ -17,23 +26,73 @@ export interface PulseYogaOptions {
   clock?: () => Date;
   /** Recomputes snapshots after writes; one per database (tests flush it). */
   snapshots?: SnapshotRefresher;
+  /** Query limits; production mode turns introspection, field suggestions and GraphiQL off. */
+  limits?: Partial<QueryLimits>;
+  /** Rate limits, or null for none (tests, benchmarks). */
+  rateLimits?: RateLimits | null;
+  redisUrl?: string;
+  /** Operations clients may send by id (`extensions.persistedQuery.sha256Hash`), hash → document. */
+  persistedOperations?: Record<string, string>;
+  /** When true, only persisted operations are accepted. */
+  persistedOperationsOnly?: boolean;
+  /** Shared with other parts of the server that revoke keys. */
+  keys?: ApiKeyCache;
 }
+
+const GRAPHQL_ENDPOINT = "/graphql";
 
 export function createPulseYoga(options: PulseYogaOptions) {
   const snapshots = options.snapshots ?? new SnapshotRefresher(options.database.prisma);
-  return createYoga<ServerContext, Context>({
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
+  const keys = options.keys ?? new ApiKeyCache();
+  const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits, options.redisUrl) : null;
+  const persisted = options.persistedOperations ?? {};
+  const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots }),
-    graphqlEndpoint: "/graphql",
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,
-    graphiql: {
-      title: "Pulse",
-      headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders) : undefined,
-      defaultQuery: "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment plan } }\n  }\n}\n",
+    batching: false,
+    maskedErrors: { maskError },
+    cors: {
+      origin: "*",
+      allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-api-key", "x-graphql-yoga-csrf"],
+      methods: ["GET", "POST", "OPTIONS"],
+      credentials: false,
+      maxAge: 600,
     },
-    plugins: [useApiKeyAuth({ database: options.database, graphqlEndpoint: "/graphql" }), useKeyScope()],
+    graphiql: limits.introspection
+      ? {
+          title: "Pulse",
+          headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders) : undefined,
+          defaultQuery: "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
+        }
+      : false,
+    plugins: [
+      ...(rateLimiter ? [useIpRateLimit(rateLimiter, GRAPHQL_ENDPOINT)] : []),
+      useApiKeyAuth({ database: options.database, graphqlEndpoint: GRAPHQL_ENDPOINT, keys, rateLimiter }),
+      // Browsers may only send GraphQL with a non-simple content type or this header: no CSRF
+      // through HTML forms (GET queries included), while API clients are unaffected.
+      useInputSanity(),
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "authorization", "x-api-key"] }),
+      usePersistedOperations({
+        getPersistedOperation: (hash) => persisted[hash] ?? null,
+        allowArbitraryOperations: !options.persistedOperationsOnly,
+        skipDocumentValidation: false,
+        customErrors: {
+          keyNotFound: { message: "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.", extensions: { code: "BAD_REQUEST", http: { status: 400 } } },
+          notFound: { message: "Unknown persisted operation.", extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } } },
+          persistedQueryOnly: { message: "This server accepts persisted operations only.", extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } } },
+        },
+      }),
+      ...useQueryLimits(limits),
+      useKeyScope(),
+      useIdempotency(),
+      useErrorCodes(),
+    ],
   });
+  return Object.assign(yoga, { rateLimiter, keys });
 }
 
 export type PulseYoga = ReturnType<typeof createPulseYoga>;

@@ -40,6 +40,8 @@ export interface AuthenticatedKey {
   workspaceId: string;
   kind: ApiKeyKind;
   scopes: string[];
+  /** Origins the workspace allows for publishable keys; empty = any. */
+  allowedOrigins?: string[];
 }
 
 /** Reads the key from `Authorization: Bearer …` or `X-Api-Key`. */
@@ -56,8 +58,45 @@ export async function findApiKey(prisma: PrismaClient, key: string): Promise<Aut
   if (!KEY_PATTERN.test(key)) return null;
   const row = await prisma.apiKey.findUnique({
     where: { hash: hashApiKey(key) },
-    select: { id: true, workspaceId: true, kind: true, scopes: true, revokedAt: true },
+    select: { id: true, workspaceId: true, kind: true, scopes: true, revokedAt: true, workspace: { select: { allowedOrigins: true } } },
   });
   if (!row || row.revokedAt) return null;
-  return { keyId: row.id, workspaceId: row.workspaceId, kind: row.kind, scopes: row.scopes };
+  return {
+    keyId: row.id,
+    workspaceId: row.workspaceId,
+    kind: row.kind,
+    scopes: row.scopes,
+    allowedOrigins: row.workspace.allowedOrigins,
+  };
+}
+
+/**
+ * Key lookups cached for a few seconds: every request is authenticated, and a database round
+ * trip per request would dominate small queries. Revoking through this server evicts at once;
+ * other servers see a revocation within `ttlMs`.
+ */
+export class ApiKeyCache {
+  private readonly entries = new Map<string, { expires: number; key: AuthenticatedKey | null }>();
+  constructor(
+    private readonly ttlMs = 10_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async find(prisma: PrismaClient, key: string, now = Date.now()): Promise<AuthenticatedKey | null> {
+    const hash = hashApiKey(key);
+    const cached = this.entries.get(hash);
+    if (cached && cached.expires > now) return cached.key;
+    const found = await findApiKey(prisma, key);
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(hash, { expires: now + this.ttlMs, key: found });
+    return found;
+  }
+
+  evictKeyId(keyId: string): void {
+    for (const [hash, entry] of this.entries) if (entry.key?.keyId === keyId) this.entries.delete(hash);
+  }
+
+  evictWorkspace(workspaceId: string): void {
+    for (const [hash, entry] of this.entries) if (entry.key?.workspaceId === workspaceId) this.entries.delete(hash);
+  }
 }

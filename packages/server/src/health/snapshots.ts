@@ -59,11 +59,15 @@ export async function backfillHealthSnapshots(
   workspaceId: string,
   days: number,
   now: Date = new Date(),
+  signal?: AbortSignal,
 ): Promise<number> {
   const settings = await loadWorkspaceSettings(prisma, workspaceId);
   let written = 0;
-  for (let back = days - 1; back >= 0; back--) {
+  for (let back = days - 1; back >= 0 && !signal?.aborted; back--) {
     written += await recordHealthSnapshots(prisma, workspaceId, { day: new Date(now.getTime() - back * DAY_MS), now, settings });
+    // Embedded PGlite answers within this thread: without yielding, a long backfill would keep
+    // the event loop from reading HTTP requests until it ends.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return written;
 }

@@ -49,9 +49,11 @@ export function accountBaseWhere(ctx: Context, filter: AccountFilter | null | un
   if (filter?.lifecycleStage?.length) where.lifecycleStage = { in: filter.lifecycleStage as never };
   const search = filter?.search?.trim();
   if (search) {
+    // LIKE wildcards in the text are literal characters to the user, not patterns.
+    const literal = search.replace(/[\\%_]/g, "\\$&");
     where.OR = [
-      { name: { contains: search, mode: "insensitive" } },
-      { externalId: { contains: search, mode: "insensitive" } },
+      { name: { contains: literal, mode: "insensitive" } },
+      { externalId: { contains: literal, mode: "insensitive" } },
     ];
   }
   return where;
@@ -94,7 +96,19 @@ async function pendingRenewals(ctx: Context) {
  * The ids of the matching accounts in their global order, with each one's sort key (for the
  * cursor). Only what the filter and order need is read.
  */
-export async function orderedAccountIds(
+export function orderedAccountIds(
+  ctx: Context,
+  filter: AccountFilter | null | undefined,
+  order: AccountOrderField,
+  direction: OrderDirection,
+): Promise<{ id: string; key: SortKey }[]> {
+  // Several fields of one request may ask for the same list (portfolio's at-risk count and page).
+  return ctx.facts.memo(`ordered|${JSON.stringify(filter ?? null)}|${order}|${direction}`, () =>
+    computeOrderedAccountIds(ctx, filter, order, direction),
+  );
+}
+
+async function computeOrderedAccountIds(
   ctx: Context,
   filter: AccountFilter | null | undefined,
   order: AccountOrderField,

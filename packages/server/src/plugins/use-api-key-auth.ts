@@ -1,9 +1,13 @@
 // Authenticates every GraphQL request by its API key before anything is parsed, so a request
-// without a valid key gets a 401 and costs no parsing or validation. The GraphiQL page itself
-// (a browser GET asking for HTML) is served without a key; its queries send one.
+// without a valid key gets a 401 and costs no parsing or validation. Publishable keys are held
+// to the workspace's allowed origins and to their own (stricter) rate limits. The GraphiQL page
+// itself (a browser GET asking for HTML) is served without a key; its queries send one.
+import type { IncomingMessage } from "node:http";
 import type { Database } from "@pulse/schema/database";
 import type { Plugin } from "graphql-yoga";
-import { type AuthenticatedKey, findApiKey, readApiKey } from "../auth/api-keys.ts";
+import { type ApiKeyCache, type AuthenticatedKey, readApiKey } from "../auth/api-keys.ts";
+import { databaseUnavailableError, isDatabaseUnavailable } from "../errors.ts";
+import { type RateLimiter, rateLimitedResponse } from "./use-rate-limit.ts";
 
 const authenticated = new WeakMap<Request, AuthenticatedKey>();
 
@@ -11,34 +15,59 @@ export function authenticatedKey(request: Request): AuthenticatedKey | undefined
   return authenticated.get(request);
 }
 
-export function useApiKeyAuth(options: { database: Database; graphqlEndpoint: string }): Plugin {
+function errorResponse(fetchAPI: { Response: typeof Response }, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+export function useApiKeyAuth(options: {
+  database: Database;
+  graphqlEndpoint: string;
+  keys: ApiKeyCache;
+  rateLimiter: RateLimiter | null;
+}): Plugin<object, { req?: IncomingMessage }> {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== options.graphqlEndpoint) return;
       if (request.method === "GET" && request.headers.get("accept")?.includes("text/html")) return;
       if (request.method === "OPTIONS") return;
       const key = readApiKey(request.headers);
-      const auth = key ? await findApiKey(options.database.prisma, key) : null;
+      let auth: AuthenticatedKey | null = null;
+      try {
+        auth = key ? await options.keys.find(options.database.prisma, key) : null;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        const unavailable = databaseUnavailableError();
+        endResponse(errorResponse(fetchAPI, 503, "DATABASE_UNAVAILABLE", unavailable.message, { "retry-after": "2" }));
+        return;
+      }
       if (!auth) {
         endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [
-                {
-                  message: key
-                    ? "Invalid or revoked API key."
-                    : "Missing API key: send `Authorization: Bearer sk_…` (or a publishable pk_… key).",
-                  extensions: { code: "UNAUTHENTICATED" },
-                },
-              ],
-            }),
-            {
-              status: 401,
-              headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="pulse"' },
-            },
+          errorResponse(
+            fetchAPI,
+            401,
+            "UNAUTHENTICATED",
+            key ? "Invalid or revoked API key." : "Missing API key: send `Authorization: Bearer sk_…` (or a publishable pk_… key).",
+            { "www-authenticate": 'Bearer realm="pulse"' },
           ),
         );
         return;
+      }
+      const origin = request.headers.get("origin");
+      // Pulse's own pages (the widget demo) are same-origin and always allowed.
+      const sameOrigin = origin !== null && origin === `${url.protocol}//${request.headers.get("host") ?? url.host}`;
+      if (auth.kind === "PUBLISHABLE" && origin && !sameOrigin && auth.allowedOrigins?.length && !auth.allowedOrigins.includes(origin)) {
+        endResponse(errorResponse(fetchAPI, 403, "ORIGIN_NOT_ALLOWED", `Origin ${origin} is not allowed for this workspace's publishable key.`));
+        return;
+      }
+      if (options.rateLimiter) {
+        const retryAfter = await options.rateLimiter.consumeKey(auth, options.rateLimiter.clientIp(request, serverContext?.req));
+        if (retryAfter !== null) {
+          endResponse(rateLimitedResponse(fetchAPI, retryAfter));
+          return;
+        }
       }
       authenticated.set(request, auth);
     },

@@ -19,13 +19,13 @@ import {
   trailingYearLogoChurnRate,
   USAGE_HEALTH_WINDOW_DAYS,
 } from "@pulse/schema/metrics";
-import type { Account } from "@pulse/schema/prisma";
+import type { Account, BusinessReview, Contract, SentimentEntry } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { accountHealth, accountUsage } from "../health/account-health.ts";
-import type { ContractFact, ReviewFact, SentimentFact } from "../loaders/facts.ts";
-import { RenewalOutcomeEnum, ReviewOutcomeEnum, SentimentRatingEnum } from "./facts.ts";
+import type { SentimentFact } from "../loaders/facts.ts";
+import { BusinessReviewRef, ContractRef, SentimentEntryRef } from "./facts.ts";
 import {
   CesRef,
   CsatRef,
@@ -42,30 +42,24 @@ import { PeriodInput, resolvePeriod } from "./period.ts";
 const SURVEY_DEFAULT_DAYS = 90;
 const HISTORY_DEFAULT_DAYS = 90;
 
-const SentimentEntryRef = builder.objectRef<SentimentFact>("SentimentEntry").implement({
-  fields: (t) => ({
-    rating: t.field({ type: SentimentRatingEnum, resolve: (entry) => entry.rating }),
-    note: t.exposeString("note", { nullable: true }),
-    author: t.exposeString("author", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-  }),
-});
-
 const SentimentRef = builder.objectRef<{ latest: SentimentFact | null; history: SentimentFact[] }>("Sentiment").implement({
   fields: (t) => ({
-    latest: t.field({ type: SentimentEntryRef, nullable: true, resolve: (sentiment) => sentiment.latest }),
-    history: t.field({ type: [SentimentEntryRef], description: "Oldest first", resolve: (sentiment) => sentiment.history }),
+    latest: t.field({
+      type: SentimentEntryRef,
+      nullable: true,
+      resolve: (sentiment) => (sentiment.latest ? (asRows<SentimentEntry>([sentiment.latest])[0] ?? null) : null),
+    }),
+    history: t.field({ type: [SentimentEntryRef], description: "Oldest first", resolve: (sentiment) => asRows<SentimentEntry>(sentiment.history) }),
   }),
 });
 
-const BusinessReviewRef = builder.objectRef<ReviewFact>("BusinessReview").implement({
-  fields: (t) => ({
-    heldAt: t.expose("heldAt", { type: "DateTime" }),
-    executivesAttended: t.exposeInt("executivesAttended"),
-    outcome: t.field({ type: ReviewOutcomeEnum, nullable: true, resolve: (review) => review.outcome }),
-    notes: t.exposeString("notes", { nullable: true }),
-  }),
-});
+/**
+ * Fact rows read by the batched loaders carry the fields these node types expose (and their
+ * ids), not every column of the model; the node types read only those fields.
+ */
+function asRows<Row>(facts: readonly object[]): Row[] {
+  return facts as unknown as Row[];
+}
 
 const EbrEngagementRef = builder
   .objectRef<ReturnType<typeof businessReviewEngagement>>("EbrEngagement")
@@ -78,19 +72,6 @@ const EbrEngagementRef = builder
       upShare: t.exposeFloat("upShare", { nullable: true, description: "100 × UP / reviews with an outcome" }),
     }),
   });
-
-const ContractRef = builder.objectRef<ContractFact & { currency: string }>("Contract").implement({
-  fields: (t) => ({
-    startsAt: t.expose("startsAt", { type: "DateTime" }),
-    endsAt: t.expose("endsAt", { type: "DateTime" }),
-    value: t.field({
-      type: MoneyRef,
-      nullable: true,
-      resolve: (contract) => (contract.value === null ? null : { amount: contract.value, currency: contract.currency }),
-    }),
-    renewalOutcome: t.field({ type: RenewalOutcomeEnum, resolve: (contract) => contract.renewalOutcome }),
-  }),
-});
 
 interface AccountLifetimeValue {
   value: Decimal;
@@ -228,7 +209,7 @@ builder.prismaObjectFields("Account", (t) => ({
   businessReviews: t.field({
     type: [BusinessReviewRef],
     description: "Executive business reviews, oldest first.",
-    resolve: (account, _args, ctx) => ctx.facts.businessReviews().load(account.id),
+    resolve: async (account, _args, ctx) => asRows<BusinessReview>(await ctx.facts.businessReviews().load(account.id)),
   }),
   ebrEngagement: t.field({
     type: EbrEngagementRef,
@@ -271,19 +252,16 @@ builder.prismaObjectFields("Account", (t) => ({
   contracts: t.field({
     type: [ContractRef],
     description: "Contracts, by end date.",
-    resolve: async (account, _args, ctx) => {
-      const [contracts, settings] = await Promise.all([ctx.facts.contracts().load(account.id), ctx.settings()]);
-      return contracts.map((contract) => ({ ...contract, currency: settings.currency }));
-    },
+    resolve: async (account, _args, ctx) => asRows<Contract>(await ctx.facts.contracts().load(account.id)),
   }),
   nextRenewal: t.field({
     type: ContractRef,
     nullable: true,
     description: "The undecided contract that ends next (at or after now).",
     resolve: async (account, _args, ctx) => {
-      const [contracts, settings] = await Promise.all([ctx.facts.contracts().load(account.id), ctx.settings()]);
+      const contracts = await ctx.facts.contracts().load(account.id);
       const next = contracts.find((c) => c.renewalOutcome === "PENDING" && c.endsAt.getTime() >= ctx.now.getTime());
-      return next ? { ...next, currency: settings.currency } : null;
+      return next ? asRows<Contract>([next])[0] ?? null : null;
     },
   }),
   surveyResponses: t.relatedConnection("surveyResponses", {

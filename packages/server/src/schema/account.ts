@@ -1,6 +1,7 @@
+import type { Account } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
-import { isUuid } from "../ids.ts";
+import { isUuid, nodeWhere } from "../ids.ts";
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import {
   accountBaseWhere,
@@ -19,7 +20,7 @@ export const LifecycleStageEnum = builder.enumType("LifecycleStage", {
 
 export const AccountRef = builder.prismaNode("Account", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId"),
     name: t.exposeString("name"),
@@ -40,7 +41,7 @@ export const AccountRef = builder.prismaNode("Account", {
 
 export const ContactRef = builder.prismaNode("Contact", {
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, workspaceId: ctx.workspaceId }),
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId"),
     email: t.exposeString("email", { nullable: true }),
@@ -106,43 +107,43 @@ builder.queryField("accounts", (t) =>
         if (args.after != null && (after === null || !isUuid(after.id))) {
           throw new GraphQLError("`after` is not a cursor of this connection.", { extensions: { code: "BAD_USER_INPUT" } });
         }
-        let page: { id: string; key: string | number | null }[];
+        const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
+        let edges: { cursor: string; node: Account }[];
         let hasNextPage: boolean;
         let totalCount: () => Promise<number>;
         if (needsDerivedIndex(filter, order)) {
           const ordered = await orderedAccountIds(ctx, filter, order, direction);
           const start = after ? ordered.findIndex((entry) => compareKeys(entry, after, direction) > 0) : 0;
           const from = start < 0 ? ordered.length : start;
-          page = ordered.slice(from, from + first);
+          const page = ordered.slice(from, from + first);
           hasNextPage = from + first < ordered.length;
           totalCount = async () => ordered.length;
+          const rows = page.length
+            ? await ctx.prisma.account.findMany({ ...query, where: { workspaceId: ctx.workspaceId, id: { in: page.map((entry) => entry.id) } } })
+            : [];
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          edges = page.flatMap((entry) => {
+            const node = byId.get(entry.id);
+            return node ? [{ cursor: encodeAccountCursor(entry), node }] : [];
+          });
         } else {
-          // Ordered by name: keyset pagination in SQL, no need to read the whole workspace.
+          // Ordered by name: keyset pagination in SQL, one statement for the page and its nodes.
           const base = accountBaseWhere(ctx, filter);
           const beyond = direction === "ASC" ? "gt" : "lt";
           const where =
             after && typeof after.key === "string"
               ? { AND: [base, { OR: [{ name: { [beyond]: after.key } }, { name: after.key, id: { [beyond]: after.id } }] }] }
               : base;
-          const rows = await ctx.prisma.account.findMany({
+          const rows = (await ctx.prisma.account.findMany({
+            ...withFields(query, ["id", "name"]),
             where,
-            select: { id: true, name: true },
             orderBy: [{ name: direction === "ASC" ? "asc" : "desc" }, { id: direction === "ASC" ? "asc" : "desc" }],
             take: first + 1,
-          });
+          })) as Account[];
           hasNextPage = rows.length > first;
-          page = rows.slice(0, first).map((row) => ({ id: row.id, key: row.name }));
+          edges = rows.slice(0, first).map((node) => ({ cursor: encodeAccountCursor({ id: node.id, key: node.name }), node }));
           totalCount = () => ctx.prisma.account.count({ where: base });
         }
-        const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
-        const rows = page.length
-          ? await ctx.prisma.account.findMany({ ...query, where: { workspaceId: ctx.workspaceId, id: { in: page.map((entry) => entry.id) } } })
-          : [];
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        const edges = page.flatMap((entry) => {
-          const node = byId.get(entry.id);
-          return node ? [{ cursor: encodeAccountCursor(entry), node }] : [];
-        });
         return {
           edges,
           totalCount,
@@ -195,3 +196,9 @@ builder.queryField("account", (t) =>
     },
   }),
 );
+
+/** Adds scalar fields to a plugin-planned query, whether it selects or includes. */
+function withFields<Query extends { select?: object; include?: object }>(query: Query, fields: string[]): Query {
+  if (!query.select) return query;
+  return { ...query, select: { ...query.select, ...Object.fromEntries(fields.map((field) => [field, true])) } };
+}

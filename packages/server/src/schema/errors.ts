@@ -70,3 +70,11 @@ export function withoutNulls<T extends object>(input: T): { [K in keyof T]: Excl
     [K in keyof T]: Exclude<T[K], null>;
   };
 }
+
+/**
+ * The plugin-planned Prisma query of a field whose result is wrapped by the errors plugin: when
+ * the client selects only `__typename`, the plan is an empty `select`, which Prisma rejects.
+ */
+export function plannedQuery<Query extends { select?: object }>(query: Query): Query | Record<string, never> {
+  return query.select && Object.keys(query.select).length === 0 ? {} : query;
+}

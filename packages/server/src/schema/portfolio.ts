@@ -215,7 +215,7 @@ const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio").implement({
     }),
     atRiskCount: t.int({
       resolve: async (root, _a, ctx) =>
-        (await orderedAccountIds(ctx, { atRisk: true, segment: root.segment === null ? null : [root.segment] }, "NAME", "ASC")).length,
+        (await orderedAccountIds(ctx, { atRisk: true, segment: root.segment === null ? null : [root.segment] }, "MRR", "DESC")).length,
     }),
   }),
 });

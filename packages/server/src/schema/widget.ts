@@ -68,16 +68,20 @@ async function activeSurvey(ctx: Context, key: string) {
   return survey;
 }
 
-/** Whether the contact answered or dismissed the survey within its re-ask interval. */
-async function askedRecently(ctx: Context, surveyId: string, contactId: string, reaskIntervalDays: number, exceptResponseKey?: string) {
+/**
+ * Whether the contact answered or dismissed the survey within its re-ask interval (other than
+ * the response `exceptResponseKey`), and whether that response exists already: one statement.
+ */
+async function reaskState(ctx: Context, surveyId: string, contactId: string, reaskIntervalDays: number, exceptResponseKey = "") {
   const since = new Date(ctx.now.getTime() - reaskIntervalDays * MILLISECONDS_PER_DAY);
-  const [answered, dismissed] = await Promise.all([
-    ctx.prisma.surveyResponse.count({
-      where: { surveyId, contactId, createdAt: { gte: since }, ...(exceptResponseKey ? { NOT: { idempotencyKey: exceptResponseKey } } : {}) },
-    }),
-    ctx.prisma.surveyDismissal.count({ where: { surveyId, contactId, createdAt: { gte: since } } }),
-  ]);
-  return answered + dismissed > 0;
+  const [row] = await ctx.prisma.$queryRaw<{ recent: boolean; existing: boolean }[]>`
+    SELECT
+      EXISTS (SELECT 1 FROM "SurveyResponse" WHERE "surveyId" = ${surveyId}::uuid AND "contactId" = ${contactId}::uuid
+                AND "createdAt" >= ${since}::timestamp AND "idempotencyKey" <> ${exceptResponseKey})
+      OR EXISTS (SELECT 1 FROM "SurveyDismissal" WHERE "surveyId" = ${surveyId}::uuid AND "contactId" = ${contactId}::uuid
+                AND "createdAt" >= ${since}::timestamp) AS recent,
+      EXISTS (SELECT 1 FROM "SurveyResponse" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND "idempotencyKey" = ${exceptResponseKey}) AS existing`;
+  return { askedRecently: row?.recent ?? false, responseExists: row?.existing ?? false };
 }
 
 interface WidgetSurveyShape {
@@ -111,7 +115,7 @@ builder.queryField("widgetSurvey", (t) =>
       const identity = await identify(ctx, args.token);
       const [survey, account] = await Promise.all([activeSurvey(ctx, args.survey), tokenAccount(ctx, identity)]);
       const contact = await tokenContact(ctx, identity, account.id);
-      const shouldAsk = !(await askedRecently(ctx, survey.id, contact.id, survey.reaskIntervalDays));
+      const shouldAsk = !(await reaskState(ctx, survey.id, contact.id, survey.reaskIntervalDays)).askedRecently;
       return { ...survey, shouldAsk };
     },
   }),
@@ -164,11 +168,8 @@ builder.mutationField("submitSurveyResponse", (t) =>
         throw widgetError("BAD_USER_INPUT", `${survey.kind} scores are whole numbers from ${min} to ${max}.`);
       }
       const contact = await tokenContact(ctx, identity, account.id);
-      const existing = await ctx.prisma.surveyResponse.findUnique({
-        where: { workspaceId_idempotencyKey: { workspaceId: ctx.workspaceId, idempotencyKey: responseKey } },
-        select: { id: true },
-      });
-      if (!existing && (await askedRecently(ctx, survey.id, contact.id, survey.reaskIntervalDays, responseKey))) {
+      const state = await reaskState(ctx, survey.id, contact.id, survey.reaskIntervalDays, responseKey);
+      if (!state.responseExists && state.askedRecently) {
         throw widgetError("ALREADY_ANSWERED", "This contact answered or dismissed the survey within its re-ask interval.");
       }
       // One statement decides insert-or-update, so concurrent identical submissions store one row.

@@ -1,7 +1,7 @@
 import { Decimal } from "decimal.js";
 import { z } from "zod";
 import { builder } from "../builder.ts";
-import { parseInput, ValidationError, withoutNulls } from "./errors.ts";
+import { parseInput, plannedQuery, ValidationError, withoutNulls } from "./errors.ts";
 
 export const WorkspaceRef = builder.prismaNode("Workspace", {
   id: { field: "id" },
@@ -61,7 +61,7 @@ builder.mutationField("updateWorkspace", (t) =>
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(updateWorkspaceSchema, withoutNulls(args.input));
       return ctx.prisma.workspace.update({
-        ...query,
+        ...plannedQuery(query),
         where: { id: ctx.workspaceId },
         data: {
           ...input,

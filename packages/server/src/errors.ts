@@ -1,0 +1,41 @@
+// How unexpected errors reach clients: a lost database connection becomes a clear, retryable
+// 503 DATABASE_UNAVAILABLE; anything else is masked as "Unexpected error." and logged.
+import { GraphQLError } from "graphql";
+
+const CONNECTION_PROBLEM =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection (is )?closed|terminating connection|server closed the connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database|DatabaseNotReachable|ConnectionClosed|Client has encountered a connection error/i;
+
+/** Whether an error (or one it wraps) says the database could not be reached. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 5) return false;
+  const candidate = error as { message?: unknown; code?: unknown; cause?: unknown; originalError?: unknown; kind?: unknown };
+  if (typeof candidate.message === "string" && CONNECTION_PROBLEM.test(candidate.message)) return true;
+  if (typeof candidate.code === "string" && /^(ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08\d\d\d|P1001|P1017)$/.test(candidate.code)) return true;
+  if (typeof candidate.kind === "string" && /DatabaseNotReachable|ConnectionClosed/.test(candidate.kind)) return true;
+  return isDatabaseUnavailable(candidate.cause, depth + 1) || isDatabaseUnavailable(candidate.originalError, depth + 1);
+}
+
+export function databaseUnavailableError(): GraphQLError {
+  return new GraphQLError("The database is unavailable right now; nothing was changed. Retry shortly.", {
+    extensions: { code: "DATABASE_UNAVAILABLE", http: { status: 503, headers: { "retry-after": "2" } } },
+  });
+}
+
+export function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  if (isDatabaseUnavailable(original)) return databaseUnavailableError();
+  // Prisma's "record not found" (e.g. node(id) of a row that is not in this workspace).
+  if (original && typeof original === "object" && (original as { code?: unknown }).code === "P2025") {
+    return new GraphQLError("Not found.", {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: { code: "NOT_FOUND" },
+    });
+  }
+  // Errors we raised on purpose (GraphQLError, located or not) carry their code: keep them.
+  if (error instanceof GraphQLError && (!error.originalError || original instanceof GraphQLError)) return error;
+  console.error("[graphql] unexpected error:", original);
+  return new GraphQLError(message, {
+    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  });
+}

@@ -1,0 +1,123 @@
+// The one mechanism behind every ingestion mutation, single or batch: validate every item,
+// resolve every reference in a fixed number of queries, then write all items in one
+// transaction, or nothing when anything is wrong.
+import { Prisma } from "@pulse/schema/prisma";
+import type { z } from "zod";
+import type { Context } from "../context.ts";
+import { markAccountsChanged } from "./changes.ts";
+import { Problems } from "./problems.ts";
+import { type LocatedItem, type ResolvedItem, resolveReferences } from "./references.ts";
+
+/** The Prisma client inside an interactive transaction. */
+export type Transaction = Prisma.TransactionClient;
+
+export const MAX_BATCH_ITEMS = 1000;
+
+// A 1,000-item batch with its rollups takes well under a second; the margin is for slow disks.
+const TRANSACTION_TIMEOUT_MS = 60_000;
+
+export type IngestOutcome = "CREATED" | "UPDATED" | "UNCHANGED";
+
+/** What happened to one item's row. */
+export interface IngestedRow {
+  id: string;
+  outcome: IngestOutcome;
+  /** Accounts whose facts this row changed (two when a fact moved to another account). */
+  accountIds: readonly string[];
+}
+
+export interface WriteScope {
+  tx: Transaction;
+  workspaceId: string;
+  now: Date;
+  /** Problems only the stored rows can reveal (e.g. a reused idempotency key). */
+  problems: Problems;
+}
+
+export interface IngestionSpec<Item extends object> {
+  /** GraphQL type of the rows, for their global ids. */
+  typename: string;
+  /** Rules for one item that need no database. */
+  schema: z.ZodType<Item>;
+  /** The key an item may carry only once per batch; a repeat is ambiguous, so it is refused. */
+  batchKey?(item: Item): { field: string; value: string } | undefined;
+  /** Rules that need the referenced rows, such as the scale of the survey answered. */
+  check?(item: ResolvedItem<Item>, problems: Problems): void;
+  /**
+   * Writes the items with a bounded number of statements and returns one row per item, in
+   * order. Runs inside the transaction; a problem reported here rolls everything back.
+   */
+  write(scope: WriteScope, items: readonly ResolvedItem<Item>[]): Promise<IngestedRow[]>;
+}
+
+export type IngestForm = "single" | "batch";
+
+export async function ingest<Item extends object>(
+  ctx: Context,
+  spec: IngestionSpec<Item>,
+  inputs: readonly unknown[],
+  form: IngestForm,
+): Promise<IngestedRow[]> {
+  const problems = new Problems();
+  if (form === "batch" && (inputs.length < 1 || inputs.length > MAX_BATCH_ITEMS)) {
+    problems.add("items", `must hold 1 to ${MAX_BATCH_ITEMS} items; got ${inputs.length}`);
+    problems.throwIfAny();
+  }
+
+  const valid: LocatedItem<Item>[] = [];
+  const firstPathOfKey = new Map<string, string>();
+  inputs.forEach((input, index) => {
+    const at = locate(form, index);
+    const parsed = spec.schema.safeParse(input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.add(at(issue.path.join(".")), issue.message);
+      return;
+    }
+    const key = spec.batchKey?.(parsed.data);
+    if (key) {
+      const first = firstPathOfKey.get(key.value);
+      if (first) problems.add(at(key.field), `repeats ${first}; send each row once per batch`);
+      else firstPathOfKey.set(key.value, at(key.field));
+    }
+    valid.push({ input: parsed.data, at });
+  });
+
+  // Nothing valid is left to resolve: answer without opening a transaction.
+  if (valid.length === 0) problems.throwIfAny();
+
+  const attempt = () =>
+    ctx.prisma.$transaction(
+      async (tx) => {
+        const resolved = await resolveReferences(tx, ctx.workspaceId, valid, problems);
+        for (const item of resolved) spec.check?.(item, problems);
+        problems.throwIfAny();
+        const written = await spec.write(
+          { tx, workspaceId: ctx.workspaceId, now: ctx.now, problems },
+          resolved,
+        );
+        problems.throwIfAny();
+        return written;
+      },
+      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
+    );
+  // When a concurrent request creates the same key first, our insert fails on the unique
+  // index and the transaction rolls back; run again, we find that row and upsert onto it.
+  const rows = await attempt().catch((error: unknown) => {
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  });
+  markAccountsChanged(
+    ctx,
+    rows.filter((row) => row.outcome !== "UNCHANGED").flatMap((row) => row.accountIds),
+  );
+  return rows;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+function locate(form: IngestForm, index: number): (field: string) => string {
+  if (form === "single") return (field) => field;
+  return (field) => (field ? `items.${index}.${field}` : `items.${index}`);
+}

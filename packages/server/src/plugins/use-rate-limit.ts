@@ -1,0 +1,117 @@
+// Rate limits with rate-limiter-flexible (a maintained library with the same API over Redis and
+// memory): per client IP before authentication (protects key lookups from guessing), then per
+// API key, stricter for publishable keys (anonymous survey traffic from any page). Redis-backed
+// when REDIS_URL is set, so several servers share one budget; in memory otherwise.
+import type { IncomingMessage } from "node:http";
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Plugin } from "graphql-yoga";
+import type { AuthenticatedKey } from "../auth/api-keys.ts";
+
+export interface RateLimits {
+  /** Requests per minute per client IP (any key or none). */
+  perIp: number;
+  /** Requests per minute per secret key. */
+  perSecretKey: number;
+  /** Requests per minute per publishable key and client IP (one visitor). */
+  perPublishableVisitor: number;
+  /** Requests per minute per publishable key over all visitors. */
+  perPublishableKey: number;
+  /** Trust X-Forwarded-For (behind a proxy you run). */
+  trustProxy: boolean;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perIp: 1_200,
+  perSecretKey: 3_000,
+  perPublishableVisitor: 60,
+  perPublishableKey: 6_000,
+  trustProxy: false,
+};
+
+export class RateLimiter {
+  private readonly ip: RateLimiterAbstract;
+  private readonly secret: RateLimiterAbstract;
+  private readonly visitor: RateLimiterAbstract;
+  private readonly publishable: RateLimiterAbstract;
+  readonly redis: Redis | null;
+
+  constructor(
+    readonly limits: RateLimits,
+    redisUrl?: string,
+  ) {
+    this.redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+    this.redis?.on("error", () => {
+      // Connection problems surface as insurance fallbacks below; ioredis reconnects by itself.
+    });
+    const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+      if (!this.redis) return memory;
+      // If Redis is unreachable, each server keeps limiting on its own rather than failing open.
+      return new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `pulse:rl:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory });
+    };
+    this.ip = make("ip", limits.perIp);
+    this.secret = make("sk", limits.perSecretKey);
+    this.visitor = make("pkv", limits.perPublishableVisitor);
+    this.publishable = make("pk", limits.perPublishableKey);
+  }
+
+  clientIp(request: Request, node: IncomingMessage | undefined): string {
+    if (this.limits.trustProxy) {
+      const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    return node?.socket?.remoteAddress ?? "unknown";
+  }
+
+  /** Seconds to wait when over the limit, or null when the request may go on. */
+  async consumeIp(ip: string): Promise<number | null> {
+    return consume(this.ip, ip);
+  }
+
+  async consumeKey(key: AuthenticatedKey, ip: string): Promise<number | null> {
+    if (key.kind === "SECRET") return consume(this.secret, key.keyId);
+    return (await consume(this.visitor, `${key.keyId}|${ip}`)) ?? (await consume(this.publishable, key.keyId));
+  }
+
+  /** Resolves once Redis is connected (immediately without Redis); until then limits are per server. */
+  async ready(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === "ready") return;
+    await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+  }
+
+  async close(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}
+
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<number | null> {
+  try {
+    await limiter.consume(key, 1);
+    return null;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    throw rejection;
+  }
+}
+
+export function rateLimitedResponse(fetchAPI: { Response: typeof Response }, retryAfterSeconds: number): Response {
+  return new fetchAPI.Response(
+    JSON.stringify({
+      errors: [{ message: `Too many requests; retry in ${retryAfterSeconds} s.`, extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds } }],
+    }),
+    { status: 429, headers: { "content-type": "application/json", "retry-after": String(retryAfterSeconds) } },
+  );
+}
+
+/** The per-IP limit, before authentication. */
+export function useIpRateLimit(limiter: RateLimiter, graphqlEndpoint: string): Plugin<object, { req?: IncomingMessage }> {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+      if (url.pathname !== graphqlEndpoint || request.method === "OPTIONS") return;
+      const retryAfter = await limiter.consumeIp(limiter.clientIp(request, serverContext?.req));
+      if (retryAfter !== null) endResponse(rateLimitedResponse(fetchAPI, retryAfter));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// Ingestion of accounts, upserted on the client's externalId.
+import { LifecycleStage } from "@pulse/schema/prisma";
+import { z } from "zod";
+import { builder } from "../../builder.ts";
+import { count, externalId, instant, text } from "../../ingest/fields.ts";
+import { findByKeys, upsertRows } from "../../ingest/upsert.ts";
+import { LifecycleStageEnum } from "../account.ts";
+import { addIngestionMutations } from "./ingestion.ts";
+
+const AccountInput = builder.inputType("AccountInput", {
+  description:
+    "An account as your system knows it. An omitted optional field keeps its stored value; null clears it.",
+  fields: (t) => ({
+    externalId: t.string({ required: true, description: "Your id of the account: the key of the upsert." }),
+    name: t.string({ required: true }),
+    signedUpAt: t.field({ type: "DateTime", required: true }),
+    segment: t.string({ required: false }),
+    plan: t.string({ required: false }),
+    seats: t.int({ required: false, description: "Licensed seats (0 when new)." }),
+    csmOwner: t.string({
+      required: false,
+      description: "Who owns the account on the customer-success team.",
+    }),
+    lifecycleStage: t.field({
+      type: LifecycleStageEnum,
+      required: false,
+      description: "ONBOARDING when new.",
+    }),
+    churnedAt: t.field({ type: "DateTime", required: false }),
+  }),
+});
+
+const accountSchema = z
+  .object({
+    externalId,
+    name: text(200),
+    signedUpAt: instant,
+    segment: text(100).nullish(),
+    plan: text(100).nullish(),
+    seats: count(1_000_000).optional(),
+    csmOwner: text(200).nullish(),
+    lifecycleStage: z.enum(LifecycleStage).optional(),
+    churnedAt: instant.nullish(),
+  })
+  .superRefine((account, issues) => {
+    if (account.churnedAt && account.churnedAt < account.signedUpAt) {
+      issues.addIssue({ code: "custom", path: ["churnedAt"], message: "must not be before signedUpAt" });
+    }
+  });
+
+addIngestionMutations({
+  single: "upsertAccount",
+  batch: "upsertAccounts",
+  item: AccountInput,
+  batchInput: "UpsertAccountsInput",
+  description:
+    "Creates or updates an account by its externalId; sending the same account again changes nothing.",
+  spec: {
+    typename: "Account",
+    schema: accountSchema,
+    batchKey: (account) => ({ field: "externalId", value: account.externalId }),
+    async write({ tx, workspaceId, problems }, items) {
+      const stored = await findByKeys(
+        items.map((item) => item.input.externalId),
+        (keys) => tx.account.findMany({ where: { workspaceId, externalId: { in: keys } } }),
+        (account) => account.externalId,
+      );
+      for (const item of items) {
+        // Time to first value is measured from sign-up, so it may not start after first value.
+        const firstValueAt = stored.get(item.input.externalId)?.firstValueAt;
+        if (firstValueAt && item.input.signedUpAt > firstValueAt) {
+          problems.add(
+            item.at("signedUpAt"),
+            `must not be after the account reached first value (${firstValueAt.toISOString()})`,
+          );
+        }
+      }
+      problems.throwIfAny();
+      return upsertRows(tx.account, items, {
+        existing: ({ input }) => stored.get(input.externalId),
+        data: ({ input }) => ({
+          workspaceId,
+          externalId: input.externalId,
+          name: input.name,
+          signedUpAt: input.signedUpAt,
+          segment: input.segment,
+          plan: input.plan,
+          seats: input.seats,
+          csmOwner: input.csmOwner,
+          lifecycleStage: input.lifecycleStage,
+          churnedAt: input.churnedAt,
+        }),
+        accountOf: (account) => account.id,
+      });
+    },
+  },
+});

@@ -1,0 +1,128 @@
+// Surveys a workspace runs (NPS, CSAT, CES): what each asks and how long before a contact is
+// asked again. A survey is named by its key in ingestion and in the widgets.
+import { SurveyKind } from "@pulse/schema/prisma";
+import { z } from "zod";
+import { builder } from "../builder.ts";
+import { nodeWhere } from "../ids.ts";
+import { configKey, count, text } from "../ingest/fields.ts";
+import { Problems } from "../ingest/problems.ts";
+import { parseInput, plannedQuery, ValidationError } from "./errors.ts";
+import { SurveyKindEnum } from "./facts.ts";
+
+export const SurveyRef = builder.prismaNode("Survey", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  fields: (t) => ({
+    key: t.exposeString("key"),
+    kind: t.expose("kind", { type: SurveyKindEnum }),
+    question: t.exposeString("question"),
+    followUpQuestion: t.exposeString("followUpQuestion", { nullable: true }),
+    reaskIntervalDays: t.exposeInt("reaskIntervalDays", {
+      description: "Days before a contact who answered or dismissed is asked again.",
+    }),
+    active: t.exposeBoolean("active"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+builder.prismaObjectField("Workspace", "surveys", (t) =>
+  t.relation("surveys", {
+    description: "The workspace's surveys, by key.",
+    query: { orderBy: { key: "asc" } },
+  }),
+);
+
+const SurveyInput = builder.inputType("SurveyInput", {
+  description:
+    "A survey, created or updated by key. kind and question are required to create one; an omitted field keeps its stored value.",
+  fields: (t) => ({
+    key: t.string({
+      required: true,
+      description: "Lowercase letters, digits, '-' and '_', e.g. quarterly-nps.",
+    }),
+    kind: t.field({
+      type: SurveyKindEnum,
+      required: false,
+      description: "Cannot change once the survey has responses.",
+    }),
+    question: t.string({ required: false }),
+    followUpQuestion: t.string({ required: false, description: "Asked after the score; null removes it." }),
+    reaskIntervalDays: t.int({ required: false, description: "90 when new." }),
+    active: t.boolean({
+      required: false,
+      description: "Inactive surveys are not shown by the widgets (true when new).",
+    }),
+  }),
+});
+
+const surveySchema = z.object({
+  key: configKey,
+  kind: z.enum(SurveyKind).optional(),
+  question: text(500).optional(),
+  followUpQuestion: text(500).nullish(),
+  reaskIntervalDays: count(3650).optional(),
+  active: z.boolean().optional(),
+});
+
+builder.mutationField("upsertSurvey", (t) =>
+  t.prismaField({
+    type: "Survey",
+    description: "Creates or updates a survey by its key.",
+    errors: { types: [ValidationError] },
+    args: { input: t.arg({ type: SurveyInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const input = parseInput(surveySchema, args.input);
+      return ctx.prisma.$transaction(async (tx) => {
+        const stored = await tx.survey.findUnique({
+          where: { workspaceId_key: { workspaceId: ctx.workspaceId, key: input.key } },
+        });
+        const problems = new Problems();
+        if (!stored) {
+          const { kind, question } = input;
+          if (!kind || !question) {
+            if (!kind) problems.add("kind", "is required to create a survey");
+            if (!question) problems.add("question", "is required to create a survey");
+            return problems.fail();
+          }
+          return tx.survey.create({
+            ...plannedQuery(query),
+            data: {
+              workspaceId: ctx.workspaceId,
+              key: input.key,
+              kind,
+              question,
+              followUpQuestion: input.followUpQuestion,
+              reaskIntervalDays: input.reaskIntervalDays,
+              active: input.active,
+            },
+          });
+        }
+        // Stored scores are on the old kind's scale (and their kind is copied onto each response).
+        if (input.kind && input.kind !== stored.kind) {
+          const answered = await tx.surveyResponse.findFirst({
+            where: { surveyId: stored.id },
+            select: { id: true },
+          });
+          if (answered) {
+            problems.add(
+              "kind",
+              `cannot change from ${stored.kind} once the survey has responses; create a survey with another key`,
+            );
+          }
+        }
+        problems.throwIfAny();
+        return tx.survey.update({
+          ...plannedQuery(query),
+          where: { id: stored.id },
+          data: {
+            kind: input.kind,
+            question: input.question,
+            followUpQuestion: input.followUpQuestion,
+            reaskIntervalDays: input.reaskIntervalDays,
+            active: input.active,
+          },
+        });
+      });
+    },
+  }),
+);

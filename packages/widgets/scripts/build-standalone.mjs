@@ -1,0 +1,22 @@
+// @ts-check
+/**
+ * Writes dist/cdn/: the standalone scripts and the demo page, ready to be served as /widgets/.
+ *   /widgets/pulse-widgets.js        every widget
+ *   /widgets/pulse-<widget>.js       one widget each
+ *   /widgets/demo/                   index.html, demo.css, demo.js
+ */
+import { copyFile, mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { buildStandalone, packageRoot, standaloneScripts } from "./standalone.mjs";
+
+const outDir = join(packageRoot, "dist", "cdn");
+await rm(outDir, { recursive: true, force: true });
+for (const script of standaloneScripts) {
+  await buildStandalone({ ...script, outDir, write: true });
+}
+await buildStandalone({ entry: "demo/demo.ts", file: "demo/demo.js", outDir, write: true });
+await mkdir(join(outDir, "demo"), { recursive: true });
+for (const file of ["index.html", "demo.css"]) {
+  await copyFile(join(packageRoot, "demo", file), join(outDir, "demo", file));
+}
+console.log(`standalone scripts and demo written to ${outDir}`);

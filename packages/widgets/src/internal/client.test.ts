@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { PulseRequestError, requestGraphQL, retryAfterMs, WIDGET_BADGE_QUERY } from "./client";
+
+const connection = { endpoint: "https://pulse.example/", publishableKey: "pk_live_1" };
+
+function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers });
+}
+
+async function failure(promise: Promise<unknown>): Promise<PulseRequestError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(PulseRequestError);
+  return error as PulseRequestError;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("requestGraphQL", () => {
+  test("POSTs {query, variables} to <endpoint>/graphql with the publishable key and without cookies", async () => {
+    const fetch = vi.fn(async () => answer(200, { data: { widgetBadge: { score: 1 } } }));
+    vi.stubGlobal("fetch", fetch);
+    const data = await requestGraphQL(connection, WIDGET_BADGE_QUERY, { token: "t" });
+    expect(data).toEqual({ widgetBadge: { score: 1 } });
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("https://pulse.example/graphql");
+    expect(init.method).toBe("POST");
+    expect(init.credentials).toBe("omit");
+    expect(new Headers(init.headers).get("authorization")).toBe("Bearer pk_live_1");
+    expect(new Headers(init.headers).get("content-type")).toBe("application/json");
+    expect(JSON.parse(String(init.body))).toEqual({ query: WIDGET_BADGE_QUERY, variables: { token: "t" } });
+  });
+
+  test("a GraphQL error carries its extensions.code; codes a person must fix are not retryable", async () => {
+    for (const code of ["INVALID_TOKEN", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND"]) {
+      vi.stubGlobal("fetch", async () => answer(200, { errors: [{ message: "no", extensions: { code } }] }));
+      const error = await failure(requestGraphQL(connection, "query", {}));
+      expect([error.code, error.message, error.retryable]).toEqual([code, "no", false]);
+    }
+  });
+
+  test("HTTP 429 is RATE_LIMITED and retryable, with Retry-After in seconds or as a date", async () => {
+    vi.stubGlobal("fetch", async () =>
+      answer(
+        429,
+        { errors: [{ message: "slow", extensions: { code: "RATE_LIMITED" } }] },
+        { "retry-after": "7" },
+      ),
+    );
+    const seconds = await failure(requestGraphQL(connection, "query", {}));
+    expect([seconds.code, seconds.retryable, retryAfterMs(seconds)]).toEqual(["RATE_LIMITED", true, 7000]);
+
+    const later = new Date(Date.now() + 60_000).toUTCString();
+    vi.stubGlobal("fetch", async () => answer(429, "Too Many Requests", { "retry-after": later }));
+    const date = await failure(requestGraphQL(connection, "query", {}));
+    expect(date.code).toBe("RATE_LIMITED");
+    expect(retryAfterMs(date)).toBeGreaterThan(55_000);
+  });
+
+  test("server faults and unreachable servers are retryable", async () => {
+    vi.stubGlobal("fetch", async () => answer(502, "<html>Bad gateway</html>"));
+    expect(await failure(requestGraphQL(connection, "query", {}))).toMatchObject({
+      code: "SERVER_ERROR",
+      retryable: true,
+    });
+    vi.stubGlobal("fetch", async () => answer(200, { errors: [{ message: "Unexpected error." }] }));
+    expect(await failure(requestGraphQL(connection, "query", {}))).toMatchObject({
+      code: "SERVER_ERROR",
+      retryable: true,
+    });
+    vi.stubGlobal("fetch", async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    expect(await failure(requestGraphQL(connection, "query", {}))).toMatchObject({
+      code: "NETWORK_ERROR",
+      retryable: true,
+    });
+  });
+
+  test("an abort is passed through untouched, not reported as a network error", async () => {
+    vi.stubGlobal("fetch", (_url: string, init: RequestInit) => {
+      return new Promise((_resolve, reject) => {
+        init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+      });
+    });
+    const controller = new AbortController();
+    const pending = requestGraphQL(connection, "query", {}, controller.signal);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+});

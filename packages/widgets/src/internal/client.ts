@@ -1,0 +1,204 @@
+/**
+ * The widgets' whole conversation with a Pulse server: four GraphQL operations over HTTP POST to
+ * `${endpoint}/graphql`, authenticated by a publishable key (`pk_…`). The signed `token` names the
+ * account and contact; the widgets pass it through unchanged and never look inside.
+ */
+
+/** Where and as whom a widget talks to Pulse. */
+export interface PulseConnection {
+  /** Base URL of the Pulse server, e.g. `https://pulse.example.com`; `/graphql` is appended. */
+  endpoint: string;
+  /** Publishable key (`pk_…`): may only load a survey, answer it and read a badge. */
+  publishableKey: string;
+}
+
+export type SurveyKind = "NPS" | "CSAT" | "CES";
+export type HealthBand = "GREEN" | "YELLOW" | "RED";
+
+export interface WidgetSurvey {
+  id: string;
+  key: string;
+  kind: SurveyKind;
+  question: string;
+  followUpQuestion: string | null;
+  reaskIntervalDays: number;
+  /** False when this contact answered or dismissed the survey within the re-ask interval. */
+  shouldAsk: boolean;
+}
+
+export interface WidgetBadgeComponent {
+  key: string;
+  label: string;
+  value: number | null;
+  weight: number;
+  used: boolean;
+}
+
+export interface WidgetBadgePoint {
+  /** YYYY-MM-DD */
+  day: string;
+  score: number;
+}
+
+export interface WidgetBadge {
+  accountName: string;
+  /** Null (with `band`) when the account has no health data yet. */
+  score: number | null;
+  band: HealthBand | null;
+  /** Score now minus the score about 30 days ago; null without an old enough snapshot. */
+  trend: number | null;
+  components: WidgetBadgeComponent[];
+  /** Daily snapshots of the last 90 days. */
+  history: WidgetBadgePoint[];
+}
+
+export interface SubmitSurveyResponseInput {
+  survey: string;
+  token: string;
+  /** Created by the widget on the first answer and reused for the comment and every retry. */
+  responseId: string;
+  score: number;
+  comment?: string | null;
+}
+
+export interface DismissSurveyInput {
+  survey: string;
+  token: string;
+}
+
+export interface SurveyResponseReceipt {
+  responseId: string;
+  score: number;
+  comment: string | null;
+  createdAt: string;
+}
+
+// Operations are written on one line each: they ship inside every widget, byte for byte.
+export const WIDGET_SURVEY_QUERY =
+  "query PulseWidgetSurvey($survey:String!,$token:String!){widgetSurvey(survey:$survey,token:$token){id key kind question followUpQuestion reaskIntervalDays shouldAsk}}";
+
+export const WIDGET_BADGE_QUERY =
+  "query PulseWidgetBadge($token:String!){widgetBadge(token:$token){accountName score band trend components{key label value weight used}history{day score}}}";
+
+export const SUBMIT_SURVEY_RESPONSE_MUTATION =
+  "mutation PulseSubmitSurveyResponse($input:SubmitSurveyResponseInput!){submitSurveyResponse(input:$input){responseId score comment createdAt}}";
+
+export const DISMISS_SURVEY_MUTATION =
+  "mutation PulseDismissSurvey($input:DismissSurveyInput!){dismissSurvey(input:$input)}";
+
+/**
+ * Codes a widget reports in `pulse-error`. The first five come from the server's
+ * `errors[].extensions.code`; the others describe failures before or around the server
+ * (`HTTP_404` and the like: an HTTP error without a GraphQL error, e.g. a wrong endpoint).
+ * Unknown server codes are passed through as they are.
+ */
+export type PulseErrorCode =
+  | "RATE_LIMITED"
+  | "INVALID_TOKEN"
+  | "FORBIDDEN"
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "NETWORK_ERROR"
+  | "SERVER_ERROR"
+  | `HTTP_${number}`
+  | "MISSING_CONFIGURATION"
+  | "WRONG_SURVEY_KIND"
+  | (string & {});
+
+/** Failures that may go away by themselves, so a submission is kept and sent again later. */
+const transientCodes = new Set<PulseErrorCode>(["RATE_LIMITED", "NETWORK_ERROR", "SERVER_ERROR"]);
+
+export class PulseRequestError extends Error {
+  override readonly name = "PulseRequestError";
+  declare readonly code: PulseErrorCode;
+  /** The HTTP `Retry-After` header as sent (seconds or a date); see {@link retryAfterMs}. */
+  declare readonly retryAfter?: string | null;
+
+  constructor(code: PulseErrorCode, message: string, retryAfter?: string | null) {
+    super(message);
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+
+  get retryable(): boolean {
+    return transientCodes.has(this.code);
+  }
+}
+
+interface GraphQLResponse<TData> {
+  data?: TData | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * Sends one operation and returns its `data`, or throws a {@link PulseRequestError}.
+ * An abort through `signal` rethrows the browser's AbortError untouched.
+ */
+export async function requestGraphQL<TData>(
+  connection: PulseConnection,
+  query: string,
+  variables: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<TData> {
+  let response: Response;
+  try {
+    response = await fetch(`${connection.endpoint.replace(/\/+$/, "")}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${connection.publishableKey}` },
+      body: JSON.stringify({ query, variables }),
+      // The publishable key authenticates; cookies of the host page must not ride along.
+      credentials: "omit",
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new PulseRequestError("NETWORK_ERROR", "Pulse server unreachable");
+  }
+  const retryAfter = response.headers.get("retry-after");
+  let body: GraphQLResponse<TData> | undefined;
+  try {
+    body = (await response.json()) as GraphQLResponse<TData>;
+  } catch {
+    body = undefined;
+  }
+  const [firstError] = body?.errors ?? [];
+  if (firstError) {
+    throw new PulseRequestError(
+      firstError.extensions?.code ?? codeForStatus(response.status),
+      firstError.message,
+      retryAfter,
+    );
+  }
+  if (!response.ok || !body?.data) {
+    throw new PulseRequestError(codeForStatus(response.status), `HTTP ${response.status}`, retryAfter);
+  }
+  return body.data;
+}
+
+/**
+ * For answers without a GraphQL error code. The server puts its codes (INVALID_TOKEN, FORBIDDEN, …)
+ * in `errors[].extensions.code`, so a bare status only says "slow down", "server fault", or which HTTP status.
+ */
+function codeForStatus(status: number): PulseErrorCode {
+  if (status === 429) return "RATE_LIMITED";
+  // A 200 carrying neither data nor a coded error is a server fault too.
+  return status >= 500 || status < 300 ? "SERVER_ERROR" : `HTTP_${status}`;
+}
+
+/**
+ * How long the server asked to wait, in milliseconds. `Retry-After` is either delay-seconds or an
+ * HTTP date. Parsed here, not in requestGraphQL, so widgets that never retry do not ship it.
+ */
+export function retryAfterMs({ retryAfter: header }: PulseRequestError): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Any failure as a PulseRequestError, so events always carry a code. */
+export function toRequestError(error: unknown): PulseRequestError {
+  if (error instanceof PulseRequestError) return error;
+  return new PulseRequestError("SERVER_ERROR", error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,114 @@
+// The widgets in a real Chromium against the real Pulse server: the demo page served by Pulse,
+// a survey answered with the keyboard and stored once even when the first answer's response is
+// lost, the comment updating the same response, the re-ask interval on reload, and the badge.
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Database, openDatabase } from "@pulse/schema/database";
+import { type StartedServer, startHttpServer } from "@pulse/server/http";
+import { recordHealthSnapshots } from "@pulse/server/src/health/snapshots.ts";
+import { seedDemoWorkspace } from "@pulse/server/src/seed/demo.ts";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
+const chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+describe("widgets against the real server, in Chromium", () => {
+  let database: Database;
+  let server: StartedServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    database = await openDatabase({ dataDir: ":memory:" });
+    const seeded = await seedDemoWorkspace(database.prisma, { accounts: 12 });
+    await recordHealthSnapshots(database.prisma, seeded.workspaceId, {});
+    server = await startHttpServer({ database, port: 0 });
+    browser = await chromium.launch({ executablePath: process.env.PULSE_CHROMIUM ?? "/usr/bin/chromium", args: chromiumFlags });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.close();
+  });
+
+  async function openDemo(): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("response", (response) => {
+      if (response.status() >= 400 && !response.url().endsWith("/favicon.ico")) errors.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(`${server.url}/demo/?account=acct_0003`);
+    return { page, errors };
+  }
+
+  it("serves the demo page and the self-contained script", async () => {
+    const script = await fetch(`${server.url}/widgets/pulse-widgets.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toContain("javascript");
+    const page = await fetch(`${server.url}/demo/`);
+    const html = await page.text();
+    expect(html).toContain('"publishableKey":"pk_');
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+  });
+
+  it("shows the health badge with its accessible name", async () => {
+    const { page, errors } = await openDemo();
+    const pill = page.locator("pulse-health-badge").first();
+    await expect.poll(async () => (await pill.locator('[role="img"], [aria-label]').first().getAttribute("aria-label")) ?? "", { timeout: 15_000 }).toMatch(
+      /Health \d+, (green|yellow|red)/i,
+    );
+    await page.screenshot({ path: join(screenshots, "demo-page.png"), fullPage: true });
+    // The browser's own favicon request is the only failed load allowed.
+    expect(errors.filter((e) => !e.startsWith("Failed to load resource: the server responded with a status of 404")), errors.join("\n")).toEqual([]);
+    await page.close();
+  });
+
+  it("answers the NPS survey with the keyboard, once, even when the first response is lost", async () => {
+    const { page } = await openDemo();
+    const survey = page.locator("pulse-nps-survey");
+    const nine = survey.getByRole("radio", { name: /^9\b/ });
+    await nine.waitFor({ timeout: 15_000 });
+    let submits = 0;
+    // The first submission reaches the server, but its answer never reaches the page.
+    await page.route("**/graphql", async (route) => {
+      const body = route.request().postData() ?? "";
+      if (body.includes("PulseSubmitSurveyResponse") && submits++ === 0) {
+        await route.fetch();
+        await route.abort("connectionreset");
+        return;
+      }
+      await route.continue();
+    });
+    await survey.getByRole("radio").first().focus();
+    for (let i = 0; i < 9; i++) await page.keyboard.press("ArrowRight");
+    await expect.poll(() => nine.isChecked()).toBe(true);
+    await survey.getByRole("button", { name: /submit|send|next/i }).first().click();
+    const comment = survey.getByRole("textbox");
+    await comment.waitFor({ timeout: 20_000 });
+    await comment.fill("Reports save us hours <b>every</b> week");
+    await survey.getByRole("button", { name: /submit|send/i }).first().click();
+    await expect.poll(() => survey.evaluate((el) => el.shadowRoot?.textContent ?? ""), { timeout: 20_000 }).toMatch(/thank/i);
+    await expect
+      .poll(async () => database.prisma.surveyResponse.findMany({ where: { contact: { externalId: { startsWith: "demo-visitor-" } }, kind: "NPS" } }), { timeout: 20_000 })
+      .toEqual([expect.objectContaining({ score: 9, comment: "Reports save us hours <b>every</b> week" })]);
+    expect(submits).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(screenshots, "nps-answered.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("keeps a dismissed survey away for that visitor, on the server", async () => {
+    const { page } = await openDemo();
+    const survey = page.locator("pulse-ces-survey");
+    const dismiss = survey.getByRole("button", { name: /dismiss|close/i });
+    await dismiss.waitFor({ timeout: 15_000 });
+    await dismiss.click();
+    await expect.poll(async () => database.prisma.surveyDismissal.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.close();
+  });
+});
