@@ -1,6 +1,6 @@
 // Y: `{ __typename }` through Pulse (API-key check, Yoga, Pothos) against a bare node:http
-// handler that sends the same JSON: what the framework costs per request. Two middle points
-// split the gap: graphql-yoga alone, and Pulse with its API-key lookups cached (a prototype).
+// handler that sends the same JSON: what the framework costs per request. graphql-yoga alone
+// (no key check, no database) is the middle point that splits the gap.
 import { load } from "../config.ts";
 import { graphqlBody } from "../dashboard.ts";
 import { post } from "../lib/http.ts";
@@ -9,7 +9,6 @@ import { RunningServer } from "../lib/server.ts";
 
 export interface OverheadResults {
   pulse: Measured;
-  pulseCachedAuth: Measured;
   yoga: Measured;
   bare: Measured;
 }
@@ -30,12 +29,6 @@ export async function overheadScenario(run: Run, pulse: RunningServer): Promise<
   results.pulse = await measure(pulse, spec);
   run.log(describePhase("Y (Pulse)", results.pulse));
   const others = [
-    [
-      "pulseCachedAuth",
-      "Y (Pulse, API key cached: prototype)",
-      "pulse-server.ts",
-      { BENCH_PROTOTYPE: "cached-auth" },
-    ],
     ["yoga", "Y (graphql-yoga alone)", "yoga-hello-server.ts", {}],
     ["bare", "Y (bare node:http)", "hello-server.ts", {}],
   ] as const;
