@@ -49,7 +49,7 @@ export interface IngestionResults {
   usage: IngestionPhase | { skipped: string };
   /** The statements of one survey submission, with the snapshot refresh it triggers. */
   submissionTrace: TracedStatement[];
-  /** One contact deleted through the foreign keys at cleanup (a finding: no index on contactId). */
+  /** One contact deleted through the foreign keys at cleanup (slow without an index on contactId). */
   contactDeleteMs: number;
 }
 
