@@ -15,7 +15,15 @@ import {
   GENERATOR_VERSION,
 } from "./config.ts";
 import { type CopyValue, copyRows } from "./lib/copy.ts";
-import { createWorkspace, recordHealthSnapshots, SeededRandom } from "./lib/pulse.ts";
+import {
+  createWorkspace,
+  DEMO_CSMS,
+  DEMO_MILESTONES,
+  DEMO_PLANS,
+  DEMO_SEGMENTS,
+  recordHealthSnapshots,
+  SeededRandom,
+} from "./lib/pulse.ts";
 
 const DAY = 86_400_000;
 
@@ -169,27 +177,10 @@ async function snapshots(database: Database, workspaceId: string, now: Date): Pr
   return earlier + today;
 }
 
-const SEGMENTS = ["Enterprise", "Mid-Market", "SMB"] as const;
+const SEGMENTS = DEMO_SEGMENTS;
 type Segment = (typeof SEGMENTS)[number];
-const TIERS: Record<Segment, { plan: string; mrr: [number, number]; seats: [number, number] }[]> = {
-  Enterprise: [{ plan: "Enterprise", mrr: [4000, 12000], seats: [40, 200] }],
-  "Mid-Market": [
-    { plan: "Scale", mrr: [1200, 4000], seats: [15, 60] },
-    { plan: "Growth", mrr: [600, 1500], seats: [10, 30] },
-  ],
-  SMB: [
-    { plan: "Growth", mrr: [300, 800], seats: [5, 15] },
-    { plan: "Starter", mrr: [49, 299], seats: [2, 8] },
-  ],
-};
-const CSMS = [
-  "Ada Byron",
-  "Grace Hopper",
-  "Katherine Johnson",
-  "Alan Kay",
-  "Barbara Liskov",
-  "Edsger Dijkstra",
-];
+const TIERS = DEMO_PLANS;
+const CSMS = DEMO_CSMS;
 const NAME_A = [
   "Blue",
   "Northern",
@@ -203,13 +194,7 @@ const NAME_A = [
   "Summit",
 ];
 const NAME_B = ["Logistics", "Health", "Robotics", "Foods", "Labs", "Capital", "Media", "Energy", "Retail"];
-const MILESTONES = [
-  { key: "workspace-setup", name: "Workspace set up", targetDays: 3, isFirstValue: false },
-  { key: "first-dashboard", name: "First dashboard built", targetDays: 7, isFirstValue: true },
-  { key: "team-invited", name: "Team invited", targetDays: 14, isFirstValue: false },
-  { key: "integration-connected", name: "Integration connected", targetDays: 30, isFirstValue: false },
-  { key: "report-shared", name: "First report shared", targetDays: 45, isFirstValue: false },
-];
+const MILESTONES = DEMO_MILESTONES;
 const SURVEYS = [
   { key: "nps", kind: "NPS", question: "How likely are you to recommend us?", reaskIntervalDays: 90 },
   { key: "csat", kind: "CSAT", question: "How satisfied are you with our support?", reaskIntervalDays: 30 },

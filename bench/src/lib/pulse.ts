@@ -7,6 +7,12 @@ export { recordHealthSnapshots } from "../../../packages/server/src/health/snaps
 export { startHttpServer } from "../../../packages/server/src/http.ts";
 export { orderedAccountIds } from "../../../packages/server/src/loaders/account-index.ts";
 export { loadPortfolioAccounts } from "../../../packages/server/src/loaders/portfolio.ts";
-export { DEMO_SECRET_KEY } from "../../../packages/server/src/seed/demo.ts";
+export {
+  DEMO_CSMS,
+  DEMO_MILESTONES,
+  DEMO_PLANS,
+  DEMO_SECRET_KEY,
+  DEMO_SEGMENTS,
+} from "../../../packages/server/src/seed/demo.ts";
 export { SeededRandom } from "../../../packages/server/src/seed/random.ts";
 export { type CreatedWorkspace, createWorkspace } from "../../../packages/server/src/workspaces.ts";

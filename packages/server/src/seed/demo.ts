@@ -11,8 +11,9 @@ export const DEMO_PUBLISHABLE_KEY = "pk_demo000000000000000000000000000000000000
 export const DEMO_SIGNING_SECRET = "whsec_demo_signing_secret_change_me";
 
 const DAY = 86_400_000;
-const SEGMENTS = ["Enterprise", "Mid-Market", "SMB"] as const;
-const PLANS: Record<(typeof SEGMENTS)[number], { plan: string; mrr: [number, number]; seats: [number, number] }[]> = {
+/** The demo portfolio's catalogue (also used by the benchmark's large data set). */
+export const DEMO_SEGMENTS = ["Enterprise", "Mid-Market", "SMB"] as const;
+export const DEMO_PLANS: Record<(typeof DEMO_SEGMENTS)[number], { plan: string; mrr: [number, number]; seats: [number, number] }[]> = {
   Enterprise: [{ plan: "Enterprise", mrr: [4000, 12000], seats: [40, 200] }],
   "Mid-Market": [
     { plan: "Scale", mrr: [1200, 4000], seats: [15, 60] },
@@ -23,11 +24,18 @@ const PLANS: Record<(typeof SEGMENTS)[number], { plan: string; mrr: [number, num
     { plan: "Starter", mrr: [49, 299], seats: [2, 8] },
   ],
 };
-const CSMS = ["Ada Byron", "Grace Hopper", "Katherine Johnson", "Alan Kay", "Barbara Liskov", "Edsger Dijkstra"];
+export const DEMO_CSMS = ["Ada Byron", "Grace Hopper", "Katherine Johnson", "Alan Kay", "Barbara Liskov", "Edsger Dijkstra"];
 const NAME_A = ["Blue", "Northern", "Quantum", "Silver", "Bright", "Iron", "Cedar", "Nova", "Harbor", "Summit", "Atlas", "Copper", "Lumen", "Pioneer", "Vertex", "Maple"];
 const NAME_B = ["Logistics", "Health", "Robotics", "Foods", "Labs", "Capital", "Media", "Energy", "Retail", "Systems", "Studios", "Analytics", "Travel", "Biotech", "Freight"];
 const FIRST = ["Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Sofia", "Hugo", "Yuki", "Aisha", "Mateo", "Lena", "Omar", "Chloe", "Ivan", "Priya"];
 const LAST = ["Schmidt", "Garcia", "Tanaka", "Dubois", "Silva", "Kowalski", "Okafor", "Nguyen", "Rossi", "Larsen", "Haddad", "Moreau"];
+export const DEMO_MILESTONES = [
+  { key: "workspace-setup", name: "Workspace set up", targetDays: 3, isFirstValue: false },
+  { key: "first-dashboard", name: "First dashboard built", targetDays: 7, isFirstValue: true },
+  { key: "team-invited", name: "Team invited", targetDays: 14, isFirstValue: false },
+  { key: "integration-connected", name: "Integration connected", targetDays: 30, isFirstValue: false },
+  { key: "report-shared", name: "First report shared", targetDays: 45, isFirstValue: false },
+] as const;
 export const DEMO_KEY_FEATURES = ["dashboards", "reports", "alerts", "integrations", "api", "sso"];
 const OTHER_FEATURES = ["export", "comments", "mobile"];
 
@@ -61,13 +69,7 @@ export async function seedDemoWorkspace(
     data: { keyFeatures: DEMO_KEY_FEATURES, allowedOrigins: ["http://localhost:4000", "http://127.0.0.1:4000"] },
   });
 
-  const milestones = [
-    { key: "workspace-setup", name: "Workspace set up", targetDays: 3, isFirstValue: false },
-    { key: "first-dashboard", name: "First dashboard built", targetDays: 7, isFirstValue: true },
-    { key: "team-invited", name: "Team invited", targetDays: 14, isFirstValue: false },
-    { key: "integration-connected", name: "Integration connected", targetDays: 30, isFirstValue: false },
-    { key: "report-shared", name: "First report shared", targetDays: 45, isFirstValue: false },
-  ].map((m, position) => ({ ...m, id: random.uuid(), workspaceId, position }));
+  const milestones = DEMO_MILESTONES.map((m, position) => ({ ...m, id: random.uuid(), workspaceId, position }));
   const surveys = [
     { key: "nps-main", kind: "NPS", question: "How likely are you to recommend Acme Analytics to a friend or colleague?", followUpQuestion: "What is the main reason for your score?", reaskIntervalDays: 90 },
     { key: "csat-support", kind: "CSAT", question: "How satisfied are you with the support you received?", followUpQuestion: "How could we have done better?", reaskIntervalDays: 30 },
@@ -82,8 +84,8 @@ export async function seedDemoWorkspace(
 
   for (let index = 0; index < accountCount; index++) {
     const id = random.uuid();
-    const segment = random.pick(SEGMENTS);
-    const tier = random.pick(PLANS[segment]);
+    const segment = random.pick(DEMO_SEGMENTS);
+    const tier = random.pick(DEMO_PLANS[segment]);
     // Health tendency drives every fact of the account: 0 = struggling … 1 = thriving.
     const tendency = Math.min(1, Math.max(0, 0.15 + random.next() * 0.7 + (random.chance(0.5) ? 0.15 : 0)));
     const signedUpDaysAgo = random.int(10, 900);
@@ -109,7 +111,7 @@ export async function seedDemoWorkspace(
     const lifecycleStage = churnedAt ? "CHURNED" : signedUpDaysAgo < 45 ? "ONBOARDING" : signedUpDaysAgo < 120 ? "ADOPTION" : "ACTIVE";
     push("account", {
       id, externalId: `acct_${String(index + 1).padStart(4, "0")}`, name, segment, plan: tier.plan, seats,
-      csmOwner: random.pick(CSMS), lifecycleStage, signedUpAt, firstValueAt, churnedAt,
+      csmOwner: random.pick(DEMO_CSMS), lifecycleStage, signedUpAt, firstValueAt, churnedAt,
     });
 
     const contacts = Array.from({ length: random.int(2, segment === "SMB" ? 4 : 8) }, (_, c) => {
