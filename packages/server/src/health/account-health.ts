@@ -14,7 +14,7 @@ import {
   milestonesHealthComponent,
   npsFromScoreCounts,
   PAYMENT_HEALTH_WINDOW_DAYS,
-  paymentHealthComponent,
+  paymentTimelinessFromCounts,
   sentimentHealthComponent,
   SUPPORT_HEALTH_WINDOW_DAYS,
   supportLoadFromCounts,
@@ -41,7 +41,12 @@ export async function accountUsage(
 ): Promise<{ metrics: UsageMetrics; everHadUsage: boolean }> {
   const { everHadUsage, ...aggregates } = await facts.usage(period).load(account.id);
   const windowDays = (period.to.getTime() - period.from.getTime()) / 86_400_000;
-  const metrics = usageMetrics({ ...aggregates, seats: account.seats, windowDays, keyFeatures: settings.keyFeatures });
+  const metrics = usageMetrics({
+    ...aggregates,
+    seats: account.seats,
+    windowDays,
+    keyFeatures: settings.keyFeatures,
+  });
   return { metrics, everHadUsage };
 }
 
@@ -64,49 +69,72 @@ export async function accountHealth(
   }
   if (enabled.feedback.enabled) {
     work.push(
-      facts.surveyScoreCounts(trailingDays(now, FEEDBACK_HEALTH_WINDOW_DAYS)).load(account.id).then((counts) => {
-        values.feedback = feedbackHealthComponent({
-          nps: npsFromScoreCounts(counts.NPS)?.score ?? null,
-          csat: csatFromScoreCounts(counts.CSAT)?.score ?? null,
-          ces: cesFromScoreCounts(counts.CES)?.score ?? null,
-        });
-      }),
+      facts
+        .surveyScoreCounts(trailingDays(now, FEEDBACK_HEALTH_WINDOW_DAYS))
+        .load(account.id)
+        .then((counts) => {
+          values.feedback = feedbackHealthComponent({
+            nps: npsFromScoreCounts(counts.NPS)?.score ?? null,
+            csat: csatFromScoreCounts(counts.CSAT)?.score ?? null,
+            ces: cesFromScoreCounts(counts.CES)?.score ?? null,
+          });
+        }),
     );
   }
   if (enabled.support.enabled) {
     work.push(
-      facts.ticketCounts(trailingDays(now, SUPPORT_HEALTH_WINDOW_DAYS)).load(account.id).then((counts) => {
-        values.support = supportLoadFromCounts(counts).score;
-      }),
+      facts
+        .ticketCounts(trailingDays(now, SUPPORT_HEALTH_WINDOW_DAYS))
+        .load(account.id)
+        .then((counts) => {
+          values.support = supportLoadFromCounts(counts).score;
+        }),
     );
   }
   if (enabled.payment.enabled) {
     work.push(
-      facts.invoicesDue(trailingDays(now, PAYMENT_HEALTH_WINDOW_DAYS)).load(account.id).then((invoices) => {
-        values.payment = paymentHealthComponent(invoices, now);
-      }),
+      facts
+        .invoiceCounts(trailingDays(now, PAYMENT_HEALTH_WINDOW_DAYS))
+        .load(account.id)
+        .then((counts) => {
+          values.payment = paymentTimelinessFromCounts(counts).score;
+        }),
     );
   }
   if (enabled.sentiment.enabled) {
     work.push(
-      facts.sentimentEntries().load(account.id).then((entries) => {
-        values.sentiment = sentimentHealthComponent(entries, now);
-      }),
+      facts
+        .sentimentEntries()
+        .load(account.id)
+        .then((entries) => {
+          values.sentiment = sentimentHealthComponent(entries, now);
+        }),
     );
   }
   if (enabled.milestones.enabled) {
     work.push(
-      facts.milestoneAchievements().load(account.id).then((achievements) => {
-        const progress = milestoneProgress({ milestones: settings.milestones, achievements, signedUpAt: account.signedUpAt, now });
-        values.milestones = milestonesHealthComponent(progress);
-      }),
+      facts
+        .milestoneAchievements()
+        .load(account.id)
+        .then((achievements) => {
+          const progress = milestoneProgress({
+            milestones: settings.milestones,
+            achievements,
+            signedUpAt: account.signedUpAt,
+            now,
+          });
+          values.milestones = milestonesHealthComponent(progress);
+        }),
     );
   }
   if (enabled.ebr.enabled) {
     work.push(
-      facts.businessReviews().load(account.id).then((reviews) => {
-        values.ebr = ebrHealthComponent(businessReviewEngagement(reviews, now));
-      }),
+      facts
+        .businessReviews()
+        .load(account.id)
+        .then((reviews) => {
+          values.ebr = ebrHealthComponent(businessReviewEngagement(reviews, now));
+        }),
     );
   }
   await Promise.all(work);

@@ -1,9 +1,5 @@
 // The workspace settings every metric of a request needs, read once per request (one statement).
-import {
-  type HealthConfig,
-  type MilestoneDefinition,
-  parseHealthConfig,
-} from "@pulse/schema/metrics";
+import { type HealthConfig, type MilestoneDefinition, parseHealthConfig } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
 
 export interface WorkspaceSettings {
@@ -16,25 +12,28 @@ export interface WorkspaceSettings {
   milestones: (MilestoneDefinition & { id: string; name: string })[];
 }
 
-export async function loadWorkspaceSettings(prisma: PrismaClient, workspaceId: string): Promise<WorkspaceSettings> {
-  const workspace = await prisma.workspace.findUniqueOrThrow({
-    where: { id: workspaceId },
-    select: {
-      currency: true,
-      healthConfig: true,
-      keyFeatures: true,
-      grossMargin: true,
-      lifetimeCapMonths: true,
-      milestones: { select: { id: true, key: true, name: true, position: true, targetDays: true, isFirstValue: true }, orderBy: [{ position: "asc" }, { key: "asc" }] },
-    },
-  });
+type SettingsRow = Omit<WorkspaceSettings, "workspaceId" | "healthConfig"> & { healthConfig: unknown };
+
+/** One statement: the workspace's settings with its milestones (by position, then key). */
+export async function loadWorkspaceSettings(
+  prisma: PrismaClient,
+  workspaceId: string,
+): Promise<WorkspaceSettings> {
+  const [row] = await prisma.$queryRaw<SettingsRow[]>`
+    SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
+           coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,
+                                                       'targetDays', m."targetDays", 'isFirstValue', m."isFirstValue")
+                                     ORDER BY m.position, m.key)
+                     FROM "Milestone" m WHERE m."workspaceId" = w.id), '[]'::json) AS milestones
+    FROM "Workspace" w WHERE w.id = ${workspaceId}::uuid`;
+  if (!row) throw new Error(`Workspace ${workspaceId} does not exist.`);
   return {
     workspaceId,
-    currency: workspace.currency,
-    healthConfig: parseHealthConfig(workspace.healthConfig ?? {}),
-    keyFeatures: workspace.keyFeatures,
-    grossMargin: workspace.grossMargin.toString(),
-    lifetimeCapMonths: workspace.lifetimeCapMonths,
-    milestones: workspace.milestones,
+    currency: row.currency,
+    healthConfig: parseHealthConfig(row.healthConfig ?? {}),
+    keyFeatures: row.keyFeatures,
+    grossMargin: row.grossMargin,
+    lifetimeCapMonths: row.lifetimeCapMonths,
+    milestones: row.milestones,
   };
 }

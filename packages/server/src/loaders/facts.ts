@@ -2,7 +2,13 @@
 // accounts with one grouped SQL statement (per distinct period), so a page's cost does not
 // depend on its size. Loaders are created per request (or per job) and cache for its duration.
 import type { PrismaClient } from "@pulse/schema/prisma";
-import type { Period, ScoreCount, TicketCountsByPriority, UsageAggregates } from "@pulse/schema/metrics";
+import {
+  NPS_DETRACTOR_MAX,
+  type Period,
+  type ScoreCount,
+  type TicketCountsByPriority,
+  type UsageAggregates,
+} from "@pulse/schema/metrics";
 import DataLoader from "dataloader";
 
 export type SurveyKind = "NPS" | "CSAT" | "CES";
@@ -11,9 +17,9 @@ export type UsageWindowAggregates = Omit<UsageAggregates, "seats" | "keyFeatures
   everHadUsage: boolean;
 };
 
-export interface InvoiceFact {
-  dueAt: Date;
-  paidAt: Date | null;
+export interface InvoiceCounts {
+  invoicesDue: number;
+  paidOnTime: number;
 }
 export interface SentimentFact {
   id: string;
@@ -53,6 +59,16 @@ export interface SnapshotFact {
 export interface NpsResponseFact {
   score: number;
   respondedAt: Date;
+}
+
+function toContractFact(row: ContractFact & { accountId: string }): ContractFact {
+  return {
+    id: row.id,
+    startsAt: new Date(row.startsAt),
+    endsAt: new Date(row.endsAt),
+    value: row.value,
+    renewalOutcome: row.renewalOutcome,
+  };
 }
 
 const periodKey = (period: Period) => `${period.from.toISOString()}|${period.to.toISOString()}`;
@@ -100,7 +116,9 @@ export class AccountFacts {
   /** Survey responses per kind and score created in the period. */
   surveyScoreCounts(period: Period): DataLoader<string, SurveyScoreCounts> {
     return this.loader(`survey|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<{ accountId: string; kind: SurveyKind; score: number; count: number }[]>`
+      const rows = await this.prisma.$queryRaw<
+        { accountId: string; kind: SurveyKind; score: number; count: number }[]
+      >`
         SELECT "accountId"::text AS "accountId", kind::text AS kind, score, count(*)::int AS count
         FROM "SurveyResponse"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
@@ -114,14 +132,14 @@ export class AccountFacts {
     });
   }
 
-  /** NPS responses (score and time) in the period: risk looks for recent detractors. */
-  npsResponses(period: Period): DataLoader<string, NpsResponseFact[]> {
-    return this.loader(`nps-responses|${periodKey(period)}`, async (ids) => {
+  /** NPS detractors' responses (score and time) in the period: risk looks for recent ones. */
+  npsDetractors(period: Period): DataLoader<string, NpsResponseFact[]> {
+    return this.loader(`nps-detractors|${periodKey(period)}`, async (ids) => {
       const rows = await this.prisma.$queryRaw<{ accountId: string; score: number; respondedAt: Date }[]>`
         SELECT "accountId"::text AS "accountId", score, "createdAt" AS "respondedAt"
         FROM "SurveyResponse"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-          AND kind = 'NPS' AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}`;
+          AND kind = 'NPS' AND score <= ${NPS_DETRACTOR_MAX} AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}`;
       return groupBy(ids, rows, (row) => ({ score: row.score, respondedAt: new Date(row.respondedAt) }));
     });
   }
@@ -191,7 +209,9 @@ export class AccountFacts {
   /** Tickets opened in the period, counted by priority. */
   ticketCounts(period: Period): DataLoader<string, TicketCountsByPriority> {
     return this.loader(`tickets|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<{ accountId: string; priority: keyof TicketCountsByPriority; count: number }[]>`
+      const rows = await this.prisma.$queryRaw<
+        { accountId: string; priority: keyof TicketCountsByPriority; count: number }[]
+      >`
         SELECT "accountId"::text AS "accountId", priority::text AS priority, count(*)::int AS count
         FROM "SupportTicket"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
@@ -203,80 +223,127 @@ export class AccountFacts {
     });
   }
 
-  /** Invoices due in the period. */
-  invoicesDue(period: Period): DataLoader<string, InvoiceFact[]> {
+  /** Invoices due in the period, and how many of them were paid on or before their due date. */
+  invoiceCounts(period: Period): DataLoader<string, InvoiceCounts> {
     return this.loader(`invoices|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.invoice.findMany({
-        where: { workspaceId: this.workspaceId, accountId: { in: ids }, dueAt: { gte: period.from, lt: period.to } },
-        select: { accountId: true, dueAt: true, paidAt: true },
+      const rows = await this.prisma.$queryRaw<({ accountId: string } & InvoiceCounts)[]>`
+        SELECT "accountId"::text AS "accountId", count(*)::int AS "invoicesDue",
+               (count(*) FILTER (WHERE "paidAt" IS NOT NULL AND "paidAt" <= "dueAt"))::int AS "paidOnTime"
+        FROM "Invoice"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+          AND "dueAt" >= ${period.from}::timestamp AND "dueAt" < ${period.to}::timestamp
+        GROUP BY 1`;
+      const byId = new Map(rows.map((row) => [row.accountId, row]));
+      return ids.map((id) => {
+        const row = byId.get(id);
+        return { invoicesDue: row?.invoicesDue ?? 0, paidOnTime: row?.paidOnTime ?? 0 };
       });
-      return groupBy(ids, rows, ({ dueAt, paidAt }) => ({ dueAt, paidAt }));
     });
   }
 
   sentimentEntries(): DataLoader<string, SentimentFact[]> {
     return this.loader("sentiment", async (ids) => {
-      const rows = await this.prisma.sentimentEntry.findMany({
-        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
-        select: { id: true, accountId: true, rating: true, note: true, author: true, createdAt: true },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      });
-      return groupBy(ids, rows, ({ accountId: _, ...entry }) => entry);
+      const rows = await this.prisma.$queryRaw<(SentimentFact & { accountId: string })[]>`
+        SELECT id::text AS id, "accountId"::text AS "accountId", rating::text AS rating, note, author, "createdAt"
+        FROM "SentimentEntry"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+        ORDER BY "createdAt", id`;
+      return groupBy(ids, rows, ({ accountId: _, ...entry }) => ({
+        ...entry,
+        createdAt: new Date(entry.createdAt),
+      }));
     });
   }
 
   businessReviews(): DataLoader<string, ReviewFact[]> {
     return this.loader("reviews", async (ids) => {
-      const rows = await this.prisma.businessReview.findMany({
-        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
-        select: { id: true, accountId: true, heldAt: true, executivesAttended: true, outcome: true, notes: true },
-        orderBy: [{ heldAt: "asc" }, { id: "asc" }],
-      });
-      return groupBy(ids, rows, ({ accountId: _, ...review }) => review);
+      const rows = await this.prisma.$queryRaw<(ReviewFact & { accountId: string })[]>`
+        SELECT id::text AS id, "accountId"::text AS "accountId", "heldAt", "executivesAttended", outcome::text AS outcome, notes
+        FROM "BusinessReview"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+        ORDER BY "heldAt", id`;
+      return groupBy(ids, rows, ({ accountId: _, ...review }) => ({
+        ...review,
+        heldAt: new Date(review.heldAt),
+      }));
     });
   }
 
+  /** Every MRR change of the account, oldest first (MRR, ARR and CLTV are computed from them). */
   revenueEvents(): DataLoader<string, RevenueFact[]> {
     return this.loader("revenue", async (ids) => {
-      const rows = await this.prisma.revenueEvent.findMany({
-        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
-        select: { accountId: true, kind: true, mrrDelta: true, occurredAt: true },
-        orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
-      });
-      return groupBy(ids, rows, (row) => ({ kind: row.kind, mrrDelta: row.mrrDelta.toString(), occurredAt: row.occurredAt }));
+      const rows = await this.prisma.$queryRaw<(RevenueFact & { accountId: string })[]>`
+        SELECT "accountId"::text AS "accountId", kind::text AS kind, "mrrDelta"::text AS "mrrDelta", "occurredAt"
+        FROM "RevenueEvent"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+        ORDER BY "occurredAt", id`;
+      return groupBy(ids, rows, (row) => ({
+        kind: row.kind,
+        mrrDelta: row.mrrDelta,
+        occurredAt: new Date(row.occurredAt),
+      }));
     });
   }
 
+  /** Every contract, by end date. */
   contracts(): DataLoader<string, ContractFact[]> {
     return this.loader("contracts", async (ids) => {
-      const rows = await this.prisma.contract.findMany({
-        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
-        select: { id: true, accountId: true, startsAt: true, endsAt: true, value: true, renewalOutcome: true },
-        orderBy: [{ endsAt: "asc" }, { id: "asc" }],
-      });
-      return groupBy(ids, rows, ({ accountId: _, value, ...contract }) => ({ ...contract, value: value?.toString() ?? null }));
+      const rows = await this.prisma.$queryRaw<(ContractFact & { accountId: string })[]>`
+        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt", "endsAt", value::text AS value,
+               "renewalOutcome"::text AS "renewalOutcome"
+        FROM "Contract"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+        ORDER BY "endsAt", id`;
+      return groupBy(ids, rows, toContractFact);
+    });
+  }
+
+  /**
+   * Undecided contracts ending at or after `instant`, by end date: the next renewal and the
+   * renewal risk need only these, not the account's whole contract history.
+   */
+  pendingContracts(instant: Date): DataLoader<string, ContractFact[]> {
+    return this.loader(`pending-contracts|${instant.toISOString()}`, async (ids) => {
+      const rows = await this.prisma.$queryRaw<(ContractFact & { accountId: string })[]>`
+        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt", "endsAt", value::text AS value,
+               "renewalOutcome"::text AS "renewalOutcome"
+        FROM "Contract"
+        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+          AND "renewalOutcome" = 'PENDING' AND "endsAt" >= ${instant}::timestamp
+        ORDER BY "endsAt", id`;
+      return groupBy(ids, rows, toContractFact);
     });
   }
 
   milestoneAchievements(): DataLoader<string, AchievementFact[]> {
     return this.loader("achievements", async (ids) => {
-      const rows = await this.prisma.milestoneAchievement.findMany({
-        where: { workspaceId: this.workspaceId, accountId: { in: ids } },
-        select: { accountId: true, achievedAt: true, milestone: { select: { key: true } } },
-      });
-      return groupBy(ids, rows, (row) => ({ milestoneKey: row.milestone.key, achievedAt: row.achievedAt }));
+      const rows = await this.prisma.$queryRaw<(AchievementFact & { accountId: string })[]>`
+        SELECT a."accountId"::text AS "accountId", m.key AS "milestoneKey", a."achievedAt"
+        FROM "MilestoneAchievement" a JOIN "Milestone" m ON m.id = a."milestoneId"
+        WHERE a."workspaceId" = ${this.workspaceId}::uuid AND a."accountId" = ANY(${ids}::uuid[])`;
+      return groupBy(ids, rows, (row) => ({
+        milestoneKey: row.milestoneKey,
+        achievedAt: new Date(row.achievedAt),
+      }));
     });
   }
 
   /** The latest daily health snapshot taken at or before `instant`. */
   snapshotAtOrBefore(instant: Date): DataLoader<string, SnapshotFact | null> {
     return this.loader(`snapshot-at|${instant.toISOString()}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<{ accountId: string; day: Date; score: string; band: SnapshotFact["band"] }[]>`
+      const rows = await this.prisma.$queryRaw<
+        { accountId: string; day: Date; score: string; band: SnapshotFact["band"] }[]
+      >`
         SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", day, score::text AS score, band::text AS band
         FROM "HealthSnapshot"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[]) AND day <= ${instant}::timestamp
         ORDER BY "accountId", day DESC`;
-      const byId = new Map(rows.map((row) => [row.accountId, { day: new Date(row.day), score: Number(row.score), band: row.band }]));
+      const byId = new Map(
+        rows.map((row) => [
+          row.accountId,
+          { day: new Date(row.day), score: Number(row.score), band: row.band },
+        ]),
+      );
       return ids.map((id) => byId.get(id) ?? null);
     });
   }
@@ -285,13 +352,19 @@ export class AccountFacts {
   snapshots(period: Period): DataLoader<string, SnapshotFact[]> {
     return this.loader(`snapshots|${periodKey(period)}`, async (ids) => {
       // Explicit timestamp casts: compared with a bare DATE, a parameter would be cut to a date.
-      const rows = await this.prisma.$queryRaw<{ accountId: string; day: Date; score: number; band: SnapshotFact["band"] }[]>`
+      const rows = await this.prisma.$queryRaw<
+        { accountId: string; day: Date; score: number; band: SnapshotFact["band"] }[]
+      >`
         SELECT "accountId"::text AS "accountId", day, score, band::text AS band
         FROM "HealthSnapshot"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
           AND day >= ${period.from}::timestamp AND day < ${period.to}::timestamp
         ORDER BY day`;
-      return groupBy(ids, rows, (row) => ({ day: new Date(row.day), score: Number(row.score), band: row.band }));
+      return groupBy(ids, rows, (row) => ({
+        day: new Date(row.day),
+        score: Number(row.score),
+        band: row.band,
+      }));
     });
   }
 }

@@ -42,16 +42,23 @@ import { PeriodInput, resolvePeriod } from "./period.ts";
 const SURVEY_DEFAULT_DAYS = 90;
 const HISTORY_DEFAULT_DAYS = 90;
 
-const SentimentRef = builder.objectRef<{ latest: SentimentFact | null; history: SentimentFact[] }>("Sentiment").implement({
-  fields: (t) => ({
-    latest: t.field({
-      type: SentimentEntryRef,
-      nullable: true,
-      resolve: (sentiment) => (sentiment.latest ? (asRows<SentimentEntry>([sentiment.latest])[0] ?? null) : null),
+const SentimentRef = builder
+  .objectRef<{ latest: SentimentFact | null; history: SentimentFact[] }>("Sentiment")
+  .implement({
+    fields: (t) => ({
+      latest: t.field({
+        type: SentimentEntryRef,
+        nullable: true,
+        resolve: (sentiment) =>
+          sentiment.latest ? (asRows<SentimentEntry>([sentiment.latest])[0] ?? null) : null,
+      }),
+      history: t.field({
+        type: [SentimentEntryRef],
+        description: "Oldest first",
+        resolve: (sentiment) => asRows<SentimentEntry>(sentiment.history),
+      }),
     }),
-    history: t.field({ type: [SentimentEntryRef], description: "Oldest first", resolve: (sentiment) => asRows<SentimentEntry>(sentiment.history) }),
-  }),
-});
+  });
 
 /**
  * Fact rows read by the batched loaders carry the fields these node types expose (and their
@@ -69,7 +76,10 @@ const EbrEngagementRef = builder
       lastReviewAt: t.expose("lastReviewAt", { type: "DateTime", nullable: true }),
       upReviews: t.exposeInt("upReviews"),
       downReviews: t.exposeInt("downReviews"),
-      upShare: t.exposeFloat("upShare", { nullable: true, description: "100 × UP / reviews with an outcome" }),
+      upShare: t.exposeFloat("upShare", {
+        nullable: true,
+        description: "100 × UP / reviews with an outcome",
+      }),
     }),
   });
 
@@ -93,7 +103,11 @@ const HealthSnapshotRef = builder
   .objectRef<{ day: Date; score: number; band: "GREEN" | "YELLOW" | "RED" }>("HealthSnapshot")
   .implement({
     fields: (t) => ({
-      day: t.field({ type: "String", description: "YYYY-MM-DD (UTC)", resolve: (snapshot) => snapshot.day.toISOString().slice(0, 10) }),
+      day: t.field({
+        type: "String",
+        description: "YYYY-MM-DD (UTC)",
+        resolve: (snapshot) => snapshot.day.toISOString().slice(0, 10),
+      }),
       score: t.exposeFloat("score"),
       band: t.field({ type: "String", resolve: (snapshot) => snapshot.band }),
     }),
@@ -105,7 +119,9 @@ export function healthWithTrend(account: Account, ctx: Context) {
     const settings = await ctx.settings();
     const [health, reference] = await Promise.all([
       accountHealth(ctx.facts, settings, account, ctx.now),
-      ctx.facts.snapshotAtOrBefore(new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY)).load(account.id),
+      ctx.facts
+        .snapshotAtOrBefore(new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY))
+        .load(account.id),
     ]);
     const trend = healthTrend({
       score: health.score,
@@ -116,8 +132,11 @@ export function healthWithTrend(account: Account, ctx: Context) {
   });
 }
 
-async function accountMrr(account: Account, ctx: Context): Promise<Decimal> {
-  return mrrAt(await ctx.facts.revenueEvents().load(account.id), ctx.now);
+/** MRR now, computed once per request (mrr and arr share it). */
+function accountMrr(account: Account, ctx: Context): Promise<Decimal> {
+  return ctx.facts.memo(`mrr|${account.id}`, async () =>
+    mrrAt(await ctx.facts.revenueEvents().load(account.id), ctx.now),
+  );
 }
 
 builder.prismaObjectFields("Account", (t) => ({
@@ -128,12 +147,13 @@ builder.prismaObjectFields("Account", (t) => ({
   }),
   risk: t.field({
     type: RiskRef,
-    description: "At risk when RED, dropped ≥ 10 points in 30 days, had a recent detractor, or renews within 90 days while not GREEN.",
+    description:
+      "At risk when RED, dropped ≥ 10 points in 30 days, had a recent detractor, or renews within 90 days while not GREEN.",
     resolve: async (account, _args, ctx) => {
       const [health, npsResponses, contracts] = await Promise.all([
         healthWithTrend(account, ctx),
-        ctx.facts.npsResponses(trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS)).load(account.id),
-        ctx.facts.contracts().load(account.id),
+        ctx.facts.npsDetractors(trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS)).load(account.id),
+        ctx.facts.pendingContracts(ctx.now).load(account.id),
       ]);
       return accountRisk({ now: ctx.now, health, trend: health.trend, npsResponses, contracts });
     },
@@ -151,7 +171,9 @@ builder.prismaObjectFields("Account", (t) => ({
     description: "NPS of the period (default: trailing 90 days); null without responses.",
     args: { period: t.arg({ type: PeriodInput }) },
     resolve: async (account, args, ctx) => {
-      const counts = await ctx.facts.surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS)).load(account.id);
+      const counts = await ctx.facts
+        .surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS))
+        .load(account.id);
       return npsFromScoreCounts(counts.NPS);
     },
   }),
@@ -161,7 +183,9 @@ builder.prismaObjectFields("Account", (t) => ({
     description: "CSAT of the period (default: trailing 90 days); null without responses.",
     args: { period: t.arg({ type: PeriodInput }) },
     resolve: async (account, args, ctx) => {
-      const counts = await ctx.facts.surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS)).load(account.id);
+      const counts = await ctx.facts
+        .surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS))
+        .load(account.id);
       return csatFromScoreCounts(counts.CSAT);
     },
   }),
@@ -171,7 +195,9 @@ builder.prismaObjectFields("Account", (t) => ({
     description: "CES of the period (default: trailing 90 days); null without responses.",
     args: { period: t.arg({ type: PeriodInput }) },
     resolve: async (account, args, ctx) => {
-      const counts = await ctx.facts.surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS)).load(account.id);
+      const counts = await ctx.facts
+        .surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS))
+        .load(account.id);
       return cesFromScoreCounts(counts.CES);
     },
   }),
@@ -194,8 +220,16 @@ builder.prismaObjectFields("Account", (t) => ({
   milestones: t.field({
     type: MilestoneProgressRef,
     resolve: async (account, _args, ctx) => {
-      const [settings, achievements] = await Promise.all([ctx.settings(), ctx.facts.milestoneAchievements().load(account.id)]);
-      return milestoneProgress({ milestones: settings.milestones, achievements, signedUpAt: account.signedUpAt, now: ctx.now });
+      const [settings, achievements] = await Promise.all([
+        ctx.settings(),
+        ctx.facts.milestoneAchievements().load(account.id),
+      ]);
+      return milestoneProgress({
+        milestones: settings.milestones,
+        achievements,
+        signedUpAt: account.signedUpAt,
+        now: ctx.now,
+      });
     },
   }),
   sentiment: t.field({
@@ -209,16 +243,21 @@ builder.prismaObjectFields("Account", (t) => ({
   businessReviews: t.field({
     type: [BusinessReviewRef],
     description: "Executive business reviews, oldest first.",
-    resolve: async (account, _args, ctx) => asRows<BusinessReview>(await ctx.facts.businessReviews().load(account.id)),
+    resolve: async (account, _args, ctx) =>
+      asRows<BusinessReview>(await ctx.facts.businessReviews().load(account.id)),
   }),
   ebrEngagement: t.field({
     type: EbrEngagementRef,
-    resolve: async (account, _args, ctx) => businessReviewEngagement(await ctx.facts.businessReviews().load(account.id), ctx.now),
+    resolve: async (account, _args, ctx) =>
+      businessReviewEngagement(await ctx.facts.businessReviews().load(account.id), ctx.now),
   }),
   mrr: t.field({
     type: MoneyRef,
     description: "Monthly recurring revenue now: the sum of the account's MRR changes so far.",
-    resolve: async (account, _args, ctx) => ({ amount: await accountMrr(account, ctx), currency: (await ctx.settings()).currency }),
+    resolve: async (account, _args, ctx) => ({
+      amount: await accountMrr(account, ctx),
+      currency: (await ctx.settings()).currency,
+    }),
   }),
   arr: t.field({
     type: MoneyRef,
@@ -238,7 +277,9 @@ builder.prismaObjectFields("Account", (t) => ({
         ctx.facts.revenueEvents().load(account.id),
         ctx.portfolioAccounts(),
       ]);
-      const churnRate = await ctx.facts.memo("trailing-year-churn", async () => trailingYearLogoChurnRate(portfolio, ctx.now));
+      const churnRate = await ctx.facts.memo("trailing-year-churn", async () =>
+        trailingYearLogoChurnRate(portfolio, ctx.now),
+      );
       const ltv = accountLifetimeValue({
         revenueEvents,
         trailingYearLogoChurnRate: churnRate,
@@ -259,9 +300,8 @@ builder.prismaObjectFields("Account", (t) => ({
     nullable: true,
     description: "The undecided contract that ends next (at or after now).",
     resolve: async (account, _args, ctx) => {
-      const contracts = await ctx.facts.contracts().load(account.id);
-      const next = contracts.find((c) => c.renewalOutcome === "PENDING" && c.endsAt.getTime() >= ctx.now.getTime());
-      return next ? asRows<Contract>([next])[0] ?? null : null;
+      const [next] = await ctx.facts.pendingContracts(ctx.now).load(account.id);
+      return next ? (asRows<Contract>([next])[0] ?? null) : null;
     },
   }),
   surveyResponses: t.relatedConnection("surveyResponses", {
