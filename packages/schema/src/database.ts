@@ -9,6 +9,9 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { applyMigrations, type MigrationConnection, type MigrationResult } from "./migrate.ts";
+import { pgliteReader, postgresReader, registerReader, type SqlReader } from "./sql-reader.ts";
+
+export { readerFor, type SqlReader, type SqlStatement, sql } from "./sql-reader.ts";
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -42,6 +45,8 @@ export class StatementCounter {
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
+  /** Read-only SQL through the driver, bypassing Prisma (hot batched reads; see sql-reader.ts). */
+  sql: SqlReader;
   statements: StatementCounter;
   migration: MigrationResult;
   close(): Promise<void>;
@@ -57,9 +62,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     // the pool drops it and the next query opens a new one.
     pool.on("error", (error) => log(`postgres pool: ${error.message}`));
     const prisma = createClient(new PrismaPg(pool), statements);
+    const reader = postgresReader(pool, statements);
+    registerReader(prisma, reader);
     return {
       kind: "postgres",
       prisma,
+      sql: reader,
       statements,
       migration,
       async close() {
@@ -75,9 +83,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const migration =
     options.migrate === false ? emptyResult() : await applyMigrations(pgliteConnection(pglite), { log });
   const prisma = createClient(new PrismaPGlite(pglite), statements);
+  const reader = pgliteReader(pglite, statements);
+  registerReader(prisma, reader);
   return {
     kind: "pglite",
     prisma,
+    sql: reader,
     statements,
     migration,
     async close() {

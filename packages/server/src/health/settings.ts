@@ -1,5 +1,6 @@
 // The workspace settings every metric of a request needs, read once per request (one statement).
 import { type HealthConfig, type MilestoneDefinition, parseHealthConfig } from "@pulse/schema/metrics";
+import { readerFor, sql } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 
 export interface WorkspaceSettings {
@@ -19,13 +20,13 @@ export async function loadWorkspaceSettings(
   prisma: PrismaClient,
   workspaceId: string,
 ): Promise<WorkspaceSettings> {
-  const [row] = await prisma.$queryRaw<SettingsRow[]>`
+  const [row] = await readerFor(prisma).read<SettingsRow>(sql`
     SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
            coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,
                                                        'targetDays', m."targetDays", 'isFirstValue', m."isFirstValue")
                                      ORDER BY m.position, m.key)
                      FROM "Milestone" m WHERE m."workspaceId" = w.id), '[]'::json) AS milestones
-    FROM "Workspace" w WHERE w.id = ${workspaceId}::uuid`;
+    FROM "Workspace" w WHERE w.id = ${workspaceId}::uuid`);
   if (!row) throw new Error(`Workspace ${workspaceId} does not exist.`);
   return {
     workspaceId,

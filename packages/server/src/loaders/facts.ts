@@ -1,6 +1,7 @@
 // Batched reads of the facts behind every account metric. Each loader answers a whole page of
 // accounts with one grouped SQL statement (per distinct period), so a page's cost does not
 // depend on its size. Loaders are created per request (or per job) and cache for its duration.
+import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import {
   NPS_DETRACTOR_MAX,
@@ -87,10 +88,15 @@ function groupBy<Row extends { accountId: string }, Value>(
 export class AccountFacts {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
 
+  /** Reads through the database driver when the client came from openDatabase (see sql-reader.ts). */
+  private readonly db: SqlReader;
+
   constructor(
-    private readonly prisma: PrismaClient,
+    prisma: PrismaClient,
     private readonly workspaceId: string,
-  ) {}
+  ) {
+    this.db = readerFor(prisma);
+  }
 
   private readonly memos = new Map<string, Promise<unknown>>();
 
@@ -116,14 +122,17 @@ export class AccountFacts {
   /** Survey responses per kind and score created in the period. */
   surveyScoreCounts(period: Period): DataLoader<string, SurveyScoreCounts> {
     return this.loader(`survey|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<
-        { accountId: string; kind: SurveyKind; score: number; count: number }[]
-      >`
+      const rows = await this.db.read<{
+        accountId: string;
+        kind: SurveyKind;
+        score: number;
+        count: number;
+      }>(sql`
         SELECT "accountId"::text AS "accountId", kind::text AS kind, score, count(*)::int AS count
         FROM "SurveyResponse"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
           AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}
-        GROUP BY 1, 2, 3`;
+        GROUP BY 1, 2, 3`);
       return groupBy(ids, rows, (row) => row).map((accountRows) => {
         const counts: SurveyScoreCounts = { NPS: [], CSAT: [], CES: [] };
         for (const row of accountRows) counts[row.kind].push({ score: row.score, count: row.count });
@@ -135,11 +144,11 @@ export class AccountFacts {
   /** NPS detractors' responses (score and time) in the period: risk looks for recent ones. */
   npsDetractors(period: Period): DataLoader<string, NpsResponseFact[]> {
     return this.loader(`nps-detractors|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<{ accountId: string; score: number; respondedAt: Date }[]>`
+      const rows = await this.db.read<{ accountId: string; score: number; respondedAt: Date }>(sql`
         SELECT "accountId"::text AS "accountId", score, "createdAt" AS "respondedAt"
         FROM "SurveyResponse"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-          AND kind = 'NPS' AND score <= ${NPS_DETRACTOR_MAX} AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}`;
+          AND kind = 'NPS' AND score <= ${NPS_DETRACTOR_MAX} AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}`);
       return groupBy(ids, rows, (row) => ({ score: row.score, respondedAt: new Date(row.respondedAt) }));
     });
   }
@@ -147,18 +156,16 @@ export class AccountFacts {
   /** Usage aggregates of the period (one statement) and whether the account ever had usage. */
   usage(period: Period): DataLoader<string, UsageWindowAggregates> {
     return this.loader(`usage|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<
-        {
-          accountId: string;
-          activeUsers: number;
-          loginEvents: number;
-          sessionCount: number;
-          sessionSeconds: string;
-          userDays: number;
-          featureCounts: Record<string, number> | null;
-          everHadUsage: boolean;
-        }[]
-      >`
+      const rows = await this.db.read<{
+        accountId: string;
+        activeUsers: number;
+        loginEvents: number;
+        sessionCount: number;
+        sessionSeconds: string;
+        userDays: number;
+        featureCounts: Record<string, number> | null;
+        everHadUsage: boolean;
+      }>(sql`
         WITH page AS (SELECT unnest(${ids}::uuid[]) AS id),
         windowed AS (
           SELECT e."accountId", e."contactId", e.kind, e."featureKey", e."durationSeconds",
@@ -189,7 +196,7 @@ export class AccountFacts {
                EXISTS (SELECT 1 FROM "UsageEvent" u WHERE u."accountId" = page.id) AS "everHadUsage"
         FROM page
         LEFT JOIN totals t ON t."accountId" = page.id
-        LEFT JOIN features f ON f."accountId" = page.id`;
+        LEFT JOIN features f ON f."accountId" = page.id`);
       const byId = new Map(rows.map((row) => [row.accountId, row]));
       return ids.map((id) => {
         const row = byId.get(id);
@@ -209,14 +216,16 @@ export class AccountFacts {
   /** Tickets opened in the period, counted by priority. */
   ticketCounts(period: Period): DataLoader<string, TicketCountsByPriority> {
     return this.loader(`tickets|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<
-        { accountId: string; priority: keyof TicketCountsByPriority; count: number }[]
-      >`
+      const rows = await this.db.read<{
+        accountId: string;
+        priority: keyof TicketCountsByPriority;
+        count: number;
+      }>(sql`
         SELECT "accountId"::text AS "accountId", priority::text AS priority, count(*)::int AS count
         FROM "SupportTicket"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
           AND "openedAt" >= ${period.from} AND "openedAt" < ${period.to}
-        GROUP BY 1, 2`;
+        GROUP BY 1, 2`);
       return groupBy(ids, rows, (row) => row).map((accountRows) =>
         Object.fromEntries(accountRows.map((row) => [row.priority, row.count])),
       );
@@ -226,13 +235,13 @@ export class AccountFacts {
   /** Invoices due in the period, and how many of them were paid on or before their due date. */
   invoiceCounts(period: Period): DataLoader<string, InvoiceCounts> {
     return this.loader(`invoices|${periodKey(period)}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<({ accountId: string } & InvoiceCounts)[]>`
+      const rows = await this.db.read<{ accountId: string } & InvoiceCounts>(sql`
         SELECT "accountId"::text AS "accountId", count(*)::int AS "invoicesDue",
                (count(*) FILTER (WHERE "paidAt" IS NOT NULL AND "paidAt" <= "dueAt"))::int AS "paidOnTime"
         FROM "Invoice"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
           AND "dueAt" >= ${period.from}::timestamp AND "dueAt" < ${period.to}::timestamp
-        GROUP BY 1`;
+        GROUP BY 1`);
       const byId = new Map(rows.map((row) => [row.accountId, row]));
       return ids.map((id) => {
         const row = byId.get(id);
@@ -243,11 +252,11 @@ export class AccountFacts {
 
   sentimentEntries(): DataLoader<string, SentimentFact[]> {
     return this.loader("sentiment", async (ids) => {
-      const rows = await this.prisma.$queryRaw<(SentimentFact & { accountId: string })[]>`
+      const rows = await this.db.read<SentimentFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", rating::text AS rating, note, author, "createdAt"
         FROM "SentimentEntry"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-        ORDER BY "createdAt", id`;
+        ORDER BY "createdAt", id`);
       return groupBy(ids, rows, ({ accountId: _, ...entry }) => ({
         ...entry,
         createdAt: new Date(entry.createdAt),
@@ -257,11 +266,11 @@ export class AccountFacts {
 
   businessReviews(): DataLoader<string, ReviewFact[]> {
     return this.loader("reviews", async (ids) => {
-      const rows = await this.prisma.$queryRaw<(ReviewFact & { accountId: string })[]>`
+      const rows = await this.db.read<ReviewFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", "heldAt", "executivesAttended", outcome::text AS outcome, notes
         FROM "BusinessReview"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-        ORDER BY "heldAt", id`;
+        ORDER BY "heldAt", id`);
       return groupBy(ids, rows, ({ accountId: _, ...review }) => ({
         ...review,
         heldAt: new Date(review.heldAt),
@@ -272,11 +281,11 @@ export class AccountFacts {
   /** Every MRR change of the account, oldest first (MRR, ARR and CLTV are computed from them). */
   revenueEvents(): DataLoader<string, RevenueFact[]> {
     return this.loader("revenue", async (ids) => {
-      const rows = await this.prisma.$queryRaw<(RevenueFact & { accountId: string })[]>`
+      const rows = await this.db.read<RevenueFact & { accountId: string }>(sql`
         SELECT "accountId"::text AS "accountId", kind::text AS kind, "mrrDelta"::text AS "mrrDelta", "occurredAt"
         FROM "RevenueEvent"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-        ORDER BY "occurredAt", id`;
+        ORDER BY "occurredAt", id`);
       return groupBy(ids, rows, (row) => ({
         kind: row.kind,
         mrrDelta: row.mrrDelta,
@@ -288,12 +297,12 @@ export class AccountFacts {
   /** Every contract, by end date. */
   contracts(): DataLoader<string, ContractFact[]> {
     return this.loader("contracts", async (ids) => {
-      const rows = await this.prisma.$queryRaw<(ContractFact & { accountId: string })[]>`
+      const rows = await this.db.read<ContractFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt", "endsAt", value::text AS value,
                "renewalOutcome"::text AS "renewalOutcome"
         FROM "Contract"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-        ORDER BY "endsAt", id`;
+        ORDER BY "endsAt", id`);
       return groupBy(ids, rows, toContractFact);
     });
   }
@@ -304,23 +313,23 @@ export class AccountFacts {
    */
   pendingContracts(instant: Date): DataLoader<string, ContractFact[]> {
     return this.loader(`pending-contracts|${instant.toISOString()}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<(ContractFact & { accountId: string })[]>`
+      const rows = await this.db.read<ContractFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt", "endsAt", value::text AS value,
                "renewalOutcome"::text AS "renewalOutcome"
         FROM "Contract"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
           AND "renewalOutcome" = 'PENDING' AND "endsAt" >= ${instant}::timestamp
-        ORDER BY "endsAt", id`;
+        ORDER BY "endsAt", id`);
       return groupBy(ids, rows, toContractFact);
     });
   }
 
   milestoneAchievements(): DataLoader<string, AchievementFact[]> {
     return this.loader("achievements", async (ids) => {
-      const rows = await this.prisma.$queryRaw<(AchievementFact & { accountId: string })[]>`
+      const rows = await this.db.read<AchievementFact & { accountId: string }>(sql`
         SELECT a."accountId"::text AS "accountId", m.key AS "milestoneKey", a."achievedAt"
         FROM "MilestoneAchievement" a JOIN "Milestone" m ON m.id = a."milestoneId"
-        WHERE a."workspaceId" = ${this.workspaceId}::uuid AND a."accountId" = ANY(${ids}::uuid[])`;
+        WHERE a."workspaceId" = ${this.workspaceId}::uuid AND a."accountId" = ANY(${ids}::uuid[])`);
       return groupBy(ids, rows, (row) => ({
         milestoneKey: row.milestoneKey,
         achievedAt: new Date(row.achievedAt),
@@ -331,13 +340,16 @@ export class AccountFacts {
   /** The latest daily health snapshot taken at or before `instant`. */
   snapshotAtOrBefore(instant: Date): DataLoader<string, SnapshotFact | null> {
     return this.loader(`snapshot-at|${instant.toISOString()}`, async (ids) => {
-      const rows = await this.prisma.$queryRaw<
-        { accountId: string; day: Date; score: string; band: SnapshotFact["band"] }[]
-      >`
+      const rows = await this.db.read<{
+        accountId: string;
+        day: Date;
+        score: string;
+        band: SnapshotFact["band"];
+      }>(sql`
         SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", day, score::text AS score, band::text AS band
         FROM "HealthSnapshot"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[]) AND day <= ${instant}::timestamp
-        ORDER BY "accountId", day DESC`;
+        ORDER BY "accountId", day DESC`);
       const byId = new Map(
         rows.map((row) => [
           row.accountId,
@@ -352,14 +364,17 @@ export class AccountFacts {
   snapshots(period: Period): DataLoader<string, SnapshotFact[]> {
     return this.loader(`snapshots|${periodKey(period)}`, async (ids) => {
       // Explicit timestamp casts: compared with a bare DATE, a parameter would be cut to a date.
-      const rows = await this.prisma.$queryRaw<
-        { accountId: string; day: Date; score: number; band: SnapshotFact["band"] }[]
-      >`
+      const rows = await this.db.read<{
+        accountId: string;
+        day: Date;
+        score: number;
+        band: SnapshotFact["band"];
+      }>(sql`
         SELECT "accountId"::text AS "accountId", day, score, band::text AS band
         FROM "HealthSnapshot"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
           AND day >= ${period.from}::timestamp AND day < ${period.to}::timestamp
-        ORDER BY day`;
+        ORDER BY day`);
       return groupBy(ids, rows, (row) => ({
         day: new Date(row.day),
         score: Number(row.score),
