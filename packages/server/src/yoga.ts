@@ -13,7 +13,6 @@ import { useErrorCodes } from "./plugins/use-error-codes.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
 import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
-import { useGraphQlJit } from "@envelop/graphql-jit";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
 import { RateLimiter, type RateLimits, useIpRateLimit } from "./plugins/use-rate-limit.ts";
 import { schema } from "./schema/index.ts";
@@ -50,8 +49,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const persisted = options.persistedOperations ?? {};
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) =>
-      createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,
@@ -59,13 +57,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
     maskedErrors: { maskError },
     cors: {
       origin: "*",
-      allowedHeaders: [
-        "authorization",
-        "content-type",
-        "idempotency-key",
-        "x-api-key",
-        "x-graphql-yoga-csrf",
-      ],
+      allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-api-key", "x-graphql-yoga-csrf"],
       methods: ["GET", "POST", "OPTIONS"],
       credentials: false,
       maxAge: 600,
@@ -74,8 +66,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       ? {
           title: "Pulse",
           headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders) : undefined,
-          defaultQuery:
-            "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
+          defaultQuery: "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
         }
       : false,
     plugins: [
@@ -90,26 +81,15 @@ export function createPulseYoga(options: PulseYogaOptions) {
         allowArbitraryOperations: !options.persistedOperationsOnly,
         skipDocumentValidation: false,
         customErrors: {
-          keyNotFound: {
-            message:
-              "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.",
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-          },
-          notFound: {
-            message: "Unknown persisted operation.",
-            extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } },
-          },
-          persistedQueryOnly: {
-            message: "This server accepts persisted operations only.",
-            extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } },
-          },
+          keyNotFound: { message: "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.", extensions: { code: "BAD_REQUEST", http: { status: 400 } } },
+          notFound: { message: "Unknown persisted operation.", extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } } },
+          persistedQueryOnly: { message: "This server accepts persisted operations only.", extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } } },
         },
       }),
       ...useQueryLimits(limits),
       useKeyScope(),
       useIdempotency(),
       useErrorCodes(),
-      useGraphQlJit(),
     ],
   });
   return Object.assign(yoga, { rateLimiter, keys });
