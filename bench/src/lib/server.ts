@@ -23,7 +23,14 @@ export class RunningServer {
     const nodeArgs = profileDirectory
       ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}/${name}-${Date.now()}`]
       : [];
-    const child = spawnNode(`servers/${script}`, { cpu: serverCpu, env, nodeArgs });
+    // Every server under test runs its libraries in production mode, as deployments do (graphql-js
+    // skips its development checks); BENCH_NODE_ENV=development measures them with the checks.
+    const nodeEnv = process.env.BENCH_NODE_ENV ?? "production";
+    const child = spawnNode(`servers/${script}`, {
+      cpu: serverCpu,
+      env: { NODE_ENV: nodeEnv, ...env },
+      nodeArgs,
+    });
     const ready = await nextMessage<{ type: "ready"; url: string }>(child, "ready");
     return new RunningServer(name, ready.url, child);
   }

@@ -33,21 +33,24 @@ export interface HealthAccount {
   signedUpAt: Date;
 }
 
-export async function accountUsage(
+/** Usage metrics of the period, computed once per account and period (health and `usage` share them). */
+export function accountUsage(
   facts: AccountFacts,
   settings: WorkspaceSettings,
   account: HealthAccount,
   period: { from: Date; to: Date },
 ): Promise<{ metrics: UsageMetrics; everHadUsage: boolean }> {
-  const { everHadUsage, ...aggregates } = await facts.usage(period).load(account.id);
-  const windowDays = (period.to.getTime() - period.from.getTime()) / 86_400_000;
-  const metrics = usageMetrics({
-    ...aggregates,
-    seats: account.seats,
-    windowDays,
-    keyFeatures: settings.keyFeatures,
+  return facts.memo(`usage|${account.id}|${period.from.getTime()}|${period.to.getTime()}`, async () => {
+    const { everHadUsage, ...aggregates } = await facts.usage(period).load(account.id);
+    const windowDays = (period.to.getTime() - period.from.getTime()) / 86_400_000;
+    const metrics = usageMetrics({
+      ...aggregates,
+      seats: account.seats,
+      windowDays,
+      keyFeatures: settings.keyFeatures,
+    });
+    return { metrics, everHadUsage };
   });
-  return { metrics, everHadUsage };
 }
 
 /** Health of one account as of `now`; only enabled components are gathered. */
