@@ -72,7 +72,7 @@ function toContractFact(row: ContractFact & { accountId: string }): ContractFact
   };
 }
 
-const periodKey = (period: Period) => `${period.from.toISOString()}|${period.to.toISOString()}`;
+const periodKey = (period: Period) => `${period.from.getTime()}|${period.to.getTime()}`;
 
 function groupBy<Row extends { accountId: string }, Value>(
   ids: readonly string[],
@@ -312,7 +312,7 @@ export class AccountFacts {
    * renewal risk need only these, not the account's whole contract history.
    */
   pendingContracts(instant: Date): DataLoader<string, ContractFact[]> {
-    return this.loader(`pending-contracts|${instant.toISOString()}`, async (ids) => {
+    return this.loader(`pending-contracts|${instant.getTime()}`, async (ids) => {
       const rows = await this.db.read<ContractFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt", "endsAt", value::text AS value,
                "renewalOutcome"::text AS "renewalOutcome"
@@ -339,7 +339,7 @@ export class AccountFacts {
 
   /** The latest daily health snapshot taken at or before `instant`. */
   snapshotAtOrBefore(instant: Date): DataLoader<string, SnapshotFact | null> {
-    return this.loader(`snapshot-at|${instant.toISOString()}`, async (ids) => {
+    return this.loader(`snapshot-at|${instant.getTime()}`, async (ids) => {
       const rows = await this.db.read<{
         accountId: string;
         day: Date;
