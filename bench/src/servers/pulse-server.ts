@@ -14,12 +14,10 @@ await serveChild(async () => {
     poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
   });
   let trace: TracedStatement[] | null = null;
-  // openDatabase's client is typed without log events, though it is created with the query event.
-  const events = database.prisma as unknown as {
-    $on(event: "query", listener: (event: { query: string; duration: number | bigint }) => void): void;
-  };
-  events.$on("query", (event) => {
-    trace?.push({ sql: event.query, ms: Number(event.duration) });
+  // Every statement, whether sent through Prisma or through the driver-level reader (which
+  // Prisma's query log does not see); durations are not known at this level.
+  database.statements.listeners.add((sql) => {
+    trace?.push({ sql, ms: null });
   });
   const started = await startHttpServer({ database, port: 0, host: "127.0.0.1", clock: () => now });
   return {
