@@ -152,7 +152,7 @@ export class SurveySubmissions {
 }
 
 /** Two submissions of one response or one contact are written one after the other, never together. */
-function submissionKeys(submission: SurveySubmission): string[] {
+export function submissionKeys(submission: SurveySubmission): string[] {
   return [`r|${submission.workspaceId}|${submission.responseKey}`, `c|${submission.workspaceId}|${submission.contactExternalId}`];
 }
 
