@@ -36,14 +36,14 @@ export async function identify(ctx: Context, token: string): Promise<WidgetIdent
   }
   const lookups = WidgetLookups.of(ctx.database);
   try {
-    return await verifyWidgetToken(token, await lookups.signingSecret(ctx.prisma, ctx.workspaceId), ctx.now);
+    return await verifyWidgetToken(token, (await lookups.signingSecret(ctx.prisma, ctx.workspaceId)).key, ctx.now);
   } catch (error) {
     if (!(error instanceof WidgetTokenError)) throw error;
     // The secret may have been rotated on another server since it was cached.
     const rechecked = await lookups.recheckedSigningSecret(ctx.prisma, ctx.workspaceId);
     if (rechecked !== null) {
       try {
-        return await verifyWidgetToken(token, rechecked, ctx.now);
+        return await verifyWidgetToken(token, rechecked.key, ctx.now);
       } catch (retryError) {
         if (retryError instanceof WidgetTokenError) throw widgetError("INVALID_TOKEN", retryError.message);
         throw retryError;

@@ -4,6 +4,13 @@
 // see them within `ttlMs` (the same bound as the API-key cache).
 import type { Database } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
+import { widgetTokenKey } from "../auth/widget-token.ts";
+
+/** A workspace's signing secret, and the same imported for token verification. */
+export interface SigningSecret {
+  secret: string;
+  key: CryptoKey;
+}
 
 export interface CachedSurvey {
   id: string;
@@ -68,7 +75,7 @@ class TtlCache<Value> {
 const SECRET_RECHECK_AFTER_MS = 1_000;
 
 export class WidgetLookups {
-  private readonly secrets: TtlCache<string>;
+  private readonly secrets: TtlCache<SigningSecret>;
   private readonly surveys: TtlCache<CachedSurvey | null>;
 
   constructor(ttlMs = 5_000, maxEntries = 10_000) {
@@ -77,7 +84,7 @@ export class WidgetLookups {
     this.surveys = new TtlCache(ttlMs, maxEntries, (survey) => survey !== null);
   }
 
-  signingSecret(prisma: PrismaClient, workspaceId: string): Promise<string> {
+  signingSecret(prisma: PrismaClient, workspaceId: string): Promise<SigningSecret> {
     return this.secrets.get(workspaceId, () => loadSigningSecret(prisma, workspaceId));
   }
 
@@ -85,7 +92,7 @@ export class WidgetLookups {
    * The secret re-read from the database when the cached one is over a second old, or null when
    * it is fresher (so a flood of bad tokens costs at most one read per workspace per second).
    */
-  async recheckedSigningSecret(prisma: PrismaClient, workspaceId: string): Promise<string | null> {
+  async recheckedSigningSecret(prisma: PrismaClient, workspaceId: string): Promise<SigningSecret | null> {
     const age = this.secrets.age(workspaceId);
     if (age !== undefined && age < SECRET_RECHECK_AFTER_MS) return null;
     return this.secrets.load(workspaceId, () => loadSigningSecret(prisma, workspaceId));
@@ -123,14 +130,25 @@ function surveyKey(workspaceId: string, key: string): string {
   return `${workspaceId}|${key}`;
 }
 
-async function loadSigningSecret(prisma: PrismaClient, workspaceId: string): Promise<string> {
-  const workspace = await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { signingSecret: true } });
-  return workspace.signingSecret;
+async function loadSigningSecret(prisma: PrismaClient, workspaceId: string): Promise<SigningSecret> {
+  const workspace = await prisma.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { signingSecret: true },
+  });
+  return { secret: workspace.signingSecret, key: await widgetTokenKey(workspace.signingSecret) };
 }
 
 function loadSurvey(prisma: PrismaClient, workspaceId: string, key: string): Promise<CachedSurvey | null> {
   return prisma.survey.findUnique({
     where: { workspaceId_key: { workspaceId, key } },
-    select: { id: true, key: true, kind: true, question: true, followUpQuestion: true, reaskIntervalDays: true, active: true },
+    select: {
+      id: true,
+      key: true,
+      kind: true,
+      question: true,
+      followUpQuestion: true,
+      reaskIntervalDays: true,
+      active: true,
+    },
   });
 }
