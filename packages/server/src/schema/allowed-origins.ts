@@ -63,11 +63,14 @@ builder.mutationField("setAllowedOrigins", (t) =>
     args: { input: t.arg({ type: SetAllowedOriginsInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const { origins } = parseInput(allowedOriginsSchema, args.input);
-      return ctx.prisma.workspace.update({
+      const workspace = await ctx.prisma.workspace.update({
         ...plannedQuery(query),
         where: { id: ctx.workspaceId },
         data: { allowedOrigins: [...new Set(origins)] },
       });
+      // Cached keys carry the workspace's origins.
+      ctx.keys?.evictWorkspace(ctx.workspaceId);
+      return workspace;
     },
   }),
 );

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { issueApiKey } from "../auth/api-keys.ts";
 import { builder } from "../builder.ts";
+import { WidgetLookups } from "../widget/lookups.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
 import { NotFoundError, parseInput, ValidationError, withoutNulls } from "./errors.ts";
 
@@ -103,10 +104,11 @@ builder.mutationField("revokeApiKey", (t) =>
 
 builder.mutationField("rotateSigningSecret", (t) =>
   t.string({
-    description: "Replaces the widget-token signing secret and returns the new one; tokens signed with the old one stop working.",
+    description: "Replaces the widget-token signing secret and returns the new one; tokens signed with the old one stop working (on other servers within 5 s).",
     resolve: async (_root, _args, ctx) => {
       const signingSecret = `whsec_${randomBytes(24).toString("hex")}`;
       await ctx.prisma.workspace.update({ where: { id: ctx.workspaceId }, data: { signingSecret } });
+      WidgetLookups.of(ctx.database).evictWorkspace(ctx.workspaceId);
       return signingSecret;
     },
   }),

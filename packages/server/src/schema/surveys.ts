@@ -3,6 +3,7 @@
 import { SurveyKind } from "@pulse/schema/prisma";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { WidgetLookups } from "../widget/lookups.ts";
 import { nodeWhere } from "../ids.ts";
 import { configKey, count, text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
@@ -72,7 +73,7 @@ builder.mutationField("upsertSurvey", (t) =>
     args: { input: t.arg({ type: SurveyInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(surveySchema, args.input);
-      return ctx.prisma.$transaction(async (tx) => {
+      const survey = await ctx.prisma.$transaction(async (tx) => {
         const stored = await tx.survey.findUnique({
           where: { workspaceId_key: { workspaceId: ctx.workspaceId, key: input.key } },
         });
@@ -123,6 +124,9 @@ builder.mutationField("upsertSurvey", (t) =>
           },
         });
       });
+      // Widgets see the change at once on this server (other servers within the cache's TTL).
+      WidgetLookups.of(ctx.database).evictSurvey(ctx.workspaceId, input.key);
+      return survey;
     },
   }),
 );

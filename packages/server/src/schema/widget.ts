@@ -5,6 +5,8 @@ import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { claimedWorkspace, verifyWidgetToken, type WidgetIdentity, WidgetTokenError } from "../auth/widget-token.ts";
+import { type CachedSurvey, WidgetLookups } from "../widget/lookups.ts";
+import { dismissForContact, SurveySubmissions, type TokenContact, tokenContact } from "../widget/survey-writes.ts";
 import { healthWithTrend } from "./account-metrics.ts";
 import { SurveyKindEnum } from "./facts.ts";
 import { HealthBandEnum } from "./metric-types.ts";
@@ -32,12 +34,22 @@ export async function identify(ctx: Context, token: string): Promise<WidgetIdent
   if (claimedWorkspace(token) !== ctx.workspaceId) {
     throw widgetError("INVALID_TOKEN", "The token is not valid for this workspace.");
   }
-  const workspace = await ctx.prisma.workspace.findUniqueOrThrow({ where: { id: ctx.workspaceId }, select: { signingSecret: true } });
+  const lookups = WidgetLookups.of(ctx.database);
   try {
-    return await verifyWidgetToken(token, workspace.signingSecret, ctx.now);
+    return await verifyWidgetToken(token, (await lookups.signingSecret(ctx.prisma, ctx.workspaceId)).key, ctx.now);
   } catch (error) {
-    if (error instanceof WidgetTokenError) throw widgetError("INVALID_TOKEN", error.message);
-    throw error;
+    if (!(error instanceof WidgetTokenError)) throw error;
+    // The secret may have been rotated on another server since it was cached.
+    const rechecked = await lookups.recheckedSigningSecret(ctx.prisma, ctx.workspaceId);
+    if (rechecked !== null) {
+      try {
+        return await verifyWidgetToken(token, rechecked.key, ctx.now);
+      } catch (retryError) {
+        if (retryError instanceof WidgetTokenError) throw widgetError("INVALID_TOKEN", retryError.message);
+        throw retryError;
+      }
+    }
+    throw widgetError("INVALID_TOKEN", error.message);
   }
 }
 
@@ -45,43 +57,49 @@ async function tokenAccount(ctx: Context, identity: WidgetIdentity) {
   const account = await ctx.prisma.account.findUnique({
     where: { workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: identity.accountExternalId } },
   });
-  if (!account) throw widgetError("NOT_FOUND", "The token's account is not known to this workspace.");
+  if (!account) throw accountNotFound();
   return account;
 }
 
-/** The token's contact, created on first sight (hosts identify people as they sign in). */
-async function tokenContact(ctx: Context, identity: WidgetIdentity, accountId: string) {
-  if (!identity.contactExternalId) throw widgetError("INVALID_TOKEN", "Surveys need a token that names a contact.");
-  if (identity.contactExternalId.length > 200) throw widgetError("INVALID_TOKEN", "The token's contact id is too long.");
-  const contact = await ctx.prisma.contact.upsert({
-    where: { workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: identity.contactExternalId } },
-    create: { workspaceId: ctx.workspaceId, accountId, externalId: identity.contactExternalId },
-    update: {},
-  });
-  if (contact.accountId !== accountId) throw widgetError("FORBIDDEN", "The token's contact belongs to another account.");
-  return contact;
+function accountNotFound(): GraphQLError {
+  return widgetError("NOT_FOUND", "The token's account is not known to this workspace.");
 }
 
-async function activeSurvey(ctx: Context, key: string) {
-  const survey = await ctx.prisma.survey.findUnique({ where: { workspaceId_key: { workspaceId: ctx.workspaceId, key } } });
+/**
+ * Refuses with `error`, unless the token's account is unknown: that is reported first, as it
+ * always was (the account is otherwise checked by the statement that writes).
+ */
+async function refuse(ctx: Context, identity: WidgetIdentity, error: GraphQLError): Promise<never> {
+  await tokenAccount(ctx, identity);
+  throw error;
+}
+
+/** The token's contact id (hosts identify people as they sign in); surveys need one. */
+async function contactExternalId(ctx: Context, identity: WidgetIdentity): Promise<string> {
+  if (!identity.contactExternalId) return refuse(ctx, identity, widgetError("INVALID_TOKEN", "Surveys need a token that names a contact."));
+  if (identity.contactExternalId.length > 200) return refuse(ctx, identity, widgetError("INVALID_TOKEN", "The token's contact id is too long."));
+  return identity.contactExternalId;
+}
+
+/** Throws the error of a contact statement that found no account or a contact of another account. */
+function checkContact(contact: TokenContact): void {
+  if (contact.accountId === null) throw accountNotFound();
+  if (contact.contactAccountId !== contact.accountId) throw contactOfAnotherAccount();
+}
+
+function contactOfAnotherAccount(): GraphQLError {
+  return widgetError("FORBIDDEN", "The token's contact belongs to another account.");
+}
+
+async function activeSurvey(ctx: Context, key: string): Promise<CachedSurvey> {
+  const survey = await WidgetLookups.of(ctx.database).survey(ctx.prisma, ctx.workspaceId, key);
   if (!survey || !survey.active) throw widgetError("NOT_FOUND", `No active survey "${key.slice(0, 100)}".`);
   return survey;
 }
 
-/**
- * Whether the contact answered or dismissed the survey within its re-ask interval (other than
- * the response `exceptResponseKey`), and whether that response exists already: one statement.
- */
-async function reaskState(ctx: Context, surveyId: string, contactId: string, reaskIntervalDays: number, exceptResponseKey = "") {
-  const since = new Date(ctx.now.getTime() - reaskIntervalDays * MILLISECONDS_PER_DAY);
-  const [row] = await ctx.prisma.$queryRaw<{ recent: boolean; existing: boolean }[]>`
-    SELECT
-      EXISTS (SELECT 1 FROM "SurveyResponse" WHERE "surveyId" = ${surveyId}::uuid AND "contactId" = ${contactId}::uuid
-                AND "createdAt" >= ${since}::timestamp AND "idempotencyKey" <> ${exceptResponseKey})
-      OR EXISTS (SELECT 1 FROM "SurveyDismissal" WHERE "surveyId" = ${surveyId}::uuid AND "contactId" = ${contactId}::uuid
-                AND "createdAt" >= ${since}::timestamp) AS recent,
-      EXISTS (SELECT 1 FROM "SurveyResponse" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND "idempotencyKey" = ${exceptResponseKey}) AS existing`;
-  return { askedRecently: row?.recent ?? false, responseExists: row?.existing ?? false };
+/** Answers and dismissals since this moment hold the survey back (its re-ask interval). */
+function reaskSince(ctx: Context, survey: CachedSurvey): Date {
+  return new Date(ctx.now.getTime() - survey.reaskIntervalDays * MILLISECONDS_PER_DAY);
 }
 
 interface WidgetSurveyShape {
@@ -113,10 +131,16 @@ builder.queryField("widgetSurvey", (t) =>
     args: { survey: t.arg.string({ required: true }), token: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const identity = await identify(ctx, args.token);
-      const [survey, account] = await Promise.all([activeSurvey(ctx, args.survey), tokenAccount(ctx, identity)]);
-      const contact = await tokenContact(ctx, identity, account.id);
-      const shouldAsk = !(await reaskState(ctx, survey.id, contact.id, survey.reaskIntervalDays)).askedRecently;
-      return { ...survey, shouldAsk };
+      const survey = await activeSurvey(ctx, args.survey);
+      const contact = await tokenContact(ctx.prisma, {
+        workspaceId: ctx.workspaceId,
+        accountExternalId: identity.accountExternalId,
+        contactExternalId: await contactExternalId(ctx, identity),
+        surveyId: survey.id,
+        since: reaskSince(ctx, survey),
+      });
+      checkContact(contact);
+      return { ...survey, shouldAsk: !contact.askedRecently };
     },
   }),
 );
@@ -162,29 +186,38 @@ builder.mutationField("submitSurveyResponse", (t) =>
         throw widgetError("BAD_USER_INPUT", `A comment may be at most ${MAX_COMMENT_LENGTH} characters.`);
       }
       const identity = await identify(ctx, input.token);
-      const [survey, account] = await Promise.all([activeSurvey(ctx, input.survey), tokenAccount(ctx, identity)]);
+      const survey = await activeSurvey(ctx, input.survey);
       const [min, max] = SCALES[survey.kind];
       if (!Number.isInteger(input.score) || input.score < min || input.score > max) {
-        throw widgetError("BAD_USER_INPUT", `${survey.kind} scores are whole numbers from ${min} to ${max}.`);
+        return refuse(ctx, identity, widgetError("BAD_USER_INPUT", `${survey.kind} scores are whole numbers from ${min} to ${max}.`));
       }
-      const contact = await tokenContact(ctx, identity, account.id);
-      const state = await reaskState(ctx, survey.id, contact.id, survey.reaskIntervalDays, responseKey);
-      if (!state.responseExists && state.askedRecently) {
-        throw widgetError("ALREADY_ANSWERED", "This contact answered or dismissed the survey within its re-ask interval.");
+      // One statement (shared with concurrent submissions) creates the contact on first sight,
+      // applies the re-ask rule and inserts or updates the response by its responseId.
+      const outcome = await SurveySubmissions.of(ctx.database).submit({
+        workspaceId: ctx.workspaceId,
+        accountExternalId: identity.accountExternalId,
+        contactExternalId: await contactExternalId(ctx, identity),
+        surveyId: survey.id,
+        kind: survey.kind,
+        at: ctx.now,
+        since: reaskSince(ctx, survey),
+        responseKey,
+        score: input.score,
+        comment,
+      });
+      switch (outcome.status) {
+        case "ACCOUNT_NOT_FOUND":
+          throw accountNotFound();
+        case "CONTACT_OF_ANOTHER_ACCOUNT":
+          throw contactOfAnotherAccount();
+        case "ALREADY_ANSWERED":
+          throw widgetError("ALREADY_ANSWERED", "This contact answered or dismissed the survey within its re-ask interval.");
+        case "RESPONSE_OF_ANOTHER":
+          throw widgetError("CONFLICT", "This responseId belongs to another survey or contact.");
+        case "STORED":
+          ctx.accountsChanged([outcome.accountId]);
+          return { responseId: responseKey, score: outcome.score, comment: outcome.comment, createdAt: outcome.createdAt };
       }
-      // One statement decides insert-or-update, so concurrent identical submissions store one row.
-      const rows = await ctx.prisma.$queryRaw<{ id: string; score: number; comment: string | null; createdAt: Date }[]>`
-        INSERT INTO "SurveyResponse" (id, "workspaceId", "surveyId", "accountId", "contactId", kind, score, comment, "idempotencyKey", "createdAt", "updatedAt")
-        VALUES (gen_random_uuid(), ${ctx.workspaceId}::uuid, ${survey.id}::uuid, ${account.id}::uuid, ${contact.id}::uuid,
-                ${survey.kind}::"SurveyKind", ${input.score}, ${comment}, ${responseKey}, ${ctx.now}::timestamp, ${ctx.now}::timestamp)
-        ON CONFLICT ("workspaceId", "idempotencyKey") DO UPDATE
-          SET score = EXCLUDED.score, comment = COALESCE(EXCLUDED.comment, "SurveyResponse".comment), "updatedAt" = EXCLUDED."updatedAt"
-          WHERE "SurveyResponse"."surveyId" = EXCLUDED."surveyId" AND "SurveyResponse"."contactId" = EXCLUDED."contactId"
-        RETURNING id::text AS id, score, comment, "createdAt"`;
-      const row = rows[0];
-      if (!row) throw widgetError("CONFLICT", "This responseId belongs to another survey or contact.");
-      ctx.accountsChanged([account.id]);
-      return { responseId: responseKey, score: row.score, comment: row.comment, createdAt: new Date(row.createdAt) };
     },
   }),
 );
@@ -199,11 +232,16 @@ builder.mutationField("dismissSurvey", (t) =>
     args: { input: t.arg({ type: DismissSurveyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const identity = await identify(ctx, input.token);
-      const [survey, account] = await Promise.all([activeSurvey(ctx, input.survey), tokenAccount(ctx, identity)]);
-      const contact = await tokenContact(ctx, identity, account.id);
-      await ctx.prisma.surveyDismissal.create({
-        data: { workspaceId: ctx.workspaceId, surveyId: survey.id, accountId: account.id, contactId: contact.id, createdAt: ctx.now },
+      const survey = await activeSurvey(ctx, input.survey);
+      const contact = await dismissForContact(ctx.prisma, {
+        workspaceId: ctx.workspaceId,
+        accountExternalId: identity.accountExternalId,
+        contactExternalId: await contactExternalId(ctx, identity),
+        surveyId: survey.id,
+        since: reaskSince(ctx, survey),
+        at: ctx.now,
       });
+      checkContact(contact);
       return true;
     },
   }),

@@ -1,0 +1,255 @@
+// The widget's writes, one SQL statement each: the token's contact (created on first sight),
+// the re-ask rule, and the response (stored once per responseId) or the dismissal.
+// Submissions go through a group commit per database: many submissions, one statement.
+import type { Database } from "@pulse/schema/database";
+import type { PrismaClient } from "@pulse/schema/prisma";
+import { isDatabaseUnavailable } from "../errors.ts";
+import { GroupCommit, type GroupCommitOptions } from "./group-commit.ts";
+
+export interface SurveySubmission {
+  workspaceId: string;
+  accountExternalId: string;
+  contactExternalId: string;
+  surveyId: string;
+  kind: "NPS" | "CSAT" | "CES";
+  /** The request's clock: the response's createdAt/updatedAt. */
+  at: Date;
+  /** Answers and dismissals since then count for the re-ask rule. */
+  since: Date;
+  responseKey: string;
+  score: number;
+  comment: string | null;
+}
+
+/** Why a submission stored nothing, in the order they are checked (the API's error codes). */
+export type SubmissionRefusal =
+  | "ACCOUNT_NOT_FOUND"
+  | "CONTACT_OF_ANOTHER_ACCOUNT"
+  | "ALREADY_ANSWERED"
+  | "RESPONSE_OF_ANOTHER";
+
+export type SubmissionOutcome =
+  | { status: "STORED"; accountId: string; score: number; comment: string | null; createdAt: Date }
+  | { status: SubmissionRefusal };
+
+/** `timestamp` columns hold UTC wall-clock time. */
+function utc(date: Date): string {
+  return date.toISOString().replace("T", " ").replace("Z", "");
+}
+
+// The contact of each row: read, or created when missing (only for a known account). The
+// upsert's DO UPDATE (not DO NOTHING) returns a contact another transaction created meanwhile.
+// Each contact appears once per batch (GroupCommit keys), so no row is affected twice.
+const SUBMIT_SQL = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+    n int, workspace_id uuid, account_ext text, contact_ext text, survey_id uuid, kind text,
+    stamp timestamp, since timestamp, key text, score int, comment text)
+), resolved AS (
+  -- A lookup per row (the planner would otherwise expect 100 rows and scan every account).
+  SELECT i.*, (SELECT a.id FROM "Account" a WHERE a."workspaceId" = i.workspace_id AND a."externalId" = i.account_ext) AS account_id
+  FROM input i
+), existing AS (
+  SELECT c.id, c."workspaceId", c."accountId", c."externalId" FROM "Contact" c
+  JOIN input i ON c."workspaceId" = i.workspace_id AND c."externalId" = i.contact_ext
+), created AS (
+  INSERT INTO "Contact" (id, "workspaceId", "accountId", "externalId")
+  SELECT gen_random_uuid(), r.workspace_id, r.account_id, r.contact_ext FROM resolved r
+  WHERE r.account_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM existing e WHERE e."workspaceId" = r.workspace_id AND e."externalId" = r.contact_ext)
+  ORDER BY r.workspace_id, r.contact_ext
+  ON CONFLICT ("workspaceId", "externalId") DO UPDATE SET "externalId" = EXCLUDED."externalId"
+  RETURNING id, "workspaceId", "accountId", "externalId"
+), contacts AS (
+  SELECT * FROM existing UNION ALL SELECT * FROM created
+), checked AS (
+  SELECT r.*, c.id AS contact_id, c."accountId" AS contact_account_id,
+    EXISTS (SELECT 1 FROM "SurveyResponse" s WHERE s."surveyId" = r.survey_id AND s."contactId" = c.id
+              AND s."createdAt" >= r.since AND s."idempotencyKey" <> r.key)
+    OR EXISTS (SELECT 1 FROM "SurveyDismissal" d WHERE d."surveyId" = r.survey_id AND d."contactId" = c.id
+              AND d."createdAt" >= r.since) AS asked_recently,
+    EXISTS (SELECT 1 FROM "SurveyResponse" s WHERE s."workspaceId" = r.workspace_id AND s."idempotencyKey" = r.key) AS response_exists
+  FROM resolved r
+  LEFT JOIN contacts c ON c."workspaceId" = r.workspace_id AND c."externalId" = r.contact_ext
+), written AS (
+  INSERT INTO "SurveyResponse" (id, "workspaceId", "surveyId", "accountId", "contactId", kind, score, comment,
+                                "idempotencyKey", "createdAt", "updatedAt")
+  SELECT gen_random_uuid(), workspace_id, survey_id, account_id, contact_id, kind::"SurveyKind", score, comment, key, stamp, stamp
+  FROM checked
+  WHERE contact_account_id = account_id AND (response_exists OR NOT asked_recently)
+  ORDER BY workspace_id, key
+  ON CONFLICT ("workspaceId", "idempotencyKey") DO UPDATE
+    SET score = EXCLUDED.score, comment = COALESCE(EXCLUDED.comment, "SurveyResponse".comment), "updatedAt" = EXCLUDED."updatedAt"
+    WHERE "SurveyResponse"."surveyId" = EXCLUDED."surveyId" AND "SurveyResponse"."contactId" = EXCLUDED."contactId"
+  RETURNING "workspaceId", "idempotencyKey", score, comment, to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
+)
+SELECT c.n, c.account_id::text AS "accountId",
+  CASE WHEN c.account_id IS NULL THEN 'ACCOUNT_NOT_FOUND'
+       WHEN c.contact_account_id IS DISTINCT FROM c.account_id THEN 'CONTACT_OF_ANOTHER_ACCOUNT'
+       WHEN NOT c.response_exists AND c.asked_recently THEN 'ALREADY_ANSWERED'
+       WHEN w."idempotencyKey" IS NULL THEN 'RESPONSE_OF_ANOTHER'
+       ELSE 'STORED' END AS status,
+  w.score, w.comment, w."createdAt"
+FROM checked c
+LEFT JOIN written w ON w."workspaceId" = c.workspace_id AND w."idempotencyKey" = c.key
+ORDER BY c.n`;
+
+interface SubmitRow {
+  n: number;
+  accountId: string | null;
+  status: "STORED" | SubmissionRefusal;
+  score: number | null;
+  comment: string | null;
+  createdAt: string | null;
+}
+
+/** Writes submissions with one statement (one transaction); one outcome per submission, in order. */
+export async function writeSubmissions(
+  prisma: PrismaClient,
+  submissions: SurveySubmission[],
+): Promise<SubmissionOutcome[]> {
+  const input = submissions.map((submission, n) => ({
+    n,
+    workspace_id: submission.workspaceId,
+    account_ext: submission.accountExternalId,
+    contact_ext: submission.contactExternalId,
+    survey_id: submission.surveyId,
+    kind: submission.kind,
+    stamp: utc(submission.at),
+    since: utc(submission.since),
+    key: submission.responseKey,
+    score: submission.score,
+    comment: submission.comment,
+  }));
+  const rows = await prisma.$queryRawUnsafe<SubmitRow[]>(SUBMIT_SQL, JSON.stringify(input));
+  return submissions.map((_, n) => {
+    const row = rows[n];
+    if (row?.n !== n) throw new Error(`survey submissions: no outcome for row ${n}`);
+    if (row.status !== "STORED") return { status: row.status };
+    if (row.accountId === null || row.score === null || row.createdAt === null)
+      throw new Error("survey submissions: incomplete row");
+    return {
+      status: "STORED",
+      accountId: row.accountId,
+      score: Number(row.score),
+      comment: row.comment,
+      createdAt: new Date(row.createdAt),
+    };
+  });
+}
+
+/** Submissions of one database, written in groups (see GroupCommit). */
+export class SurveySubmissions {
+  private readonly commit: GroupCommit<SurveySubmission, SubmissionOutcome>;
+
+  constructor(prisma: PrismaClient, options: GroupCommitOptions = {}) {
+    this.commit = new GroupCommit((batch) => writeSubmissions(prisma, batch), submissionKeys, {
+      retryAlone: (error) => !isDatabaseUnavailable(error),
+      ...options,
+    });
+  }
+
+  submit(submission: SurveySubmission): Promise<SubmissionOutcome> {
+    return this.commit.submit(submission);
+  }
+
+  private static readonly perDatabase = new WeakMap<Database, SurveySubmissions>();
+
+  /** The group commit of one database, shared by every server of this process using it. */
+  static of(database: Database): SurveySubmissions {
+    let submissions = SurveySubmissions.perDatabase.get(database);
+    if (!submissions) {
+      submissions = new SurveySubmissions(database.prisma);
+      SurveySubmissions.perDatabase.set(database, submissions);
+    }
+    return submissions;
+  }
+}
+
+/** Two submissions of one response or one contact are written one after the other, never together. */
+export function submissionKeys(submission: SurveySubmission): string[] {
+  return [
+    `r|${submission.workspaceId}|${submission.responseKey}`,
+    `c|${submission.workspaceId}|${submission.contactExternalId}`,
+  ];
+}
+
+export interface TokenContact {
+  /** The token's account, or null when the workspace does not know it. */
+  accountId: string | null;
+  /** The token's contact (created on first sight), or null when the account is unknown. */
+  contactId: string | null;
+  contactAccountId: string | null;
+  askedRecently: boolean;
+}
+
+const CONTACT_CTES = `
+WITH account AS (
+  SELECT id FROM "Account" WHERE "workspaceId" = $1::uuid AND "externalId" = $2
+), existing AS (
+  SELECT id, "accountId" FROM "Contact" WHERE "workspaceId" = $1::uuid AND "externalId" = $3
+), created AS (
+  INSERT INTO "Contact" (id, "workspaceId", "accountId", "externalId")
+  SELECT gen_random_uuid(), $1::uuid, account.id, $3 FROM account WHERE NOT EXISTS (SELECT 1 FROM existing)
+  ON CONFLICT ("workspaceId", "externalId") DO UPDATE SET "externalId" = EXCLUDED."externalId"
+  RETURNING id, "accountId"
+), contact AS (
+  SELECT * FROM existing UNION ALL SELECT * FROM created
+)`;
+
+const CONTACT_SELECT = `
+SELECT (SELECT id::text FROM account) AS "accountId", contact.id::text AS "contactId",
+  contact."accountId"::text AS "contactAccountId",
+  COALESCE(EXISTS (SELECT 1 FROM "SurveyResponse" s WHERE s."surveyId" = $4::uuid AND s."contactId" = contact.id
+                     AND s."createdAt" >= $5::timestamp)
+    OR EXISTS (SELECT 1 FROM "SurveyDismissal" d WHERE d."surveyId" = $4::uuid AND d."contactId" = contact.id
+                 AND d."createdAt" >= $5::timestamp), false) AS "askedRecently"
+FROM (SELECT 1) AS one LEFT JOIN contact ON true`;
+
+// The dismissal is stored only for a contact of the token's account.
+const DISMISS_SQL = `${CONTACT_CTES}, dismissed AS (
+  INSERT INTO "SurveyDismissal" (id, "workspaceId", "surveyId", "accountId", "contactId", "createdAt")
+  SELECT gen_random_uuid(), $1::uuid, $4::uuid, account.id, contact.id, $6::timestamp
+  FROM account JOIN contact ON contact."accountId" = account.id
+  RETURNING id
+)${CONTACT_SELECT}`;
+
+export interface ContactQuery {
+  workspaceId: string;
+  accountExternalId: string;
+  contactExternalId: string;
+  surveyId: string;
+  since: Date;
+}
+
+/** The token's contact, created on first sight, and whether the re-ask rule holds the survey back. */
+export async function tokenContact(prisma: PrismaClient, query: ContactQuery): Promise<TokenContact> {
+  return contactStatement(prisma, `${CONTACT_CTES}${CONTACT_SELECT}`, query, []);
+}
+
+/** As tokenContact, and records the dismissal (at `at`) when the contact belongs to the token's account. */
+export async function dismissForContact(
+  prisma: PrismaClient,
+  query: ContactQuery & { at: Date },
+): Promise<TokenContact> {
+  return contactStatement(prisma, DISMISS_SQL, query, [utc(query.at)]);
+}
+
+async function contactStatement(
+  prisma: PrismaClient,
+  sql: string,
+  query: ContactQuery,
+  extra: unknown[],
+): Promise<TokenContact> {
+  const [row] = await prisma.$queryRawUnsafe<TokenContact[]>(
+    sql,
+    query.workspaceId,
+    query.accountExternalId,
+    query.contactExternalId,
+    query.surveyId,
+    utc(query.since),
+    ...extra,
+  );
+  if (!row) throw new Error("token contact: no row");
+  return row;
+}
