@@ -4,12 +4,13 @@
 // see them within `ttlMs` (the same bound as the API-key cache).
 import type { Database } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
+import type { KeyObject } from "node:crypto";
 import { widgetTokenKey } from "../auth/widget-token.ts";
 
 /** A workspace's signing secret, and the same imported for token verification. */
 export interface SigningSecret {
   secret: string;
-  key: CryptoKey;
+  key: KeyObject;
 }
 
 export interface CachedSurvey {
@@ -135,7 +136,7 @@ async function loadSigningSecret(prisma: PrismaClient, workspaceId: string): Pro
     where: { id: workspaceId },
     select: { signingSecret: true },
   });
-  return { secret: workspace.signingSecret, key: await widgetTokenKey(workspace.signingSecret) };
+  return { secret: workspace.signingSecret, key: widgetTokenKey(workspace.signingSecret) };
 }
 
 function loadSurvey(prisma: PrismaClient, workspaceId: string, key: string): Promise<CachedSurvey | null> {
