@@ -1,5 +1,5 @@
 import type { Decimal } from "decimal.js";
-import { type MoneyInput, sumDecimals, toDecimal } from "./decimal.ts";
+import { type MoneyInput, toDecimal, ZERO } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
 import { assertKnownKind, assertValidDate } from "./validate.ts";
 
@@ -52,15 +52,100 @@ export function checkRevenueEvents(events: readonly RevenueEvent[]): CheckedReve
   });
 }
 
+/**
+ * An account's revenue events checked once and put in time order (ties keep their input order),
+ * with the running MRR, so that MRR at any instant is one lookup. Portfolio formulas build it
+ * once per account and share it, instead of re-checking and re-summing every event per formula.
+ */
+export interface RevenueTimeline {
+  events: readonly CheckedRevenueEvent[];
+  /** `events[i].occurredAt` in epoch milliseconds. */
+  times: readonly number[];
+  /** `mrrBefore[i]` = Σ deltas of `events[0..i)`; one longer than `events`. */
+  mrrBefore: readonly Decimal[];
+}
+
+export function revenueTimeline(events: readonly RevenueEvent[]): RevenueTimeline {
+  let checked = checkRevenueEvents(events);
+  let times = checked.map((event) => event.occurredAt.getTime());
+  if (times.some((time, index) => index > 0 && time < (times[index - 1] as number))) {
+    const order = times
+      .map((_, index) => index)
+      .sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
+    checked = order.map((index) => checked[index] as CheckedRevenueEvent);
+    times = order.map((index) => times[index] as number);
+  }
+  const mrrBefore: Decimal[] = [ZERO];
+  let running = ZERO;
+  for (const event of checked) {
+    running = running.plus(event.mrrDelta);
+    mrrBefore.push(running);
+  }
+  return { events: checked, times, mrrBefore };
+}
+
+/** How many of the timeline's events occurred before t (binary search). */
+export function eventsBefore(timeline: RevenueTimeline, t: number): number {
+  let low = 0;
+  let high = timeline.times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((timeline.times[middle] as number) < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** MRR at t from a timeline: the running sum of the deltas that occurred before t. */
+export function timelineMrrAt(timeline: RevenueTimeline, at: Date): Decimal {
+  assertValidDate(at, "at");
+  return timeline.mrrBefore[eventsBefore(timeline, at.getTime())] as Decimal;
+}
+
 /** An account's MRR at t = sum of its MRR deltas that occurred before t. */
 export function mrrAt(events: readonly RevenueEvent[], at: Date): Decimal {
   assertValidDate(at, "at");
-  const t = at.getTime();
-  return sumDecimals(
-    checkRevenueEvents(events)
-      .filter((event) => event.occurredAt.getTime() < t)
-      .map((event) => event.mrrDelta),
-  );
+  return timelineMrrAt(revenueTimeline(events), at);
+}
+
+/**
+ * One account of the portfolio checked once: its dates and churn changes, and its revenue
+ * timeline. The timeline is built (and its events checked) on first use only, so a formula that
+ * never needs an account's MRR does not reject its events, as with the row functions.
+ */
+export interface AccountHistory {
+  /** Epoch milliseconds. */
+  signedUpAt: number;
+  /** Instants of churning (CHURN events and `churnedAt`) and of coming back (REACTIVATION). */
+  churns: readonly number[];
+  reactivations: readonly number[];
+  revenue(): RevenueTimeline;
+}
+
+export function accountHistory(account: PortfolioAccount): AccountHistory {
+  assertValidAccount(account);
+  const churns: number[] = account.churnedAt === null ? [] : [account.churnedAt.getTime()];
+  const reactivations: number[] = [];
+  for (const event of account.revenueEvents) {
+    if (event.kind === "CHURN") churns.push(event.occurredAt.getTime());
+    if (event.kind === "REACTIVATION") reactivations.push(event.occurredAt.getTime());
+  }
+  let timeline: RevenueTimeline | undefined;
+  return {
+    signedUpAt: account.signedUpAt.getTime(),
+    churns,
+    reactivations,
+    revenue: () => {
+      timeline ??= revenueTimeline(account.revenueEvents);
+      return timeline;
+    },
+  };
+}
+
+function latestBefore(instants: readonly number[], t: number): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const instant of instants) if (instant < t && instant > latest) latest = instant;
+  return latest;
 }
 
 /**
@@ -68,18 +153,17 @@ export function mrrAt(events: readonly RevenueEvent[], at: Date): Decimal {
  * Churn changes are CHURN events and `churnedAt` (churning), and REACTIVATION events (coming
  * back). At equal instants a reactivation wins, so a churn reversed at once is no churn.
  */
-function isChurnedAt(account: PortfolioAccount, t: number): boolean {
-  let latestChurn = Number.NEGATIVE_INFINITY;
-  let latestReactivation = Number.NEGATIVE_INFINITY;
-  if (account.churnedAt !== null && account.churnedAt.getTime() < t)
-    latestChurn = account.churnedAt.getTime();
-  for (const event of account.revenueEvents) {
-    const occurred = event.occurredAt.getTime();
-    if (occurred >= t) continue;
-    if (event.kind === "CHURN") latestChurn = Math.max(latestChurn, occurred);
-    if (event.kind === "REACTIVATION") latestReactivation = Math.max(latestReactivation, occurred);
-  }
-  return latestChurn > latestReactivation;
+function isChurnedAt(history: AccountHistory, t: number): boolean {
+  return latestBefore(history.churns, t) > latestBefore(history.reactivations, t);
+}
+
+/**
+ * Active at t: signed up before t and not churned before t. With half-open periods an account
+ * that churns exactly at `to` is still active at `to` (its churn belongs to the next period).
+ */
+export function isHistoryActiveAt(history: AccountHistory, at: Date): boolean {
+  const t = at.getTime();
+  return history.signedUpAt < t && !isChurnedAt(history, t);
 }
 
 export function assertValidAccount(account: PortfolioAccount): void {
@@ -93,11 +177,7 @@ export function assertValidAccount(account: PortfolioAccount): void {
   for (const event of account.revenueEvents) assertValidDate(event.occurredAt, "revenueEvent.occurredAt");
 }
 
-/**
- * Active at t: signed up before t and not churned before t. With half-open periods an account
- * that churns exactly at `to` is still active at `to` (its churn belongs to the next period).
- */
+/** Active at t (see `isHistoryActiveAt`), for one account row. */
 export function isActiveAt(account: PortfolioAccount, at: Date): boolean {
-  const t = at.getTime();
-  return account.signedUpAt.getTime() < t && !isChurnedAt(account, t);
+  return isHistoryActiveAt(accountHistory(account), at);
 }

@@ -1,8 +1,14 @@
 import type { Decimal } from "decimal.js";
-import { assertValidAccount, checkRevenueEvents, isActiveAt, type PortfolioAccount } from "./accounts.ts";
+import {
+  type AccountHistory,
+  accountHistory,
+  eventsBefore,
+  isHistoryActiveAt,
+  type PortfolioAccount,
+} from "./accounts.ts";
 import { HUNDRED, MetricDecimal, type MoneyInput, toDecimal, ZERO } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
-import { assertValidPeriod, isWithinPeriod, type Period } from "./period.ts";
+import { assertValidPeriod, type Period } from "./period.ts";
 
 /** MRR movements of the starting cohort S over a period, all as non-negative amounts. */
 export interface RevenueMovements {
@@ -44,19 +50,18 @@ function checkMovements(input: RevenueMovementsInput): RevenueMovements {
  *   period comes off its expansion), so GRR stays within [0, 100].
  * Then start + expansion − contraction − churned = MRR at `to` − NEW deltas of the period.
  */
-function accountRevenueMovements(account: PortfolioAccount, period: Period): RevenueMovements {
-  const events = checkRevenueEvents(account.revenueEvents);
-  let startingMrr = ZERO;
+function accountRevenueMovements(account: AccountHistory, period: Period): RevenueMovements {
+  const timeline = account.revenue();
+  const { events, times, mrrBefore } = timeline;
+  const to = period.to.getTime();
+  let index = eventsBefore(timeline, period.from.getTime());
+  const startingMrr = mrrBefore[index] as Decimal;
   let expansion = ZERO;
   let contraction = ZERO;
   let churned = ZERO;
   let reactivated = ZERO;
-  for (const event of events) {
-    if (event.occurredAt.getTime() < period.from.getTime()) {
-      startingMrr = startingMrr.plus(event.mrrDelta);
-      continue;
-    }
-    if (!isWithinPeriod(event.occurredAt, period)) continue;
+  for (; index < events.length && (times[index] as number) < to; index++) {
+    const event = events[index] as (typeof events)[number];
     // NEW in a period after sign-up is first paid revenue (a trial converting): new business, not expansion.
     if (event.kind === "EXPANSION") expansion = expansion.plus(event.mrrDelta);
     if (event.kind === "CONTRACTION") contraction = contraction.minus(event.mrrDelta);
@@ -80,6 +85,15 @@ function accountRevenueMovements(account: PortfolioAccount, period: Period): Rev
 /** Sums the movements of the accounts active at `from` (S); other accounts are ignored. */
 export function revenueMovements(accounts: readonly PortfolioAccount[], period: Period): RevenueMovements {
   assertValidPeriod(period);
+  return revenueMovementsFromHistories(accounts.map(accountHistory), period);
+}
+
+/** `revenueMovements` over accounts already checked once (`accountHistory`), e.g. shared by a request. */
+export function revenueMovementsFromHistories(
+  accounts: readonly AccountHistory[],
+  period: Period,
+): RevenueMovements {
+  assertValidPeriod(period);
   let total: RevenueMovements = {
     startingMrr: ZERO,
     expansionMrr: ZERO,
@@ -87,8 +101,7 @@ export function revenueMovements(accounts: readonly PortfolioAccount[], period: 
     churnedMrr: ZERO,
   };
   for (const account of accounts) {
-    assertValidAccount(account);
-    if (!isActiveAt(account, period.from)) continue;
+    if (!isHistoryActiveAt(account, period.from)) continue;
     const movements = accountRevenueMovements(account, period);
     total = {
       startingMrr: total.startingMrr.plus(movements.startingMrr),
@@ -154,4 +167,11 @@ export function revenueRetentionFromMovements(input: RevenueMovementsInput): Rev
 /** GRR, NRR, revenue churn and expansion of a portfolio over a period. */
 export function revenueRetention(accounts: readonly PortfolioAccount[], period: Period): RevenueRetention {
   return revenueRetentionFromMovements(revenueMovements(accounts, period));
+}
+
+export function revenueRetentionFromHistories(
+  accounts: readonly AccountHistory[],
+  period: Period,
+): RevenueRetention {
+  return revenueRetentionFromMovements(revenueMovementsFromHistories(accounts, period));
 }
