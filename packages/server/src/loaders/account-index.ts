@@ -7,13 +7,14 @@ import {
   HEALTH_TREND_DAYS,
   healthTrend,
   MILLISECONDS_PER_DAY,
-  mrrAt,
   npsFromScoreCounts,
   RISK_DETRACTOR_WINDOW_DAYS,
+  timelineMrrAt,
   trailingDays,
 } from "@pulse/schema/metrics";
 import { Prisma } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
+import { historiesById } from "./portfolio-facts.ts";
 
 export type AccountOrderField = "NAME" | "SIGNED_UP_AT" | "HEALTH" | "MRR" | "RENEWAL_DATE" | "NPS";
 export type OrderDirection = "ASC" | "DESC";
@@ -179,10 +180,11 @@ async function computeOrderedAccountIds(
       keyOf = (account) => renewals.get(account.id)?.[0]?.endsAt.getTime() ?? null;
       break;
     case "MRR": {
-      const portfolio = new Map((await ctx.portfolioAccounts()).map((account) => [account.id, account]));
+      // The request's shared histories: MRR at now is one lookup in each account's running sum.
+      const histories = await historiesById(ctx);
       keyOf = (account) => {
-        const events = portfolio.get(account.id)?.revenueEvents;
-        return events ? mrrAt(events, ctx.now).toNumber() : null;
+        const history = histories.get(account.id);
+        return history ? timelineMrrAt(history.revenue(), ctx.now).toNumber() : null;
       };
       break;
     }

@@ -1,13 +1,53 @@
 // Workspace-wide reads behind portfolio metrics and their trend series: each is one statement,
 // however many accounts or buckets, and is shared by every field of the request (memoized).
-import type { ScoreCount } from "@pulse/schema/metrics";
+import { type AccountHistory, accountHistory, type ScoreCount } from "@pulse/schema/metrics";
 import type { Context } from "../context.ts";
 import type { SurveyKind, SurveyScoreCounts } from "./facts.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
 
-export async function segmentAccounts(ctx: Context, segment: string | null): Promise<PortfolioAccountRow[]> {
-  const accounts = await ctx.portfolioAccounts();
-  return segment === null ? accounts : accounts.filter((account) => account.segment === segment);
+/** The accounts of a segment (all when null) and, at the same index, each one's history. */
+export interface SegmentAccounts {
+  rows: PortfolioAccountRow[];
+  histories: AccountHistory[];
+}
+
+/**
+ * Every account checked once per request (`accountHistory`): each formula, period and the MRR
+ * ordering then read the same histories instead of re-checking and re-summing every event.
+ */
+function allAccounts(ctx: Context): Promise<SegmentAccounts> {
+  return ctx.facts.memo("portfolio-histories|", async () => {
+    const rows = await ctx.portfolioAccounts();
+    return { rows, histories: rows.map(accountHistory) };
+  });
+}
+
+export function segmentAccounts(ctx: Context, segment: string | null): Promise<SegmentAccounts> {
+  if (segment === null) return allAccounts(ctx);
+  return ctx.facts.memo(`portfolio-histories|${segment}`, async () => {
+    const all = await allAccounts(ctx);
+    const selected: SegmentAccounts = { rows: [], histories: [] };
+    all.rows.forEach((row, index) => {
+      const history = all.histories[index];
+      if (row.segment !== segment || history === undefined) return;
+      selected.rows.push(row);
+      selected.histories.push(history);
+    });
+    return selected;
+  });
+}
+
+/** Each account's history by id (the MRR ordering of account lists). */
+export function historiesById(ctx: Context): Promise<Map<string, AccountHistory>> {
+  return ctx.facts.memo("portfolio-histories-by-id", async () => {
+    const { rows, histories } = await allAccounts(ctx);
+    const byId = new Map<string, AccountHistory>();
+    rows.forEach((row, index) => {
+      const history = histories[index];
+      if (history !== undefined) byId.set(row.id, history);
+    });
+    return byId;
+  });
 }
 
 /**
