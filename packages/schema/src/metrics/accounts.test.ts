@@ -13,7 +13,7 @@ import {
   revenueTimeline,
   timelineMrrAt,
 } from "./accounts.ts";
-import { MetricDecimal, ZERO } from "./decimal.ts";
+import { MetricDecimal, type MoneyInput, ZERO } from "./decimal.ts";
 import {
   averageRevenuePerAccount,
   averageRevenuePerAccountFromHistories,
@@ -28,7 +28,7 @@ import { addDays, expectMetricError, utc } from "./testing.ts";
 const base = utc("2026-01-01");
 const text = (value: Decimal | null): string | null => (value === null ? null : value.toString());
 
-function event(kind: RevenueEventKind, mrrDelta: string | number, occurredAt: Date): RevenueEvent {
+function event(kind: RevenueEventKind, mrrDelta: MoneyInput, occurredAt: Date): RevenueEvent {
   return { kind, mrrDelta, occurredAt };
 }
 
@@ -39,8 +39,30 @@ describe("revenueTimeline", () => {
       event("NEW", "0.1", utc("2025-01-01")),
       event("CONTRACTION", "-0.05", utc("2025-02-01")),
     ]);
-    expect(timeline.events.map((e) => e.kind)).toEqual(["NEW", "EXPANSION", "CONTRACTION"]);
-    expect(timeline.mrrBefore.map((m) => m.toString())).toEqual(["0", "0.1", "0.3", "0.25"]);
+    expect(timeline.kinds).toEqual(["NEW", "EXPANSION", "CONTRACTION"]);
+    expect([0, 1, 2, 3].map((index) => timeline.mrrBefore(index).toString())).toEqual([
+      "0",
+      "0.1",
+      "0.3",
+      "0.25",
+    ]);
+    expect(Object.values(timeline.sums(1, 3)).map(String)).toEqual(["0", "0.2", "-0.05", "0", "0"]);
+  });
+
+  it("gives the same figures whether amounts fit whole ten-thousandths or need decimals", () => {
+    const at = addDays(base, 10);
+    const plain = [event("NEW", "1234.5678", base), event("CONTRACTION", -0.5, addDays(base, 1))];
+    // A fifth decimal, an exponent and a Decimal object all take the Decimal path.
+    const precise = [
+      event("NEW", "1234.56780", base),
+      event("CONTRACTION", new MetricDecimal("-5e-1"), addDays(base, 1)),
+    ];
+    expect(text(timelineMrrAt(revenueTimeline(plain), at))).toBe("1234.0678");
+    expect(text(timelineMrrAt(revenueTimeline(precise), at))).toBe("1234.0678");
+    expect(text(mrrAt([event("NEW", "0.00001", base), event("NEW", "0.1", base)], at))).toBe("0.10001");
+    // Sums that could pass 2^53 ten-thousandths stay exact too.
+    const huge = [event("NEW", "900000000000", base), event("EXPANSION", "900000000000.0001", base)];
+    expect(text(timelineMrrAt(revenueTimeline(huge), at))).toBe("1800000000000.0001");
   });
 
   it("MRR at t counts only the events strictly before t", () => {
@@ -211,8 +233,17 @@ const movementText = (m: RevenueMovements) =>
 
 describe("account histories give the row formulas' exact figures", () => {
   const kinds: RevenueEventKind[] = ["NEW", "EXPANSION", "CONTRACTION", "CHURN", "REACTIVATION"];
-  /** Amounts with up to 4 decimals (the column's scale), the sign each kind requires. */
-  const amount = fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 0, max: 4 }));
+  /**
+   * Amounts with the sign each kind requires: mostly up to 4 decimals (the column's scale, the
+   * whole-units path), sometimes more decimals or sums beyond 2^53 units (the Decimal path),
+   * given as strings, numbers or Decimals.
+   */
+  const amount = fc.record({
+    digits: fc.integer({ min: 0, max: 99_999_999 }),
+    decimals: fc.integer({ min: 0, max: 6 }),
+    scale: fc.constantFrom(1, 1, 1, 1e9),
+    as: fc.constantFrom("string", "string", "number", "decimal"),
+  });
   // Days on a small grid so that events, churns, sign-ups and period bounds often coincide.
   const day = fc.integer({ min: -40, max: 40 });
   const rawEvent = fc.record({
@@ -236,9 +267,17 @@ describe("account histories give the row formulas' exact figures", () => {
       signedUpAt,
       churnedAt: row.churnedDay === null ? null : addDays(signedUpAt, row.churnedDay),
       revenueEvents: row.events.map((e) => {
-        const magnitude = new MetricDecimal(e.amount[0]).div(10 ** e.amount[1]);
+        const magnitude = new MetricDecimal(e.amount.digits)
+          .times(e.amount.scale)
+          .div(10 ** e.amount.decimals);
         const signed = e.kind === "CONTRACTION" || e.kind === "CHURN" ? magnitude.neg() : magnitude;
-        return event(e.kind, signed.toString(), new Date(addDays(base, e.day).getTime() + e.minute * 60_000));
+        const delta =
+          e.amount.as === "decimal"
+            ? signed
+            : e.amount.as === "number"
+              ? signed.toNumber()
+              : signed.toString();
+        return event(e.kind, delta, new Date(addDays(base, e.day).getTime() + e.minute * 60_000));
       }),
     };
   }

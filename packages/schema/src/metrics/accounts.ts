@@ -1,5 +1,5 @@
 import type { Decimal } from "decimal.js";
-import { type MoneyInput, toDecimal, ZERO } from "./decimal.ts";
+import { MetricDecimal, type MoneyInput, toDecimal, ZERO } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
 import { assertKnownKind, assertValidDate } from "./validate.ts";
 
@@ -27,7 +27,8 @@ const REVENUE_EVENT_KINDS: readonly RevenueEventKind[] = [
   "CHURN",
   "REACTIVATION",
 ];
-const GAINING_KINDS: ReadonlySet<RevenueEventKind> = new Set(["NEW", "EXPANSION", "REACTIVATION"]);
+const KNOWN_KINDS: ReadonlySet<string> = new Set(REVENUE_EVENT_KINDS);
+const GAINING_KINDS: ReadonlySet<string> = new Set(["NEW", "EXPANSION", "REACTIVATION"]);
 
 export interface CheckedRevenueEvent {
   kind: RevenueEventKind;
@@ -52,36 +53,135 @@ export function checkRevenueEvents(events: readonly RevenueEvent[]): CheckedReve
   });
 }
 
+/** Sums of an account's deltas by kind over a run of its events (CONTRACTION and CHURN ≤ 0). */
+export type RevenueSums = Record<RevenueEventKind, Decimal>;
+
 /**
  * An account's revenue events checked once and put in time order (ties keep their input order),
  * with the running MRR, so that MRR at any instant is one lookup. Portfolio formulas build it
  * once per account and share it, instead of re-checking and re-summing every event per formula.
  */
 export interface RevenueTimeline {
-  events: readonly CheckedRevenueEvent[];
-  /** `events[i].occurredAt` in epoch milliseconds. */
+  /** Event instants in epoch milliseconds, ascending. */
   times: readonly number[];
-  /** `mrrBefore[i]` = Σ deltas of `events[0..i)`; one longer than `events`. */
-  mrrBefore: readonly Decimal[];
+  kinds: readonly RevenueEventKind[];
+  /** MRR before event `index` (= Σ deltas of the events before it); `index` may be the length. */
+  mrrBefore(index: number): Decimal;
+  /** Σ deltas by kind of the events [start, end). */
+  sums(start: number, end: number): RevenueSums;
+}
+
+/**
+ * Amounts with at most 4 decimals (the database's scale) are summed as whole ten-thousandths in
+ * plain numbers, exactly as long as no sum can pass 2^53; a Decimal is made only for a result.
+ * Any other amount (more decimals, an exponent, a Decimal object) takes the Decimal path. Both
+ * give the same values: sums of such amounts are exact in either.
+ */
+const UNITS_PER_CURRENCY = 10_000;
+const PLAIN_AMOUNT = /^(-?)(\d{1,15})(?:\.(\d{1,4}))?$/;
+
+function amountUnits(value: MoneyInput): number | null {
+  const text = typeof value === "string" ? value : typeof value === "number" ? String(value) : null;
+  const match = text === null ? null : PLAIN_AMOUNT.exec(text);
+  if (!match) return null;
+  const units = Number(match[2]) * UNITS_PER_CURRENCY + Number((match[3] ?? "").padEnd(4, "0"));
+  return match[1] === "-" ? -units : units;
+}
+
+function unitsToDecimal(units: number): Decimal {
+  if (units === 0) return ZERO;
+  const magnitude = Math.abs(units);
+  const fraction = String(magnitude % UNITS_PER_CURRENCY).padStart(4, "0");
+  return new MetricDecimal(
+    `${units < 0 ? "-" : ""}${Math.floor(magnitude / UNITS_PER_CURRENCY)}.${fraction}`,
+  );
+}
+
+function emptySums(): RevenueSums {
+  return { NEW: ZERO, EXPANSION: ZERO, CONTRACTION: ZERO, CHURN: ZERO, REACTIVATION: ZERO };
+}
+
+/** Indexes of the events in time order; ties keep their input order. */
+function timeOrder(times: readonly number[]): number[] {
+  const order = times.map((_, index) => index);
+  if (times.every((time, index) => index === 0 || time >= (times[index - 1] as number))) return order;
+  return order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
+}
+
+/**
+ * The whole-units path, or null when an event does not fit it: an amount with more decimals or
+ * a sum that could pass 2^53, and any invalid event, which the Decimal path then reports.
+ */
+function unitsTimeline(events: readonly RevenueEvent[]): RevenueTimeline | null {
+  const times: number[] = [];
+  const deltas: number[] = [];
+  let magnitude = 0;
+  for (const event of events) {
+    if (!KNOWN_KINDS.has(event.kind) || !(event.occurredAt instanceof Date)) return null;
+    const time = event.occurredAt.getTime();
+    const delta = amountUnits(event.mrrDelta);
+    if (Number.isNaN(time) || delta === null || (GAINING_KINDS.has(event.kind) ? delta < 0 : delta > 0))
+      return null;
+    magnitude += Math.abs(delta);
+    if (magnitude > Number.MAX_SAFE_INTEGER) return null;
+    times.push(time);
+    deltas.push(delta);
+  }
+  const order = timeOrder(times);
+  const kinds = order.map((index) => (events[index] as RevenueEvent).kind);
+  const units = order.map((index) => deltas[index] as number);
+  const running = [0];
+  for (const delta of units) running.push((running.at(-1) as number) + delta);
+  const mrr: (Decimal | undefined)[] = [];
+  return {
+    times: order.map((index) => times[index] as number),
+    kinds,
+    mrrBefore(index) {
+      let value = mrr[index];
+      if (value === undefined) {
+        value = unitsToDecimal(running[index] as number);
+        mrr[index] = value;
+      }
+      return value;
+    },
+    sums(start, end) {
+      const byKind = { NEW: 0, EXPANSION: 0, CONTRACTION: 0, CHURN: 0, REACTIVATION: 0 };
+      for (let index = start; index < end; index++) {
+        byKind[kinds[index] as RevenueEventKind] += units[index] as number;
+      }
+      const sums = emptySums();
+      for (const kind of REVENUE_EVENT_KINDS)
+        if (byKind[kind] !== 0) sums[kind] = unitsToDecimal(byKind[kind]);
+      return sums;
+    },
+  };
+}
+
+function decimalTimeline(events: readonly RevenueEvent[]): RevenueTimeline {
+  const inputOrder = checkRevenueEvents(events);
+  const checked = timeOrder(inputOrder.map((event) => event.occurredAt.getTime())).map(
+    (index) => inputOrder[index] as CheckedRevenueEvent,
+  );
+  const running: Decimal[] = [ZERO];
+  let total = ZERO;
+  for (const event of checked) {
+    total = total.plus(event.mrrDelta);
+    running.push(total);
+  }
+  return {
+    times: checked.map((event) => event.occurredAt.getTime()),
+    kinds: checked.map((event) => event.kind),
+    mrrBefore: (index) => running[index] as Decimal,
+    sums(start, end) {
+      const sums = emptySums();
+      for (const event of checked.slice(start, end)) sums[event.kind] = sums[event.kind].plus(event.mrrDelta);
+      return sums;
+    },
+  };
 }
 
 export function revenueTimeline(events: readonly RevenueEvent[]): RevenueTimeline {
-  let checked = checkRevenueEvents(events);
-  let times = checked.map((event) => event.occurredAt.getTime());
-  if (times.some((time, index) => index > 0 && time < (times[index - 1] as number))) {
-    const order = times
-      .map((_, index) => index)
-      .sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
-    checked = order.map((index) => checked[index] as CheckedRevenueEvent);
-    times = order.map((index) => times[index] as number);
-  }
-  const mrrBefore: Decimal[] = [ZERO];
-  let running = ZERO;
-  for (const event of checked) {
-    running = running.plus(event.mrrDelta);
-    mrrBefore.push(running);
-  }
-  return { events: checked, times, mrrBefore };
+  return unitsTimeline(events) ?? decimalTimeline(events);
 }
 
 /** How many of the timeline's events occurred before t (binary search). */
@@ -99,7 +199,7 @@ export function eventsBefore(timeline: RevenueTimeline, t: number): number {
 /** MRR at t from a timeline: the running sum of the deltas that occurred before t. */
 export function timelineMrrAt(timeline: RevenueTimeline, at: Date): Decimal {
   assertValidDate(at, "at");
-  return timeline.mrrBefore[eventsBefore(timeline, at.getTime())] as Decimal;
+  return timeline.mrrBefore(eventsBefore(timeline, at.getTime()));
 }
 
 /** An account's MRR at t = sum of its MRR deltas that occurred before t. */

@@ -52,21 +52,16 @@ function checkMovements(input: RevenueMovementsInput): RevenueMovements {
  */
 function accountRevenueMovements(account: AccountHistory, period: Period): RevenueMovements {
   const timeline = account.revenue();
-  const { events, times, mrrBefore } = timeline;
-  const to = period.to.getTime();
-  let index = eventsBefore(timeline, period.from.getTime());
-  const startingMrr = mrrBefore[index] as Decimal;
-  let expansion = ZERO;
-  let contraction = ZERO;
-  let churned = ZERO;
-  let reactivated = ZERO;
-  for (; index < events.length && (times[index] as number) < to; index++) {
-    const event = events[index] as (typeof events)[number];
-    // NEW in a period after sign-up is first paid revenue (a trial converting): new business, not expansion.
-    if (event.kind === "EXPANSION") expansion = expansion.plus(event.mrrDelta);
-    if (event.kind === "CONTRACTION") contraction = contraction.minus(event.mrrDelta);
-    if (event.kind === "CHURN") churned = churned.minus(event.mrrDelta);
-    if (event.kind === "REACTIVATION") reactivated = reactivated.plus(event.mrrDelta);
+  const start = eventsBefore(timeline, period.from.getTime());
+  const startingMrr = timeline.mrrBefore(start);
+  const sums = timeline.sums(start, eventsBefore(timeline, period.to.getTime()));
+  // NEW in a period after sign-up is first paid revenue (a trial converting): new business, not expansion.
+  let expansion = sums.EXPANSION;
+  let contraction = ZERO.minus(sums.CONTRACTION);
+  let churned = ZERO.minus(sums.CHURN);
+  const reactivated = sums.REACTIVATION;
+  if (expansion.isZero() && contraction.isZero() && churned.isZero() && reactivated.isZero()) {
+    return { startingMrr, expansionMrr: ZERO, contractionMrr: ZERO, churnedMrr: ZERO };
   }
   const reversedChurn = MetricDecimal.min(reactivated, churned);
   churned = churned.minus(reversedChurn);
