@@ -1,6 +1,14 @@
 import type { Decimal } from "decimal.js";
-import { MetricDecimal, type MoneyInput, toDecimal, ZERO } from "./decimal.ts";
+import { type MoneyInput, toDecimal } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
+import {
+  amountUnits,
+  DECIMALS,
+  type ExactTotal,
+  type MoneyArithmetic,
+  UNITS,
+  unitsToDecimal,
+} from "./exact-money.ts";
 import { assertKnownKind, assertValidDate } from "./validate.ts";
 
 export type RevenueEventKind = "NEW" | "EXPANSION" | "CONTRACTION" | "CHURN" | "REACTIVATION";
@@ -53,8 +61,31 @@ export function checkRevenueEvents(events: readonly RevenueEvent[]): CheckedReve
   });
 }
 
-/** Sums of an account's deltas by kind over a run of its events (CONTRACTION and CHURN ≤ 0). */
-export type RevenueSums = Record<RevenueEventKind, Decimal>;
+/** An account's amounts in one representation (see exact-money.ts), with what sums them. */
+export interface TimelineAmounts<Amount> {
+  money: Money<Amount>;
+  /** Signed deltas, in the timeline's event order. */
+  deltas: readonly Amount[];
+  /** `mrrBefore[i]` = MRR before event i = Σ deltas of the events before it; one longer than `deltas`. */
+  mrrBefore: readonly Amount[];
+}
+
+/** Money arithmetic plus the way out to a Decimal or into an exact total. */
+export interface Money<Amount> extends MoneyArithmetic<Amount> {
+  toDecimal(amount: Amount): Decimal;
+  addTo(total: ExactTotal, amount: Amount): void;
+}
+
+const UNITS_MONEY: Money<number> = {
+  ...UNITS,
+  toDecimal: unitsToDecimal,
+  addTo: (total, amount) => total.addUnits(amount),
+};
+const DECIMAL_MONEY: Money<Decimal> = {
+  ...DECIMALS,
+  toDecimal: (amount) => amount,
+  addTo: (total, amount) => total.addDecimal(amount),
+};
 
 /**
  * An account's revenue events checked once and put in time order (ties keep their input order),
@@ -65,40 +96,8 @@ export interface RevenueTimeline {
   /** Event instants in epoch milliseconds, ascending. */
   times: readonly number[];
   kinds: readonly RevenueEventKind[];
-  /** MRR before event `index` (= Σ deltas of the events before it); `index` may be the length. */
-  mrrBefore(index: number): Decimal;
-  /** Σ deltas by kind of the events [start, end). */
-  sums(start: number, end: number): RevenueSums;
-}
-
-/**
- * Amounts with at most 4 decimals (the database's scale) are summed as whole ten-thousandths in
- * plain numbers, exactly as long as no sum can pass 2^53; a Decimal is made only for a result.
- * Any other amount (more decimals, an exponent, a Decimal object) takes the Decimal path. Both
- * give the same values: sums of such amounts are exact in either.
- */
-const UNITS_PER_CURRENCY = 10_000;
-const PLAIN_AMOUNT = /^(-?)(\d{1,15})(?:\.(\d{1,4}))?$/;
-
-function amountUnits(value: MoneyInput): number | null {
-  const text = typeof value === "string" ? value : typeof value === "number" ? String(value) : null;
-  const match = text === null ? null : PLAIN_AMOUNT.exec(text);
-  if (!match) return null;
-  const units = Number(match[2]) * UNITS_PER_CURRENCY + Number((match[3] ?? "").padEnd(4, "0"));
-  return match[1] === "-" ? -units : units;
-}
-
-function unitsToDecimal(units: number): Decimal {
-  if (units === 0) return ZERO;
-  const magnitude = Math.abs(units);
-  const fraction = String(magnitude % UNITS_PER_CURRENCY).padStart(4, "0");
-  return new MetricDecimal(
-    `${units < 0 ? "-" : ""}${Math.floor(magnitude / UNITS_PER_CURRENCY)}.${fraction}`,
-  );
-}
-
-function emptySums(): RevenueSums {
-  return { NEW: ZERO, EXPANSION: ZERO, CONTRACTION: ZERO, CHURN: ZERO, REACTIVATION: ZERO };
+  /** Runs `use` on the amounts: whole ten-thousandths when every amount fits, else Decimals. */
+  amounts<Result>(use: <Amount>(amounts: TimelineAmounts<Amount>) => Result): Result;
 }
 
 /** Indexes of the events in time order; ties keep their input order. */
@@ -108,9 +107,31 @@ function timeOrder(times: readonly number[]): number[] {
   return order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
 }
 
+function timelineOf<Amount>(
+  times: readonly number[],
+  kinds: readonly RevenueEventKind[],
+  deltas: readonly Amount[],
+  money: Money<Amount>,
+): RevenueTimeline {
+  const order = timeOrder(times);
+  const ordered = order.map((index) => deltas[index] as Amount);
+  const mrrBefore = [money.zero];
+  let running = money.zero;
+  for (const delta of ordered) {
+    running = money.plus(running, delta);
+    mrrBefore.push(running);
+  }
+  const amounts: TimelineAmounts<Amount> = { money, deltas: ordered, mrrBefore };
+  return {
+    times: order.map((index) => times[index] as number),
+    kinds: order.map((index) => kinds[index] as RevenueEventKind),
+    amounts: (use) => use(amounts),
+  };
+}
+
 /**
- * The whole-units path, or null when an event does not fit it: an amount with more decimals or
- * a sum that could pass 2^53, and any invalid event, which the Decimal path then reports.
+ * The whole-units timeline, or null when an event does not fit it: an amount with more
+ * decimals or sums that could pass 2^53, and any invalid event, which the Decimal path reports.
  */
 function unitsTimeline(events: readonly RevenueEvent[]): RevenueTimeline | null {
   const times: number[] = [];
@@ -127,61 +148,46 @@ function unitsTimeline(events: readonly RevenueEvent[]): RevenueTimeline | null 
     times.push(time);
     deltas.push(delta);
   }
-  const order = timeOrder(times);
-  const kinds = order.map((index) => (events[index] as RevenueEvent).kind);
-  const units = order.map((index) => deltas[index] as number);
-  const running = [0];
-  for (const delta of units) running.push((running.at(-1) as number) + delta);
-  const mrr: (Decimal | undefined)[] = [];
-  return {
-    times: order.map((index) => times[index] as number),
-    kinds,
-    mrrBefore(index) {
-      let value = mrr[index];
-      if (value === undefined) {
-        value = unitsToDecimal(running[index] as number);
-        mrr[index] = value;
-      }
-      return value;
-    },
-    sums(start, end) {
-      const byKind = { NEW: 0, EXPANSION: 0, CONTRACTION: 0, CHURN: 0, REACTIVATION: 0 };
-      for (let index = start; index < end; index++) {
-        byKind[kinds[index] as RevenueEventKind] += units[index] as number;
-      }
-      const sums = emptySums();
-      for (const kind of REVENUE_EVENT_KINDS)
-        if (byKind[kind] !== 0) sums[kind] = unitsToDecimal(byKind[kind]);
-      return sums;
-    },
-  };
-}
-
-function decimalTimeline(events: readonly RevenueEvent[]): RevenueTimeline {
-  const inputOrder = checkRevenueEvents(events);
-  const checked = timeOrder(inputOrder.map((event) => event.occurredAt.getTime())).map(
-    (index) => inputOrder[index] as CheckedRevenueEvent,
+  return timelineOf(
+    times,
+    events.map((event) => event.kind),
+    deltas,
+    UNITS_MONEY,
   );
-  const running: Decimal[] = [ZERO];
-  let total = ZERO;
-  for (const event of checked) {
-    total = total.plus(event.mrrDelta);
-    running.push(total);
-  }
-  return {
-    times: checked.map((event) => event.occurredAt.getTime()),
-    kinds: checked.map((event) => event.kind),
-    mrrBefore: (index) => running[index] as Decimal,
-    sums(start, end) {
-      const sums = emptySums();
-      for (const event of checked.slice(start, end)) sums[event.kind] = sums[event.kind].plus(event.mrrDelta);
-      return sums;
-    },
-  };
 }
 
 export function revenueTimeline(events: readonly RevenueEvent[]): RevenueTimeline {
-  return unitsTimeline(events) ?? decimalTimeline(events);
+  const units = unitsTimeline(events);
+  if (units !== null) return units;
+  const checked = checkRevenueEvents(events);
+  return timelineOf(
+    checked.map((event) => event.occurredAt.getTime()),
+    checked.map((event) => event.kind),
+    checked.map((event) => event.mrrDelta),
+    DECIMAL_MONEY,
+  );
+}
+
+/** Σ deltas by kind of the events [start, end) of a timeline. */
+export function sumsByKind<Amount>(
+  amounts: TimelineAmounts<Amount>,
+  kinds: readonly RevenueEventKind[],
+  start: number,
+  end: number,
+): Record<RevenueEventKind, Amount> {
+  const { money } = amounts;
+  const sums = {
+    NEW: money.zero,
+    EXPANSION: money.zero,
+    CONTRACTION: money.zero,
+    CHURN: money.zero,
+    REACTIVATION: money.zero,
+  };
+  for (let index = start; index < end; index++) {
+    const kind = kinds[index] as RevenueEventKind;
+    sums[kind] = money.plus(sums[kind], amounts.deltas[index] as Amount);
+  }
+  return sums;
 }
 
 /** How many of the timeline's events occurred before t (binary search). */
@@ -199,7 +205,18 @@ export function eventsBefore(timeline: RevenueTimeline, t: number): number {
 /** MRR at t from a timeline: the running sum of the deltas that occurred before t. */
 export function timelineMrrAt(timeline: RevenueTimeline, at: Date): Decimal {
   assertValidDate(at, "at");
-  return timeline.mrrBefore(eventsBefore(timeline, at.getTime()));
+  const index = eventsBefore(timeline, at.getTime());
+  return timeline.amounts(<Amount>(amounts: TimelineAmounts<Amount>) =>
+    amounts.money.toDecimal(amounts.mrrBefore[index] as Amount),
+  );
+}
+
+/** Adds the timeline's MRR at t to an exact total (no Decimal per account when amounts fit units). */
+export function addMrrAt(total: ExactTotal, timeline: RevenueTimeline, at: Date): void {
+  const index = eventsBefore(timeline, at.getTime());
+  timeline.amounts(<Amount>(amounts: TimelineAmounts<Amount>) =>
+    amounts.money.addTo(total, amounts.mrrBefore[index] as Amount),
+  );
 }
 
 /** An account's MRR at t = sum of its MRR deltas that occurred before t. */

@@ -2,13 +2,14 @@ import type { Decimal } from "decimal.js";
 import {
   type AccountHistory,
   accountHistory,
+  addMrrAt,
   isHistoryActiveAt,
   mrrAt,
   type PortfolioAccount,
-  timelineMrrAt,
 } from "./accounts.ts";
-import { HUNDRED, MetricDecimal, type MoneyInput, toDecimal, ZERO } from "./decimal.ts";
+import { HUNDRED, MetricDecimal, type MoneyInput, toDecimal } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
+import { ExactTotal } from "./exact-money.ts";
 import { trailingDays } from "./period.ts";
 import { accountMovementsFromHistories } from "./retention.ts";
 import { assertCount, assertValidDate } from "./validate.ts";
@@ -60,13 +61,14 @@ export function averageRevenuePerAccount(accounts: readonly PortfolioAccount[], 
 /** `averageRevenuePerAccount` over accounts already checked once (`accountHistory`). */
 export function averageRevenuePerAccountFromHistories(accounts: readonly AccountHistory[], at: Date): Arpa {
   assertValidDate(at, "at");
-  let totalMrr = ZERO;
+  const total = new ExactTotal();
   let activeAccounts = 0;
   for (const account of accounts) {
     if (!isHistoryActiveAt(account, at)) continue;
     activeAccounts += 1;
-    totalMrr = totalMrr.plus(timelineMrrAt(account.revenue(), at));
+    addMrrAt(total, account.revenue(), at);
   }
+  const totalMrr = total.value();
   return { arpa: arpaFromTotals({ totalMrr, activeAccounts }), totalMrr, activeAccounts };
 }
 
