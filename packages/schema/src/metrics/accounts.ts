@@ -100,33 +100,46 @@ export interface RevenueTimeline {
   amounts<Result>(use: <Amount>(amounts: TimelineAmounts<Amount>) => Result): Result;
 }
 
-/** Indexes of the events in time order; ties keep their input order. */
-function timeOrder(times: readonly number[]): number[] {
-  const order = times.map((_, index) => index);
-  if (times.every((time, index) => index === 0 || time >= (times[index - 1] as number))) return order;
-  return order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
+/** Indexes of the events in time order (ties keep their input order), or null when already so. */
+function timeOrder(times: readonly number[]): number[] | null {
+  let sorted = true;
+  for (let index = 1; index < times.length && sorted; index++) {
+    sorted = (times[index] as number) >= (times[index - 1] as number);
+  }
+  if (sorted) return null;
+  return times.map((_, index) => index).sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
 }
 
-function timelineOf<Amount>(
-  times: readonly number[],
-  kinds: readonly RevenueEventKind[],
-  deltas: readonly Amount[],
-  money: Money<Amount>,
-): RevenueTimeline {
-  const order = timeOrder(times);
-  const ordered = order.map((index) => deltas[index] as Amount);
-  const mrrBefore = [money.zero];
-  let running = money.zero;
-  for (const delta of ordered) {
-    running = money.plus(running, delta);
-    mrrBefore.push(running);
+// A class rather than closures: a request builds one timeline per account.
+class Timeline<Amount> implements RevenueTimeline {
+  readonly times: readonly number[];
+  readonly kinds: readonly RevenueEventKind[];
+  private readonly data: TimelineAmounts<Amount>;
+
+  constructor(
+    times: readonly number[],
+    kinds: readonly RevenueEventKind[],
+    deltas: readonly Amount[],
+    money: Money<Amount>,
+  ) {
+    const order = timeOrder(times);
+    const pick = <Item>(items: readonly Item[]) =>
+      order === null ? items : order.map((index) => items[index] as Item);
+    this.times = pick(times);
+    this.kinds = pick(kinds);
+    const ordered = pick(deltas);
+    const mrrBefore = [money.zero];
+    let running = money.zero;
+    for (const delta of ordered) {
+      running = money.plus(running, delta);
+      mrrBefore.push(running);
+    }
+    this.data = { money, deltas: ordered, mrrBefore };
   }
-  const amounts: TimelineAmounts<Amount> = { money, deltas: ordered, mrrBefore };
-  return {
-    times: order.map((index) => times[index] as number),
-    kinds: order.map((index) => kinds[index] as RevenueEventKind),
-    amounts: (use) => use(amounts),
-  };
+
+  amounts<Result>(use: <Value>(amounts: TimelineAmounts<Value>) => Result): Result {
+    return use(this.data);
+  }
 }
 
 /**
@@ -135,6 +148,7 @@ function timelineOf<Amount>(
  */
 function unitsTimeline(events: readonly RevenueEvent[]): RevenueTimeline | null {
   const times: number[] = [];
+  const kinds: RevenueEventKind[] = [];
   const deltas: number[] = [];
   let magnitude = 0;
   for (const event of events) {
@@ -146,21 +160,17 @@ function unitsTimeline(events: readonly RevenueEvent[]): RevenueTimeline | null 
     magnitude += Math.abs(delta);
     if (magnitude > Number.MAX_SAFE_INTEGER) return null;
     times.push(time);
+    kinds.push(event.kind);
     deltas.push(delta);
   }
-  return timelineOf(
-    times,
-    events.map((event) => event.kind),
-    deltas,
-    UNITS_MONEY,
-  );
+  return new Timeline(times, kinds, deltas, UNITS_MONEY);
 }
 
 export function revenueTimeline(events: readonly RevenueEvent[]): RevenueTimeline {
   const units = unitsTimeline(events);
   if (units !== null) return units;
   const checked = checkRevenueEvents(events);
-  return timelineOf(
+  return new Timeline(
     checked.map((event) => event.occurredAt.getTime()),
     checked.map((event) => event.kind),
     checked.map((event) => event.mrrDelta),
@@ -239,24 +249,32 @@ export interface AccountHistory {
   revenue(): RevenueTimeline;
 }
 
+class CheckedAccount implements AccountHistory {
+  readonly signedUpAt: number;
+  readonly churns: number[];
+  readonly reactivations: number[] = [];
+  private readonly events: readonly RevenueEvent[];
+  private timeline: RevenueTimeline | undefined;
+
+  constructor(account: PortfolioAccount) {
+    this.signedUpAt = account.signedUpAt.getTime();
+    this.churns = account.churnedAt === null ? [] : [account.churnedAt.getTime()];
+    this.events = account.revenueEvents;
+    for (const event of account.revenueEvents) {
+      if (event.kind === "CHURN") this.churns.push(event.occurredAt.getTime());
+      if (event.kind === "REACTIVATION") this.reactivations.push(event.occurredAt.getTime());
+    }
+  }
+
+  revenue(): RevenueTimeline {
+    this.timeline ??= revenueTimeline(this.events);
+    return this.timeline;
+  }
+}
+
 export function accountHistory(account: PortfolioAccount): AccountHistory {
   assertValidAccount(account);
-  const churns: number[] = account.churnedAt === null ? [] : [account.churnedAt.getTime()];
-  const reactivations: number[] = [];
-  for (const event of account.revenueEvents) {
-    if (event.kind === "CHURN") churns.push(event.occurredAt.getTime());
-    if (event.kind === "REACTIVATION") reactivations.push(event.occurredAt.getTime());
-  }
-  let timeline: RevenueTimeline | undefined;
-  return {
-    signedUpAt: account.signedUpAt.getTime(),
-    churns,
-    reactivations,
-    revenue: () => {
-      timeline ??= revenueTimeline(account.revenueEvents);
-      return timeline;
-    },
-  };
+  return new CheckedAccount(account);
 }
 
 function latestBefore(instants: readonly number[], t: number): number {

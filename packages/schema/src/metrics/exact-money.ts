@@ -9,16 +9,43 @@ import { MetricDecimal, type MoneyInput, ZERO } from "./decimal.ts";
  * additions and subtractions of such amounts are exact in either.
  */
 export const UNITS_PER_CURRENCY = 10_000;
-const PLAIN_AMOUNT = /^(-?)(\d{1,15})(?:\.(\d{1,4}))?$/;
+const MAX_WHOLE_DIGITS = 15;
+const MAX_DECIMALS = 4;
 
-/** The amount in whole ten-thousandths, or null when it is not a plain decimal that fits. */
+/**
+ * The amount in whole ten-thousandths, or null when it is not a plain decimal that fits: digits,
+ * an optional leading "-", at most 4 decimals (hand-parsed: a regular expression per amount
+ * was a visible share of a portfolio request).
+ */
 export function amountUnits(value: MoneyInput): number | null {
   const text = typeof value === "string" ? value : typeof value === "number" ? String(value) : null;
-  const match = text === null ? null : PLAIN_AMOUNT.exec(text);
-  if (!match) return null;
-  const units = Number(match[2]) * UNITS_PER_CURRENCY + Number((match[3] ?? "").padEnd(4, "0"));
+  if (text === null) return null;
+  const negative = text.charCodeAt(0) === 45; // "-"
+  let index = negative ? 1 : 0;
+  let whole = 0;
+  const wholeStart = index;
+  for (; index < text.length; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) break;
+    whole = whole * 10 + digit;
+  }
+  const wholeDigits = index - wholeStart;
+  if (wholeDigits === 0 || wholeDigits > MAX_WHOLE_DIGITS) return null;
+  let fraction = 0;
+  let decimals = 0;
+  if (index < text.length) {
+    if (text.charCodeAt(index) !== 46) return null; // "."
+    for (index++; index < text.length; index++) {
+      const digit = text.charCodeAt(index) - 48;
+      if (digit < 0 || digit > 9) return null;
+      fraction = fraction * 10 + digit;
+      decimals++;
+    }
+    if (decimals === 0 || decimals > MAX_DECIMALS) return null;
+  }
+  const units = whole * UNITS_PER_CURRENCY + fraction * 10 ** (MAX_DECIMALS - decimals);
   if (units > Number.MAX_SAFE_INTEGER) return null;
-  return match[1] === "-" ? -units : units;
+  return negative ? -units : units;
 }
 
 export function unitsToDecimal(units: number): Decimal {
