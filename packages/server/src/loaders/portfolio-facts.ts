@@ -8,6 +8,7 @@ import {
   type ScoreCount,
 } from "@pulse/schema/metrics";
 import type { Context } from "../context.ts";
+import { latestSnapshots } from "./account-index.ts";
 import type { SurveyKind, SurveyScoreCounts } from "./facts.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
 
@@ -108,13 +109,8 @@ export function achievedMilestoneKeys(ctx: Context): Promise<Map<string, string[
   });
 }
 
-/** Band of each account's latest daily snapshot. */
-export function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED">> {
-  return ctx.facts.memo("portfolio-bands", async () => {
-    const rows = await ctx.prisma.$queryRaw<{ accountId: string; band: "GREEN" | "YELLOW" | "RED" }[]>`
-      SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", band::text AS band
-      FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${ctx.now}::timestamp
-      ORDER BY "accountId", day DESC`;
-    return new Map(rows.map((row) => [row.accountId, row.band]));
-  });
+/** Band of each account's latest daily snapshot (the same read as the at-risk filter's). */
+export async function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED">> {
+  const snapshots = await latestSnapshots(ctx, ctx.now);
+  return new Map([...snapshots].map(([accountId, snapshot]) => [accountId, snapshot.band]));
 }
