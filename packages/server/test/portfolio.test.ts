@@ -317,7 +317,7 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
             grossMargin: settings.grossMargin,
             lifetimeCapMonths: settings.lifetimeCapMonths,
           });
-        const expected = {
+        const formulas: Record<string, () => Decimal | number | null> = {
           MRR: () => averageRevenuePerAccount(rows, asOf).totalMrr,
           ARPA: () => lifetime().arpa,
           NET_REVENUE_RETENTION: () => revenueRetention(rows, period).netRevenueRetention,
@@ -326,7 +326,8 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
           LOGO_CHURN_RATE: () => logoRetention(rows, period).logoChurnRate,
           CUSTOMER_RETENTION_RATE: () => logoRetention(rows, period).customerRetentionRate,
           AVERAGE_LIFETIME_VALUE: () => lifetime().averageLifetimeValue,
-        }[metric]?.();
+        };
+        const expected = formulas[metric]?.();
         const value = expected == null ? null : typeof expected === "number" ? expected : expected.toNumber();
         expect({ metric, from: point.from, value: point.value }).toEqual({ metric, from: point.from, value });
       }
