@@ -110,6 +110,10 @@ function timeOrder(times: readonly number[]): number[] | null {
   return times.map((_, index) => index).sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
 }
 
+function inOrder<Item>(items: readonly Item[], order: readonly number[] | null): readonly Item[] {
+  return order === null ? items : order.map((index) => items[index] as Item);
+}
+
 // A class rather than closures: a request builds one timeline per account.
 class Timeline<Amount> implements RevenueTimeline {
   readonly times: readonly number[];
@@ -123,11 +127,9 @@ class Timeline<Amount> implements RevenueTimeline {
     money: Money<Amount>,
   ) {
     const order = timeOrder(times);
-    const pick = <Item>(items: readonly Item[]) =>
-      order === null ? items : order.map((index) => items[index] as Item);
-    this.times = pick(times);
-    this.kinds = pick(kinds);
-    const ordered = pick(deltas);
+    this.times = inOrder(times, order);
+    this.kinds = inOrder(kinds, order);
+    const ordered = inOrder(deltas, order);
     const mrrBefore = [money.zero];
     let running = money.zero;
     for (const delta of ordered) {
