@@ -79,7 +79,7 @@ type Band = "GREEN" | "YELLOW" | "RED";
 export function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, { score: number; band: Band; day: Date }>> {
   return ctx.facts.memo(`latest-snapshots|${at.getTime()}`, async () => {
     const [result] = await ctx.prisma.$queryRaw<{ snapshots: string }[]>`
-      SELECT coalesce(json_agg(json_build_array(s."accountId", s.score::text, s.band::text, (extract(epoch FROM s.day) * 1000)::int8)), '[]'::json)::text AS snapshots
+      SELECT coalesce(json_agg(json_build_array(s."accountId", s.score::text, s.band::text, round(date_part('epoch', s.day::timestamp) * 1000)::int8)), '[]'::json)::text AS snapshots
       FROM (SELECT DISTINCT ON ("accountId") "accountId", score, band, day
             FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${at}::timestamp
             ORDER BY "accountId", day DESC) s`;
@@ -95,7 +95,7 @@ export function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, { s
  */
 async function pendingRenewals(ctx: Context) {
   const [result] = await ctx.prisma.$queryRaw<{ renewals: string }[]>`
-    SELECT coalesce(json_agg(json_build_array(c."accountId", (extract(epoch FROM c."endsAt") * 1000)::int8)), '[]'::json)::text AS renewals
+    SELECT coalesce(json_agg(json_build_array(c."accountId", round(date_part('epoch', c."endsAt") * 1000)::int8)), '[]'::json)::text AS renewals
     FROM (SELECT DISTINCT ON ("accountId") "accountId", "endsAt"
           FROM "Contract" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND "renewalOutcome" = 'PENDING' AND "endsAt" >= ${ctx.now}::timestamp
           ORDER BY "accountId", "endsAt") c`;

@@ -65,7 +65,7 @@ export function surveyCountsByBucket(ctx: Context, segment: string | null, bound
   return ctx.facts.memo(`portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`, async () => {
     const epochs = bounds.map((bound) => bound.getTime() / 1000);
     const rows = await ctx.prisma.$queryRaw<{ bucket: number; kind: SurveyKind; score: number; count: number }[]>`
-      SELECT width_bucket(extract(epoch FROM r."createdAt")::float8, ${epochs}::float8[]) AS bucket,
+      SELECT width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[]) AS bucket,
              r.kind::text AS kind, r.score, count(*)::int AS count
       FROM "SurveyResponse" r JOIN "Account" a ON a.id = r."accountId"
       WHERE r."workspaceId" = ${ctx.workspaceId}::uuid
@@ -88,7 +88,7 @@ export function surveyCountsByBucket(ctx: Context, segment: string | null, bound
 export function contractOutcomes(ctx: Context, segment: string | null): Promise<RenewalContract[]> {
   return ctx.facts.memo(`portfolio-contracts|${segment}`, async () => {
     const [result] = await ctx.prisma.$queryRaw<{ contracts: string }[]>`
-      SELECT coalesce(json_agg(json_build_array((extract(epoch FROM c."endsAt") * 1000)::int8, c."renewalOutcome"::text)), '[]'::json)::text AS contracts
+      SELECT coalesce(json_agg(json_build_array(round(date_part('epoch', c."endsAt") * 1000)::int8, c."renewalOutcome"::text)), '[]'::json)::text AS contracts
       FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
       WHERE c."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)`;
     const contracts = JSON.parse(result?.contracts ?? "[]") as [number, RenewalOutcome][];
