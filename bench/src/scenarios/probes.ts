@@ -1,13 +1,16 @@
 // F: measurements behind the findings, each small and self-contained.
 // - Deleting a contact as the schema is and with contactId indexes added (rolled back).
-// - Where a `portfolio` request's time goes: the workspace-wide read and each formula, timed
-//   in this process on the same data, against the same totals read with SQL aggregates.
+// - Where a `portfolio` request's time goes: the workspace-wide read, the per-request account
+//   histories and each formula over them, timed in this process on the same data, against the
+//   same totals read with SQL aggregates.
 import { openDatabase } from "@pulse/schema/database";
 import {
-  averageRevenuePerAccount,
-  logoRetention,
-  portfolioLifetimeValue,
+  accountHistory,
+  averageRevenuePerAccountFromHistories,
+  logoRetentionFromHistories,
+  portfolioLifetimeValueFromHistories,
   revenueRetention,
+  revenueRetentionFromHistories,
 } from "@pulse/schema/metrics";
 import pg from "pg";
 import {
@@ -99,24 +102,41 @@ async function portfolioSteps(run: Run): Promise<ProbeResults["portfolio"]> {
     };
     const steps: ProbeResults["portfolio"] = [];
     const read = await timed(() => loadPortfolioAccounts(database.prisma, workspaceId));
-    steps.push({ step: "read every account and revenue event (Prisma, 2 statements)", ms: read.ms });
+    steps.push({
+      step: "read every account and revenue event (one statement, one JSON document)",
+      ms: read.ms,
+    });
     const accounts = read.value;
     const settings = { grossMargin: "0.8", lifetimeCapMonths: 60 };
-    steps.push({
-      step: "logoRetention formula",
-      ms: (await timed(() => logoRetention(accounts, period))).ms,
+    const build = await timed(() => {
+      const built = accounts.map(accountHistory);
+      for (const history of built) history.revenue();
+      return built;
     });
     steps.push({
-      step: "revenueRetention formula",
+      step: "check every account once and build its revenue timeline (once per request)",
+      ms: build.ms,
+    });
+    const histories = build.value;
+    steps.push({
+      step: "logoRetention over the shared histories",
+      ms: (await timed(() => logoRetentionFromHistories(histories, period))).ms,
+    });
+    steps.push({
+      step: "revenueRetention over the shared histories",
+      ms: (await timed(() => revenueRetentionFromHistories(histories, period))).ms,
+    });
+    steps.push({
+      step: "averageRevenuePerAccount over the shared histories",
+      ms: (await timed(() => averageRevenuePerAccountFromHistories(histories, to))).ms,
+    });
+    steps.push({
+      step: "portfolioLifetimeValue over the shared histories",
+      ms: (await timed(() => portfolioLifetimeValueFromHistories(histories, to, settings))).ms,
+    });
+    steps.push({
+      step: "for comparison: revenueRetention on the rows (checks every account itself)",
       ms: (await timed(() => revenueRetention(accounts, period))).ms,
-    });
-    steps.push({
-      step: "averageRevenuePerAccount formula",
-      ms: (await timed(() => averageRevenuePerAccount(accounts, to))).ms,
-    });
-    steps.push({
-      step: "portfolioLifetimeValue formula",
-      ms: (await timed(() => portfolioLifetimeValue(accounts, to, settings))).ms,
     });
     const context = () =>
       workspaceContext(

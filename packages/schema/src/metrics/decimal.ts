@@ -27,9 +27,3 @@ export function toDecimal(value: MoneyInput, what: string): Decimal {
   }
   return decimal;
 }
-
-export function sumDecimals(values: Iterable<Decimal>): Decimal {
-  let total = ZERO;
-  for (const value of values) total = total.plus(value);
-  return total;
-}

@@ -59,6 +59,17 @@ describe("public API", () => {
       "healthTrend",
       "accountRisk",
       "assertValidPeriod",
+      "accountHistory",
+      "isHistoryActiveAt",
+      "revenueTimeline",
+      "timelineMrrAt",
+      "accountMovementsFromHistories",
+      "logoRetentionFromHistories",
+      "revenueMovementsFromHistories",
+      "revenueRetentionFromHistories",
+      "averageRevenuePerAccountFromHistories",
+      "trailingYearLogoChurnRateFromHistories",
+      "portfolioLifetimeValueFromHistories",
     ];
     for (const name of functions)
       expect(typeof (metrics as Record<string, unknown>)[name], name).toBe("function");

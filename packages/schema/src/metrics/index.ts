@@ -1,11 +1,17 @@
 // Public API of Pulse's metric formulas: pure functions, no I/O. See docs/metrics.md.
 
 export {
+  type AccountHistory,
+  accountHistory,
   isActiveAt,
+  isHistoryActiveAt,
   mrrAt,
   type PortfolioAccount,
   type RevenueEvent,
   type RevenueEventKind,
+  type RevenueTimeline,
+  revenueTimeline,
+  timelineMrrAt,
 } from "./accounts.ts";
 export {
   type BusinessReview,
@@ -48,6 +54,7 @@ export {
   accountLifetimeValue,
   arpaFromTotals,
   averageRevenuePerAccount,
+  averageRevenuePerAccountFromHistories,
   type CustomerLifetime,
   customerLifetime,
   customerLifetimeValue,
@@ -58,7 +65,9 @@ export {
   type LifetimeValue,
   type PortfolioLifetimeValue,
   portfolioLifetimeValue,
+  portfolioLifetimeValueFromHistories,
   trailingYearLogoChurnRate,
+  trailingYearLogoChurnRateFromHistories,
 } from "./lifetime-value.ts";
 export {
   type MilestoneAchievement,
@@ -101,10 +110,12 @@ export { type RenewalContract, type RenewalOutcome, type RenewalRate, renewalRat
 export {
   type AccountMovements,
   accountMovements,
+  accountMovementsFromHistories,
   customerRetentionRate,
   type LogoRetention,
   logoChurnRate,
   logoRetention,
+  logoRetentionFromHistories,
 } from "./retention.ts";
 export {
   expansionRate,
@@ -115,7 +126,9 @@ export {
   type RevenueRetention,
   revenueChurnRate,
   revenueMovements,
+  revenueMovementsFromHistories,
   revenueRetention,
+  revenueRetentionFromHistories,
   revenueRetentionFromMovements,
 } from "./revenue.ts";
 export {

@@ -1,9 +1,17 @@
 import type { Decimal } from "decimal.js";
-import { assertValidAccount, isActiveAt, mrrAt, type PortfolioAccount } from "./accounts.ts";
-import { HUNDRED, MetricDecimal, type MoneyInput, sumDecimals, toDecimal } from "./decimal.ts";
+import {
+  type AccountHistory,
+  accountHistory,
+  addMrrAt,
+  isHistoryActiveAt,
+  mrrAt,
+  type PortfolioAccount,
+} from "./accounts.ts";
+import { HUNDRED, MetricDecimal, type MoneyInput, toDecimal } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
+import { ExactTotal } from "./exact-money.ts";
 import { trailingDays } from "./period.ts";
-import { accountMovements } from "./retention.ts";
+import { accountMovementsFromHistories } from "./retention.ts";
 import { assertCount, assertValidDate } from "./validate.ts";
 
 export const DEFAULT_GROSS_MARGIN = "0.8";
@@ -47,16 +55,21 @@ export interface Arpa {
 /** ARPA at an instant, over the accounts active at that instant. */
 export function averageRevenuePerAccount(accounts: readonly PortfolioAccount[], at: Date): Arpa {
   assertValidDate(at, "at");
-  const active = accounts.filter((account) => {
-    assertValidAccount(account);
-    return isActiveAt(account, at);
-  });
-  const totalMrr = sumDecimals(active.map((account) => mrrAt(account.revenueEvents, at)));
-  return {
-    arpa: arpaFromTotals({ totalMrr, activeAccounts: active.length }),
-    totalMrr,
-    activeAccounts: active.length,
-  };
+  return averageRevenuePerAccountFromHistories(accounts.map(accountHistory), at);
+}
+
+/** `averageRevenuePerAccount` over accounts already checked once (`accountHistory`). */
+export function averageRevenuePerAccountFromHistories(accounts: readonly AccountHistory[], at: Date): Arpa {
+  assertValidDate(at, "at");
+  const total = new ExactTotal();
+  let activeAccounts = 0;
+  for (const account of accounts) {
+    if (!isHistoryActiveAt(account, at)) continue;
+    activeAccounts += 1;
+    addMrrAt(total, account.revenue(), at);
+  }
+  const totalMrr = total.value();
+  return { arpa: arpaFromTotals({ totalMrr, activeAccounts }), totalMrr, activeAccounts };
 }
 
 export interface CustomerLifetime {
@@ -108,7 +121,15 @@ export function customerLifetimeValue(
 /** Logo churn over [now − 365 days, now) as an exact decimal, null when nobody was active then. */
 export function trailingYearLogoChurnRate(accounts: readonly PortfolioAccount[], now: Date): Decimal | null {
   assertValidDate(now, "now");
-  const { startingAccounts, churnedAccounts } = accountMovements(
+  return trailingYearLogoChurnRateFromHistories(accounts.map(accountHistory), now);
+}
+
+export function trailingYearLogoChurnRateFromHistories(
+  accounts: readonly AccountHistory[],
+  now: Date,
+): Decimal | null {
+  assertValidDate(now, "now");
+  const { startingAccounts, churnedAccounts } = accountMovementsFromHistories(
     accounts,
     trailingDays(now, LIFETIME_CHURN_WINDOW_DAYS),
   );
@@ -130,8 +151,17 @@ export function portfolioLifetimeValue(
   now: Date,
   settings: LifetimeSettings = {},
 ): PortfolioLifetimeValue {
-  const churnRate = trailingYearLogoChurnRate(accounts, now);
-  const { arpa, activeAccounts } = averageRevenuePerAccount(accounts, now);
+  assertValidDate(now, "now");
+  return portfolioLifetimeValueFromHistories(accounts.map(accountHistory), now, settings);
+}
+
+export function portfolioLifetimeValueFromHistories(
+  accounts: readonly AccountHistory[],
+  now: Date,
+  settings: LifetimeSettings = {},
+): PortfolioLifetimeValue {
+  const churnRate = trailingYearLogoChurnRateFromHistories(accounts, now);
+  const { arpa, activeAccounts } = averageRevenuePerAccountFromHistories(accounts, now);
   const lifetime = customerLifetime({ trailingYearLogoChurnRate: churnRate, ...settings });
   const average =
     arpa === null

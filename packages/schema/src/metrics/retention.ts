@@ -1,6 +1,6 @@
-import { assertValidAccount, isActiveAt, type PortfolioAccount } from "./accounts.ts";
+import { type AccountHistory, accountHistory, isHistoryActiveAt, type PortfolioAccount } from "./accounts.ts";
 import { MetricInputError } from "./errors.ts";
-import { assertValidPeriod, isWithinPeriod, type Period } from "./period.ts";
+import { assertValidPeriod, type Period } from "./period.ts";
 import { assertCount } from "./validate.ts";
 
 /** How the portfolio's logos moved over a period. */
@@ -23,6 +23,15 @@ export interface AccountMovements {
 
 export function accountMovements(accounts: readonly PortfolioAccount[], period: Period): AccountMovements {
   assertValidPeriod(period);
+  return accountMovementsFromHistories(accounts.map(accountHistory), period);
+}
+
+/** `accountMovements` over accounts already checked once (`accountHistory`), e.g. shared by a request. */
+export function accountMovementsFromHistories(
+  accounts: readonly AccountHistory[],
+  period: Period,
+): AccountMovements {
+  assertValidPeriod(period);
   const movements: AccountMovements = {
     startingAccounts: 0,
     churnedAccounts: 0,
@@ -32,11 +41,12 @@ export function accountMovements(accounts: readonly PortfolioAccount[], period: 
     newActiveAccounts: 0,
     reactivatedAccounts: 0,
   };
+  const from = period.from.getTime();
+  const to = period.to.getTime();
   for (const account of accounts) {
-    assertValidAccount(account);
-    const activeAtStart = isActiveAt(account, period.from);
-    const activeAtEnd = isActiveAt(account, period.to);
-    const isNew = isWithinPeriod(account.signedUpAt, period);
+    const activeAtStart = isHistoryActiveAt(account, period.from);
+    const activeAtEnd = isHistoryActiveAt(account, period.to);
+    const isNew = account.signedUpAt >= from && account.signedUpAt < to;
     if (activeAtStart) {
       movements.startingAccounts += 1;
       if (activeAtEnd) movements.retainedAccounts += 1;
@@ -97,7 +107,15 @@ export interface LogoRetention extends AccountMovements {
 
 /** Logo churn and customer retention of a portfolio over a period (retention = 100 − churn). */
 export function logoRetention(accounts: readonly PortfolioAccount[], period: Period): LogoRetention {
-  const movements = accountMovements(accounts, period);
+  assertValidPeriod(period);
+  return logoRetentionFromHistories(accounts.map(accountHistory), period);
+}
+
+export function logoRetentionFromHistories(
+  accounts: readonly AccountHistory[],
+  period: Period,
+): LogoRetention {
+  const movements = accountMovementsFromHistories(accounts, period);
   return {
     ...movements,
     logoChurnRate: logoChurnRate(movements),

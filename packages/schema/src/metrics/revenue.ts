@@ -1,8 +1,18 @@
 import type { Decimal } from "decimal.js";
-import { assertValidAccount, checkRevenueEvents, isActiveAt, type PortfolioAccount } from "./accounts.ts";
-import { HUNDRED, MetricDecimal, type MoneyInput, toDecimal, ZERO } from "./decimal.ts";
+import {
+  type AccountHistory,
+  accountHistory,
+  eventsBefore,
+  isHistoryActiveAt,
+  type PortfolioAccount,
+  type RevenueEventKind,
+  sumsByKind,
+  type TimelineAmounts,
+} from "./accounts.ts";
+import { HUNDRED, type MoneyInput, toDecimal } from "./decimal.ts";
 import { MetricInputError } from "./errors.ts";
-import { assertValidPeriod, isWithinPeriod, type Period } from "./period.ts";
+import { ExactTotal, type MoneyArithmetic } from "./exact-money.ts";
+import { assertValidPeriod, type Period } from "./period.ts";
 
 /** MRR movements of the starting cohort S over a period, all as non-negative amounts. */
 export interface RevenueMovements {
@@ -36,43 +46,35 @@ function checkMovements(input: RevenueMovementsInput): RevenueMovements {
 }
 
 /**
- * One account of S over the period. Movements are the sums of its event deltas by kind, with
- * two rules so that MRR gained and lost inside the period is not counted twice:
+ * One account of S over the period, from its MRR at `from` and the sums of its deltas by kind in
+ * the period (whole units or Decimals, see exact-money.ts). Two rules, so that MRR gained and
+ * lost inside the period is not counted twice:
  * - a REACTIVATION offsets the same account's churned MRR of the period (a churn reversed before
  *   `to` is not a churn, as for logos); reactivated MRR beyond it counts as expansion;
  * - losses never exceed the account's starting MRR (what it expanded and then lost in the same
  *   period comes off its expansion), so GRR stays within [0, 100].
  * Then start + expansion − contraction − churned = MRR at `to` − NEW deltas of the period.
  */
-function accountRevenueMovements(account: PortfolioAccount, period: Period): RevenueMovements {
-  const events = checkRevenueEvents(account.revenueEvents);
-  let startingMrr = ZERO;
-  let expansion = ZERO;
-  let contraction = ZERO;
-  let churned = ZERO;
-  let reactivated = ZERO;
-  for (const event of events) {
-    if (event.occurredAt.getTime() < period.from.getTime()) {
-      startingMrr = startingMrr.plus(event.mrrDelta);
-      continue;
-    }
-    if (!isWithinPeriod(event.occurredAt, period)) continue;
-    // NEW in a period after sign-up is first paid revenue (a trial converting): new business, not expansion.
-    if (event.kind === "EXPANSION") expansion = expansion.plus(event.mrrDelta);
-    if (event.kind === "CONTRACTION") contraction = contraction.minus(event.mrrDelta);
-    if (event.kind === "CHURN") churned = churned.minus(event.mrrDelta);
-    if (event.kind === "REACTIVATION") reactivated = reactivated.plus(event.mrrDelta);
-  }
-  const reversedChurn = MetricDecimal.min(reactivated, churned);
-  churned = churned.minus(reversedChurn);
-  expansion = expansion.plus(reactivated.minus(reversedChurn));
+function accountRevenueMovements<Amount>(
+  money: MoneyArithmetic<Amount>,
+  startingMrr: Amount,
+  sums: Record<RevenueEventKind, Amount>,
+): { startingMrr: Amount; expansionMrr: Amount; contractionMrr: Amount; churnedMrr: Amount } {
+  // NEW in a period after sign-up is first paid revenue (a trial converting): new business, not expansion.
+  let expansion = sums.EXPANSION;
+  let contraction = money.minus(money.zero, sums.CONTRACTION);
+  let churned = money.minus(money.zero, sums.CHURN);
+  const reactivated = sums.REACTIVATION;
+  const reversedChurn = money.min(reactivated, churned);
+  churned = money.minus(churned, reversedChurn);
+  expansion = money.plus(expansion, money.minus(reactivated, reversedChurn));
 
-  const lossBeyondStart = contraction.plus(churned).minus(MetricDecimal.max(startingMrr, ZERO));
-  if (lossBeyondStart.gt(0)) {
-    const fromChurned = MetricDecimal.min(churned, lossBeyondStart);
-    churned = churned.minus(fromChurned);
-    contraction = contraction.minus(lossBeyondStart.minus(fromChurned));
-    expansion = MetricDecimal.max(ZERO, expansion.minus(lossBeyondStart));
+  const lossBeyondStart = money.minus(money.plus(contraction, churned), money.max(startingMrr, money.zero));
+  if (money.isPositive(lossBeyondStart)) {
+    const fromChurned = money.min(churned, lossBeyondStart);
+    churned = money.minus(churned, fromChurned);
+    contraction = money.minus(contraction, money.minus(lossBeyondStart, fromChurned));
+    expansion = money.max(money.zero, money.minus(expansion, lossBeyondStart));
   }
   return { startingMrr, expansionMrr: expansion, contractionMrr: contraction, churnedMrr: churned };
 }
@@ -80,24 +82,42 @@ function accountRevenueMovements(account: PortfolioAccount, period: Period): Rev
 /** Sums the movements of the accounts active at `from` (S); other accounts are ignored. */
 export function revenueMovements(accounts: readonly PortfolioAccount[], period: Period): RevenueMovements {
   assertValidPeriod(period);
-  let total: RevenueMovements = {
-    startingMrr: ZERO,
-    expansionMrr: ZERO,
-    contractionMrr: ZERO,
-    churnedMrr: ZERO,
+  return revenueMovementsFromHistories(accounts.map(accountHistory), period);
+}
+
+/** `revenueMovements` over accounts already checked once (`accountHistory`), e.g. shared by a request. */
+export function revenueMovementsFromHistories(
+  accounts: readonly AccountHistory[],
+  period: Period,
+): RevenueMovements {
+  assertValidPeriod(period);
+  const totals = {
+    startingMrr: new ExactTotal(),
+    expansionMrr: new ExactTotal(),
+    contractionMrr: new ExactTotal(),
+    churnedMrr: new ExactTotal(),
   };
   for (const account of accounts) {
-    assertValidAccount(account);
-    if (!isActiveAt(account, period.from)) continue;
-    const movements = accountRevenueMovements(account, period);
-    total = {
-      startingMrr: total.startingMrr.plus(movements.startingMrr),
-      expansionMrr: total.expansionMrr.plus(movements.expansionMrr),
-      contractionMrr: total.contractionMrr.plus(movements.contractionMrr),
-      churnedMrr: total.churnedMrr.plus(movements.churnedMrr),
-    };
+    if (!isHistoryActiveAt(account, period.from)) continue;
+    const timeline = account.revenue();
+    const start = eventsBefore(timeline, period.from.getTime());
+    const end = eventsBefore(timeline, period.to.getTime());
+    timeline.amounts(<Amount>(amounts: TimelineAmounts<Amount>) => {
+      const { money } = amounts;
+      const sums = sumsByKind(amounts, timeline.kinds, start, end);
+      const movements = accountRevenueMovements(money, amounts.mrrBefore[start] as Amount, sums);
+      money.addTo(totals.startingMrr, movements.startingMrr);
+      money.addTo(totals.expansionMrr, movements.expansionMrr);
+      money.addTo(totals.contractionMrr, movements.contractionMrr);
+      money.addTo(totals.churnedMrr, movements.churnedMrr);
+    });
   }
-  return total;
+  return {
+    startingMrr: totals.startingMrr.value(),
+    expansionMrr: totals.expansionMrr.value(),
+    contractionMrr: totals.contractionMrr.value(),
+    churnedMrr: totals.churnedMrr.value(),
+  };
 }
 
 /** 100 × (start − contraction − churned) / start; null when starting MRR is zero. */
@@ -154,4 +174,11 @@ export function revenueRetentionFromMovements(input: RevenueMovementsInput): Rev
 /** GRR, NRR, revenue churn and expansion of a portfolio over a period. */
 export function revenueRetention(accounts: readonly PortfolioAccount[], period: Period): RevenueRetention {
   return revenueRetentionFromMovements(revenueMovements(accounts, period));
+}
+
+export function revenueRetentionFromHistories(
+  accounts: readonly AccountHistory[],
+  period: Period,
+): RevenueRetention {
+  return revenueRetentionFromMovements(revenueMovementsFromHistories(accounts, period));
 }

@@ -1,13 +1,60 @@
 // Workspace-wide reads behind portfolio metrics and their trend series: each is one statement,
 // however many accounts or buckets, and is shared by every field of the request (memoized).
-import type { ScoreCount } from "@pulse/schema/metrics";
+import {
+  type AccountHistory,
+  accountHistory,
+  type RenewalContract,
+  type RenewalOutcome,
+  type ScoreCount,
+} from "@pulse/schema/metrics";
 import type { Context } from "../context.ts";
+import { latestSnapshots } from "./account-index.ts";
 import type { SurveyKind, SurveyScoreCounts } from "./facts.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
 
-export async function segmentAccounts(ctx: Context, segment: string | null): Promise<PortfolioAccountRow[]> {
-  const accounts = await ctx.portfolioAccounts();
-  return segment === null ? accounts : accounts.filter((account) => account.segment === segment);
+/** The accounts of a segment (all when null) and, at the same index, each one's history. */
+export interface SegmentAccounts {
+  rows: PortfolioAccountRow[];
+  histories: AccountHistory[];
+}
+
+/**
+ * Every account checked once per request (`accountHistory`): each formula, period and the MRR
+ * ordering then read the same histories instead of re-checking and re-summing every event.
+ */
+function allAccounts(ctx: Context): Promise<SegmentAccounts> {
+  return ctx.facts.memo("portfolio-histories|", async () => {
+    const rows = await ctx.portfolioAccounts();
+    return { rows, histories: rows.map(accountHistory) };
+  });
+}
+
+export function segmentAccounts(ctx: Context, segment: string | null): Promise<SegmentAccounts> {
+  if (segment === null) return allAccounts(ctx);
+  return ctx.facts.memo(`portfolio-histories|${segment}`, async () => {
+    const all = await allAccounts(ctx);
+    const selected: SegmentAccounts = { rows: [], histories: [] };
+    all.rows.forEach((row, index) => {
+      const history = all.histories[index];
+      if (row.segment !== segment || history === undefined) return;
+      selected.rows.push(row);
+      selected.histories.push(history);
+    });
+    return selected;
+  });
+}
+
+/** Each account's history by id (the MRR ordering of account lists). */
+export function historiesById(ctx: Context): Promise<Map<string, AccountHistory>> {
+  return ctx.facts.memo("portfolio-histories-by-id", async () => {
+    const { rows, histories } = await allAccounts(ctx);
+    const byId = new Map<string, AccountHistory>();
+    rows.forEach((row, index) => {
+      const history = histories[index];
+      if (history !== undefined) byId.set(row.id, history);
+    });
+    return byId;
+  });
 }
 
 /**
@@ -18,7 +65,7 @@ export function surveyCountsByBucket(ctx: Context, segment: string | null, bound
   return ctx.facts.memo(`portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`, async () => {
     const epochs = bounds.map((bound) => bound.getTime() / 1000);
     const rows = await ctx.prisma.$queryRaw<{ bucket: number; kind: SurveyKind; score: number; count: number }[]>`
-      SELECT width_bucket(extract(epoch FROM r."createdAt")::float8, ${epochs}::float8[]) AS bucket,
+      SELECT width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[]) AS bucket,
              r.kind::text AS kind, r.score, count(*)::int AS count
       FROM "SurveyResponse" r JOIN "Account" a ON a.id = r."accountId"
       WHERE r."workspaceId" = ${ctx.workspaceId}::uuid
@@ -34,40 +81,36 @@ export function surveyCountsByBucket(ctx: Context, segment: string | null, bound
   });
 }
 
-/** Every contract's end and outcome (renewal rate picks those ending in each period). */
-export function contractOutcomes(ctx: Context, segment: string | null) {
-  return ctx.facts.memo(`portfolio-contracts|${segment}`, () =>
-    ctx.prisma.contract.findMany({
-      where: { workspaceId: ctx.workspaceId, ...(segment === null ? {} : { account: { segment } }) },
-      select: { endsAt: true, renewalOutcome: true },
-    }),
-  );
+/**
+ * Every contract's end and outcome (renewal rate picks those ending in each period). Read as one
+ * JSON document: mapping ~20,000 rows through the Prisma client cost more than the query.
+ */
+export function contractOutcomes(ctx: Context, segment: string | null): Promise<RenewalContract[]> {
+  return ctx.facts.memo(`portfolio-contracts|${segment}`, async () => {
+    const [result] = await ctx.prisma.$queryRaw<{ contracts: string }[]>`
+      SELECT coalesce(json_agg(json_build_array(round(date_part('epoch', c."endsAt") * 1000)::int8, c."renewalOutcome"::text)), '[]'::json)::text AS contracts
+      FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
+      WHERE c."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)`;
+    const contracts = JSON.parse(result?.contracts ?? "[]") as [number, RenewalOutcome][];
+    return contracts.map(([endsAt, renewalOutcome]) => ({ endsAt: new Date(endsAt), renewalOutcome }));
+  });
 }
 
-/** Keys of the milestones each account achieved before `now`. */
+/** Keys of the milestones each account achieved before `now` (one JSON document, as above). */
 export function achievedMilestoneKeys(ctx: Context): Promise<Map<string, string[]>> {
   return ctx.facts.memo("portfolio-achievements", async () => {
-    const rows = await ctx.prisma.milestoneAchievement.findMany({
-      where: { workspaceId: ctx.workspaceId, achievedAt: { lt: ctx.now } },
-      select: { accountId: true, milestone: { select: { key: true } } },
-    });
-    const byAccount = new Map<string, string[]>();
-    for (const row of rows) {
-      const keys = byAccount.get(row.accountId) ?? [];
-      keys.push(row.milestone.key);
-      byAccount.set(row.accountId, keys);
-    }
-    return byAccount;
+    const [result] = await ctx.prisma.$queryRaw<{ keys: string }[]>`
+      SELECT coalesce(json_object_agg(id, keys), '{}'::json)::text AS keys FROM (
+        SELECT ma."accountId" AS id, json_agg(m.key) AS keys
+        FROM "MilestoneAchievement" ma JOIN "Milestone" m ON m.id = ma."milestoneId"
+        WHERE ma."workspaceId" = ${ctx.workspaceId}::uuid AND ma."achievedAt" < ${ctx.now}::timestamp
+        GROUP BY ma."accountId") achieved`;
+    return new Map(Object.entries(JSON.parse(result?.keys ?? "{}") as Record<string, string[]>));
   });
 }
 
-/** Band of each account's latest daily snapshot. */
-export function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED">> {
-  return ctx.facts.memo("portfolio-bands", async () => {
-    const rows = await ctx.prisma.$queryRaw<{ accountId: string; band: "GREEN" | "YELLOW" | "RED" }[]>`
-      SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", band::text AS band
-      FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${ctx.now}::timestamp
-      ORDER BY "accountId", day DESC`;
-    return new Map(rows.map((row) => [row.accountId, row.band]));
-  });
+/** Band of each account's latest daily snapshot (the same read as the at-risk filter's). */
+export async function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED">> {
+  const snapshots = await latestSnapshots(ctx, ctx.now);
+  return new Map([...snapshots].map(([accountId, snapshot]) => [accountId, snapshot.band]));
 }

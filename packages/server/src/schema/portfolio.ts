@@ -1,18 +1,18 @@
 // Portfolio metrics over a period (and segment), and their trend series. Inputs come from
 // workspace-wide reads shared across fields; the formulas are those of @pulse/schema/metrics.
 import {
-  averageRevenuePerAccount,
+  averageRevenuePerAccountFromHistories,
   cesFromScoreCounts,
   csatFromScoreCounts,
-  isActiveAt,
-  logoRetention,
+  isHistoryActiveAt,
+  logoRetentionFromHistories,
   npsFromScoreCounts,
   onboardingCompletionRate,
   type Period,
-  portfolioLifetimeValue,
+  portfolioLifetimeValueFromHistories,
   portfolioTimeToFirstValue,
   renewalRate,
-  revenueRetention,
+  revenueRetentionFromHistories,
 } from "@pulse/schema/metrics";
 import { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
@@ -48,19 +48,38 @@ async function surveyCounts(ctx: Context, root: PortfolioRoot) {
   return counts ?? { NPS: [], CSAT: [], CES: [] };
 }
 
-async function revenue(ctx: Context, root: PortfolioRoot) {
-  return revenueRetention(await segmentAccounts(ctx, root.segment), root.period);
+// Each metric is computed once per request, period and segment, however many fields (or series
+// metrics) read it, over the request's shared account histories.
+const periodKey = (root: PortfolioRoot) => `${root.segment}|${root.period.from.getTime()}|${root.period.to.getTime()}`;
+
+function revenue(ctx: Context, root: PortfolioRoot) {
+  return ctx.facts.memo(`portfolio-revenue|${periodKey(root)}`, async () =>
+    revenueRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
+  );
 }
 
-async function logos(ctx: Context, root: PortfolioRoot) {
-  return logoRetention(await segmentAccounts(ctx, root.segment), root.period);
+function logos(ctx: Context, root: PortfolioRoot) {
+  return ctx.facts.memo(`portfolio-logos|${periodKey(root)}`, async () =>
+    logoRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
+  );
 }
 
-async function lifetime(ctx: Context, root: PortfolioRoot) {
-  const settings = await ctx.settings();
-  return portfolioLifetimeValue(await segmentAccounts(ctx, root.segment), asOf(root, ctx), {
-    grossMargin: settings.grossMargin,
-    lifetimeCapMonths: settings.lifetimeCapMonths,
+/** Total MRR and active accounts at the period's end (or now). */
+function arpa(ctx: Context, root: PortfolioRoot) {
+  const at = asOf(root, ctx);
+  return ctx.facts.memo(`portfolio-arpa|${root.segment}|${at.getTime()}`, async () =>
+    averageRevenuePerAccountFromHistories((await segmentAccounts(ctx, root.segment)).histories, at),
+  );
+}
+
+function lifetime(ctx: Context, root: PortfolioRoot) {
+  const at = asOf(root, ctx);
+  return ctx.facts.memo(`portfolio-lifetime|${root.segment}|${at.getTime()}`, async () => {
+    const [settings, accounts] = await Promise.all([ctx.settings(), segmentAccounts(ctx, root.segment)]);
+    return portfolioLifetimeValueFromHistories(accounts.histories, at, {
+      grossMargin: settings.grossMargin,
+      lifetimeCapMonths: settings.lifetimeCapMonths,
+    });
   });
 }
 
@@ -72,7 +91,7 @@ async function onboarding(ctx: Context, root: PortfolioRoot) {
   ]);
   return onboardingCompletionRate({
     milestones: settings.milestones,
-    accounts: accounts.map((account) => ({ signedUpAt: account.signedUpAt, achievedMilestoneKeys: achieved.get(account.id) ?? [] })),
+    accounts: accounts.rows.map((account) => ({ signedUpAt: account.signedUpAt, achievedMilestoneKeys: achieved.get(account.id) ?? [] })),
     period: root.period,
   });
 }
@@ -164,12 +183,9 @@ const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio").implement({
     mrr: t.field({
       type: MoneyRef,
       description: "Total MRR of the active accounts at the period's end (or now)",
-      resolve: async (root, _a, ctx) =>
-        money(ctx, averageRevenuePerAccount(await segmentAccounts(ctx, root.segment), asOf(root, ctx)).totalMrr),
+      resolve: async (root, _a, ctx) => money(ctx, (await arpa(ctx, root)).totalMrr),
     }),
-    activeAccounts: t.int({
-      resolve: async (root, _a, ctx) => averageRevenuePerAccount(await segmentAccounts(ctx, root.segment), asOf(root, ctx)).activeAccounts,
-    }),
+    activeAccounts: t.int({ resolve: async (root, _a, ctx) => (await arpa(ctx, root)).activeAccounts }),
     arpa: t.field({ type: MoneyRef, nullable: true, resolve: async (root, _a, ctx) => optionalMoney(ctx, (await lifetime(ctx, root)).arpa) }),
     averageLifetimeValue: t.field({
       type: MoneyRef,
@@ -178,7 +194,7 @@ const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio").implement({
     }),
     timeToFirstValue: t.field({
       type: TimeToFirstValueRef,
-      resolve: async (root, _a, ctx) => portfolioTimeToFirstValue(await segmentAccounts(ctx, root.segment), root.period),
+      resolve: async (root, _a, ctx) => portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period),
     }),
     onboardingCompletion: t.field({ type: OnboardingRef, resolve: (root, _a, ctx) => onboarding(ctx, root) }),
     healthDistribution: t.field({
@@ -186,14 +202,15 @@ const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio").implement({
       resolve: async (root, _a, ctx) => {
         const [accounts, bands] = await Promise.all([segmentAccounts(ctx, root.segment), latestBands(ctx)]);
         const distribution = { green: 0, yellow: 0, red: 0, noData: 0 };
-        for (const account of accounts) {
-          if (!isActiveAt(account, ctx.now)) continue;
+        accounts.rows.forEach((account, index) => {
+          const history = accounts.histories[index];
+          if (history === undefined || !isHistoryActiveAt(history, ctx.now)) return;
           const band = bands.get(account.id);
           if (band === "GREEN") distribution.green++;
           else if (band === "YELLOW") distribution.yellow++;
           else if (band === "RED") distribution.red++;
           else distribution.noData++;
-        }
+        });
         return distribution;
       },
     }),
@@ -285,11 +302,11 @@ async function metricValue(metric: PortfolioMetric, ctx: Context, root: Portfoli
     case "EXPANSION_REVENUE": return toNumber((await revenue(ctx, root)).expansionRevenue);
     case "EXPANSION_RATE": return toNumber((await revenue(ctx, root)).expansionRate);
     case "RENEWAL_RATE": return (await renewals(ctx, root)).rate;
-    case "MRR": return toNumber(averageRevenuePerAccount(await segmentAccounts(ctx, root.segment), asOf(root, ctx)).totalMrr);
+    case "MRR": return toNumber((await arpa(ctx, root)).totalMrr);
     case "ARPA": return toNumber((await lifetime(ctx, root)).arpa);
     case "AVERAGE_LIFETIME_VALUE": return toNumber((await lifetime(ctx, root)).averageLifetimeValue);
-    case "TIME_TO_FIRST_VALUE_MEDIAN": return portfolioTimeToFirstValue(await segmentAccounts(ctx, root.segment), root.period).medianDays;
-    case "TIME_TO_FIRST_VALUE_AVERAGE": return portfolioTimeToFirstValue(await segmentAccounts(ctx, root.segment), root.period).averageDays;
+    case "TIME_TO_FIRST_VALUE_MEDIAN": return portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period).medianDays;
+    case "TIME_TO_FIRST_VALUE_AVERAGE": return portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period).averageDays;
     case "ONBOARDING_COMPLETION_RATE": return (await onboarding(ctx, root)).rate;
   }
 }
