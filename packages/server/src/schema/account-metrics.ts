@@ -16,7 +16,7 @@ import {
   RISK_DETRACTOR_WINDOW_DAYS,
   timeToFirstValueDays,
   trailingDays,
-  trailingYearLogoChurnRate,
+  trailingYearLogoChurnRateFromHistories,
   USAGE_HEALTH_WINDOW_DAYS,
 } from "@pulse/schema/metrics";
 import type { Account, BusinessReview, Contract, SentimentEntry } from "@pulse/schema/prisma";
@@ -25,6 +25,7 @@ import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { accountHealth, accountUsage } from "../health/account-health.ts";
 import type { SentimentFact } from "../loaders/facts.ts";
+import { segmentAccounts } from "../loaders/portfolio-facts.ts";
 import { BusinessReviewRef, ContractRef, SentimentEntryRef } from "./facts.ts";
 import {
   CesRef,
@@ -275,10 +276,11 @@ builder.prismaObjectFields("Account", (t) => ({
       const [settings, revenueEvents, portfolio] = await Promise.all([
         ctx.settings(),
         ctx.facts.revenueEvents().load(account.id),
-        ctx.portfolioAccounts(),
+        segmentAccounts(ctx, null),
       ]);
+      // The workspace's accounts, checked once per request and shared with portfolio metrics.
       const churnRate = await ctx.facts.memo("trailing-year-churn", async () =>
-        trailingYearLogoChurnRate(portfolio, ctx.now),
+        trailingYearLogoChurnRateFromHistories(portfolio.histories, ctx.now),
       );
       const ltv = accountLifetimeValue({
         revenueEvents,
