@@ -25,7 +25,9 @@ export async function startHttpServer(
 ): Promise<StartedServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const snapshots = options.snapshots ?? new SnapshotRefresher(options.database.prisma);
-  const yoga = createPulseYoga({ ...options, snapshots });
+  // Bodies are limited below by their Content-Length (required, and enforced by Node's HTTP
+  // parser), so Yoga need not stream each one through its own counting transform.
+  const yoga = createPulseYoga({ ...options, snapshots, maxRequestBodySize: false });
   const badgeCache = new BadgeCache();
   const clock = options.clock ?? (() => new Date());
   const server = createServer((request, response) => {

@@ -37,6 +37,11 @@ export interface PulseYogaOptions {
   persistedOperationsOnly?: boolean;
   /** Shared with other parts of the server that revoke keys. */
   keys?: ApiKeyCache;
+  /**
+   * Yoga's own body limit (bytes), which streams every body through a counting transform.
+   * `startHttpServer` turns it off: it refuses bodies by their required Content-Length first.
+   */
+  maxRequestBodySize?: number | false;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -54,6 +59,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
     landingPage: false,
     logging: options.logging ?? false,
     batching: false,
+    maxRequestBodySize: options.maxRequestBodySize ?? 1024 * 1024,
     maskedErrors: { maskError },
     cors: {
       origin: "*",
