@@ -5,9 +5,8 @@
 import type { Database } from "@pulse/schema/database";
 import type { Prisma } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemoWorkspace } from "../src/seed/demo.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
-import { DATABASE_KINDS, graphql, openTestDatabase } from "./helpers.ts";
+import { DATABASE_KINDS, graphql, openDemoDatabase } from "./helpers.ts";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const FIELDS =
@@ -34,10 +33,10 @@ describe.each(DATABASE_KINDS)("accounts page by name on %s", (kind) => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    ({ database, drop } = await openTestDatabase(kind, "page"));
-    const seeded = await seedDemoWorkspace(database.prisma, { accounts: 40, today: NOW });
-    key = seeded.secretKey;
-    workspaceId = seeded.workspaceId;
+    ({ database, drop, key, workspaceId } = await openDemoDatabase(kind, "page", {
+      accounts: 40,
+      today: NOW,
+    }));
     // Names that LIKE would treat as patterns, mixed case, and equal names (the keyset's id part).
     const odd = [
       "100% Cotton",

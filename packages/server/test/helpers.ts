@@ -2,6 +2,7 @@
 // database made for the test), with workspaces created through the same code as production.
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase, type TestDatabase } from "@pulse/schema/test/postgres";
+import { seedDemoWorkspace } from "../src/seed/demo.ts";
 import { type CreatedWorkspace, createWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
@@ -15,7 +16,10 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function openTestDatabase(kind: DatabaseKind, label = "server"): Promise<{ database: Database; drop(): Promise<void> }> {
+export async function openTestDatabase(
+  kind: DatabaseKind,
+  label = "server",
+): Promise<{ database: Database; drop(): Promise<void> }> {
   if (kind === "pglite") {
     const database = await openDatabase({ dataDir: ":memory:" });
     return { database, drop: () => database.close() };
@@ -29,6 +33,17 @@ export async function openTestDatabase(kind: DatabaseKind, label = "server"): Pr
       await pg.drop();
     },
   };
+}
+
+/** A test database holding the demo workspace as of `today`, with its secret key. */
+export async function openDemoDatabase(
+  kind: DatabaseKind,
+  label: string,
+  options: { accounts: number; today: Date },
+): Promise<{ database: Database; drop(): Promise<void>; key: string; workspaceId: string }> {
+  const { database, drop } = await openTestDatabase(kind, label);
+  const seeded = await seedDemoWorkspace(database.prisma, options);
+  return { database, drop, key: seeded.secretKey, workspaceId: seeded.workspaceId };
 }
 
 export async function createTestContext(kind: DatabaseKind, label?: string): Promise<TestContext> {
@@ -59,7 +74,9 @@ export async function graphql<Data = Record<string, unknown>>(
     body: JSON.stringify({ query, variables }),
   };
   const response =
-    typeof target === "string" ? await fetch(`${target}/graphql`, init) : await target.fetch("http://pulse.test/graphql", init);
+    typeof target === "string"
+      ? await fetch(`${target}/graphql`, init)
+      : await target.fetch("http://pulse.test/graphql", init);
   const body = (await response.json()) as Omit<GraphQLResult<Data>, "status">;
   return { status: response.status, ...body };
 }

@@ -22,9 +22,9 @@ import {
 } from "@pulse/schema/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
-import { DEMO_KEY_FEATURES, seedDemoWorkspace } from "../src/seed/demo.ts";
+import { DEMO_KEY_FEATURES } from "../src/seed/demo.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
-import { DATABASE_KINDS, graphql, openTestDatabase } from "./helpers.ts";
+import { DATABASE_KINDS, graphql, openDemoDatabase } from "./helpers.ts";
 import type { Database } from "@pulse/schema/database";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
@@ -75,10 +75,7 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    ({ database, drop } = await openTestDatabase(kind, "metrics"));
-    const seeded = await seedDemoWorkspace(database.prisma, { accounts: 60, today: NOW });
-    key = seeded.secretKey;
-    workspaceId = seeded.workspaceId;
+    ({ database, drop, key, workspaceId } = await openDemoDatabase(kind, "metrics", { accounts: 60, today: NOW }));
     // A snapshot 31 days ago and today, so trends and histories have data.
     await recordHealthSnapshots(database.prisma, workspaceId, { day: new Date(NOW.getTime() - 31 * DAY), now: NOW });
     await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });

@@ -16,9 +16,8 @@ import type { Decimal } from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWorkspaceSettings } from "../src/health/settings.ts";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
-import { seedDemoWorkspace } from "../src/seed/demo.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
-import { DATABASE_KINDS, graphql, openTestDatabase } from "./helpers.ts";
+import { DATABASE_KINDS, graphql, openDemoDatabase } from "./helpers.ts";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const DAY = 86_400_000;
@@ -67,9 +66,10 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    ({ database, drop } = await openTestDatabase(kind, "portfolio"));
-    const seeded = await seedDemoWorkspace(database.prisma, { accounts: 80, today: NOW });
-    ({ secretKey: key, workspaceId } = seeded);
+    ({ database, drop, key, workspaceId } = await openDemoDatabase(kind, "portfolio", {
+      accounts: 80,
+      today: NOW,
+    }));
     await recordHealthSnapshots(database.prisma, workspaceId, {
       day: new Date(NOW.getTime() - 31 * DAY),
       now: NOW,

@@ -102,15 +102,18 @@ function reaskSince(ctx: Context, survey: CachedSurvey): Date {
   return new Date(ctx.now.getTime() - survey.reaskIntervalDays * MILLISECONDS_PER_DAY);
 }
 
-interface WidgetSurveyShape {
-  id: string;
-  key: string;
-  kind: "NPS" | "CSAT" | "CES";
-  question: string;
-  followUpQuestion: string | null;
-  reaskIntervalDays: number;
-  shouldAsk: boolean;
+/** Who answers which survey, as every contact statement (load, submit, dismiss) takes it. */
+async function surveyContact(ctx: Context, identity: WidgetIdentity, survey: CachedSurvey) {
+  return {
+    workspaceId: ctx.workspaceId,
+    accountExternalId: identity.accountExternalId,
+    contactExternalId: await contactExternalId(ctx, identity),
+    surveyId: survey.id,
+    since: reaskSince(ctx, survey),
+  };
 }
+
+type WidgetSurveyShape = Omit<CachedSurvey, "active"> & { shouldAsk: boolean };
 
 const WidgetSurveyRef = builder.objectRef<WidgetSurveyShape>("WidgetSurvey").implement({
   fields: (t) => ({
@@ -132,13 +135,7 @@ builder.queryField("widgetSurvey", (t) =>
     resolve: async (_root, args, ctx) => {
       const identity = await identify(ctx, args.token);
       const survey = await activeSurvey(ctx, args.survey);
-      const contact = await tokenContact(ctx.prisma, {
-        workspaceId: ctx.workspaceId,
-        accountExternalId: identity.accountExternalId,
-        contactExternalId: await contactExternalId(ctx, identity),
-        surveyId: survey.id,
-        since: reaskSince(ctx, survey),
-      });
+      const contact = await tokenContact(ctx.prisma, await surveyContact(ctx, identity, survey));
       checkContact(contact);
       return { ...survey, shouldAsk: !contact.askedRecently };
     },
@@ -194,13 +191,9 @@ builder.mutationField("submitSurveyResponse", (t) =>
       // One statement (shared with concurrent submissions) creates the contact on first sight,
       // applies the re-ask rule and inserts or updates the response by its responseId.
       const outcome = await SurveySubmissions.of(ctx.database).submit({
-        workspaceId: ctx.workspaceId,
-        accountExternalId: identity.accountExternalId,
-        contactExternalId: await contactExternalId(ctx, identity),
-        surveyId: survey.id,
+        ...(await surveyContact(ctx, identity, survey)),
         kind: survey.kind,
         at: ctx.now,
-        since: reaskSince(ctx, survey),
         responseKey,
         score: input.score,
         comment,
@@ -233,14 +226,7 @@ builder.mutationField("dismissSurvey", (t) =>
     resolve: async (_root, { input }, ctx) => {
       const identity = await identify(ctx, input.token);
       const survey = await activeSurvey(ctx, input.survey);
-      const contact = await dismissForContact(ctx.prisma, {
-        workspaceId: ctx.workspaceId,
-        accountExternalId: identity.accountExternalId,
-        contactExternalId: await contactExternalId(ctx, identity),
-        surveyId: survey.id,
-        since: reaskSince(ctx, survey),
-        at: ctx.now,
-      });
+      const contact = await dismissForContact(ctx.prisma, { ...(await surveyContact(ctx, identity, survey)), at: ctx.now });
       checkContact(contact);
       return true;
     },
