@@ -11,7 +11,7 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 import { applyMigrations, type MigrationConnection, type MigrationResult } from "./migrate.ts";
 import { pgliteReader, postgresReader, registerReader, type SqlReader } from "./sql-reader.ts";
 
-export { readerFor, type SqlReader, type SqlStatement, sql } from "./sql-reader.ts";
+export { coalescingReader, joinSql, readerFor, type SqlReader, type SqlStatement, sql } from "./sql-reader.ts";
 
 export type DatabaseKind = "postgres" | "pglite";
 

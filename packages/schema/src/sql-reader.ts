@@ -15,13 +15,53 @@ import type { StatementCounter } from "./database.ts";
 export interface SqlStatement {
   text: string;
   values: unknown[];
+  /** The text around the values, when built by `sql` (so it can be renumbered inside another statement). */
+  parts?: readonly string[];
 }
 
-/** `sql\`SELECT … WHERE id = ${id}::uuid\``: values become parameters, never SQL text. */
+/** The statement's text with its placeholders numbered from `offset + 1`. */
+function numbered(parts: readonly string[], offset: number): string {
+  let text = parts[0] ?? "";
+  for (let index = 1; index < parts.length; index += 1) text += `$${offset + index}${parts[index]}`;
+  return text;
+}
+
+function isStatement(value: unknown): value is Required<SqlStatement> {
+  return typeof value === "object" && value !== null && Array.isArray((value as SqlStatement).parts);
+}
+
+/**
+ * `sql\`SELECT … WHERE id = ${id}::uuid\``: values become parameters, never SQL text. A value
+ * that is itself a `sql` statement is spliced in as a fragment, with its own parameters.
+ */
 export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlStatement {
-  let text = strings[0] ?? "";
-  for (let index = 0; index < values.length; index += 1) text += `$${index + 1}${strings[index + 1] ?? ""}`;
-  return { text, values: values.map(toParameter) };
+  const parts = [strings[0] ?? ""];
+  const parameters: unknown[] = [];
+  for (const [index, value] of values.entries()) {
+    if (isStatement(value)) {
+      parts[parts.length - 1] += value.parts[0] ?? "";
+      parameters.push(...value.values);
+      parts.push(...value.parts.slice(1));
+      parts[parts.length - 1] += strings[index + 1] ?? "";
+    } else {
+      parameters.push(toParameter(value));
+      parts.push(strings[index + 1] ?? "");
+    }
+  }
+  return { text: numbered(parts, 0), values: parameters, parts };
+}
+
+/** `sql` fragments joined by a separator (e.g. conditions by " AND "). */
+export function joinSql(fragments: readonly SqlStatement[], separator: string): SqlStatement {
+  const parts = [""];
+  const values: unknown[] = [];
+  for (const [index, fragment] of fragments.entries()) {
+    if (!isStatement(fragment)) throw new Error("joinSql joins statements built by `sql` only.");
+    parts[parts.length - 1] += (index > 0 ? separator : "") + (fragment.parts[0] ?? "");
+    values.push(...fragment.values);
+    parts.push(...fragment.parts.slice(1));
+  }
+  return { text: numbered(parts, 0), values, parts };
 }
 
 /** Dates are sent as UTC ISO strings: compared with `::timestamp`, the zone suffix is ignored. */
@@ -88,6 +128,48 @@ export function prismaReader(client: RawQueryClient): SqlReader {
   return {
     read<Row>(statement: SqlStatement): Promise<Row[]> {
       return client.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
+    },
+  };
+}
+
+/**
+ * Reads asked for in the same turn of the event loop go to the database as ONE statement: each
+ * query becomes a `json_agg` column of a single row, and its rows come back as parsed JSON (the
+ * batched fact loaders of a page all start together, so a page of accounts costs one statement
+ * for all of its facts instead of one per fact family). JSON has no timestamp type, so queries
+ * read through it select timestamps `AT TIME ZONE 'UTC'` (a zoned instant, exact in JSON and as a
+ * column alike), and numeric values as text; dates come back as `YYYY-MM-DD` strings, which
+ * `new Date()` reads as UTC midnight. Every query read through it must have been built by `sql`.
+ */
+export function coalescingReader(reader: SqlReader): SqlReader {
+  type Waiting = { statement: SqlStatement; resolve(rows: unknown[]): void; reject(error: unknown): void };
+  let waiting: Waiting[] = [];
+  const flush = () => {
+    const batch = waiting;
+    waiting = [];
+    const values: unknown[] = [];
+    const columns = batch.map(({ statement }, index) => {
+      const text = numbered(statement.parts ?? [], values.length);
+      values.push(...statement.values);
+      return `(SELECT coalesce(json_agg(q), '[]'::json) FROM (${text}) q) AS "${index}"`;
+    });
+    reader.read<Record<string, unknown[]>>({ text: `SELECT ${columns.join(",\n")}`, values }).then(
+      ([row]) => {
+        for (const [index, { resolve }] of batch.entries()) resolve(row?.[String(index)] ?? []);
+      },
+      (error: unknown) => {
+        for (const { reject } of batch) reject(error);
+      },
+    );
+  };
+  return {
+    read<Row>(statement: SqlStatement): Promise<Row[]> {
+      if (!statement.parts)
+        return Promise.reject(new Error("coalescingReader reads statements built by `sql` only."));
+      return new Promise<Row[]>((resolve, reject) => {
+        if (waiting.length === 0) setImmediate(flush);
+        waiting.push({ statement, resolve: resolve as (rows: unknown[]) => void, reject });
+      });
     },
   };
 }

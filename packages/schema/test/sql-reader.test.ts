@@ -1,7 +1,7 @@
 // The driver-level reader must give the same rows as Prisma's raw queries, on PostgreSQL and
 // PGlite, whatever the process's time zone: timestamps and dates are UTC instants.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase, readerFor, sql } from "../src/database.ts";
+import { coalescingReader, type Database, joinSql, openDatabase, readerFor, sql } from "../src/database.ts";
 import { createTestDatabase, type TestDatabase } from "./postgres.ts";
 
 const kinds = ["pglite", "postgres"] as const;
@@ -24,7 +24,12 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
       data: { slug: "reader", name: "Reader", signingSecret: "s", keyFeatures: ["a", "b"] },
     });
     const account = await database.prisma.account.create({
-      data: { workspaceId: workspace.id, externalId: "acc-1", name: "Acme", signedUpAt: new Date("2026-03-08T09:30:15.250Z") },
+      data: {
+        workspaceId: workspace.id,
+        externalId: "acc-1",
+        name: "Acme",
+        signedUpAt: new Date("2026-03-08T09:30:15.250Z"),
+      },
     });
     await database.prisma.healthSnapshot.create({
       data: {
@@ -79,9 +84,96 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
 
   it("sends values as parameters, never as SQL text", async () => {
     const rows = await database.sql.read<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM "Account" WHERE name = ${"Acme'; DROP TABLE \"Account\"; --"}`,
+      sql`SELECT count(*)::int AS n FROM "Account" WHERE name = ${'Acme\'; DROP TABLE "Account"; --'}`,
     );
     expect(rows).toEqual([{ n: 0 }]);
     expect(await database.prisma.account.count()).toBe(1);
+  });
+
+  it("splices sql fragments and joined conditions with their own parameters, in order", async () => {
+    const conditions = [
+      sql`a.name = ${"Acme"}`,
+      sql`a."externalId" = ANY(${["acc-1", "x"]}::text[])`,
+      sql`a.seats >= ${0}`,
+    ];
+    const statement = sql`SELECT a."externalId", ${"tag"}::text AS tag FROM "Account" a WHERE ${joinSql(conditions, " AND ")} LIMIT ${5}`;
+    expect(statement.text).toContain(
+      '$1::text AS tag FROM "Account" a WHERE a.name = $2 AND a."externalId" = ANY($3::text[]) AND a.seats >= $4 LIMIT $5',
+    );
+    expect(statement.values).toEqual(["tag", "Acme", ["acc-1", "x"], 0, 5]);
+    expect(await database.sql.read(statement)).toEqual([{ externalId: "acc-1", tag: "tag" }]);
+    const none = sql`SELECT 1 AS one WHERE ${joinSql([sql`${1} = ${2}`, sql`true`], " OR ")}`;
+    expect(none.text).toBe("SELECT 1 AS one WHERE $1 = $2 OR true");
+    expect(await database.sql.read(none)).toEqual([{ one: 1 }]);
+  });
+
+  describe("coalescing reader", () => {
+    // Timestamps are read `AT TIME ZONE 'UTC'`: JSON has no timestamp type (see sql-reader.ts).
+    const facts = (externalId: string) =>
+      sql`SELECT a.name, a."signedUpAt" AT TIME ZONE 'UTC' AS "signedUpAt", s.day, s.score, w."keyFeatures", w."healthConfig",
+                 ${externalId}::text AS asked
+          FROM "Account" a JOIN "HealthSnapshot" s ON s."accountId" = a.id JOIN "Workspace" w ON w.id = a."workspaceId"
+          WHERE a."externalId" = ${externalId} AND s.score > ${1}`;
+    const expected = {
+      name: "Acme",
+      signedUpAt: new Date("2026-03-08T09:30:15.250Z"),
+      day: new Date("2026-07-01T00:00:00.000Z"),
+      score: 71.5,
+      keyFeatures: ["a", "b"],
+      healthConfig: {},
+      asked: "acc-1",
+    };
+    const asInstants = (row: Record<string, unknown>) => ({
+      ...row,
+      signedUpAt: new Date(row.signedUpAt as string),
+      day: new Date(row.day as string),
+    });
+
+    it("sends reads that start together as one statement, each with its own rows and parameters", async () => {
+      const reader = coalescingReader(database.sql);
+      const before = database.statements.count;
+      const [first, missing, ordered] = await Promise.all([
+        reader.read<Record<string, unknown>>(facts("acc-1")),
+        reader.read(facts("nobody")),
+        reader.read<{ n: number }>(
+          sql`SELECT n FROM generate_series(${1}::int, ${4}::int) AS n ORDER BY n DESC`,
+        ),
+      ]);
+      expect(database.statements.count).toBe(before + 1);
+      expect(first.map(asInstants)).toEqual([expected]);
+      expect(missing).toEqual([]);
+      expect(ordered).toEqual([{ n: 4 }, { n: 3 }, { n: 2 }, { n: 1 }]);
+      // A later read is a statement of its own.
+      expect((await reader.read<Record<string, unknown>>(facts("acc-1"))).map(asInstants)).toEqual([
+        expected,
+      ]);
+      expect(database.statements.count).toBe(before + 2);
+    });
+
+    it("gives the same instants as the driver's own rows, and works inside a transaction", async () => {
+      const [direct] = await database.sql.read<Record<string, unknown>>(facts("acc-1"));
+      expect(direct).toMatchObject({ signedUpAt: expected.signedUpAt, day: expected.day });
+      const inTransaction = await database.prisma.$transaction((tx) =>
+        Promise.all([
+          coalescingReader(readerFor(tx)).read<Record<string, unknown>>(facts("acc-1")),
+          coalescingReader(readerFor(tx)).read(facts("x")),
+        ]),
+      );
+      expect(inTransaction[0].map(asInstants)).toEqual([expected]);
+      expect(inTransaction[1]).toEqual([]);
+    });
+
+    it("fails every read of a statement that fails, and refuses text built without `sql`", async () => {
+      const reader = coalescingReader(database.sql);
+      const results = await Promise.allSettled([
+        reader.read(facts("acc-1")),
+        reader.read(sql`SELECT ${"not a number"}::int AS n`),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+      await expect(reader.read({ text: "SELECT 1", values: [] })).rejects.toThrow(/built by `sql`/);
+      expect((await reader.read<Record<string, unknown>>(facts("acc-1"))).map(asInstants)).toEqual([
+        expected,
+      ]);
+    });
   });
 });

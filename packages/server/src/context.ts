@@ -51,14 +51,15 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
 /** A context for one workspace: GraphQL requests, and the badge endpoints (which have no key). */
 export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, now: Date): Context {
   const prisma = server.database.prisma;
+  const facts = new AccountFacts(prisma, auth.workspaceId);
   return {
     prisma,
     database: server.database,
     auth,
     workspaceId: auth.workspaceId,
     now,
-    facts: new AccountFacts(prisma, auth.workspaceId),
-    settings: once(() => loadWorkspaceSettings(prisma, auth.workspaceId)),
+    facts,
+    settings: once(() => loadWorkspaceSettings(prisma, auth.workspaceId, facts.reader)),
     portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,

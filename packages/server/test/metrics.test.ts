@@ -104,6 +104,67 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
     expect(five.statements).toBeLessThanOrEqual(22);
   });
 
+  it("reads every instant as stored, whatever the server's time zone (JSON reads are zoned)", async () => {
+    const zone = process.env.TZ;
+    // A zone far from UTC: a timestamp read without its zone would move by 7 or 8 hours.
+    process.env.TZ = "America/Los_Angeles";
+    try {
+      const result = await graphql<{
+        accounts: {
+          edges: {
+            node: {
+              externalId: string;
+              signedUpAt: string;
+              firstValueAt: string | null;
+              nextRenewal: { endsAt: string; startsAt: string } | null;
+              sentiment: { latest: { createdAt: string } | null };
+              ebrEngagement: { lastReviewAt: string | null };
+              businessReviews: { heldAt: string }[];
+            };
+          }[];
+        };
+      }>(
+        yoga,
+        key,
+        `{ accounts(first: 60) { edges { node { externalId signedUpAt firstValueAt nextRenewal { endsAt startsAt }
+           sentiment { latest { createdAt } } ebrEngagement { lastReviewAt } businessReviews { heldAt } } } } }`,
+      );
+      expect(result.errors).toBeUndefined();
+      const accounts = await database.prisma.account.findMany({
+        where: { workspaceId },
+        include: { contracts: true, sentimentEntries: true, businessReviews: true },
+      });
+      const byExternalId = new Map(accounts.map((account) => [account.externalId, account]));
+      let checked = 0;
+      for (const { node } of result.data?.accounts.edges ?? []) {
+        const account = byExternalId.get(node.externalId);
+        if (!account) throw new Error(`unknown account ${node.externalId}`);
+        expect(node.signedUpAt).toBe(account.signedUpAt.toISOString());
+        expect(node.firstValueAt).toBe(account.firstValueAt?.toISOString() ?? null);
+        const pending = account.contracts
+          .filter((contract) => contract.renewalOutcome === "PENDING" && contract.endsAt >= NOW)
+          .sort((a, b) => a.endsAt.getTime() - b.endsAt.getTime() || a.id.localeCompare(b.id));
+        expect(node.nextRenewal?.endsAt ?? null).toBe(pending[0]?.endsAt.toISOString() ?? null);
+        expect(node.nextRenewal?.startsAt ?? null).toBe(pending[0]?.startsAt.toISOString() ?? null);
+        const latestSentiment = account.sentimentEntries
+          .filter((entry) => entry.createdAt <= NOW)
+          .map((entry) => entry.createdAt.getTime());
+        if (node.sentiment.latest)
+          expect(latestSentiment).toContain(new Date(node.sentiment.latest.createdAt).getTime());
+        expect(node.businessReviews.map((review) => review.heldAt).sort()).toEqual(
+          account.businessReviews.map((review) => review.heldAt.toISOString()).sort(),
+        );
+        checked += node.nextRenewal ? 1 : 0;
+        checked += node.sentiment.latest ? 1 : 0;
+        checked += node.businessReviews.length > 0 ? 1 : 0;
+      }
+      expect(checked).toBeGreaterThan(10);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it("computes every account metric exactly as the pure formulas on the raw facts", async () => {
     const { nodes } = await dashboard(12);
     let compared = 0;

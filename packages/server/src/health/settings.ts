@@ -1,6 +1,6 @@
 // The workspace settings every metric of a request needs, read once per request (one statement).
 import { type HealthConfig, type MilestoneDefinition, parseHealthConfig } from "@pulse/schema/metrics";
-import { readerFor, sql } from "@pulse/schema/database";
+import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 
 export interface WorkspaceSettings {
@@ -15,12 +15,16 @@ export interface WorkspaceSettings {
 
 type SettingsRow = Omit<WorkspaceSettings, "workspaceId" | "healthConfig"> & { healthConfig: unknown };
 
-/** One statement: the workspace's settings with its milestones (by position, then key). */
+/**
+ * One statement: the workspace's settings with its milestones (by position, then key); through
+ * `reader` when given (a request's coalescing reader, see loaders/facts.ts).
+ */
 export async function loadWorkspaceSettings(
   prisma: PrismaClient,
   workspaceId: string,
+  reader: SqlReader = readerFor(prisma),
 ): Promise<WorkspaceSettings> {
-  const [row] = await readerFor(prisma).read<SettingsRow>(sql`
+  const [row] = await reader.read<SettingsRow>(sql`
     SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
            coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,
                                                        'targetDays', m."targetDays", 'isFirstValue', m."isFirstValue")

@@ -1,7 +1,7 @@
 // Batched reads of the facts behind every account metric. Each loader answers a whole page of
 // accounts with one grouped SQL statement (per distinct period), so a page's cost does not
 // depend on its size. Loaders are created per request (or per job) and cache for its duration.
-import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
+import { coalescingReader, readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import {
   NPS_DETRACTOR_MAX,
@@ -88,14 +88,24 @@ function groupBy<Row extends { accountId: string }, Value>(
 export class AccountFacts {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
 
-  /** Reads through the database driver when the client came from openDatabase (see sql-reader.ts). */
-  private readonly db: SqlReader;
+  /**
+   * The request's reader: through the database driver when the client came from openDatabase
+   * (see sql-reader.ts), and reads that start together share one statement (coalescingReader),
+   * so queries read through it select timestamps `AT TIME ZONE 'UTC'`. The workspace settings
+   * and the accounts page use it too, so a dashboard page costs one statement for its accounts
+   * and settings, and one for all of their facts.
+   */
+  readonly reader: SqlReader;
 
   constructor(
     prisma: PrismaClient,
     private readonly workspaceId: string,
   ) {
-    this.db = readerFor(prisma);
+    this.reader = coalescingReader(readerFor(prisma));
+  }
+
+  private get db(): SqlReader {
+    return this.reader;
   }
 
   private readonly memos = new Map<string, Promise<unknown>>();
@@ -145,7 +155,7 @@ export class AccountFacts {
   npsDetractors(period: Period): DataLoader<string, NpsResponseFact[]> {
     return this.loader(`nps-detractors|${periodKey(period)}`, async (ids) => {
       const rows = await this.db.read<{ accountId: string; score: number; respondedAt: Date }>(sql`
-        SELECT "accountId"::text AS "accountId", score, "createdAt" AS "respondedAt"
+        SELECT "accountId"::text AS "accountId", score, "createdAt" AT TIME ZONE 'UTC' AS "respondedAt"
         FROM "SurveyResponse"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
           AND kind = 'NPS' AND score <= ${NPS_DETRACTOR_MAX} AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}`);
@@ -253,7 +263,8 @@ export class AccountFacts {
   sentimentEntries(): DataLoader<string, SentimentFact[]> {
     return this.loader("sentiment", async (ids) => {
       const rows = await this.db.read<SentimentFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", rating::text AS rating, note, author, "createdAt"
+        SELECT id::text AS id, "accountId"::text AS "accountId", rating::text AS rating, note, author,
+               "createdAt" AT TIME ZONE 'UTC' AS "createdAt"
         FROM "SentimentEntry"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
         ORDER BY "createdAt", id`);
@@ -267,7 +278,7 @@ export class AccountFacts {
   businessReviews(): DataLoader<string, ReviewFact[]> {
     return this.loader("reviews", async (ids) => {
       const rows = await this.db.read<ReviewFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", "heldAt", "executivesAttended", outcome::text AS outcome, notes
+        SELECT id::text AS id, "accountId"::text AS "accountId", "heldAt" AT TIME ZONE 'UTC' AS "heldAt", "executivesAttended", outcome::text AS outcome, notes
         FROM "BusinessReview"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
         ORDER BY "heldAt", id`);
@@ -282,7 +293,8 @@ export class AccountFacts {
   revenueEvents(): DataLoader<string, RevenueFact[]> {
     return this.loader("revenue", async (ids) => {
       const rows = await this.db.read<RevenueFact & { accountId: string }>(sql`
-        SELECT "accountId"::text AS "accountId", kind::text AS kind, "mrrDelta"::text AS "mrrDelta", "occurredAt"
+        SELECT "accountId"::text AS "accountId", kind::text AS kind, "mrrDelta"::text AS "mrrDelta",
+               "occurredAt" AT TIME ZONE 'UTC' AS "occurredAt"
         FROM "RevenueEvent"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
         ORDER BY "occurredAt", id`);
@@ -298,7 +310,8 @@ export class AccountFacts {
   contracts(): DataLoader<string, ContractFact[]> {
     return this.loader("contracts", async (ids) => {
       const rows = await this.db.read<ContractFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt", "endsAt", value::text AS value,
+        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt" AT TIME ZONE 'UTC' AS "startsAt",
+               "endsAt" AT TIME ZONE 'UTC' AS "endsAt", value::text AS value,
                "renewalOutcome"::text AS "renewalOutcome"
         FROM "Contract"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
@@ -314,7 +327,8 @@ export class AccountFacts {
   pendingContracts(instant: Date): DataLoader<string, ContractFact[]> {
     return this.loader(`pending-contracts|${instant.getTime()}`, async (ids) => {
       const rows = await this.db.read<ContractFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt", "endsAt", value::text AS value,
+        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt" AT TIME ZONE 'UTC' AS "startsAt",
+               "endsAt" AT TIME ZONE 'UTC' AS "endsAt", value::text AS value,
                "renewalOutcome"::text AS "renewalOutcome"
         FROM "Contract"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
@@ -327,7 +341,7 @@ export class AccountFacts {
   milestoneAchievements(): DataLoader<string, AchievementFact[]> {
     return this.loader("achievements", async (ids) => {
       const rows = await this.db.read<AchievementFact & { accountId: string }>(sql`
-        SELECT a."accountId"::text AS "accountId", m.key AS "milestoneKey", a."achievedAt"
+        SELECT a."accountId"::text AS "accountId", m.key AS "milestoneKey", a."achievedAt" AT TIME ZONE 'UTC' AS "achievedAt"
         FROM "MilestoneAchievement" a JOIN "Milestone" m ON m.id = a."milestoneId"
         WHERE a."workspaceId" = ${this.workspaceId}::uuid AND a."accountId" = ANY(${ids}::uuid[])`);
       return groupBy(ids, rows, (row) => ({

@@ -3,7 +3,7 @@ import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
 import { queryFromInfo } from "@pothos/plugin-prisma";
-import { readerFor } from "@pulse/schema/database";
+import { joinSql, sql } from "@pulse/schema/database";
 import type { Context } from "../context.ts";
 import {
   type AccountFilter,
@@ -253,37 +253,54 @@ async function accountPageThroughDriver(
   direction: "ASC" | "DESC",
   take: number,
 ): Promise<Account[]> {
-  const values: unknown[] = [];
-  const param = (value: unknown) => {
-    values.push(value);
-    return `$${values.length}`;
-  };
-  const where = [`"workspaceId" = ${param(ctx.workspaceId)}::uuid`];
-  if (filter?.segment?.length) where.push(`segment = ANY(${param(filter.segment)}::text[])`);
-  if (filter?.plan?.length) where.push(`plan = ANY(${param(filter.plan)}::text[])`);
-  if (filter?.csmOwner?.length) where.push(`"csmOwner" = ANY(${param(filter.csmOwner)}::text[])`);
+  const where = [sql`"workspaceId" = ${ctx.workspaceId}::uuid`];
+  if (filter?.segment?.length) where.push(sql`segment = ANY(${filter.segment}::text[])`);
+  if (filter?.plan?.length) where.push(sql`plan = ANY(${filter.plan}::text[])`);
+  if (filter?.csmOwner?.length) where.push(sql`"csmOwner" = ANY(${filter.csmOwner}::text[])`);
   if (filter?.lifecycleStage?.length)
-    where.push(`"lifecycleStage"::text = ANY(${param(filter.lifecycleStage)}::text[])`);
+    where.push(sql`"lifecycleStage"::text = ANY(${filter.lifecycleStage}::text[])`);
   const search = filter?.search?.trim();
   if (search) {
     // LIKE wildcards in the text are literal characters to the user, not patterns.
-    const pattern = param(`%${search.replace(/[\\%_]/g, "\\$&")}%`);
-    where.push(`(name ILIKE ${pattern} OR "externalId" ILIKE ${pattern})`);
+    const pattern = `%${search.replace(/[\\%_]/g, "\\$&")}%`;
+    where.push(sql`(name ILIKE ${pattern} OR "externalId" ILIKE ${pattern})`);
   }
-  const beyond = direction === "ASC" ? ">" : "<";
   if (after && typeof after.key === "string") {
-    const key = param(after.key);
-    where.push(`(name ${beyond} ${key} OR (name = ${key} AND id ${beyond} ${param(after.id)}::uuid))`);
+    where.push(
+      direction === "ASC"
+        ? sql`(name > ${after.key} OR (name = ${after.key} AND id > ${after.id}::uuid))`
+        : sql`(name < ${after.key} OR (name = ${after.key} AND id < ${after.id}::uuid))`,
+    );
   }
-  return readerFor(ctx.prisma).read<Account>({
-    text: `SELECT id::text AS id, "workspaceId"::text AS "workspaceId", "externalId", name, segment, plan, seats,
-                  "csmOwner", "lifecycleStage"::text AS "lifecycleStage", "signedUpAt", "firstValueAt", "churnedAt",
-                  "createdAt", "updatedAt"
-           FROM "Account" WHERE ${where.join(" AND ")}
-           ORDER BY name ${direction}, id ${direction} LIMIT ${param(take)}`,
-    values,
-  });
+  const order = direction === "ASC" ? sql`ORDER BY name ASC, id ASC` : sql`ORDER BY name DESC, id DESC`;
+  // The workspace settings are read in the same statement (the request's reader coalesces
+  // reads that start together): every metric of the page needs them next.
+  ctx.settings().catch(() => undefined);
+  const rows = await ctx.facts.reader.read<AccountRow>(sql`
+    SELECT id::text AS id, "workspaceId"::text AS "workspaceId", "externalId", name, segment, plan, seats,
+           "csmOwner", "lifecycleStage"::text AS "lifecycleStage", "signedUpAt" AT TIME ZONE 'UTC' AS "signedUpAt",
+           "firstValueAt" AT TIME ZONE 'UTC' AS "firstValueAt", "churnedAt" AT TIME ZONE 'UTC' AS "churnedAt",
+           "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
+    FROM "Account" WHERE ${joinSql(where, " AND ")}
+    ${order} LIMIT ${take}`);
+  return rows.map((row) => ({
+    ...row,
+    signedUpAt: new Date(row.signedUpAt),
+    firstValueAt: row.firstValueAt === null ? null : new Date(row.firstValueAt),
+    churnedAt: row.churnedAt === null ? null : new Date(row.churnedAt),
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+  }));
 }
+
+/** An account row as JSON: its timestamps are ISO strings. */
+type AccountRow = Omit<Account, "signedUpAt" | "firstValueAt" | "churnedAt" | "createdAt" | "updatedAt"> & {
+  signedUpAt: string;
+  firstValueAt: string | null;
+  churnedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
 
 function withFields<Query extends { select?: object; include?: object }>(
   query: Query,
