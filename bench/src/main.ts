@@ -308,7 +308,7 @@ function table(results: Results): string {
         String(s.latencyP99),
         String(s.errors),
         s.statementsPerRequest.toFixed(2),
-        `${s.rowsPerSecond.toFixed(0)} responses/s, c=${s.connections}; acknowledged ${s.acknowledged} = stored ${s.stored}, lost ${s.lost}, duplicates ${s.duplicates}, stored without acknowledgement ${s.storedWithoutAcknowledgement} (${s.retriesSent} retries)`,
+        `${s.rowsPerSecond.toFixed(0)} responses/s, c=${s.connections}, ${s.cpuMsPerRequest?.toFixed(3) ?? "?"} server CPU ms/request; acknowledged ${s.acknowledged} = stored ${s.stored}, lost ${s.lost}, duplicates ${s.duplicates}, stored without acknowledgement ${s.storedWithoutAcknowledgement} (${s.retriesSent} retries)`,
       ]);
     }
     if ("skipped" in ingestion.usage)

@@ -37,6 +37,8 @@ export interface IngestionPhase {
   duplicates: number;
   storedWithoutAcknowledgement: number;
   statementsPerRequest: number;
+  /** The server's CPU milliseconds per request over the phase (warm-up included), steadier than req/s under load. */
+  cpuMsPerRequest?: number;
   failureSample: string[];
   note?: string;
 }
@@ -280,6 +282,7 @@ async function surveyPhase(
     load.ingestConnections,
     (after.statements - before.statements) / Math.max(1, after.requests - before.requests),
   );
+  phase.cpuMsPerRequest = (after.cpuMs - before.cpuMs) / Math.max(1, after.requests - before.requests);
   phase.note =
     (transport === "endpoint"
       ? "POST /widgets/v1/responses, as the widgets send them"
@@ -327,6 +330,7 @@ function describeIngestion(name: string, phase: IngestionPhase, rows: string): s
     `${name}: ${phase.rowsPerSecond.toFixed(0)} ${rows}/s (${phase.requestsPerSecond.toFixed(1)} req/s at ${phase.connections} connections), ` +
     `p50 ${phase.latencyP50} ms, p99 ${phase.latencyP99} ms, errors ${phase.errors}, retries ${phase.retriesSent}; ` +
     `acknowledged ${phase.acknowledged}, stored ${phase.stored}, lost ${phase.lost}, duplicates ${phase.duplicates}, ` +
-    `stored without acknowledgement ${phase.storedWithoutAcknowledgement}; ${phase.statementsPerRequest.toFixed(1)} statements/request`
+    `stored without acknowledgement ${phase.storedWithoutAcknowledgement}; ${phase.statementsPerRequest.toFixed(1)} statements/request` +
+    (phase.cpuMsPerRequest === undefined ? "" : `, ${phase.cpuMsPerRequest.toFixed(3)} server CPU ms/request`)
   );
 }
