@@ -20,9 +20,9 @@ import { SurveySubmissions, type TokenContact } from "./survey-writes.ts";
 export type WidgetContext = Pick<Context, "prisma" | "database" | "workspaceId" | "now" | "accountsChanged">;
 
 const SCALES = { NPS: [0, 10], CSAT: [1, 5], CES: [1, 7] } as const;
-export const MAX_COMMENT_LENGTH = 2000;
+const MAX_COMMENT_LENGTH = 2000;
 
-export function widgetError(code: string, message: string): GraphQLError {
+function widgetError(code: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
 }
 
@@ -149,8 +149,6 @@ const submissionInput = z.strictObject(
         : "The submission must be a JSON object.",
   },
 );
-
-export type SubmissionInput = z.input<typeof submissionInput>;
 
 export interface SurveyResponseReceipt {
   responseId: string;
