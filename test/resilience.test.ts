@@ -1,6 +1,7 @@
-// Database faults and shutdown: when PostgreSQL goes away, requests fail with a clear,
-// retryable error, the server stays up and recovers by itself once the database is back, and
-// no acknowledged write is lost. SIGTERM lets in-flight requests finish.
+// Database faults and shutdown: when PostgreSQL goes away, requests (GraphQL and the widgets'
+// submission endpoint) fail with a clear, retryable error, the server stays up and recovers by
+// itself once the database is back, and no acknowledged write is lost. SIGTERM lets in-flight
+// requests finish.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@pulse/schema/database";
 import { startHttpServer } from "@pulse/server/http";
+import { signWidgetToken } from "@pulse/server/token";
 import { createWorkspace } from "@pulse/server/workspaces";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrivatePostgres } from "./private-postgres.ts";
@@ -30,6 +32,21 @@ async function gql(url: string, key: string, query: string, variables?: unknown)
   }
 }
 
+/** A survey answer through the widgets' submission endpoint. */
+async function submitResponse(url: string, key: string, input: Record<string, unknown>) {
+  try {
+    const response = await fetch(`${url}/widgets/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify(input),
+    });
+    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] };
+    return { status: response.status, retryAfter: response.headers.get("retry-after"), body };
+  } catch (error) {
+    return { status: 0, retryAfter: null, body: { errors: [{ extensions: { code: `FETCH_FAILED ${(error as Error).message}` } }] } };
+  }
+}
+
 describe("PostgreSQL restarts under a running Pulse", () => {
   it("answers 503 DATABASE_UNAVAILABLE while it is down, recovers by itself, and loses no acknowledged write", async () => {
     const postgres = new PrivatePostgres();
@@ -49,8 +66,25 @@ describe("PostgreSQL restarts under a running Pulse", () => {
       if (result.status === 200 && !result.body.errors) acknowledged.push(`before-${i}`);
     }
     expect(acknowledged).toHaveLength(5);
+    await database.prisma.account.create({ data: { workspaceId: workspace.workspaceId, externalId: "acct", name: "Acct", signedUpAt: new Date("2026-01-01") } });
+    await database.prisma.survey.create({ data: { workspaceId: workspace.workspaceId, key: "nps", kind: "NPS", question: "?" } });
+    const answer = async (contact: string) => ({
+      survey: "nps",
+      token: await signWidgetToken({ workspaceId: workspace.workspaceId, account: "acct", contact }, workspace.signingSecret),
+      responseId: `resilient-${contact}`,
+      score: 8,
+    });
+    const answered: string[] = [];
+    const before = await submitResponse(server.url, workspace.publishableKey, await answer("before"));
+    expect(before.status).toBe(200);
+    answered.push("resilient-before");
 
     postgres.stop("fast");
+    // Its key, secret and survey are still cached: the write itself finds no database.
+    const submitWhileDown = await submitResponse(server.url, workspace.publishableKey, await answer("during"));
+    expect(submitWhileDown.status).toBe(503);
+    expect(submitWhileDown.body.errors?.[0]?.extensions?.code).toBe("DATABASE_UNAVAILABLE");
+    expect(submitWhileDown.retryAfter).toBe("2");
     const whileDown = await gql(server.url, workspace.secretKey, `{ workspace { name } }`);
     expect(whileDown.status).toBe(503);
     expect(whileDown.body.errors?.[0]?.extensions?.code).toBe("DATABASE_UNAVAILABLE");
@@ -71,6 +105,11 @@ describe("PostgreSQL restarts under a running Pulse", () => {
     expect(after.body.errors).toBeUndefined();
     const stored = await database.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.workspaceId } });
     expect(stored.name).toBe("after");
+    const submitAfter = await submitResponse(server.url, workspace.publishableKey, await answer("after"));
+    expect(submitAfter.status).toBe(200);
+    answered.push("resilient-after");
+    const responses = await database.prisma.surveyResponse.findMany({ where: { workspaceId: workspace.workspaceId }, orderBy: { idempotencyKey: "asc" } });
+    expect(responses.map((row) => row.idempotencyKey)).toEqual(answered.sort());
   });
 });
 

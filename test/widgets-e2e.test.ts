@@ -1,6 +1,7 @@
 // The widgets in a real Chromium against the real Pulse server: the demo page served by Pulse,
-// a survey answered with the keyboard and stored once even when the first answer's response is
-// lost, the comment updating the same response, the re-ask interval on reload, and the badge.
+// a survey answered with the keyboard through the submission endpoint and stored once even when
+// the first answer's response is lost, the comment updating the same response, the re-ask
+// interval on reload, and the badge.
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,14 +76,19 @@ describe("widgets against the real server, in Chromium", () => {
     const nine = survey.getByRole("radio", { name: /^9\b/ });
     await nine.waitFor({ timeout: 15_000 });
     let submits = 0;
-    // The first submission reaches the server, but its answer never reaches the page.
-    await page.route("**/graphql", async (route) => {
-      const body = route.request().postData() ?? "";
-      if (body.includes("PulseSubmitSurveyResponse") && submits++ === 0) {
+    const graphqlOperations: string[] = [];
+    // Answers go to the submission endpoint. The first one reaches the server, but its answer
+    // never reaches the page.
+    await page.route("**/widgets/v1/responses", async (route) => {
+      if (route.request().method() === "POST" && submits++ === 0) {
         await route.fetch();
         await route.abort("connectionreset");
         return;
       }
+      await route.continue();
+    });
+    await page.route("**/graphql", async (route) => {
+      graphqlOperations.push(/(?:query|mutation) (\w+)/.exec(route.request().postData() ?? "")?.[1] ?? "?");
       await route.continue();
     });
     await survey.getByRole("radio").first().focus();
@@ -98,6 +104,7 @@ describe("widgets against the real server, in Chromium", () => {
       .poll(async () => database.prisma.surveyResponse.findMany({ where: { contact: { externalId: { startsWith: "demo-visitor-" } }, kind: "NPS" } }), { timeout: 20_000 })
       .toEqual([expect.objectContaining({ score: 9, comment: "Reports save us hours <b>every</b> week" })]);
     expect(submits).toBeGreaterThanOrEqual(2);
+    expect(graphqlOperations).not.toContain("PulseSubmitSurveyResponse");
     await page.screenshot({ path: join(screenshots, "nps-answered.png"), fullPage: true });
     await page.close();
   });

@@ -57,6 +57,9 @@ async function surveyGenerator(spec: Extract<LoadSpec["generator"], { kind: "sur
   let next = 0;
   const acked: { key: string; token: string; score: number }[] = [];
   const sent = new Map<string, { token: string; score: number }>();
+  // The endpoint takes the mutation's input itself; both answer in the same envelope.
+  const body = (input: { survey: string; token: string; responseId: string; score: number }) =>
+    JSON.stringify(spec.transport === "endpoint" ? input : { query: SURVEY_MUTATION, variables: { input } });
   return {
     setup(context) {
       // One request in ten re-sends an answer already acknowledged: it must not add a row.
@@ -66,16 +69,11 @@ async function surveyGenerator(spec: Extract<LoadSpec["generator"], { kind: "sur
         context.retry = true;
         retriesSent += 1;
         next += 1;
-        return JSON.stringify({
-          query: SURVEY_MUTATION,
-          variables: {
-            input: {
-              survey: spec.survey,
-              token: earlier.token,
-              responseId: earlier.key,
-              score: earlier.score,
-            },
-          },
+        return body({
+          survey: spec.survey,
+          token: earlier.token,
+          responseId: earlier.key,
+          score: earlier.score,
         });
       }
       const index = next++ % spec.count;
@@ -85,10 +83,7 @@ async function surveyGenerator(spec: Extract<LoadSpec["generator"], { kind: "sur
       sent.set(key, { token, score });
       context.key = key;
       context.retry = false;
-      return JSON.stringify({
-        query: SURVEY_MUTATION,
-        variables: { input: { survey: spec.survey, token, responseId: key, score } },
-      });
+      return body({ survey: spec.survey, token, responseId: key, score });
     },
     onResponse(status, body, context) {
       if (

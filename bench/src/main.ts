@@ -297,28 +297,18 @@ function table(results: Results): string {
     phase("Y hello, bare node:http", overhead.bare, errorsOf(overhead.bare), `c=${load.overheadConnections}`);
   }
   if (ingestion) {
-    const s = ingestion.surveys;
-    rows.push([
-      "I survey submissions (pk_ key)",
-      s.requestsPerSecond.toFixed(1),
-      String(s.latencyP50),
-      String(s.latencyP99),
-      String(s.errors),
-      s.statementsPerRequest.toFixed(1),
-      `${s.rowsPerSecond.toFixed(0)} responses/s, c=${s.connections}; acknowledged ${s.acknowledged} = stored ${s.stored}, lost ${s.lost}, duplicates ${s.duplicates} (${s.retriesSent} retries)`,
-    ]);
-    for (const [label, lean] of [
-      ["I survey submissions, lean prototype (not Pulse)", ingestion.leanSurveys],
-      ["I survey submissions, lean prototype + group commit (not Pulse)", ingestion.leanBatchedSurveys],
+    for (const [label, s] of [
+      ["I survey submissions (pk_ key)", ingestion.surveys],
+      ["I survey submissions, GraphQL mutation (pk_ key)", ingestion.graphqlSurveys],
     ] as const) {
       rows.push([
         label,
-        lean.requestsPerSecond.toFixed(1),
-        String(lean.latencyP50),
-        String(lean.latencyP99),
-        String(lean.errors),
-        lean.statementsPerRequest.toFixed(2),
-        `${lean.rowsPerSecond.toFixed(0)} responses/s, c=${lean.connections}; acknowledged ${lean.acknowledged} = stored ${lean.stored}, lost ${lean.lost}, duplicates ${lean.duplicates} (${lean.retriesSent} retries)`,
+        s.requestsPerSecond.toFixed(1),
+        String(s.latencyP50),
+        String(s.latencyP99),
+        String(s.errors),
+        s.statementsPerRequest.toFixed(2),
+        `${s.rowsPerSecond.toFixed(0)} responses/s, c=${s.connections}, ${s.cpuMsPerRequest?.toFixed(3) ?? "?"} server CPU ms/request; acknowledged ${s.acknowledged} = stored ${s.stored}, lost ${s.lost}, duplicates ${s.duplicates}, stored without acknowledgement ${s.storedWithoutAcknowledgement} (${s.retriesSent} retries)`,
       ]);
     }
     if ("skipped" in ingestion.usage)

@@ -19,6 +19,8 @@ export interface LoadSpec {
   generator?:
     | {
         kind: "survey";
+        /** Where answers go: Pulse's submission endpoint (as the widgets send them) or the GraphQL mutation. */
+        transport: "endpoint" | "graphql";
         prefix: string;
         survey: string;
         workspaceId: string;

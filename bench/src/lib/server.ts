@@ -9,6 +9,8 @@ export interface ServerStats {
   statements: number;
   /** Requests received and not yet answered (or abandoned by their client). */
   inFlight: number;
+  /** CPU time the server process has used so far (user + system), in milliseconds. */
+  cpuMs: number;
 }
 
 export class RunningServer {
@@ -41,8 +43,8 @@ export class RunningServer {
   async stats(): Promise<ServerStats> {
     const reply = nextMessage<{ type: "stats" } & ServerStats>(this.child, "stats");
     this.child.send({ type: "stats" });
-    const { requests, statements, inFlight } = await reply;
-    return { requests, statements, inFlight };
+    const { requests, statements, inFlight, cpuMs } = await reply;
+    return { requests, statements, inFlight, cpuMs };
   }
 
   /**

@@ -1,7 +1,8 @@
 // I: sustained ingestion into a workspace made for the run (and deleted after it), in the same
 // tables as the large data set. Survey responses arrive as the widgets send them (publishable
-// key, signed token, one submission per request, one in ten a retry of an acknowledged one);
-// usage events in batches of 1,000 (one in ten batches re-sent). Each phase runs a fixed
+// key, signed token, one submission per request to POST /widgets/v1/responses, one in ten a retry
+// of an acknowledged one), then the same through the GraphQL mutation for comparison; usage
+// events in batches of 1,000 (one in ten batches re-sent). Each phase runs a fixed
 // number of requests, so afterwards the stored rows must equal the acknowledged ones exactly.
 import { randomUUID } from "node:crypto";
 import { type Database, openDatabase } from "@pulse/schema/database";
@@ -13,7 +14,7 @@ import { post } from "../lib/http.ts";
 import { runLoad } from "../lib/load.ts";
 import { type CreatedWorkspace, createWorkspace } from "../lib/pulse.ts";
 import type { Run } from "../lib/run.ts";
-import { RunningServer } from "../lib/server.ts";
+import type { RunningServer } from "../lib/server.ts";
 import type { TracedStatement } from "../servers/child.ts";
 
 const ACCOUNTS = 200;
@@ -36,16 +37,17 @@ export interface IngestionPhase {
   duplicates: number;
   storedWithoutAcknowledgement: number;
   statementsPerRequest: number;
+  /** The server's CPU milliseconds per request over the phase (warm-up included), steadier than req/s under load. */
+  cpuMsPerRequest?: number;
   failureSample: string[];
   note?: string;
 }
 
 export interface IngestionResults {
+  /** Survey submissions as the widgets send them: Pulse's endpoint, POST /widgets/v1/responses. */
   surveys: IngestionPhase;
-  /** The same submissions through the lean prototype (servers/lean-ingest-server.ts), not Pulse. */
-  leanSurveys: IngestionPhase;
-  /** The lean prototype writing submissions in groups (up to 2 ms apart) in one statement each. */
-  leanBatchedSurveys: IngestionPhase;
+  /** The same submissions through the GraphQL mutation `submitSurveyResponse`. */
+  graphqlSurveys: IngestionPhase;
   usage: IngestionPhase | { skipped: string };
   /** The statements of one survey submission, with the snapshot refresh it triggers. */
   submissionTrace: TracedStatement[];
@@ -126,14 +128,12 @@ async function ingestionPhases(
     workspace.signingSecret,
   );
   const submissionTrace = await pulse.trace(async () => {
-    await post(
-      `${pulse.url}/graphql`,
-      graphqlBody(
-        "mutation($input: SubmitSurveyResponseInput!) { submitSurveyResponse(input: $input) { responseId } }",
-        { input: { survey: "nps", token, responseId: `${prefix}-traced`, score: 9 } },
-      ),
+    const traced = await post(
+      `${pulse.url}/widgets/v1/responses`,
+      JSON.stringify({ survey: "nps", token, responseId: `${prefix}-traced`, score: 9 }),
       { authorization: `Bearer ${workspace.publishableKey}` },
     );
+    if (traced.status !== 200) throw new Error(`I: the traced submission failed: ${traced.text}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   });
   run.log(
@@ -141,44 +141,17 @@ async function ingestionPhases(
   );
 
   // Survey submissions with the publishable key, each for a new contact (so re-ask never blocks).
-  const surveyBefore = await pulse.stats();
-  const surveyLoad = await runLoad({
-    url: pulse.url,
-    path: "/graphql",
-    headers: { authorization: `Bearer ${workspace.publishableKey}` },
-    connections: load.ingestConnections,
-    warmup: { amount: 300 },
-    seconds: load.seconds,
-    amountFromWarmup: { min: 1000, max: load.maxSurveySubmissions },
-    timeoutSeconds: 60,
-    generator: {
-      kind: "survey",
-      prefix,
-      survey: "nps",
-      workspaceId,
-      signingSecret: workspace.signingSecret,
-      accounts: accounts.map((account) => account.externalId),
-      count: 300 + load.maxSurveySubmissions,
-    },
-  });
-  const surveyAfter = await pulse.stats();
-  const storedResponses = await prisma.surveyResponse.findMany({
-    where: { workspaceId },
-    select: { idempotencyKey: true },
-  });
-  const surveys = reconcile(
-    surveyLoad,
-    storedResponses.map((row) => row.idempotencyKey).filter((key) => key.startsWith(`${prefix}-r-`)),
-    load.ingestConnections,
-    (surveyAfter.statements - surveyBefore.statements) /
-      Math.max(1, surveyAfter.requests - surveyBefore.requests),
-  );
-  surveys.note =
-    "statements include the debounced health-snapshot refresh Pulse runs after each burst of submissions";
-  run.log(describeIngestion("I surveys", surveys, "responses"));
   const accountIds = accounts.map((account) => account.externalId);
-  const leanSurveys = await leanSurveyPhase(run, workspace, `${prefix}L`, accountIds, false);
-  const leanBatchedSurveys = await leanSurveyPhase(run, workspace, `${prefix}G`, accountIds, true);
+  const surveys = await surveyPhase(run, pulse, database, workspace, `${prefix}E`, accountIds, "endpoint");
+  const graphqlSurveys = await surveyPhase(
+    run,
+    pulse,
+    database,
+    workspace,
+    `${prefix}G`,
+    accountIds,
+    "graphql",
+  );
 
   const mutations = await post(
     `${pulse.url}/graphql`,
@@ -191,7 +164,7 @@ async function ingestionPhases(
     const skipped =
       "Pulse has no recordUsageEvents mutation yet (batch usage ingestion is not merged on this branch)";
     run.log(`I usage: skipped — ${skipped}`);
-    return { surveys, leanSurveys, leanBatchedSurveys, usage: { skipped }, submissionTrace };
+    return { surveys, graphqlSurveys, usage: { skipped }, submissionTrace };
   }
   const usageBefore = await pulse.stats();
   const usageLoad = await runLoad({
@@ -228,7 +201,7 @@ async function ingestionPhases(
   const rolledUp = Number(rollup[0]?.events ?? 0);
   usage.note = `UsageDaily counts ${rolledUp} events for ${usage.stored} stored (${rolledUp === usage.stored ? "equal" : "NOT equal"})`;
   run.log(describeIngestion("I usage", usage, "events"));
-  return { surveys, leanSurveys, leanBatchedSurveys, usage, submissionTrace };
+  return { surveys, graphqlSurveys, usage, submissionTrace };
 }
 
 /**
@@ -264,64 +237,59 @@ async function removeWorkspace(url: string, workspaceId: string): Promise<number
   }
 }
 
-/** The survey phase again, against the lean single-statement prototype, with its own contacts and keys. */
-async function leanSurveyPhase(
+/**
+ * One survey phase against Pulse, through the submission endpoint or the GraphQL mutation, with
+ * its own contacts and response ids (`prefix`), reconciled against the rows stored.
+ */
+async function surveyPhase(
   run: Run,
+  pulse: RunningServer,
+  database: Database,
   workspace: CreatedWorkspace,
-  leanPrefix: string,
+  prefix: string,
   accounts: string[],
-  batched: boolean,
+  transport: "endpoint" | "graphql",
 ): Promise<IngestionPhase> {
-  const lean = await RunningServer.start("lean", "lean-ingest-server.ts", {
-    ...run.serverEnv,
-    ...(batched ? { BENCH_LEAN_BATCH: "1" } : {}),
+  const before = await pulse.stats();
+  const result = await runLoad({
+    url: pulse.url,
+    path: transport === "endpoint" ? "/widgets/v1/responses" : "/graphql",
+    headers: { authorization: `Bearer ${workspace.publishableKey}` },
+    connections: load.ingestConnections,
+    warmup: { amount: 1000 },
+    seconds: load.seconds,
+    amountFromWarmup: { min: 1000, max: load.maxSurveySubmissions },
+    timeoutSeconds: 60,
+    generator: {
+      kind: "survey",
+      transport,
+      prefix,
+      survey: "nps",
+      workspaceId: workspace.workspaceId,
+      signingSecret: workspace.signingSecret,
+      accounts,
+      count: 1000 + load.maxSurveySubmissions,
+    },
   });
-  try {
-    const before = await lean.stats();
-    const result = await runLoad({
-      url: lean.url,
-      path: "/graphql",
-      headers: { authorization: `Bearer ${workspace.publishableKey}` },
-      connections: load.ingestConnections,
-      warmup: { amount: 1000 },
-      seconds: load.seconds,
-      amountFromWarmup: { min: 1000, max: load.maxSurveySubmissions },
-      timeoutSeconds: 60,
-      generator: {
-        kind: "survey",
-        prefix: leanPrefix,
-        survey: "nps",
-        workspaceId: workspace.workspaceId,
-        signingSecret: workspace.signingSecret,
-        accounts,
-        count: 1000 + load.maxSurveySubmissions,
-      },
-    });
-    const after = await lean.drained();
-    const client = new pg.Client({ connectionString: run.data.url });
-    await client.connect();
-    const stored = await client
-      .query<{ key: string }>(
-        `SELECT "idempotencyKey" AS key FROM "SurveyResponse" WHERE "workspaceId" = $1 AND "idempotencyKey" LIKE $2`,
-        [workspace.workspaceId, `${leanPrefix}-r-%`],
-      )
-      .finally(() => client.end());
-    const phase = reconcile(
-      result,
-      stored.rows.map((row) => row.key),
-      load.ingestConnections,
-      (after.statements - before.statements) / Math.max(1, after.requests - before.requests),
-    );
-    phase.note = batched
-      ? "prototype: as the lean one, submissions written in groups (one statement per 2 ms window)"
-      : "prototype: cached key/secret/survey lookups, one SQL statement per submission, no GraphQL";
-    run.log(
-      describeIngestion(`I surveys, lean prototype${batched ? ", group commit" : ""}`, phase, "responses"),
-    );
-    return phase;
-  } finally {
-    await lean.stop();
-  }
+  const after = await pulse.drained();
+  const stored = await database.prisma.surveyResponse.findMany({
+    where: { workspaceId: workspace.workspaceId, idempotencyKey: { startsWith: `${prefix}-r-` } },
+    select: { idempotencyKey: true },
+  });
+  const phase = reconcile(
+    result,
+    stored.map((row) => row.idempotencyKey),
+    load.ingestConnections,
+    (after.statements - before.statements) / Math.max(1, after.requests - before.requests),
+  );
+  phase.cpuMsPerRequest = (after.cpuMs - before.cpuMs) / Math.max(1, after.requests - before.requests);
+  phase.note =
+    (transport === "endpoint"
+      ? "POST /widgets/v1/responses, as the widgets send them"
+      : "the GraphQL mutation submitSurveyResponse") +
+    "; statements include the debounced health-snapshot refresh Pulse runs after each burst of submissions";
+  run.log(describeIngestion(`I surveys (${transport})`, phase, "responses"));
+  return phase;
 }
 
 function reconcile(
@@ -362,6 +330,7 @@ function describeIngestion(name: string, phase: IngestionPhase, rows: string): s
     `${name}: ${phase.rowsPerSecond.toFixed(0)} ${rows}/s (${phase.requestsPerSecond.toFixed(1)} req/s at ${phase.connections} connections), ` +
     `p50 ${phase.latencyP50} ms, p99 ${phase.latencyP99} ms, errors ${phase.errors}, retries ${phase.retriesSent}; ` +
     `acknowledged ${phase.acknowledged}, stored ${phase.stored}, lost ${phase.lost}, duplicates ${phase.duplicates}, ` +
-    `stored without acknowledgement ${phase.storedWithoutAcknowledgement}; ${phase.statementsPerRequest.toFixed(1)} statements/request`
+    `stored without acknowledgement ${phase.storedWithoutAcknowledgement}; ${phase.statementsPerRequest.toFixed(1)} statements/request` +
+    (phase.cpuMsPerRequest === undefined ? "" : `, ${phase.cpuMsPerRequest.toFixed(3)} server CPU ms/request`)
   );
 }

@@ -25,6 +25,12 @@ export type RunnerMessage =
   | { type: "trace-stop" }
   | { type: "close" };
 
+/** CPU time of this process so far (user + system), in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 export async function serveChild(start: () => Promise<ServerUnderTest>): Promise<void> {
   if (!process.send) throw new Error("run this through the benchmark runner (it needs an IPC channel)");
   const send = (message: unknown) => process.send?.(message);
@@ -41,7 +47,7 @@ export async function serveChild(start: () => Promise<ServerUnderTest>): Promise
   process.on("message", (message: RunnerMessage) => {
     switch (message.type) {
       case "stats":
-        send({ type: "stats", requests, inFlight, statements: underTest.statements() });
+        send({ type: "stats", requests, inFlight, statements: underTest.statements(), cpuMs: cpuMs() });
         break;
       case "trace-start":
         underTest.startTrace?.();

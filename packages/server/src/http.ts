@@ -1,17 +1,14 @@
-// The HTTP server: GraphQL (and GraphiQL) at /graphql, the SVG/JSON badges, a health check,
-// and graceful close (stop accepting, finish in-flight requests, flush pending work).
+// The HTTP server: GraphQL (and GraphiQL) at /graphql, the widgets' survey submissions at
+// /widgets/v1/responses, the widget scripts, the SVG/JSON badges, a health check, and graceful
+// close (stop accepting, finish in-flight requests, flush pending work).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
+import { bodyLengthRefusal, errorAnswer, handleResponsesRoute, RESPONSES_PATH, sendAnswer } from "./widget/responses-route.ts";
 import { handleWidgetRoutes } from "./widgets-route.ts";
 import { createPulseYoga, type PulseYogaOptions } from "./yoga.ts";
-
-function tooLarge(response: import("node:http").ServerResponse, limit: number): void {
-  response.writeHead(413, { "content-type": "application/json", connection: "close" });
-  response.end(JSON.stringify({ errors: [{ message: `Request body larger than ${limit} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
-}
 
 export interface StartedServer {
   url: string;
@@ -30,6 +27,8 @@ export async function startHttpServer(
   const yoga = createPulseYoga({ ...options, snapshots, maxRequestBodySize: false });
   const badgeCache = new BadgeCache();
   const clock = options.clock ?? (() => new Date());
+  // Survey submissions without GraphQL, under the same key cache and rate limits as /graphql.
+  const responsesRoute = { database: options.database, keys: yoga.keys, rateLimiter: yoga.rateLimiter, snapshots, clock, maxBodyBytes };
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://pulse.local");
     if (url.pathname === "/healthz") {
@@ -62,6 +61,15 @@ export async function startHttpServer(
       );
       return;
     }
+    if (url.pathname === RESPONSES_PATH) {
+      handleResponsesRoute(request, response, responsesRoute).catch((error: unknown) => {
+        console.error("[widgets] unexpected error:", error);
+        if (!request.readableEnded) request.resume();
+        if (response.headersSent) response.end();
+        else sendAnswer(response, errorAnswer(500, "INTERNAL_SERVER_ERROR", "Unexpected error."), { "access-control-allow-origin": "*" });
+      });
+      return;
+    }
     if (url.pathname.startsWith("/widgets/") || url.pathname.startsWith("/demo")) {
       handleWidgetRoutes(request, response, url, options.database).then(
         (handled) => {
@@ -77,19 +85,11 @@ export async function startHttpServer(
     }
     // Bodies over the limit are refused before GraphQL reads them, by their declared length;
     // a streamed body without a length is refused too (fetch, curl and browsers send one).
-    if (request.method === "POST") {
-      const length = request.headers["content-length"];
-      if (length === undefined) {
-        request.resume();
-        response.writeHead(411, { "content-type": "application/json", connection: "close" });
-        response.end(JSON.stringify({ errors: [{ message: "Send a Content-Length header.", extensions: { code: "LENGTH_REQUIRED" } }] }));
-        return;
-      }
-      if (Number(length) > maxBodyBytes) {
-        request.resume();
-        tooLarge(response, maxBodyBytes);
-        return;
-      }
+    const lengthRefused = request.method === "POST" ? bodyLengthRefusal(request, maxBodyBytes) : null;
+    if (lengthRefused) {
+      request.resume();
+      sendAnswer(response, lengthRefused);
+      return;
     }
     yoga.handle(request, response);
   });

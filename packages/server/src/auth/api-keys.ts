@@ -45,7 +45,7 @@ export interface AuthenticatedKey {
 }
 
 /** Reads the key from `Authorization: Bearer …` or `X-Api-Key`. */
-export function readApiKey(headers: Headers): string | null {
+export function readApiKey(headers: Pick<Headers, "get">): string | null {
   const authorization = headers.get("authorization");
   if (authorization) {
     // Anything after "Bearer " is the key; a malformed one is refused as invalid, not missing.

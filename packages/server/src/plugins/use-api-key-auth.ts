@@ -22,6 +22,24 @@ function errorResponse(fetchAPI: { Response: typeof Response }, status: number, 
   });
 }
 
+/**
+ * Whether a request from the page at `origin` (the Origin header, null without one) may use this
+ * key: publishable keys are held to the workspace's allowed origins, if it lists any; Pulse's own
+ * pages (the widget demo), whose origin is `selfOrigin`, are always allowed.
+ */
+export function originAllowed(auth: AuthenticatedKey, origin: string | null, selfOrigin: string): boolean {
+  if (auth.kind !== "PUBLISHABLE" || !origin || origin === selfOrigin || !auth.allowedOrigins?.length) return true;
+  return auth.allowedOrigins.includes(origin);
+}
+
+export function unauthenticatedMessage(key: string | null): string {
+  return key ? "Invalid or revoked API key." : "Missing API key: send `Authorization: Bearer sk_…` (or a publishable pk_… key).";
+}
+
+export function originNotAllowedMessage(origin: string | null): string {
+  return `Origin ${origin} is not allowed for this workspace's publishable key.`;
+}
+
 export function useApiKeyAuth(options: {
   database: Database;
   graphqlEndpoint: string;
@@ -49,21 +67,19 @@ export function useApiKeyAuth(options: {
             fetchAPI,
             401,
             "UNAUTHENTICATED",
-            key ? "Invalid or revoked API key." : "Missing API key: send `Authorization: Bearer sk_…` (or a publishable pk_… key).",
+            unauthenticatedMessage(key),
             { "www-authenticate": 'Bearer realm="pulse"' },
           ),
         );
         return;
       }
       const origin = request.headers.get("origin");
-      // Pulse's own pages (the widget demo) are same-origin and always allowed.
-      const sameOrigin = origin !== null && origin === `${url.protocol}//${request.headers.get("host") ?? url.host}`;
-      if (auth.kind === "PUBLISHABLE" && origin && !sameOrigin && auth.allowedOrigins?.length && !auth.allowedOrigins.includes(origin)) {
-        endResponse(errorResponse(fetchAPI, 403, "ORIGIN_NOT_ALLOWED", `Origin ${origin} is not allowed for this workspace's publishable key.`));
+      if (!originAllowed(auth, origin, `${url.protocol}//${request.headers.get("host") ?? url.host}`)) {
+        endResponse(errorResponse(fetchAPI, 403, "ORIGIN_NOT_ALLOWED", originNotAllowedMessage(origin)));
         return;
       }
       if (options.rateLimiter) {
-        const retryAfter = await options.rateLimiter.consumeKey(auth, options.rateLimiter.clientIp(request, serverContext?.req));
+        const retryAfter = await options.rateLimiter.consumeKey(auth, options.rateLimiter.clientIp(request.headers, serverContext?.req));
         if (retryAfter !== null) {
           endResponse(rateLimitedResponse(fetchAPI, retryAfter));
           return;

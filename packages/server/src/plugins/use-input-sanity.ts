@@ -5,7 +5,8 @@ import type { Plugin } from "graphql-yoga";
 
 const INVALID_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function findInvalid(value: unknown, path: string, depth = 0): string | null {
+/** The path of the first string PostgreSQL cannot store faithfully, or null when there is none. */
+export function findInvalid(value: unknown, path: string, depth = 0): string | null {
   if (depth > 64) return path;
   if (typeof value === "string") return INVALID_TEXT.test(value) ? path : null;
   if (Array.isArray(value)) {
@@ -24,12 +25,16 @@ function findInvalid(value: unknown, path: string, depth = 0): string | null {
   return null;
 }
 
+export function invalidTextMessage(path: string): string {
+  return `${path} contains a NUL character or an unpaired surrogate, which cannot be stored.`;
+}
+
 export function useInputSanity(): Plugin {
   return {
     onParams({ params }) {
       const invalid = (params.query && INVALID_TEXT.test(params.query) ? "query" : null) ?? findInvalid(params.variables ?? {}, "variables");
       if (invalid) {
-        throw new GraphQLError(`${invalid} contains a NUL character or an unpaired surrogate, which cannot be stored.`, {
+        throw new GraphQLError(invalidTextMessage(invalid), {
           extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
         });
       }

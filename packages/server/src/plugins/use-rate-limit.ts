@@ -56,9 +56,9 @@ export class RateLimiter {
     this.publishable = make("pk", limits.perPublishableKey);
   }
 
-  clientIp(request: Request, node: IncomingMessage | undefined): string {
+  clientIp(headers: Pick<Headers, "get">, node: IncomingMessage | undefined): string {
     if (this.limits.trustProxy) {
-      const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+      const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
       if (forwarded) return forwarded;
     }
     return node?.socket?.remoteAddress ?? "unknown";
@@ -96,13 +96,18 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<numbe
   }
 }
 
+/** The body of a 429 answer (sent with `Retry-After`). */
+export function rateLimitedBody(retryAfterSeconds: number): string {
+  return JSON.stringify({
+    errors: [{ message: `Too many requests; retry in ${retryAfterSeconds} s.`, extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds } }],
+  });
+}
+
 export function rateLimitedResponse(fetchAPI: { Response: typeof Response }, retryAfterSeconds: number): Response {
-  return new fetchAPI.Response(
-    JSON.stringify({
-      errors: [{ message: `Too many requests; retry in ${retryAfterSeconds} s.`, extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds } }],
-    }),
-    { status: 429, headers: { "content-type": "application/json", "retry-after": String(retryAfterSeconds) } },
-  );
+  return new fetchAPI.Response(rateLimitedBody(retryAfterSeconds), {
+    status: 429,
+    headers: { "content-type": "application/json", "retry-after": String(retryAfterSeconds) },
+  });
 }
 
 /** The per-IP limit, before authentication. */
@@ -110,7 +115,7 @@ export function useIpRateLimit(limiter: RateLimiter, graphqlEndpoint: string): P
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== graphqlEndpoint || request.method === "OPTIONS") return;
-      const retryAfter = await limiter.consumeIp(limiter.clientIp(request, serverContext?.req));
+      const retryAfter = await limiter.consumeIp(limiter.clientIp(request.headers, serverContext?.req));
       if (retryAfter !== null) endResponse(rateLimitedResponse(fetchAPI, retryAfter));
     },
   };

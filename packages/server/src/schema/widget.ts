@@ -1,18 +1,24 @@
 // The operations the embedded widgets call with a publishable key: load a survey, answer or
 // dismiss it, and read a health badge, only for the account/contact named in a signed token.
 import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
-import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
-import { claimedWorkspace, verifyWidgetToken, type WidgetIdentity, WidgetTokenError } from "../auth/widget-token.ts";
-import { type CachedSurvey, WidgetLookups } from "../widget/lookups.ts";
-import { dismissForContact, SurveySubmissions, type TokenContact, tokenContact } from "../widget/survey-writes.ts";
+import type { WidgetIdentity } from "../auth/widget-token.ts";
+import type { CachedSurvey } from "../widget/lookups.ts";
+import {
+  activeSurvey,
+  checkContact,
+  identify,
+  type SurveyResponseReceipt,
+  submitSurveyResponse,
+  surveyContact,
+  tokenAccount,
+} from "../widget/operations.ts";
+import { dismissForContact, tokenContact } from "../widget/survey-writes.ts";
 import { healthWithTrend } from "./account-metrics.ts";
 import { SurveyKindEnum } from "./facts.ts";
 import { HealthBandEnum } from "./metric-types.ts";
 
-const SCALES = { NPS: [0, 10], CSAT: [1, 5], CES: [1, 7] } as const;
-const MAX_COMMENT_LENGTH = 2000;
 const BADGE_HISTORY_DAYS = 90;
 
 export const COMPONENT_LABELS: Record<string, string> = {
@@ -24,94 +30,6 @@ export const COMPONENT_LABELS: Record<string, string> = {
   milestones: "Onboarding",
   ebr: "Business reviews",
 };
-
-function widgetError(code: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
-}
-
-/** Verifies the token against this workspace's signing secret; the key and the token must agree. */
-export async function identify(ctx: Context, token: string): Promise<WidgetIdentity> {
-  if (claimedWorkspace(token) !== ctx.workspaceId) {
-    throw widgetError("INVALID_TOKEN", "The token is not valid for this workspace.");
-  }
-  const lookups = WidgetLookups.of(ctx.database);
-  try {
-    return await verifyWidgetToken(token, (await lookups.signingSecret(ctx.prisma, ctx.workspaceId)).key, ctx.now);
-  } catch (error) {
-    if (!(error instanceof WidgetTokenError)) throw error;
-    // The secret may have been rotated on another server since it was cached.
-    const rechecked = await lookups.recheckedSigningSecret(ctx.prisma, ctx.workspaceId);
-    if (rechecked !== null) {
-      try {
-        return await verifyWidgetToken(token, rechecked.key, ctx.now);
-      } catch (retryError) {
-        if (retryError instanceof WidgetTokenError) throw widgetError("INVALID_TOKEN", retryError.message);
-        throw retryError;
-      }
-    }
-    throw widgetError("INVALID_TOKEN", error.message);
-  }
-}
-
-async function tokenAccount(ctx: Context, identity: WidgetIdentity) {
-  const account = await ctx.prisma.account.findUnique({
-    where: { workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: identity.accountExternalId } },
-  });
-  if (!account) throw accountNotFound();
-  return account;
-}
-
-function accountNotFound(): GraphQLError {
-  return widgetError("NOT_FOUND", "The token's account is not known to this workspace.");
-}
-
-/**
- * Refuses with `error`, unless the token's account is unknown: that is reported first, as it
- * always was (the account is otherwise checked by the statement that writes).
- */
-async function refuse(ctx: Context, identity: WidgetIdentity, error: GraphQLError): Promise<never> {
-  await tokenAccount(ctx, identity);
-  throw error;
-}
-
-/** The token's contact id (hosts identify people as they sign in); surveys need one. */
-async function contactExternalId(ctx: Context, identity: WidgetIdentity): Promise<string> {
-  if (!identity.contactExternalId) return refuse(ctx, identity, widgetError("INVALID_TOKEN", "Surveys need a token that names a contact."));
-  if (identity.contactExternalId.length > 200) return refuse(ctx, identity, widgetError("INVALID_TOKEN", "The token's contact id is too long."));
-  return identity.contactExternalId;
-}
-
-/** Throws the error of a contact statement that found no account or a contact of another account. */
-function checkContact(contact: TokenContact): void {
-  if (contact.accountId === null) throw accountNotFound();
-  if (contact.contactAccountId !== contact.accountId) throw contactOfAnotherAccount();
-}
-
-function contactOfAnotherAccount(): GraphQLError {
-  return widgetError("FORBIDDEN", "The token's contact belongs to another account.");
-}
-
-async function activeSurvey(ctx: Context, key: string): Promise<CachedSurvey> {
-  const survey = await WidgetLookups.of(ctx.database).survey(ctx.prisma, ctx.workspaceId, key);
-  if (!survey || !survey.active) throw widgetError("NOT_FOUND", `No active survey "${key.slice(0, 100)}".`);
-  return survey;
-}
-
-/** Answers and dismissals since this moment hold the survey back (its re-ask interval). */
-function reaskSince(ctx: Context, survey: CachedSurvey): Date {
-  return new Date(ctx.now.getTime() - survey.reaskIntervalDays * MILLISECONDS_PER_DAY);
-}
-
-/** Who answers which survey, as every contact statement (load, submit, dismiss) takes it. */
-async function surveyContact(ctx: Context, identity: WidgetIdentity, survey: CachedSurvey) {
-  return {
-    workspaceId: ctx.workspaceId,
-    accountExternalId: identity.accountExternalId,
-    contactExternalId: await contactExternalId(ctx, identity),
-    surveyId: survey.id,
-    since: reaskSince(ctx, survey),
-  };
-}
 
 type WidgetSurveyShape = Omit<CachedSurvey, "active"> & { shouldAsk: boolean };
 
@@ -152,14 +70,7 @@ const SubmitSurveyResponseInput = builder.inputType("SubmitSurveyResponseInput",
   }),
 });
 
-interface Receipt {
-  responseId: string;
-  score: number;
-  comment: string | null;
-  createdAt: Date;
-}
-
-const ReceiptRef = builder.objectRef<Receipt>("SurveyResponseReceipt").implement({
+const ReceiptRef = builder.objectRef<SurveyResponseReceipt>("SurveyResponseReceipt").implement({
   fields: (t) => ({
     responseId: t.exposeID("responseId"),
     score: t.exposeInt("score"),
@@ -173,45 +84,7 @@ builder.mutationField("submitSurveyResponse", (t) =>
     type: ReceiptRef,
     description: "Stores the contact's answer once per responseId: a retry or a later comment updates the same response.",
     args: { input: t.arg({ type: SubmitSurveyResponseInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const responseKey = String(input.responseId);
-      if (!/^[A-Za-z0-9_-]{8,100}$/.test(responseKey)) {
-        throw widgetError("BAD_USER_INPUT", "`responseId` must be 8–100 characters of A–Z, a–z, 0–9, _ or -.");
-      }
-      const comment = input.comment?.trim() ? input.comment.trim() : null;
-      if (comment !== null && comment.length > MAX_COMMENT_LENGTH) {
-        throw widgetError("BAD_USER_INPUT", `A comment may be at most ${MAX_COMMENT_LENGTH} characters.`);
-      }
-      const identity = await identify(ctx, input.token);
-      const survey = await activeSurvey(ctx, input.survey);
-      const [min, max] = SCALES[survey.kind];
-      if (!Number.isInteger(input.score) || input.score < min || input.score > max) {
-        return refuse(ctx, identity, widgetError("BAD_USER_INPUT", `${survey.kind} scores are whole numbers from ${min} to ${max}.`));
-      }
-      // One statement (shared with concurrent submissions) creates the contact on first sight,
-      // applies the re-ask rule and inserts or updates the response by its responseId.
-      const outcome = await SurveySubmissions.of(ctx.database).submit({
-        ...(await surveyContact(ctx, identity, survey)),
-        kind: survey.kind,
-        at: ctx.now,
-        responseKey,
-        score: input.score,
-        comment,
-      });
-      switch (outcome.status) {
-        case "ACCOUNT_NOT_FOUND":
-          throw accountNotFound();
-        case "CONTACT_OF_ANOTHER_ACCOUNT":
-          throw contactOfAnotherAccount();
-        case "ALREADY_ANSWERED":
-          throw widgetError("ALREADY_ANSWERED", "This contact answered or dismissed the survey within its re-ask interval.");
-        case "RESPONSE_OF_ANOTHER":
-          throw widgetError("CONFLICT", "This responseId belongs to another survey or contact.");
-        case "STORED":
-          ctx.accountsChanged([outcome.accountId]);
-          return { responseId: responseKey, score: outcome.score, comment: outcome.comment, createdAt: outcome.createdAt };
-      }
-    },
+    resolve: (_root, { input }, ctx) => submitSurveyResponse(ctx, input),
   }),
 );
 

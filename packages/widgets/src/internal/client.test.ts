@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { PulseRequestError, requestGraphQL, retryAfterMs, WIDGET_BADGE_QUERY } from "./client";
+import {
+  PulseRequestError,
+  requestGraphQL,
+  retryAfterMs,
+  submitSurveyResponse,
+  WIDGET_BADGE_QUERY,
+} from "./client";
 
 const connection = { endpoint: "https://pulse.example/", publishableKey: "pk_live_1" };
 
@@ -91,5 +97,40 @@ describe("requestGraphQL", () => {
     const pending = requestGraphQL(connection, "query", {}, controller.signal);
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+});
+
+describe("submitSurveyResponse", () => {
+  const input = { survey: "nps-main", token: "tok_1", responseId: "resp-0001", score: 9 };
+  const receipt = { responseId: "resp-0001", score: 9, comment: null, createdAt: "2026-06-15T10:20:30.456Z" };
+
+  test("POSTs the input itself as JSON to <endpoint>/widgets/v1/responses, not GraphQL", async () => {
+    const fetch = vi.fn(async () => answer(200, { data: { submitSurveyResponse: receipt } }));
+    vi.stubGlobal("fetch", fetch);
+    expect(await submitSurveyResponse(connection, input)).toEqual({ submitSurveyResponse: receipt });
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("https://pulse.example/widgets/v1/responses");
+    expect(init.method).toBe("POST");
+    expect(init.credentials).toBe("omit");
+    expect(new Headers(init.headers).get("authorization")).toBe("Bearer pk_live_1");
+    expect(new Headers(init.headers).get("content-type")).toBe("application/json");
+    expect(JSON.parse(String(init.body))).toEqual(input);
+  });
+
+  test("reads the endpoint's refusals (HTTP 4xx with GraphQL's error envelope) by their code", async () => {
+    for (const [status, code, retryable] of [
+      [400, "BAD_USER_INPUT", false],
+      [400, "INVALID_TOKEN", false],
+      [403, "FORBIDDEN", false],
+      [404, "NOT_FOUND", false],
+      [409, "ALREADY_ANSWERED", false],
+      [429, "RATE_LIMITED", true],
+    ] as const) {
+      vi.stubGlobal("fetch", async () =>
+        answer(status, { errors: [{ message: "no", extensions: { code } }] }),
+      );
+      const error = await failure(submitSurveyResponse(connection, input));
+      expect([error.code, error.retryable]).toEqual([code, retryable]);
+    }
   });
 });

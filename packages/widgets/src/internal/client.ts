@@ -1,12 +1,14 @@
 /**
- * The widgets' whole conversation with a Pulse server: four GraphQL operations over HTTP POST to
- * `${endpoint}/graphql`, authenticated by a publishable key (`pk_…`). The signed `token` names the
- * account and contact; the widgets pass it through unchanged and never look inside.
+ * The widgets' whole conversation with a Pulse server, authenticated by a publishable key (`pk_…`):
+ * survey answers go to `${endpoint}/widgets/v1/responses` (a small endpoint for the busiest write),
+ * and loading a survey, dismissing it and the badge are GraphQL operations at `${endpoint}/graphql`.
+ * Both answer in GraphQL's envelope (`data`, or `errors` with `extensions.code`). The signed
+ * `token` names the account and contact; the widgets pass it through unchanged and never look inside.
  */
 
 /** Where and as whom a widget talks to Pulse. */
 export interface PulseConnection {
-  /** Base URL of the Pulse server, e.g. `https://pulse.example.com`; `/graphql` is appended. */
+  /** Base URL of the Pulse server, e.g. `https://pulse.example.com`; `/graphql` (or `/widgets/v1/…`) is appended. */
   endpoint: string;
   /** Publishable key (`pk_…`): may only load a survey, answer it and read a badge. */
   publishableKey: string;
@@ -80,8 +82,10 @@ export const WIDGET_SURVEY_QUERY =
 export const WIDGET_BADGE_QUERY =
   "query PulseWidgetBadge($token:String!){widgetBadge(token:$token){accountName score band trend components{key label value weight used}history{day score}}}";
 
-export const SUBMIT_SURVEY_RESPONSE_MUTATION =
-  "mutation PulseSubmitSurveyResponse($input:SubmitSurveyResponseInput!){submitSurveyResponse(input:$input){responseId score comment createdAt}}";
+export const GRAPHQL_PATH = "/graphql";
+
+/** Where survey answers are POSTed (the `SubmitSurveyResponseInput` as JSON), instead of GraphQL. */
+export const SURVEY_RESPONSES_PATH = "/widgets/v1/responses";
 
 export const DISMISS_SURVEY_MUTATION =
   "mutation PulseDismissSurvey($input:DismissSurveyInput!){dismissSurvey(input:$input)}";
@@ -130,22 +134,40 @@ interface GraphQLResponse<TData> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-/**
- * Sends one operation and returns its `data`, or throws a {@link PulseRequestError}.
- * An abort through `signal` rethrows the browser's AbortError untouched.
- */
-export async function requestGraphQL<TData>(
+/** Sends one GraphQL operation; see {@link requestPulse}. */
+export function requestGraphQL<TData>(
   connection: PulseConnection,
   query: string,
   variables: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<TData> {
+  return requestPulse(connection, GRAPHQL_PATH, { query, variables }, signal);
+}
+
+/** Stores a survey answer through the submission endpoint; resolves with the server's receipt. */
+export function submitSurveyResponse(
+  connection: PulseConnection,
+  input: SubmitSurveyResponseInput,
+): Promise<{ submitSurveyResponse: SurveyResponseReceipt }> {
+  return requestPulse(connection, SURVEY_RESPONSES_PATH, input);
+}
+
+/**
+ * POSTs `body` as JSON to `path` of the server and returns the answer's `data`, or throws a
+ * {@link PulseRequestError}. An abort through `signal` rethrows the browser's AbortError untouched.
+ */
+export async function requestPulse<TData>(
+  connection: PulseConnection,
+  path: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<TData> {
   let response: Response;
   try {
-    response = await fetch(`${connection.endpoint.replace(/\/+$/, "")}/graphql`, {
+    response = await fetch(connection.endpoint.replace(/\/+$/, "") + path, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${connection.publishableKey}` },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify(body),
       // The publishable key authenticates; cookies of the host page must not ride along.
       credentials: "omit",
       signal,
@@ -155,13 +177,13 @@ export async function requestGraphQL<TData>(
     throw new PulseRequestError("NETWORK_ERROR", "Pulse server unreachable");
   }
   const retryAfter = response.headers.get("retry-after");
-  let body: GraphQLResponse<TData> | undefined;
+  let answer: GraphQLResponse<TData> | undefined;
   try {
-    body = (await response.json()) as GraphQLResponse<TData>;
+    answer = (await response.json()) as GraphQLResponse<TData>;
   } catch {
-    body = undefined;
+    answer = undefined;
   }
-  const [firstError] = body?.errors ?? [];
+  const [firstError] = answer?.errors ?? [];
   if (firstError) {
     throw new PulseRequestError(
       firstError.extensions?.code ?? codeForStatus(response.status),
@@ -169,10 +191,10 @@ export async function requestGraphQL<TData>(
       retryAfter,
     );
   }
-  if (!response.ok || !body?.data) {
+  if (!response.ok || !answer?.data) {
     throw new PulseRequestError(codeForStatus(response.status), `HTTP ${response.status}`, retryAfter);
   }
-  return body.data;
+  return answer.data;
 }
 
 /**
@@ -187,7 +209,7 @@ function codeForStatus(status: number): PulseErrorCode {
 
 /**
  * How long the server asked to wait, in milliseconds. `Retry-After` is either delay-seconds or an
- * HTTP date. Parsed here, not in requestGraphQL, so widgets that never retry do not ship it.
+ * HTTP date. Parsed here, not in requestPulse, so widgets that never retry do not ship it.
  */
 export function retryAfterMs({ retryAfter: header }: PulseRequestError): number | undefined {
   if (!header) return undefined;

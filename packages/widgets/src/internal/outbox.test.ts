@@ -46,11 +46,10 @@ describe("outbox", () => {
     // The comment waits for the score request instead of racing it.
     server.release();
     await expect(Promise.all([score, comment])).resolves.toEqual(["stored", "stored"]);
-    expect(
-      server
-        .operations("PulseSubmitSurveyResponse")
-        .map((r) => (r.variables.input as { comment?: string }).comment),
-    ).toEqual([undefined, "More exports"]);
+    expect(server.submissions().map((r) => (r.variables.input as { comment?: string }).comment)).toEqual([
+      undefined,
+      "More exports",
+    ]);
     expect(server.responses.get("r-2")).toMatchObject({ comment: "More exports", writes: 2 });
     expect(localStorage.getItem(storageKey)).toBeNull();
   });
@@ -62,7 +61,7 @@ describe("outbox", () => {
     expect(Object.keys(stored())).toEqual(["response:r-3"]);
     server.offline = false;
     await flushOutbox({ ignoreBackoff: true });
-    expect(server.operations("PulseSubmitSurveyResponse")).toHaveLength(1);
+    expect(server.submissions()).toHaveLength(1);
     expect(server.responses.get("r-3")).toMatchObject({ score: 4, comment: "Slow" });
   });
 

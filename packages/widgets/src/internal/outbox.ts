@@ -5,8 +5,8 @@ import {
   type PulseRequestError,
   requestGraphQL,
   retryAfterMs,
-  SUBMIT_SURVEY_RESPONSE_MUTATION,
   type SubmitSurveyResponseInput,
+  submitSurveyResponse,
   toRequestError,
 } from "./client";
 import { readRecord, writeRecord } from "./storage";
@@ -52,10 +52,12 @@ const longestRetryDelayMs = 5 * 60_000;
 /** Tokens expire; an answer older than this would be refused anyway. */
 const maxEntryAgeMs = 7 * 24 * 60 * 60_000;
 
-const documents: Record<OutboxOperation["name"], string> = {
-  submitSurveyResponse: SUBMIT_SURVEY_RESPONSE_MUTATION,
-  dismissSurvey: DISMISS_SURVEY_MUTATION,
-};
+/** Answers go to the submission endpoint; dismissals are a GraphQL mutation. */
+function send(connection: PulseConnection, operation: OutboxOperation): Promise<unknown> {
+  return operation.name === "submitSurveyResponse"
+    ? submitSurveyResponse(connection, operation.input)
+    : requestGraphQL(connection, DISMISS_SURVEY_MUTATION, { input: operation.input });
+}
 
 /**
  * Announces what happens to entries sent in the background: `delivered` and `rejected`
@@ -136,9 +138,7 @@ export async function flushOutbox({ ignoreBackoff }: { ignoreBackoff: boolean })
 
 async function attempt(key: string, entry: OutboxEntry): Promise<Delivery> {
   try {
-    await requestGraphQL(entry.connection, documents[entry.operation.name], {
-      input: entry.operation.input,
-    });
+    await send(entry.connection, entry.operation);
   } catch (error) {
     const failure = toRequestError(error);
     if (!failure.retryable) {

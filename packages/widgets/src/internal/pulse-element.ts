@@ -34,7 +34,7 @@ export class PulseElement<M extends Messages = Messages> extends LitElement {
     theme: { reflect: true },
   };
 
-  /** Base URL of the Pulse server; requests go to `${endpoint}/graphql`. */
+  /** Base URL of the Pulse server; requests go to `${endpoint}/graphql`, survey answers to `${endpoint}/widgets/v1/responses`. */
   declare endpoint?: string;
   /** Publishable key (`pk_…`). Never use a secret key in a page. */
   declare publishableKey?: string;

@@ -1,8 +1,9 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, svg, type TemplateResult } from "lit";
 import {
+  GRAPHQL_PATH,
   type HealthBand,
   PulseRequestError,
-  requestGraphQL,
+  requestPulse,
   WIDGET_BADGE_QUERY,
   type WidgetBadge,
   type WidgetBadgePoint,
@@ -153,10 +154,11 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     }
     if (!this.badge) this.badgeStatus = "loading";
     try {
-      const { widgetBadge } = await requestGraphQL<{ widgetBadge: WidgetBadge }>(
+      // requestPulse rather than the requestGraphQL wrapper: the badge's size budget has no room for it.
+      const { widgetBadge } = await requestPulse<{ widgetBadge: WidgetBadge }>(
         connection,
-        WIDGET_BADGE_QUERY,
-        { token },
+        GRAPHQL_PATH,
+        { query: WIDGET_BADGE_QUERY, variables: { token } },
         this.requestController.signal,
       );
       if (generation !== this.loadGeneration) return;

@@ -135,7 +135,7 @@ describe("<pulse-nps-survey>", () => {
     const survey = await mountAsking();
     await page.getByRole("button", { name: "Submit" }).click();
     await expect.element(page.getByRole("alert")).toHaveTextContent("Please choose a score first.");
-    expect(server.operations("PulseSubmitSurveyResponse")).toHaveLength(0);
+    expect(server.submissions()).toHaveLength(0);
     // Focus goes to the scale, where the missing answer is.
     expect(survey.shadowRoot?.activeElement).toBe(shadow(survey, "input[value='0']"));
   });
@@ -167,9 +167,7 @@ describe("<pulse-nps-survey>", () => {
       token: "tok_alice",
       writes: 2,
     });
-    const [first, second] = server
-      .operations("PulseSubmitSurveyResponse")
-      .map((request) => request.variables.input);
+    const [first, second] = server.submissions().map((request) => request.variables.input);
     expect(first).toEqual({
       survey: "nps-main",
       token: "tok_alice",
@@ -226,11 +224,9 @@ describe("<pulse-nps-survey>", () => {
     expect(server.responses.size).toBe(1);
 
     window.dispatchEvent(new Event("online"));
-    await expect.poll(() => server.operations("PulseSubmitSurveyResponse").length).toBe(2);
+    await expect.poll(() => server.submissions().length).toBe(2);
     const ids = new Set(
-      server
-        .operations("PulseSubmitSurveyResponse")
-        .map((r) => (r.variables.input as { responseId: string }).responseId),
+      server.submissions().map((r) => (r.variables.input as { responseId: string }).responseId),
     );
     expect(ids.size).toBe(1);
     expect(server.responses.size).toBe(1);
@@ -276,7 +272,7 @@ describe("<pulse-nps-survey>", () => {
     window.dispatchEvent(new Event("online"));
     await expect.poll(() => server.responses.size).toBe(1);
     // Only the latest state was sent: score and comment together, once.
-    expect(server.operations("PulseSubmitSurveyResponse")).toHaveLength(1);
+    expect(server.submissions()).toHaveLength(1);
     expect([...server.responses.values()][0]).toMatchObject({
       score: 3,
       comment: "Too slow on mobile.",
@@ -381,9 +377,7 @@ describe("<pulse-nps-survey>", () => {
     expect(survey.status).toBe("rating");
     await page.getByRole("button", { name: "Submit" }).click();
     await expect.poll(() => survey.status).toBe("comment");
-    const ids = server
-      .operations("PulseSubmitSurveyResponse")
-      .map((r) => (r.variables.input as { responseId: string }).responseId);
+    const ids = server.submissions().map((r) => (r.variables.input as { responseId: string }).responseId);
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(ids[1]);
     expect(server.responses.size).toBe(1);

@@ -1,11 +1,21 @@
 /**
- * TEST ONLY — a fake of the Pulse server's four widget operations, answering the widgets' `fetch`
- * calls inside the test page. It follows the contract the widgets are written against (upsert on
- * `responseId`, `shouldAsk` false within the re-ask interval after an answer or a dismissal) so the
- * component tests can assert what arrived and how often. It proves nothing about the real server;
- * the end-to-end tests against the real server live in the repository's `test/` folder.
+ * TEST ONLY — a fake of the Pulse server's widget operations, answering the widgets' `fetch` calls
+ * inside the test page: the GraphQL operations at `/graphql` (survey, dismissal, badge) and survey
+ * answers at `/widgets/v1/responses`. It follows the contract the widgets are written against
+ * (upsert on `responseId`, `shouldAsk` false within the re-ask interval after an answer or a
+ * dismissal, the endpoint's HTTP statuses) so the component tests can assert what arrived and how
+ * often. It takes answers only at the endpoint, so a widget sending them elsewhere fails its tests.
+ * It proves nothing about the real server; the end-to-end tests against the real server live in
+ * the repository's `test/` folder.
  */
-import type { SurveyKind, SurveyResponseReceipt, WidgetBadge, WidgetSurvey } from "../internal/client";
+import {
+  GRAPHQL_PATH,
+  SURVEY_RESPONSES_PATH,
+  type SurveyKind,
+  type SurveyResponseReceipt,
+  type WidgetBadge,
+  type WidgetSurvey,
+} from "../internal/client";
 
 export const fakeEndpoint = "https://pulse.fake.test";
 export const fakePublishableKey = "pk_test_widgets";
@@ -13,6 +23,7 @@ export const fakePublishableKey = "pk_test_widgets";
 export type FakeSurvey = Omit<WidgetSurvey, "shouldAsk">;
 
 export interface ReceivedRequest {
+  /** The GraphQL operation's name, or {@link SUBMISSION} for an answer sent to the endpoint. */
   operationName: string;
   variables: Record<string, unknown>;
   authorization: string | null;
@@ -31,7 +42,22 @@ export interface StoredResponse extends SurveyResponseReceipt {
  */
 export type Fault = "offline" | "lost-ack" | "server-error" | "rate-limited" | { code: string };
 
+/** How {@link FakePulseGraphQL.received} names a POST to the submission endpoint (its body is `variables.input`). */
+export const SUBMISSION = "POST /widgets/v1/responses";
+
 const scoreRanges: Record<SurveyKind, [number, number]> = { NPS: [0, 10], CSAT: [1, 5], CES: [1, 7] };
+/** The endpoint's HTTP status for each refusal (GraphQL answers them with 200). */
+const submissionStatus: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  INVALID_TOKEN: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ORIGIN_NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  ALREADY_ANSWERED: 409,
+  CONFLICT: 409,
+  DATABASE_UNAVAILABLE: 503,
+};
 const dayMs = 24 * 60 * 60_000;
 
 export class FakePulseGraphQL {
@@ -54,8 +80,9 @@ export class FakePulseGraphQL {
   private target: Window & typeof globalThis = window;
 
   /**
-   * Routes `fetch` to `${fakeEndpoint}/graphql` here; other URLs go to the real fetch.
-   * `target` may be another same-origin window, e.g. an iframe holding a page under test.
+   * Routes `fetch` to `${fakeEndpoint}/graphql` and `${fakeEndpoint}/widgets/v1/responses` here;
+   * other URLs go to the real fetch. `target` may be another same-origin window, e.g. an iframe
+   * holding a page under test.
    */
   install(target: Window & typeof globalThis = window): this {
     this.target = target;
@@ -63,7 +90,9 @@ export class FakePulseGraphQL {
     const passThrough = this.originalFetch.bind(target);
     target.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = input instanceof Request ? input.url : String(input);
-      return url === `${fakeEndpoint}/graphql` ? this.handle(init) : passThrough(input, init);
+      if (url === fakeEndpoint + GRAPHQL_PATH) return this.handle(init, false);
+      if (url === fakeEndpoint + SURVEY_RESPONSES_PATH) return this.handle(init, true);
+      return passThrough(input, init);
     };
     return this;
   }
@@ -114,7 +143,12 @@ export class FakePulseGraphQL {
     return this.received.filter((request) => request.operationName === name);
   }
 
-  private async handle(init: RequestInit | undefined): Promise<Response> {
+  /** The answers POSTed to the submission endpoint, in order. */
+  submissions(): ReceivedRequest[] {
+    return this.operations(SUBMISSION);
+  }
+
+  private async handle(init: RequestInit | undefined, submission: boolean): Promise<Response> {
     if (this.holding) await new Promise<void>((resume) => this.held.push(resume));
     const fault = this.faults.shift() ?? (this.offline ? "offline" : undefined);
     if (fault === "offline") {
@@ -122,11 +156,14 @@ export class FakePulseGraphQL {
       throw new TypeError("Failed to fetch");
     }
     const headers = new Headers(init?.headers);
-    const { query, variables } = JSON.parse(String(init?.body)) as {
-      query: string;
-      variables: Record<string, unknown>;
-    };
-    const operationName = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
+    if (init?.method !== "POST" || headers.get("content-type") !== "application/json") {
+      return json(submission ? 415 : 400, { errors: [{ message: "Send JSON with POST." }] });
+    }
+    const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+    const operationName = submission
+      ? SUBMISSION
+      : (/^\s*(?:query|mutation)\s+(\w+)/.exec(String(body.query))?.[1] ?? "anonymous");
+    const variables = (submission ? { input: body } : body.variables) as Record<string, unknown>;
     this.received.push({ operationName, variables, authorization: headers.get("authorization") });
 
     if (fault === "server-error") return json(500, { errors: [{ message: "Unexpected error." }] });
@@ -137,8 +174,7 @@ export class FakePulseGraphQL {
         { "retry-after": "1" },
       );
     }
-    if (typeof fault === "object")
-      return json(200, { errors: [{ message: fault.code, extensions: { code: fault.code } }] });
+    if (typeof fault === "object") return failure(fault.code, fault.code, submission);
 
     const result = this.execute(operationName, variables, headers.get("authorization"));
     if (fault === "lost-ack") throw new TypeError("Failed to fetch");
@@ -150,18 +186,19 @@ export class FakePulseGraphQL {
     variables: Record<string, unknown>,
     authorization: string | null,
   ): Response {
+    const submission = operationName === SUBMISSION;
     if (!authorization?.startsWith("Bearer pk_"))
-      return failure("FORBIDDEN", "A publishable key is required.");
+      return failure("FORBIDDEN", "A publishable key is required.", submission);
     const input = (variables.input ?? variables) as Record<string, unknown>;
     const token = String(input.token);
-    if (!token.startsWith("tok_")) return failure("INVALID_TOKEN", "The token is not valid.");
+    if (!token.startsWith("tok_")) return failure("INVALID_TOKEN", "The token is not valid.", submission);
 
     if (operationName === "PulseWidgetBadge") {
       const badge = this.badges.get(token);
       return badge ? json(200, { data: { widgetBadge: badge } }) : failure("NOT_FOUND", "No such account.");
     }
     const survey = this.surveys.get(String(input.survey));
-    if (!survey) return failure("NOT_FOUND", "No such survey.");
+    if (!survey) return failure("NOT_FOUND", "No such survey.", submission);
 
     if (operationName === "PulseWidgetSurvey") {
       return json(200, { data: { widgetSurvey: { ...survey, shouldAsk: this.shouldAsk(survey, token) } } });
@@ -170,11 +207,11 @@ export class FakePulseGraphQL {
       this.dismissals.push({ survey: survey.key, token, at: Date.now() });
       return json(200, { data: { dismissSurvey: true } });
     }
-    if (operationName === "PulseSubmitSurveyResponse") {
-      const score = Number(input.score);
+    if (submission) {
+      const score = input.score;
       const [lowest, highest] = scoreRanges[survey.kind];
-      if (!Number.isInteger(score) || score < lowest || score > highest) {
-        return failure("BAD_USER_INPUT", `Score must be ${lowest}–${highest}.`);
+      if (typeof score !== "number" || !Number.isInteger(score) || score < lowest || score > highest) {
+        return failure("BAD_USER_INPUT", `Score must be ${lowest}–${highest}.`, true);
       }
       const responseId = String(input.responseId);
       const previous = this.responses.get(responseId);
@@ -215,6 +252,9 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   });
 }
 
-function failure(code: string, message: string): Response {
-  return json(200, { errors: [{ message, extensions: { code } }] });
+/** A refusal: GraphQL answers it with 200, the submission endpoint with the code's HTTP status. */
+function failure(code: string, message: string, submission = false): Response {
+  return json(submission ? (submissionStatus[code] ?? 400) : 200, {
+    errors: [{ message, extensions: { code } }],
+  });
 }

@@ -1,0 +1,211 @@
+// The rules of the widget operations (publishable keys): the token names the account and the
+// contact, the survey must be active, scores are on the survey's scale, and a response is stored
+// once per responseId. The GraphQL resolvers (schema/widget.ts) and the submission endpoint
+// (POST /widgets/v1/responses, widget/responses-route.ts) both call these, so the rules live once.
+// Refusals are GraphQLErrors with a stable `extensions.code`, which both transports report as is.
+import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import {
+  claimedWorkspace,
+  verifyWidgetToken,
+  type WidgetIdentity,
+  WidgetTokenError,
+} from "../auth/widget-token.ts";
+import type { Context } from "../context.ts";
+import { type CachedSurvey, WidgetLookups } from "./lookups.ts";
+import { SurveySubmissions, type TokenContact } from "./survey-writes.ts";
+
+/** What the widget operations read of a request's context. */
+export type WidgetContext = Pick<Context, "prisma" | "database" | "workspaceId" | "now" | "accountsChanged">;
+
+const SCALES = { NPS: [0, 10], CSAT: [1, 5], CES: [1, 7] } as const;
+const MAX_COMMENT_LENGTH = 2000;
+
+function widgetError(code: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+/** Verifies the token against this workspace's signing secret; the key and the token must agree. */
+export async function identify(ctx: WidgetContext, token: string): Promise<WidgetIdentity> {
+  if (claimedWorkspace(token) !== ctx.workspaceId) {
+    throw widgetError("INVALID_TOKEN", "The token is not valid for this workspace.");
+  }
+  const lookups = WidgetLookups.of(ctx.database);
+  try {
+    return await verifyWidgetToken(
+      token,
+      (await lookups.signingSecret(ctx.prisma, ctx.workspaceId)).key,
+      ctx.now,
+    );
+  } catch (error) {
+    if (!(error instanceof WidgetTokenError)) throw error;
+    // The secret may have been rotated on another server since it was cached.
+    const rechecked = await lookups.recheckedSigningSecret(ctx.prisma, ctx.workspaceId);
+    if (rechecked !== null) {
+      try {
+        return await verifyWidgetToken(token, rechecked.key, ctx.now);
+      } catch (retryError) {
+        if (retryError instanceof WidgetTokenError) throw widgetError("INVALID_TOKEN", retryError.message);
+        throw retryError;
+      }
+    }
+    throw widgetError("INVALID_TOKEN", error.message);
+  }
+}
+
+export async function tokenAccount(ctx: WidgetContext, identity: WidgetIdentity) {
+  const account = await ctx.prisma.account.findUnique({
+    where: {
+      workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: identity.accountExternalId },
+    },
+  });
+  if (!account) throw accountNotFound();
+  return account;
+}
+
+function accountNotFound(): GraphQLError {
+  return widgetError("NOT_FOUND", "The token's account is not known to this workspace.");
+}
+
+/**
+ * Refuses with `error`, unless the token's account is unknown: that is reported first, as it
+ * always was (the account is otherwise checked by the statement that writes).
+ */
+async function refuse(ctx: WidgetContext, identity: WidgetIdentity, error: GraphQLError): Promise<never> {
+  await tokenAccount(ctx, identity);
+  throw error;
+}
+
+/** The token's contact id (hosts identify people as they sign in); surveys need one. */
+async function contactExternalId(ctx: WidgetContext, identity: WidgetIdentity): Promise<string> {
+  if (!identity.contactExternalId)
+    return refuse(ctx, identity, widgetError("INVALID_TOKEN", "Surveys need a token that names a contact."));
+  if (identity.contactExternalId.length > 200)
+    return refuse(ctx, identity, widgetError("INVALID_TOKEN", "The token's contact id is too long."));
+  return identity.contactExternalId;
+}
+
+/** Throws the error of a contact statement that found no account or a contact of another account. */
+export function checkContact(contact: TokenContact): void {
+  if (contact.accountId === null) throw accountNotFound();
+  if (contact.contactAccountId !== contact.accountId) throw contactOfAnotherAccount();
+}
+
+function contactOfAnotherAccount(): GraphQLError {
+  return widgetError("FORBIDDEN", "The token's contact belongs to another account.");
+}
+
+export async function activeSurvey(ctx: WidgetContext, key: string): Promise<CachedSurvey> {
+  const survey = await WidgetLookups.of(ctx.database).survey(ctx.prisma, ctx.workspaceId, key);
+  if (!survey?.active) throw widgetError("NOT_FOUND", `No active survey "${key.slice(0, 100)}".`);
+  return survey;
+}
+
+/** Answers and dismissals since this moment hold the survey back (its re-ask interval). */
+function reaskSince(ctx: WidgetContext, survey: CachedSurvey): Date {
+  return new Date(ctx.now.getTime() - survey.reaskIntervalDays * MILLISECONDS_PER_DAY);
+}
+
+/** Who answers which survey, as every contact statement (load, submit, dismiss) takes it. */
+export async function surveyContact(ctx: WidgetContext, identity: WidgetIdentity, survey: CachedSurvey) {
+  return {
+    workspaceId: ctx.workspaceId,
+    accountExternalId: identity.accountExternalId,
+    contactExternalId: await contactExternalId(ctx, identity),
+    surveyId: survey.id,
+    since: reaskSince(ctx, survey),
+  };
+}
+
+/** A message for a field of the wrong type or a missing one. */
+const typed = (field: string, type: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? `\`${field}\` is required.` : `\`${field}\` must be ${type}.`;
+
+/**
+ * A submission as both transports receive it (GraphQL's `SubmitSurveyResponseInput`, or the JSON
+ * body of the endpoint): nothing else is accepted, and nothing is coerced.
+ */
+const submissionInput = z.strictObject(
+  {
+    survey: z.string({ error: typed("survey", "a string") }),
+    token: z.string({ error: typed("token", "a string") }),
+    responseId: z
+      .string({ error: typed("responseId", "a string") })
+      .regex(/^[A-Za-z0-9_-]{8,100}$/, "`responseId` must be 8–100 characters of A–Z, a–z, 0–9, _ or -."),
+    score: z.int({ error: typed("score", "a whole number") }),
+    comment: z
+      .string({ error: typed("comment", "a string or null") })
+      .nullish()
+      .transform((comment) => comment?.trim() || null)
+      .refine((comment) => comment === null || comment.length <= MAX_COMMENT_LENGTH, {
+        error: `A comment may be at most ${MAX_COMMENT_LENGTH} characters.`,
+      }),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `Unknown field(s): ${issue.keys.join(", ")}.`
+        : "The submission must be a JSON object.",
+  },
+);
+
+export interface SurveyResponseReceipt {
+  responseId: string;
+  score: number;
+  comment: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Stores the contact's answer once per responseId (a retry or a later comment updates the same
+ * response) and answers only after the statement holding it has committed. Throws a coded
+ * GraphQLError when the submission is refused; nothing is written then.
+ */
+export async function submitSurveyResponse(ctx: WidgetContext, raw: unknown): Promise<SurveyResponseReceipt> {
+  const parsed = submissionInput.safeParse(raw);
+  if (!parsed.success)
+    throw widgetError("BAD_USER_INPUT", parsed.error.issues.map((issue) => issue.message).join(" "));
+  const input = parsed.data;
+  const identity = await identify(ctx, input.token);
+  const survey = await activeSurvey(ctx, input.survey);
+  const [min, max] = SCALES[survey.kind];
+  if (input.score < min || input.score > max) {
+    return refuse(
+      ctx,
+      identity,
+      widgetError("BAD_USER_INPUT", `${survey.kind} scores are whole numbers from ${min} to ${max}.`),
+    );
+  }
+  // One statement (shared with concurrent submissions) creates the contact on first sight,
+  // applies the re-ask rule and inserts or updates the response by its responseId.
+  const outcome = await SurveySubmissions.of(ctx.database).submit({
+    ...(await surveyContact(ctx, identity, survey)),
+    kind: survey.kind,
+    at: ctx.now,
+    responseKey: input.responseId,
+    score: input.score,
+    comment: input.comment,
+  });
+  switch (outcome.status) {
+    case "ACCOUNT_NOT_FOUND":
+      throw accountNotFound();
+    case "CONTACT_OF_ANOTHER_ACCOUNT":
+      throw contactOfAnotherAccount();
+    case "ALREADY_ANSWERED":
+      throw widgetError(
+        "ALREADY_ANSWERED",
+        "This contact answered or dismissed the survey within its re-ask interval.",
+      );
+    case "RESPONSE_OF_ANOTHER":
+      throw widgetError("CONFLICT", "This responseId belongs to another survey or contact.");
+    case "STORED":
+      ctx.accountsChanged([outcome.accountId]);
+      return {
+        responseId: input.responseId,
+        score: outcome.score,
+        comment: outcome.comment,
+        createdAt: outcome.createdAt,
+      };
+  }
+}
