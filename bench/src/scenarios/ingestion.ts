@@ -117,7 +117,7 @@ async function ingestionPhases(
     ),
   });
 
-  // One submission traced, with the snapshot refresh Pulse schedules 250 ms after it.
+  // One submission traced, with the snapshot refresh Pulse schedules a second after it.
   const token = await signWidgetToken(
     {
       workspaceId,
@@ -134,7 +134,7 @@ async function ingestionPhases(
       { authorization: `Bearer ${workspace.publishableKey}` },
     );
     if (traced.status !== 200) throw new Error(`I: the traced submission failed: ${traced.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
   });
   run.log(
     `I: one survey submission sent ${submissionTrace.length} SQL statements (the snapshot refresh it triggers included)`,

@@ -1,5 +1,5 @@
 // Recomputes today's health snapshot of accounts whose facts changed. Changes are collected and
-// flushed shortly after (debounced), so a burst of writes costs one recomputation per account
+// flushed a second later (debounced), so a burst of writes costs one recomputation per account
 // and the write path stays fast; `flush()` lets tests and shutdown wait for it.
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { recordHealthSnapshots } from "./snapshots.ts";
@@ -11,7 +11,7 @@ export class SnapshotRefresher {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly delayMs = 250,
+    private readonly delayMs = 1_000,
     private readonly onError: (error: unknown) => void = (error) => console.error("[health] snapshot refresh failed:", error),
   ) {}
 

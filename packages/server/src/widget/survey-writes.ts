@@ -1,7 +1,7 @@
 // The widget's writes, one SQL statement each: the token's contact (created on first sight),
 // the re-ask rule, and the response (stored once per responseId) or the dismissal.
 // Submissions go through a group commit per database: many submissions, one statement.
-import type { Database } from "@pulse/schema/database";
+import { type Database, readerFor } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { isDatabaseUnavailable } from "../errors.ts";
 import { GroupCommit, type GroupCommitOptions } from "./group-commit.ts";
@@ -121,7 +121,9 @@ export async function writeSubmissions(
     score: submission.score,
     comment: submission.comment,
   }));
-  const rows = await prisma.$queryRawUnsafe<SubmitRow[]>(SUBMIT_SQL, JSON.stringify(input));
+  // Through the driver (outside a transaction): Prisma's raw query costs about 0.75 ms of CPU
+  // more per statement (see sql-reader.ts). The statement commits on its own.
+  const rows = await readerFor(prisma).read<SubmitRow>({ text: SUBMIT_SQL, values: [JSON.stringify(input)] });
   return submissions.map((_, n) => {
     const row = rows[n];
     if (row?.n !== n) throw new Error(`survey submissions: no outcome for row ${n}`);
