@@ -109,8 +109,16 @@ export type PulseErrorCode =
   | "WRONG_SURVEY_KIND"
   | (string & {});
 
-/** Failures that may go away by themselves, so a submission is kept and sent again later. */
-const transientCodes = new Set<PulseErrorCode>(["RATE_LIMITED", "NETWORK_ERROR", "SERVER_ERROR"]);
+/**
+ * Failures that may go away by themselves, so a submission is kept and sent again later: the
+ * server is busy or unreachable, or up without its database.
+ */
+const transientCodes = new Set<PulseErrorCode>([
+  "RATE_LIMITED",
+  "NETWORK_ERROR",
+  "SERVER_ERROR",
+  "DATABASE_UNAVAILABLE",
+]);
 
 export class PulseRequestError extends Error {
   override readonly name = "PulseRequestError";
@@ -174,7 +182,7 @@ export async function requestPulse<TData>(
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new PulseRequestError("NETWORK_ERROR", "Pulse server unreachable");
+    throw new PulseRequestError("NETWORK_ERROR", "Network error");
   }
   const retryAfter = response.headers.get("retry-after");
   let answer: GraphQLResponse<TData> | undefined;
