@@ -51,6 +51,7 @@ const used = process.cpuUsage(cpu);
 const cpuMs = (used.user + used.system) / 1000;
 console.log(
   `${which}: ${count} requests, ${(cpuMs / count).toFixed(2)} ms CPU/request, ${(wall / count).toFixed(2)} ms wall/request, ` +
-    `${(database.statements.count / count).toFixed(1)} statements/request`,
+    `${(database.statements.count / count).toFixed(1)} statements/request ` +
+    `(user ${(used.user / 1000 / count).toFixed(2)} ms, system ${(used.system / 1000 / count).toFixed(2)} ms)`,
 );
 await database.close();

@@ -164,6 +164,10 @@ function evaluate(results: Results): void {
     results.ratios.DR = D.requestsPerSecond / R.requestsPerSecond;
     results.ratios.DN = D.requestsPerSecond / N.requestsPerSecond;
     add("D/R (req/s)", "≥ 0.5", results.ratios.DR.toFixed(2), results.ratios.DR >= 0.5);
+    // The same ratio from the servers' own CPU per request (R's over D's): what the req/s ratio
+    // would be if each server had its core to itself; steadier on a shared machine.
+    results.ratios.DRCpu = R.cpuMsPerRequest / D.cpuMsPerRequest;
+    add("D/R (server CPU per request, R ÷ D)", "(≥ 0.5)", results.ratios.DRCpu.toFixed(2), null);
     add("D/N (req/s)", "≥ 10", results.ratios.DN.toFixed(1), results.ratios.DN >= 10);
     const counts = PAGE_SIZES_CHECKED.map((size) => dashboard.statements.D?.[size] ?? Number.NaN);
     const constant = counts.every((count) => count === counts[0]);
@@ -243,6 +247,7 @@ function table(results: Results): string {
       latencyP99: number;
       statementsPerRequest: number;
       requests: number;
+      cpuMsPerRequest?: number;
     },
     errors: number,
     note = "",
@@ -254,7 +259,7 @@ function table(results: Results): string {
       String(m.latencyP99),
       String(errors),
       m.statementsPerRequest.toFixed(1),
-      `${m.requests} requests${note ? `; ${note}` : ""}`,
+      `${m.requests} requests${m.cpuMsPerRequest === undefined ? "" : `, ${m.cpuMsPerRequest.toFixed(2)} server CPU ms/request`}${note ? `; ${note}` : ""}`,
     ]);
   const errorsOf = (m: { errors: number; non2xx: number; mismatches: number; timeouts: number }) =>
     m.errors + m.non2xx + m.mismatches + m.timeouts;

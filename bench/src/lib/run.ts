@@ -15,6 +15,8 @@ export interface Run {
 export interface Measured extends PhaseResult {
   /** SQL statements the server sent per request received in the measured phase. */
   statementsPerRequest: number;
+  /** The server's CPU milliseconds per request in the measured phase: steadier than req/s under load. */
+  cpuMsPerRequest: number;
   failures?: { count: number; sample: string[] };
 }
 
@@ -33,6 +35,7 @@ export async function measure(server: RunningServer, spec: Omit<LoadSpec, "url">
   return {
     ...result.measured,
     statementsPerRequest: requests === 0 ? 0 : (after.statements - before.statements) / requests,
+    cpuMsPerRequest: requests === 0 ? 0 : (after.cpuMs - before.cpuMs) / requests,
     ...(result.failures.count ? { failures: result.failures } : {}),
   };
 }
@@ -41,6 +44,6 @@ export function describePhase(name: string, phase: Measured): string {
   return (
     `${name}: ${phase.requestsPerSecond.toFixed(1)} req/s, p50 ${phase.latencyP50} ms, p99 ${phase.latencyP99} ms, ` +
     `${phase.requests} requests, errors ${phase.errors + phase.non2xx + phase.mismatches + phase.timeouts}, ` +
-    `${phase.statementsPerRequest.toFixed(1)} statements/request`
+    `${phase.statementsPerRequest.toFixed(1)} statements/request, ${phase.cpuMsPerRequest.toFixed(2)} server CPU ms/request`
   );
 }
