@@ -132,21 +132,22 @@ export class AccountFacts {
   /** Survey responses per kind and score created in the period. */
   surveyScoreCounts(period: Period): DataLoader<string, SurveyScoreCounts> {
     return this.loader(`survey|${periodKey(period)}`, async (ids) => {
-      const rows = await this.db.read<{
-        accountId: string;
-        kind: SurveyKind;
-        score: number;
-        count: number;
-      }>(sql`
-        SELECT "accountId"::text AS "accountId", kind::text AS kind, score, count(*)::int AS count
-        FROM "SurveyResponse"
-        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-          AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}
-        GROUP BY 1, 2, 3`);
-      return groupBy(ids, rows, (row) => row).map((accountRows) => {
-        const counts: SurveyScoreCounts = { NPS: [], CSAT: [], CES: [] };
-        for (const row of accountRows) counts[row.kind].push({ score: row.score, count: row.count });
-        return counts;
+      // One row per account, its counts by kind already grouped in SQL.
+      const rows = await this.db.read<{ accountId: string; counts: Partial<SurveyScoreCounts> }>(sql`
+        SELECT "accountId", json_object_agg(kind, counts) AS counts
+        FROM (SELECT "accountId"::text AS "accountId", kind::text AS kind,
+                     json_agg(json_build_object('score', score, 'count', n) ORDER BY score) AS counts
+              FROM (SELECT "accountId", kind, score, count(*)::int AS n
+                    FROM "SurveyResponse"
+                    WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
+                      AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}
+                    GROUP BY 1, 2, 3) scores
+              GROUP BY 1, 2) kinds
+        GROUP BY 1`);
+      const byId = new Map(rows.map((row) => [row.accountId, row.counts]));
+      return ids.map((id) => {
+        const counts = byId.get(id);
+        return { NPS: counts?.NPS ?? [], CSAT: counts?.CSAT ?? [], CES: counts?.CES ?? [] };
       });
     });
   }
