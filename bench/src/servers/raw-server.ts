@@ -234,9 +234,16 @@ function readBody(request: IncomingMessage): Promise<string> {
 await serveChild(async () => {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.BENCH_POOL_SIZE ?? 10) });
   let statements = 0;
+  const names = new Map<string, string>();
   const query = async <Row extends pg.QueryResultRow>(sql: string, params: unknown[]) => {
     statements += 1;
-    return (await pool.query<Row>(sql, params)).rows;
+    // Prepared by name per connection, as Pulse's reader does: each statement is planned once.
+    let name = names.get(sql);
+    if (!name) {
+      name = `raw_${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
+      names.set(sql, name);
+    }
+    return (await pool.query<Row>({ name, text: sql, values: params })).rows;
   };
 
   async function dashboard(key: string, first: number, after: string | null) {

@@ -8,6 +8,7 @@
 // DateTime) and `date` columns are UTC instants, whatever the process's time zone. Queries cast
 // numeric and bigint results to text or int, and uuids to text, so no other type needs parsing.
 import type { PGlite } from "@electric-sql/pglite";
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { StatementCounter } from "./database.ts";
 
@@ -86,6 +87,23 @@ function parseDate(value: string): Date {
   return new Date(`${value}T00:00:00Z`);
 }
 
+/**
+ * Statements are prepared by name on each connection, so PostgreSQL plans each shape once and
+ * reuses the plan (a page's facts statement took 2.5 ms to plan, each time). The names of at
+ * most MAX_NAMED_STATEMENTS texts are kept; any text beyond them is sent unnamed.
+ */
+const MAX_NAMED_STATEMENTS = 1_000;
+const names = new Map<string, string>();
+function namedStatement(text: string): { name?: string } {
+  let name = names.get(text);
+  if (!name) {
+    if (names.size >= MAX_NAMED_STATEMENTS) return {};
+    name = `pulse_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return { name };
+}
+
 export function postgresReader(pool: pg.Pool, statements: StatementCounter): SqlReader {
   const types = {
     getTypeParser(oid: number, format?: "text" | "binary") {
@@ -100,6 +118,7 @@ export function postgresReader(pool: pg.Pool, statements: StatementCounter): Sql
     async read<Row>(statement: SqlStatement): Promise<Row[]> {
       statements.record(statement.text);
       const result = await pool.query({
+        ...namedStatement(statement.text),
         text: statement.text,
         values: statement.values,
         types,

@@ -361,10 +361,14 @@ export class AccountFacts {
         score: string;
         band: SnapshotFact["band"];
       }>(sql`
-        SELECT DISTINCT ON ("accountId") "accountId"::text AS "accountId", day, score::text AS score, band::text AS band
-        FROM "HealthSnapshot"
-        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[]) AND day <= ${instant}::timestamp
-        ORDER BY "accountId", day DESC`);
+        SELECT page.id::text AS "accountId", s.day, s.score::text AS score, s.band::text AS band
+        FROM unnest(${ids}::uuid[]) AS page(id)
+        JOIN LATERAL (
+          -- The newest one only: one index lookup per account, however long the history.
+          SELECT day, score, band FROM "HealthSnapshot" h
+          WHERE h."accountId" = page.id AND h."workspaceId" = ${this.workspaceId}::uuid AND h.day <= ${instant}::timestamp
+          ORDER BY h.day DESC LIMIT 1
+        ) s ON true`);
       const byId = new Map(
         rows.map((row) => [
           row.accountId,
