@@ -104,10 +104,6 @@ export class AccountFacts {
     this.reader = coalescingReader(readerFor(prisma));
   }
 
-  private get db(): SqlReader {
-    return this.reader;
-  }
-
   private readonly memos = new Map<string, Promise<unknown>>();
 
   /** Computes a derived value (e.g. an account's health) once per request. */
@@ -133,7 +129,7 @@ export class AccountFacts {
   surveyScoreCounts(period: Period): DataLoader<string, SurveyScoreCounts> {
     return this.loader(`survey|${periodKey(period)}`, async (ids) => {
       // One row per account, its counts by kind already grouped in SQL.
-      const rows = await this.db.read<{ accountId: string; counts: Partial<SurveyScoreCounts> }>(sql`
+      const rows = await this.reader.read<{ accountId: string; counts: Partial<SurveyScoreCounts> }>(sql`
         SELECT "accountId", json_object_agg(kind, counts) AS counts
         FROM (SELECT "accountId"::text AS "accountId", kind::text AS kind,
                      json_agg(json_build_object('score', score, 'count', n) ORDER BY score) AS counts
@@ -155,7 +151,7 @@ export class AccountFacts {
   /** NPS detractors' responses (score and time) in the period: risk looks for recent ones. */
   npsDetractors(period: Period): DataLoader<string, NpsResponseFact[]> {
     return this.loader(`nps-detractors|${periodKey(period)}`, async (ids) => {
-      const rows = await this.db.read<{ accountId: string; score: number; respondedAt: Date }>(sql`
+      const rows = await this.reader.read<{ accountId: string; score: number; respondedAt: Date }>(sql`
         SELECT "accountId"::text AS "accountId", score, "createdAt" AT TIME ZONE 'UTC' AS "respondedAt"
         FROM "SurveyResponse"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
@@ -167,7 +163,7 @@ export class AccountFacts {
   /** Usage aggregates of the period (one statement) and whether the account ever had usage. */
   usage(period: Period): DataLoader<string, UsageWindowAggregates> {
     return this.loader(`usage|${periodKey(period)}`, async (ids) => {
-      const rows = await this.db.read<{
+      const rows = await this.reader.read<{
         accountId: string;
         activeUsers: number;
         loginEvents: number;
@@ -227,7 +223,7 @@ export class AccountFacts {
   /** Tickets opened in the period, counted by priority. */
   ticketCounts(period: Period): DataLoader<string, TicketCountsByPriority> {
     return this.loader(`tickets|${periodKey(period)}`, async (ids) => {
-      const rows = await this.db.read<{
+      const rows = await this.reader.read<{
         accountId: string;
         priority: keyof TicketCountsByPriority;
         count: number;
@@ -246,7 +242,7 @@ export class AccountFacts {
   /** Invoices due in the period, and how many of them were paid on or before their due date. */
   invoiceCounts(period: Period): DataLoader<string, InvoiceCounts> {
     return this.loader(`invoices|${periodKey(period)}`, async (ids) => {
-      const rows = await this.db.read<{ accountId: string } & InvoiceCounts>(sql`
+      const rows = await this.reader.read<{ accountId: string } & InvoiceCounts>(sql`
         SELECT "accountId"::text AS "accountId", count(*)::int AS "invoicesDue",
                (count(*) FILTER (WHERE "paidAt" IS NOT NULL AND "paidAt" <= "dueAt"))::int AS "paidOnTime"
         FROM "Invoice"
@@ -263,7 +259,7 @@ export class AccountFacts {
 
   sentimentEntries(): DataLoader<string, SentimentFact[]> {
     return this.loader("sentiment", async (ids) => {
-      const rows = await this.db.read<SentimentFact & { accountId: string }>(sql`
+      const rows = await this.reader.read<SentimentFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", rating::text AS rating, note, author,
                "createdAt" AT TIME ZONE 'UTC' AS "createdAt"
         FROM "SentimentEntry"
@@ -278,7 +274,7 @@ export class AccountFacts {
 
   businessReviews(): DataLoader<string, ReviewFact[]> {
     return this.loader("reviews", async (ids) => {
-      const rows = await this.db.read<ReviewFact & { accountId: string }>(sql`
+      const rows = await this.reader.read<ReviewFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", "heldAt" AT TIME ZONE 'UTC' AS "heldAt", "executivesAttended", outcome::text AS outcome, notes
         FROM "BusinessReview"
         WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
@@ -293,7 +289,7 @@ export class AccountFacts {
   /** Every MRR change of the account, oldest first (MRR, ARR and CLTV are computed from them). */
   revenueEvents(): DataLoader<string, RevenueFact[]> {
     return this.loader("revenue", async (ids) => {
-      const rows = await this.db.read<RevenueFact & { accountId: string }>(sql`
+      const rows = await this.reader.read<RevenueFact & { accountId: string }>(sql`
         SELECT "accountId"::text AS "accountId", kind::text AS kind, "mrrDelta"::text AS "mrrDelta",
                "occurredAt" AT TIME ZONE 'UTC' AS "occurredAt"
         FROM "RevenueEvent"
@@ -310,7 +306,7 @@ export class AccountFacts {
   /** Every contract, by end date. */
   contracts(): DataLoader<string, ContractFact[]> {
     return this.loader("contracts", async (ids) => {
-      const rows = await this.db.read<ContractFact & { accountId: string }>(sql`
+      const rows = await this.reader.read<ContractFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt" AT TIME ZONE 'UTC' AS "startsAt",
                "endsAt" AT TIME ZONE 'UTC' AS "endsAt", value::text AS value,
                "renewalOutcome"::text AS "renewalOutcome"
@@ -327,7 +323,7 @@ export class AccountFacts {
    */
   pendingContracts(instant: Date): DataLoader<string, ContractFact[]> {
     return this.loader(`pending-contracts|${instant.getTime()}`, async (ids) => {
-      const rows = await this.db.read<ContractFact & { accountId: string }>(sql`
+      const rows = await this.reader.read<ContractFact & { accountId: string }>(sql`
         SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt" AT TIME ZONE 'UTC' AS "startsAt",
                "endsAt" AT TIME ZONE 'UTC' AS "endsAt", value::text AS value,
                "renewalOutcome"::text AS "renewalOutcome"
@@ -341,7 +337,7 @@ export class AccountFacts {
 
   milestoneAchievements(): DataLoader<string, AchievementFact[]> {
     return this.loader("achievements", async (ids) => {
-      const rows = await this.db.read<AchievementFact & { accountId: string }>(sql`
+      const rows = await this.reader.read<AchievementFact & { accountId: string }>(sql`
         SELECT a."accountId"::text AS "accountId", m.key AS "milestoneKey", a."achievedAt" AT TIME ZONE 'UTC' AS "achievedAt"
         FROM "MilestoneAchievement" a JOIN "Milestone" m ON m.id = a."milestoneId"
         WHERE a."workspaceId" = ${this.workspaceId}::uuid AND a."accountId" = ANY(${ids}::uuid[])`);
@@ -355,7 +351,7 @@ export class AccountFacts {
   /** The latest daily health snapshot taken at or before `instant`. */
   snapshotAtOrBefore(instant: Date): DataLoader<string, SnapshotFact | null> {
     return this.loader(`snapshot-at|${instant.getTime()}`, async (ids) => {
-      const rows = await this.db.read<{
+      const rows = await this.reader.read<{
         accountId: string;
         day: Date;
         score: string;
@@ -383,7 +379,7 @@ export class AccountFacts {
   snapshots(period: Period): DataLoader<string, SnapshotFact[]> {
     return this.loader(`snapshots|${periodKey(period)}`, async (ids) => {
       // Explicit timestamp casts: compared with a bare DATE, a parameter would be cut to a date.
-      const rows = await this.db.read<{
+      const rows = await this.reader.read<{
         accountId: string;
         day: Date;
         score: number;

@@ -73,24 +73,23 @@ export function nodesOfPath(
 
 export function useCompiledQueries(): EnvelopPlugin[] {
   return [
-    {
-      // graphql-js's own variable coercion, with its messages and locations.
-      onExecute({ args, setResultAndStopExecution }) {
-        if (!isQuery(args.document, args.operationName)) return;
-        const operation = getOperationAST(args.document, args.operationName);
-        if (!operation?.variableDefinitions?.length) return;
-        const coerced = getVariableValues(
-          args.schema,
-          operation.variableDefinitions,
-          args.variableValues ?? {},
-        );
-        if (coerced.errors) setResultAndStopExecution({ errors: coerced.errors });
-      },
-    },
     useGraphQlJit({}, { enableIf: ({ document, operationName }) => isQuery(document, operationName) }),
     {
-      onExecute({ args }) {
-        if (!isQuery(args.document, args.operationName)) return;
+      onExecute({ args, setResultAndStopExecution }) {
+        const operation = getOperationAST(args.document, args.operationName);
+        if (operation?.operation !== "query") return;
+        // graphql-js's own variable coercion, with its messages and locations.
+        if (operation.variableDefinitions?.length) {
+          const coerced = getVariableValues(
+            args.schema,
+            operation.variableDefinitions,
+            args.variableValues ?? {},
+          );
+          if (coerced.errors) {
+            setResultAndStopExecution({ errors: coerced.errors });
+            return;
+          }
+        }
         return {
           onExecuteDone({ result, setResult }) {
             const executed = result as ExecutionResult;
