@@ -11,7 +11,14 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 import { applyMigrations, type MigrationConnection, type MigrationResult } from "./migrate.ts";
 import { pgliteReader, postgresReader, registerReader, type SqlReader } from "./sql-reader.ts";
 
-export { coalescingReader, joinSql, readerFor, type SqlReader, type SqlStatement, sql } from "./sql-reader.ts";
+export {
+  coalescingReader,
+  joinSql,
+  readerFor,
+  type SqlReader,
+  type SqlStatement,
+  sql,
+} from "./sql-reader.ts";
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -27,13 +34,16 @@ export interface DatabaseOptions {
   log?: (message: string) => void;
 }
 
-/** Counts statements sent by the Prisma client; `reset()` returns the count so far. */
+/**
+ * Counts statements sent by the Prisma client and the driver reader; `reset()` returns the count
+ * so far. Listeners also get each statement's parameters (tests run them again under EXPLAIN).
+ */
 export class StatementCounter {
   count = 0;
-  readonly listeners = new Set<(sql: string) => void>();
-  record(sql: string): void {
+  readonly listeners = new Set<(sql: string, values: readonly unknown[]) => void>();
+  record(sql: string, values: readonly unknown[] = []): void {
     this.count += 1;
-    for (const listener of this.listeners) listener(sql);
+    for (const listener of this.listeners) listener(sql, values);
   }
   reset(): number {
     const count = this.count;
@@ -104,8 +114,18 @@ function emptyResult(): MigrationResult {
 
 function createClient(adapter: PrismaPg | PrismaPGlite, statements: StatementCounter): PrismaClient {
   const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
-  prisma.$on("query", (event) => statements.record(event.query));
+  prisma.$on("query", (event) => statements.record(event.query, parseParams(event.params)));
   return prisma;
+}
+
+/** Prisma's query event gives the parameters as a JSON array. */
+function parseParams(params: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(params);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
 }
 
 export function pgliteConnection(pglite: PGlite): MigrationConnection {

@@ -116,7 +116,7 @@ export function postgresReader(pool: pg.Pool, statements: StatementCounter): Sql
   };
   return {
     async read<Row>(statement: SqlStatement): Promise<Row[]> {
-      statements.record(statement.text);
+      statements.record(statement.text, statement.values);
       const result = await pool.query({
         ...namedStatement(statement.text),
         text: statement.text,
@@ -132,7 +132,7 @@ export function pgliteReader(pglite: PGlite, statements: StatementCounter): SqlR
   const parsers = { [TIMESTAMP_OID]: parseTimestamp, [DATE_OID]: parseDate };
   return {
     async read<Row>(statement: SqlStatement): Promise<Row[]> {
-      statements.record(statement.text);
+      statements.record(statement.text, statement.values);
       return (await pglite.query<Row>(statement.text, statement.values, { parsers })).rows;
     },
   };

@@ -80,9 +80,15 @@ export function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, { s
   return ctx.facts.memo(`latest-snapshots|${at.getTime()}`, async () => {
     const [result] = await ctx.prisma.$queryRaw<{ snapshots: string }[]>`
       SELECT coalesce(json_agg(json_build_array(s."accountId", s.score::text, s.band::text, round(date_part('epoch', s.day::timestamp) * 1000)::int8)), '[]'::json)::text AS snapshots
-      FROM (SELECT DISTINCT ON ("accountId") "accountId", score, band, day
-            FROM "HealthSnapshot" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND day <= ${at}::timestamp
-            ORDER BY "accountId", day DESC) s`;
+      FROM "Account" a
+      JOIN LATERAL (
+        -- One lookup in ("accountId", day) per account: the cost grows with the accounts, not with
+        -- the days of history (DISTINCT ON over the workspace's snapshots read all of them).
+        SELECT a.id AS "accountId", score, band, day FROM "HealthSnapshot" h
+        WHERE h."accountId" = a.id AND h.day <= ${at}::timestamp
+        ORDER BY h.day DESC LIMIT 1
+      ) s ON true
+      WHERE a."workspaceId" = ${ctx.workspaceId}::uuid`;
     const rows = JSON.parse(result?.snapshots ?? "[]") as [string, string, Band, number][];
     return new Map(rows.map(([accountId, score, band, day]) => [accountId, { score: Number(score), band, day: new Date(day) }]));
   });

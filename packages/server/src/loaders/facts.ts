@@ -357,14 +357,18 @@ export class AccountFacts {
         score: string;
         band: SnapshotFact["band"];
       }>(sql`
-        SELECT page.id::text AS "accountId", s.day, s.score::text AS score, s.band::text AS band
-        FROM unnest(${ids}::uuid[]) AS page(id)
+        SELECT a.id::text AS "accountId", s.day, s.score::text AS score, s.band::text AS band
+        FROM "Account" a
         JOIN LATERAL (
-          -- The newest one only: one index lookup per account, however long the history.
+          -- The newest one only: one lookup in ("accountId", day) per account, however long the
+          -- history and however many accounts the workspace has. The workspace is checked on the
+          -- account, not here: with it here the planner may walk ("workspaceId", day) backwards
+          -- through every other account's snapshots instead.
           SELECT day, score, band FROM "HealthSnapshot" h
-          WHERE h."accountId" = page.id AND h."workspaceId" = ${this.workspaceId}::uuid AND h.day <= ${instant}::timestamp
+          WHERE h."accountId" = a.id AND h.day <= ${instant}::timestamp
           ORDER BY h.day DESC LIMIT 1
-        ) s ON true`);
+        ) s ON true
+        WHERE a.id = ANY(${ids}::uuid[]) AND a."workspaceId" = ${this.workspaceId}::uuid`);
       const byId = new Map(
         rows.map((row) => [
           row.accountId,
