@@ -140,7 +140,7 @@ async function portfolioSteps(run: Run): Promise<ProbeResults["portfolio"]> {
     });
     const context = () =>
       workspaceContext(
-        { database, snapshots: new SnapshotRefresher(database.prisma) },
+        { database, snapshots: new SnapshotRefresher(database) },
         { keyId: "probe", workspaceId, kind: "SECRET", scopes: ["read"] },
         now,
       );

@@ -59,7 +59,30 @@ export interface Database {
   sql: SqlReader;
   statements: StatementCounter;
   migration: MigrationResult;
+  /**
+   * Registers background work on this database (a debounced snapshot refresh, a job): `close()`
+   * awaits every registered drain before it closes the connection, so no work outlives the
+   * database. Returns the function that unregisters it.
+   */
+  onClose(drain: () => Promise<void>): () => void;
+  /** Drains the registered background work, then closes the connections. */
   close(): Promise<void>;
+}
+
+/** The drains registered through `Database.onClose`, run once when the database closes. */
+function backgroundWork() {
+  const drains = new Set<() => Promise<void>>();
+  return {
+    onClose(drain: () => Promise<void>) {
+      drains.add(drain);
+      return () => void drains.delete(drain);
+    },
+    async drain() {
+      const pending = [...drains];
+      drains.clear();
+      await Promise.allSettled(pending.map((drain) => drain()));
+    },
+  };
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
@@ -74,13 +97,16 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const prisma = createClient(new PrismaPg(pool), statements);
     const reader = postgresReader(pool, statements);
     registerReader(prisma, reader);
+    const background = backgroundWork();
     return {
       kind: "postgres",
       prisma,
       sql: reader,
       statements,
       migration,
+      onClose: background.onClose,
       async close() {
+        await background.drain();
         await prisma.$disconnect();
         await pool.end().catch(() => {});
       },
@@ -95,13 +121,16 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const prisma = createClient(new PrismaPGlite(pglite), statements);
   const reader = pgliteReader(pglite, statements);
   registerReader(prisma, reader);
+  const background = backgroundWork();
   return {
     kind: "pglite",
     prisma,
     sql: reader,
     statements,
     migration,
+    onClose: background.onClose,
     async close() {
+      await background.drain();
       await prisma.$disconnect();
       await pglite.close();
     },

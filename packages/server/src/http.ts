@@ -21,7 +21,7 @@ export async function startHttpServer(
   options: PulseYogaOptions & { database: Database; port?: number; host?: string; maxBodyBytes?: number },
 ): Promise<StartedServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const snapshots = options.snapshots ?? new SnapshotRefresher(options.database.prisma);
+  const snapshots = options.snapshots ?? new SnapshotRefresher(options.database);
   // Bodies are limited below by their Content-Length (required, and enforced by Node's HTTP
   // parser), so Yoga need not stream each one through its own counting transform.
   const yoga = createPulseYoga({ ...options, snapshots, maxRequestBodySize: false });

@@ -69,7 +69,7 @@ function useGraphQLJsExecute(): Plugin {
 }
 
 export function createPulseYoga(options: PulseYogaOptions) {
-  const snapshots = options.snapshots ?? new SnapshotRefresher(options.database.prisma);
+  const snapshots = options.snapshots ?? new SnapshotRefresher(options.database);
   const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
   const keys = options.keys ?? new ApiKeyCache();
   const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits, options.redisUrl) : null;

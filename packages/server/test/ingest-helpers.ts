@@ -15,7 +15,7 @@ export interface IngestTestContext extends TestContext {
  */
 export async function createIngestTestContext(kind: DatabaseKind, label: string): Promise<IngestTestContext> {
   const { database, drop } = await openTestDatabase(kind, label);
-  const snapshots = new SnapshotRefresher(database.prisma, 3_600_000);
+  const snapshots = new SnapshotRefresher(database, 3_600_000);
   return {
     database,
     yoga: createPulseYoga({ database, snapshots }),

@@ -111,7 +111,7 @@ describe.each(DATABASE_KINDS)("survey submissions on %s", (kind) => {
     await database.prisma.survey.create({
       data: { workspaceId: ws.workspaceId, key: "csat", kind: "CSAT", question: "Happy?" },
     });
-    snapshots = new SnapshotRefresher(database.prisma, 10_000);
+    snapshots = new SnapshotRefresher(database, 10_000);
     yoga = createPulseYoga({ database, clock: () => NOW, snapshots });
   });
   afterAll(async () => {

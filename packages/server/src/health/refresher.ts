@@ -1,7 +1,9 @@
 // Recomputes today's health snapshot of accounts whose facts changed. Changes are collected and
 // flushed a second later (debounced), so a burst of writes costs one recomputation per account
-// and the write path stays fast; `flush()` lets tests and shutdown wait for it.
-import type { PrismaClient } from "@pulse/schema/prisma";
+// and the write path stays fast; `flush()` lets tests and shutdown wait for it. The refresher
+// belongs to its database: closing the database flushes what is pending first, so no refresh
+// outlives it.
+import type { Database } from "@pulse/schema/database";
 import { recordHealthSnapshots } from "./snapshots.ts";
 
 export class SnapshotRefresher {
@@ -10,10 +12,13 @@ export class SnapshotRefresher {
   private running: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly database: Database,
     private readonly delayMs = 1_000,
-    private readonly onError: (error: unknown) => void = (error) => console.error("[health] snapshot refresh failed:", error),
-  ) {}
+    private readonly onError: (error: unknown) => void = (error) =>
+      console.error("[health] snapshot refresh failed:", error),
+  ) {
+    database.onClose(() => this.flush());
+  }
 
   schedule(workspaceId: string, accountIds: Iterable<string>): void {
     const set = this.pending.get(workspaceId) ?? new Set<string>();
@@ -32,7 +37,7 @@ export class SnapshotRefresher {
     this.running = this.running.then(async () => {
       for (const [workspaceId, ids] of batch) {
         try {
-          await recordHealthSnapshots(this.prisma, workspaceId, { accountIds: [...ids] });
+          await recordHealthSnapshots(this.database.prisma, workspaceId, { accountIds: [...ids] });
         } catch (error) {
           this.onError(error);
         }
