@@ -48,7 +48,9 @@ async function surveyGenerator(spec: Extract<LoadSpec["generator"], { kind: "sur
           workspaceId: spec.workspaceId,
           account: spec.accounts[i % spec.accounts.length] as string,
           contact: `${spec.prefix}-c-${i}`,
-          expiresInSeconds: null,
+          // Issued on the servers' clock (the data set's "now", whatever today is), valid a day.
+          issuedAt: new Date(spec.now),
+          expiresInSeconds: 86_400,
         },
         spec.signingSecret,
       ),

@@ -121,8 +121,10 @@ async function seed(log: (line: string) => void): Promise<DataSet> {
   await migratePostgres(databaseUrl);
   phase("create database and apply migrations");
 
-  const anchor = startOfUtcDay(new Date());
-  // Mid-day, so the trailing windows do not fall on day boundaries.
+  // Yesterday at noon: mid-day, so the trailing windows do not fall on day boundaries, and always in
+  // the past of the wall clock (today's noon is ahead of it every morning, and facts dated ahead
+  // of the server's clock are refused). The servers and every token signer use this instant.
+  const anchor = new Date(startOfUtcDay(new Date()).getTime() - DAY);
   const now = new Date(anchor.getTime() + 12 * 3_600_000);
   const database = await openDatabase({ url: databaseUrl, migrate: false, poolSize: 4 });
   let counts: Record<string, number>;

@@ -26,6 +26,8 @@ export interface LoadSpec {
         workspaceId: string;
         signingSecret: string;
         accounts: string[];
+        /** The servers' clock (the data set's "now"), which tokens are issued at. */
+        now: string;
         /** Tokens (distinct contacts) to prepare: at least the most requests the phase can send. */
         count: number;
       }

@@ -123,6 +123,9 @@ async function ingestionPhases(
       workspaceId,
       account: accounts[0]?.externalId ?? "",
       contact: `${prefix}-traced`,
+      // On the servers' clock, the data set's "now" (not the wall clock: the bench must not
+      // depend on the day or the hour it runs).
+      issuedAt: run.data.now,
       expiresInSeconds: 600,
     },
     workspace.signingSecret,
@@ -268,6 +271,7 @@ async function surveyPhase(
       workspaceId: workspace.workspaceId,
       signingSecret: workspace.signingSecret,
       accounts,
+      now: run.data.now.toISOString(),
       count: 1000 + load.maxSurveySubmissions,
     },
   });

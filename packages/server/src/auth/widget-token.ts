@@ -24,6 +24,9 @@ export interface WidgetTokenClaims {
   contact?: string;
   /** Lifetime in seconds (default 1 hour). Survey tokens must expire; badge tokens may be long-lived. */
   expiresInSeconds?: number | null;
+  /** When the token is issued (default: now); its expiry counts from here. A signer whose clock is
+   * not the wall clock (a server pinned to a data set's day, as the bench's is) passes that clock. */
+  issuedAt?: Date;
 }
 
 const ISSUER = "pulse-widget";
@@ -37,10 +40,11 @@ export async function signWidgetToken(claims: WidgetTokenClaims, signingSecret: 
     ...(claims.contact ? { cnt: claims.contact } : {}),
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(ISSUER)
-    .setIssuedAt();
+    .setIssuer(ISSUER);
+  const issuedAt = Math.floor((claims.issuedAt ?? new Date()).getTime() / 1000);
+  jwt.setIssuedAt(issuedAt);
   const lifetime = claims.expiresInSeconds === undefined ? 3600 : claims.expiresInSeconds;
-  if (lifetime !== null) jwt.setExpirationTime(`${Math.max(1, Math.floor(lifetime))}s`);
+  if (lifetime !== null) jwt.setExpirationTime(issuedAt + Math.max(1, Math.floor(lifetime)));
   return jwt.sign(encoder.encode(signingSecret));
 }
 
