@@ -29,6 +29,21 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Maximum PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * A streaming replica's connection string: the driver-level reads of `sql` go there, while
+   * Prisma, writes and `primarySql` stay on `url` (so a request that wrote reads its own writes).
+   */
+  readUrl?: string;
+  /**
+   * Where migrations run (default `url`): the primary itself when `url` goes through a pooler in
+   * transaction mode, where the session advisory lock that serializes migrations would not hold.
+   */
+  directUrl?: string;
+  /**
+   * Prepare each statement shape by name per connection (default true). Off for PgBouncer before
+   * 1.21 in transaction mode, which cannot keep named statements; every statement is then unnamed.
+   */
+  preparedStatements?: boolean;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
   log?: (message: string) => void;
@@ -55,8 +70,13 @@ export class StatementCounter {
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
-  /** Read-only SQL through the driver, bypassing Prisma (hot batched reads; see sql-reader.ts). */
+  /**
+   * Read-only SQL through the driver, bypassing Prisma (hot batched reads; see sql-reader.ts): on
+   * the replica when one is configured, so it may lag the primary by the replication delay.
+   */
   sql: SqlReader;
+  /** The same reads on the primary: for a request that wrote, which must see its own writes. */
+  primarySql: SqlReader;
   statements: StatementCounter;
   migration: MigrationResult;
   /**
@@ -89,19 +109,28 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const log = options.log ?? (() => {});
   const statements = new StatementCounter();
   if (options.url) {
-    const migration = options.migrate === false ? emptyResult() : await migratePostgres(options.url, log);
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    // A broken idle connection (e.g. the server restarted) must not crash the process;
-    // the pool drops it and the next query opens a new one.
-    pool.on("error", (error) => log(`postgres pool: ${error.message}`));
+    const migration =
+      options.migrate === false ? emptyResult() : await migratePostgres(options.directUrl ?? options.url, log);
+    const openPool = (connectionString: string) => {
+      const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+      // A broken idle connection (e.g. the server restarted) must not crash the process;
+      // the pool drops it and the next query opens a new one.
+      pool.on("error", (error) => log(`postgres pool: ${error.message}`));
+      return pool;
+    };
+    const pool = openPool(options.url);
+    const replicaPool = options.readUrl ? openPool(options.readUrl) : null;
+    const prepared = options.preparedStatements ?? true;
     const prisma = createClient(new PrismaPg(pool), statements);
-    const reader = postgresReader(pool, statements);
+    const reader = postgresReader(pool, statements, { prepared });
+    const replicaReader = replicaPool ? postgresReader(replicaPool, statements, { prepared }) : reader;
     registerReader(prisma, reader);
     const background = backgroundWork();
     return {
       kind: "postgres",
       prisma,
-      sql: reader,
+      sql: replicaReader,
+      primarySql: reader,
       statements,
       migration,
       onClose: background.onClose,
@@ -109,6 +138,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
         await background.drain();
         await prisma.$disconnect();
         await pool.end().catch(() => {});
+        await replicaPool?.end().catch(() => {});
       },
     };
   }
@@ -126,6 +156,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     kind: "pglite",
     prisma,
     sql: reader,
+    primarySql: reader,
     statements,
     migration,
     onClose: background.onClose,

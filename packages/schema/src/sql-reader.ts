@@ -104,7 +104,11 @@ function namedStatement(text: string): { name?: string } {
   return { name };
 }
 
-export function postgresReader(pool: pg.Pool, statements: StatementCounter): SqlReader {
+export function postgresReader(
+  pool: pg.Pool,
+  statements: StatementCounter,
+  options: { prepared: boolean } = { prepared: true },
+): SqlReader {
   const types = {
     getTypeParser(oid: number, format?: "text" | "binary") {
       if (oid === TIMESTAMP_OID) return parseTimestamp;
@@ -118,7 +122,7 @@ export function postgresReader(pool: pg.Pool, statements: StatementCounter): Sql
     async read<Row>(statement: SqlStatement): Promise<Row[]> {
       statements.record(statement.text, statement.values);
       const result = await pool.query({
-        ...namedStatement(statement.text),
+        ...(options.prepared ? namedStatement(statement.text) : {}),
         text: statement.text,
         values: statement.values,
         types,

@@ -74,6 +74,9 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = Date.now();
   const database = await openDatabase({
     url: config.DATABASE_URL,
+    readUrl: config.DATABASE_READ_URL,
+    directUrl: config.DATABASE_DIRECT_URL,
+    preparedStatements: config.PULSE_DB_PREPARED_STATEMENTS === "true",
     dataDir: config.PULSE_DATA_DIR,
     poolSize: config.PULSE_DB_POOL_SIZE,
     log: (message) => console.log(`[db] ${message}`),

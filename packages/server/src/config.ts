@@ -12,6 +12,18 @@ const environment = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// connection string")
     .optional(),
+  /** A streaming replica for reads (see README, "Several servers"). */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_READ_URL must be a postgresql:// connection string")
+    .optional(),
+  /** The primary itself, for migrations, when DATABASE_URL goes through a pooler. */
+  DATABASE_DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_DIRECT_URL must be a postgresql:// connection string")
+    .optional(),
+  /** false behind PgBouncer < 1.21 in transaction mode (no named prepared statements there). */
+  PULSE_DB_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
   PULSE_DATA_DIR: z.string().min(1).default(join(repositoryRoot, ".data", "pglite")),
   PULSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** production: introspection, field suggestions and GraphiQL off unless asked for. */

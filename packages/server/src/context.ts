@@ -1,6 +1,6 @@
 // One fresh context per request: the authenticated workspace, the Prisma client, the request's
 // clock and its dataloaders (created lazily, so a request pays only for what it uses).
-import type { Database } from "@pulse/schema/database";
+import type { Database, SqlReader } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
@@ -29,6 +29,11 @@ export interface Context {
   accountsChanged(accountIds: Iterable<string>): void;
   /** Forgets cached lookups of revoked or changed keys. */
   keys?: ApiKeyCache;
+  /**
+   * From now on this request reads from the primary, not the replica: called before a mutation
+   * runs, so what it answers (and reads to decide) includes its own writes.
+   */
+  readFromPrimary(): void;
 }
 
 export interface ServerContext {
@@ -51,7 +56,10 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
 /** A context for one workspace: GraphQL requests, and the badge endpoints (which have no key). */
 export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, now: Date): Context {
   const prisma = server.database.prisma;
-  const facts = new AccountFacts(prisma, auth.workspaceId);
+  // Driver reads go to the replica (database.sql; the primary when there is none) until the
+  // request writes; Prisma's reads and every write stay on the primary.
+  let reads: SqlReader = server.database.sql;
+  const facts = new AccountFacts(prisma, auth.workspaceId, { read: (statement) => reads.read(statement) });
   return {
     prisma,
     database: server.database,
@@ -63,6 +71,9 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
+    readFromPrimary: () => {
+      reads = server.database.primarySql;
+    },
   };
 }
 

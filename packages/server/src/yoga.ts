@@ -17,6 +17,7 @@ import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
 import { RateLimiter, type RateLimits, useIpRateLimit } from "./plugins/use-rate-limit.ts";
+import { useReadYourWrites } from "./plugins/use-read-your-writes.ts";
 import { schema } from "./schema/index.ts";
 
 export interface PulseYogaOptions {
@@ -118,6 +119,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       }),
       ...useQueryLimits(limits),
       useKeyScope(),
+      useReadYourWrites(),
       useIdempotency(),
       useErrorCodes(),
     ],

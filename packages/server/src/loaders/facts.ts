@@ -100,8 +100,9 @@ export class AccountFacts {
   constructor(
     prisma: PrismaClient,
     private readonly workspaceId: string,
+    reader: SqlReader = readerFor(prisma),
   ) {
-    this.reader = coalescingReader(readerFor(prisma));
+    this.reader = coalescingReader(reader);
   }
 
   private readonly memos = new Map<string, Promise<unknown>>();
