@@ -85,6 +85,8 @@ export interface Database {
    * database. Returns the function that unregisters it.
    */
   onClose(drain: () => Promise<void>): () => void;
+  /** The connection pools' sizes now (primary and replica; none for PGlite), for metrics. */
+  pools(): { name: "primary" | "replica"; total: number; idle: number; waiting: number }[];
   /** Drains the registered background work, then closes the connections. */
   close(): Promise<void>;
 }
@@ -134,6 +136,16 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       statements,
       migration,
       onClose: background.onClose,
+      pools: () =>
+        [
+          { name: "primary" as const, pool },
+          ...(replicaPool ? [{ name: "replica" as const, pool: replicaPool }] : []),
+        ].map(({ name, pool: each }) => ({
+          name,
+          total: each.totalCount,
+          idle: each.idleCount,
+          waiting: each.waitingCount,
+        })),
       async close() {
         await background.drain();
         await prisma.$disconnect();
@@ -160,6 +172,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     statements,
     migration,
     onClose: background.onClose,
+    pools: () => [],
     async close() {
       await background.drain();
       await prisma.$disconnect();

@@ -116,6 +116,8 @@ async function main(argv: string[]): Promise<number> {
     rateLimits: config.PULSE_RATE_LIMIT === "on" ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" } : null,
     redisUrl: config.REDIS_URL,
     maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
+    metricsToken: config.PULSE_METRICS_TOKEN,
+    tracing: config.PULSE_OTEL_TRACES === "true",
   });
   console.log(`\nPulse is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
   console.log(`  GraphQL + GraphiQL  ${started.url}/graphql`);

@@ -33,6 +33,12 @@ const environment = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   PULSE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   PULSE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** When set, GET /metrics (Prometheus) requires `Authorization: Bearer <token>`. */
+  PULSE_METRICS_TOKEN: z.string().min(16, "PULSE_METRICS_TOKEN must have at least 16 characters").optional(),
+  /** OpenTelemetry spans per GraphQL operation, to the tracer provider the process registers. */
+  PULSE_OTEL_TRACES: z.enum(["true", "false"]).default("false"),
+  /** Structured (JSON) log lines at this level and above. */
+  PULSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   PULSE_EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });
 

@@ -1,11 +1,14 @@
 // The HTTP server: GraphQL (and GraphiQL) at /graphql, the widgets' survey submissions at
 // /widgets/v1/responses, the widget scripts, the SVG/JSON badges, a health check, and graceful
 // close (stop accepting, finish in-flight requests, flush pending work).
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
+import { logger, requestIdFrom, withRequestId } from "./operations/logger.ts";
+import { createServerMetrics, type ServerMetrics } from "./operations/metrics.ts";
+import { readiness } from "./operations/readiness.ts";
 import { bodyLengthRefusal, errorAnswer, handleResponsesRoute, RESPONSES_PATH, sendAnswer } from "./widget/responses-route.ts";
 import { handleWidgetRoutes } from "./widgets-route.ts";
 import { createPulseYoga, type PulseYogaOptions } from "./yoga.ts";
@@ -14,26 +17,75 @@ export interface StartedServer {
   url: string;
   server: Server;
   snapshots: SnapshotRefresher;
+  metrics: ServerMetrics;
+  /** From now on /readyz answers 503, so a load balancer stops sending; close() begins with it. */
+  beginDrain(): void;
   close(): Promise<void>;
 }
 
 export async function startHttpServer(
-  options: PulseYogaOptions & { database: Database; port?: number; host?: string; maxBodyBytes?: number },
+  options: PulseYogaOptions & {
+    database: Database;
+    port?: number;
+    host?: string;
+    maxBodyBytes?: number;
+    /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+    metricsToken?: string;
+  },
 ): Promise<StartedServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const snapshots = options.snapshots ?? new SnapshotRefresher(options.database);
+  const metrics = options.metrics ?? createServerMetrics(options.database);
+  let draining = false;
   // Bodies are limited below by their Content-Length (required, and enforced by Node's HTTP
   // parser), so Yoga need not stream each one through its own counting transform.
-  const yoga = createPulseYoga({ ...options, snapshots, maxRequestBodySize: false });
+  const yoga = createPulseYoga({ ...options, snapshots, metrics, maxRequestBodySize: false });
   const badgeCache = new BadgeCache();
   const clock = options.clock ?? (() => new Date());
   // Survey submissions without GraphQL, under the same key cache and rate limits as /graphql.
   const responsesRoute = { database: options.database, keys: yoga.keys, rateLimiter: yoga.rateLimiter, snapshots, clock, maxBodyBytes };
   const server = createServer((request, response) => {
+    // Every log line of this request carries its id, which the answer echoes.
+    const requestId = requestIdFrom(request.headers["x-request-id"]);
+    response.setHeader("x-request-id", requestId);
+    withRequestId(requestId, () => route(request, response));
+  });
+  const route = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://pulse.local");
     if (url.pathname === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ status: "ok", database: options.database.kind }));
+      return;
+    }
+    if (url.pathname === "/readyz") {
+      readiness(options.database, draining)
+        .catch((error: unknown) => ({
+          ready: false,
+          checks: { database: `unknown: ${(error as Error).message}`, migrations: "unknown", draining },
+        }))
+        .then((ready) => {
+          response.writeHead(ready.ready ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+          response.end(JSON.stringify({ status: ready.ready ? "ready" : "not ready", ...ready.checks }));
+        });
+      return;
+    }
+    if (url.pathname === "/metrics" && request.method === "GET") {
+      if (options.metricsToken && request.headers.authorization !== `Bearer ${options.metricsToken}`) {
+        response.writeHead(401, { "content-type": "text/plain", "www-authenticate": "Bearer" });
+        response.end("metrics need the metrics token");
+        return;
+      }
+      metrics.render().then(
+        (text) => {
+          response.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
+          response.end(text);
+        },
+        (error: unknown) => {
+          logger.error("metrics unavailable", { error });
+          response.writeHead(500, { "content-type": "text/plain" });
+          response.end("metrics unavailable");
+        },
+      );
       return;
     }
     if (url.pathname === "/") {
@@ -92,7 +144,7 @@ export async function startHttpServer(
       return;
     }
     yoga.handle(request, response);
-  });
+  };
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -104,9 +156,15 @@ export async function startHttpServer(
     url,
     server,
     snapshots,
+    metrics,
+    beginDrain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
-        // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
+        // Not ready from now on; stop accepting, let in-flight requests finish, then drop idle
+        // keep-alive sockets.
+        draining = true;
         server.close(() => {
           Promise.all([snapshots.flush(), yoga.rateLimiter?.close()]).then(() => resolve(), () => resolve());
         });

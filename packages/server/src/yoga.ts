@@ -8,6 +8,8 @@ import { createYoga, type Plugin } from "graphql-yoga";
 import { ApiKeyCache } from "./auth/api-keys.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
 import { maskError } from "./errors.ts";
+import type { ServerMetrics } from "./operations/metrics.ts";
+import { useTracing } from "./operations/tracing.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
@@ -51,6 +53,10 @@ export interface PulseYogaOptions {
    * on a page of accounts; false runs them through graphql-js.
    */
   compiledQueries?: boolean;
+  /** Prometheus metrics of this server (see operations/metrics.ts); none when absent. */
+  metrics?: ServerMetrics;
+  /** OpenTelemetry spans per operation to the global tracer provider (default false). */
+  tracing?: boolean;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -99,6 +105,9 @@ export function createPulseYoga(options: PulseYogaOptions) {
         }
       : false,
     plugins: [
+      // Measurement first, so it sees every request and every answer, refused ones included.
+      ...(options.metrics?.plugins ?? []),
+      ...(options.tracing ? [useTracing()] : []),
       useGraphQLJsExecute(),
       ...(options.compiledQueries === false ? [] : useCompiledQueries()),
       ...(rateLimiter ? [useIpRateLimit(rateLimiter, GRAPHQL_ENDPOINT)] : []),

@@ -1,0 +1,142 @@
+// Prometheus metrics of one server, on a registry of its own (several servers in one process, as
+// in the tests, keep separate figures). GraphQL requests and their latency per operation come from
+// @graphql-yoga/plugin-prometheus; Pulse adds errors by code, the database pools, and gauges that
+// background work registers (job and outbox lag). Node's defaults (event-loop lag, memory, GC) are
+// collected too. Operation names are client-chosen, so only a bounded set of them becomes a label.
+import type { Database } from "@pulse/schema/database";
+import { createCounter, createHistogram, usePrometheus } from "@graphql-yoga/plugin-prometheus";
+import type { ExecutionResult } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+
+/** Distinct operation names kept as labels; later ones are counted as "other". */
+const MAX_OPERATION_NAMES = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export interface ServerMetrics {
+  registry: Registry;
+  /** The Yoga plugins that measure GraphQL requests. */
+  plugins: Plugin[];
+  /** A gauge read at every scrape, e.g. a job's lag in seconds. */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void;
+  /** The text exposition format, for GET /metrics. */
+  render(): Promise<string>;
+  contentType: string;
+}
+
+export function createServerMetrics(database: Database): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const names = new Set<string>();
+  const operationName = (name: string | undefined) => {
+    if (!name) return "anonymous";
+    if (!OPERATION_NAME.test(name)) return "other";
+    if (names.has(name)) return name;
+    if (names.size >= MAX_OPERATION_NAMES) return "other";
+    names.add(name);
+    return name;
+  };
+  const labels = (params: { operationName?: string; operationType?: string }) => ({
+    operationName: operationName(params.operationName),
+    operationType: params.operationType ?? "unknown",
+  });
+
+  const errors = new Counter({
+    name: "pulse_graphql_errors_total",
+    help: "Errors in GraphQL answers, by their extensions.code.",
+    labelNames: ["code"],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "pulse_db_pool_connections",
+    help: "PostgreSQL pool connections by pool (primary, replica) and state (total, idle, waiting).",
+    labelNames: ["pool", "state"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const pool of database.pools()) {
+        this.set({ pool: pool.name, state: "total" }, pool.total);
+        this.set({ pool: pool.name, state: "idle" }, pool.idle);
+        this.set({ pool: pool.name, state: "waiting" }, pool.waiting);
+      }
+    },
+  });
+
+  const countErrors: Plugin = {
+    onResultProcess({ result }) {
+      for (const single of Array.isArray(result) ? result : [result]) {
+        const executed = single as ExecutionResult;
+        for (const error of executed.errors ?? []) {
+          const code = error.extensions?.code;
+          errors.inc({ code: typeof code === "string" && OPERATION_NAME.test(code) ? code : "UNKNOWN" });
+        }
+      }
+    },
+  };
+
+  const prometheus = usePrometheus({
+    registry,
+    endpoint: false,
+    skipIntrospection: true,
+    metrics: {
+      graphql_envelop_request: createCounter({
+        registry,
+        counter: {
+          name: "pulse_graphql_requests_total",
+          help: "GraphQL operations executed.",
+          labelNames: ["operationName", "operationType"],
+        },
+        fillLabelsFn: labels,
+      }),
+      graphql_envelop_request_duration: createHistogram({
+        registry,
+        histogram: {
+          name: "pulse_graphql_request_duration_seconds",
+          help: "Time to execute a GraphQL operation (parse, validate, execute).",
+          labelNames: ["operationName", "operationType"],
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        },
+        fillLabelsFn: labels,
+      }),
+      graphql_yoga_http_duration: createHistogram({
+        registry,
+        histogram: {
+          name: "pulse_http_request_duration_seconds",
+          help: "Time to answer an HTTP request to /graphql, by status code.",
+          labelNames: ["operationName", "statusCode"],
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        },
+        fillLabelsFn: (params, context: { response?: Response }) => ({
+          operationName: operationName(params.operationName),
+          statusCode: context.response?.status ?? 0,
+        }),
+      }),
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_phase_parse: false,
+      graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_phase_execute: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_error_result: false,
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_schema_change: false,
+    },
+  });
+
+  return {
+    registry,
+    plugins: [prometheus, countErrors],
+    gauge(name, help, read) {
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        async collect() {
+          this.set(await read());
+        },
+      });
+    },
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}
