@@ -4,6 +4,7 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { readConfig } from "./config.ts";
 import { backfillHealthSnapshots, ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
+import { JobScheduler } from "./jobs/scheduler.ts";
 import { DEFAULT_RATE_LIMITS } from "./plugins/use-rate-limit.ts";
 import { manage } from "./manage.ts";
 import {
@@ -129,15 +130,19 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`\nTry: curl -s ${started.url}/graphql -H 'authorization: Bearer ${DEMO_SECRET_KEY}' \\`);
   console.log(`       -H 'content-type: application/json' -d '{"query":"{ accounts(first: 5) { edges { node { name } } } }"}'\n`);
-  // Today's snapshot for every account, hourly, so history and health ordering stay current.
-  const snapshotTimer = setInterval(() => {
-    ensureTodaysSnapshots(database.prisma).catch((error: unknown) => console.error("[health] snapshot job failed:", error));
-  }, 3_600_000);
-  snapshotTimer.unref();
+  // Today's snapshot for every account, hourly, so history and health ordering stay current:
+  // once across every server on the database (jobs/scheduler.ts).
+  const jobs = new JobScheduler(database).add({
+    name: "health-snapshots",
+    everyMs: 3_600_000,
+    run: () => ensureTodaysSnapshots(database.prisma),
+  });
+  started.metrics.watchJobs(() => jobs.ages());
+  jobs.start();
   const backfill = new AbortController();
   const backfilling = seeded ? backfillDemoHistory(database, seeded, backfill.signal) : Promise.resolve();
   const shutdown = async (signal: string) => {
-    clearInterval(snapshotTimer);
+    await jobs.stop();
     backfill.abort();
     console.log(`${signal}: draining requests and closing`);
     await started.close();

@@ -19,6 +19,8 @@ export interface ServerMetrics {
   plugins: Plugin[];
   /** A gauge read at every scrape, e.g. a job's lag in seconds. */
   gauge(name: string, help: string, read: () => number | Promise<number>): void;
+  /** Seconds since each background job last finished, read at every scrape. */
+  watchJobs(read: () => Promise<{ job: string; seconds: number }[]>): void;
   /** The text exposition format, for GET /metrics. */
   render(): Promise<string>;
   contentType: string;
@@ -133,6 +135,18 @@ export function createServerMetrics(database: Database): ServerMetrics {
         registers: [registry],
         async collect() {
           this.set(await read());
+        },
+      });
+    },
+    watchJobs(read) {
+      new Gauge({
+        name: "pulse_job_seconds_since_finished",
+        help: "Seconds since each background job last finished on any server (its lag).",
+        labelNames: ["job"],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const { job, seconds } of await read()) this.set({ job }, seconds);
         },
       });
     },
