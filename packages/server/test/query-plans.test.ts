@@ -49,7 +49,7 @@ const REQUESTS: Request[] = [
   {
     name: "one account's detail",
     bound: "page",
-    query: `{ account(externalId: "acct-0007") {
+    query: `{ account(externalId: "acct_0007") {
       name health { score band trend components { key value used } }
       risk { atRisk reasons { code } } nps { score } usage { activeUsers stickiness }
       healthHistory { day score } contracts { endsAt } mrr { amount }
