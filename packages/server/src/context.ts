@@ -8,7 +8,7 @@ import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
-import { loadPortfolioAccounts, type PortfolioAccountRow } from "./loaders/portfolio.ts";
+import { loadPortfolioAccounts, type PortfolioAccountRow, type PortfolioCache } from "./loaders/portfolio.ts";
 import { authenticatedKey } from "./plugins/use-api-key-auth.ts";
 
 export interface Context {
@@ -42,6 +42,8 @@ export interface ServerContext {
   snapshots: SnapshotRefresher;
   /** The API-key lookup cache, so revocations evict at once. */
   keys?: ApiKeyCache;
+  /** Workspaces' portfolio inputs between requests, checked against their facts revision. */
+  portfolios?: PortfolioCache;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -59,7 +61,9 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
   // Driver reads go to the replica (database.sql; the primary when there is none) until the
   // request writes; Prisma's reads and every write stay on the primary.
   let reads: SqlReader = server.database.sql;
+  let wrote = false;
   const facts = new AccountFacts(prisma, auth.workspaceId, { read: (statement) => reads.read(statement) });
+  const settings = once(() => loadWorkspaceSettings(prisma, auth.workspaceId, facts.reader));
   return {
     prisma,
     database: server.database,
@@ -67,12 +71,20 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     workspaceId: auth.workspaceId,
     now,
     facts,
-    settings: once(() => loadWorkspaceSettings(prisma, auth.workspaceId, facts.reader)),
-    portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
+    settings,
+
+    // A request that writes reads them afresh: the revision it read may predate its own writes.
+    portfolioAccounts: once(async () => {
+      const load = () => loadPortfolioAccounts(prisma, auth.workspaceId);
+      if (!server.portfolios || wrote) return load();
+      const { factsRevision } = await settings();
+      return server.portfolios.get(auth.workspaceId, factsRevision, load);
+    }),
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
     readFromPrimary: () => {
       reads = server.database.primarySql;
+      wrote = true;
     },
   };
 }

@@ -8,6 +8,7 @@ import { createYoga, type Plugin } from "graphql-yoga";
 import { ApiKeyCache } from "./auth/api-keys.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
 import { maskError } from "./errors.ts";
+import { PortfolioCache } from "./loaders/portfolio.ts";
 import type { ServerMetrics } from "./operations/metrics.ts";
 import { useTracing } from "./operations/tracing.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
@@ -81,9 +82,10 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const keys = options.keys ?? new ApiKeyCache();
   const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits, options.redisUrl) : null;
   const persisted = options.persistedOperations ?? {};
+  const portfolios = new PortfolioCache();
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, portfolios }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,

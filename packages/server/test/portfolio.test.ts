@@ -184,6 +184,7 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
     await portfolio(null); // warms the API-key cache
     const before = await portfolio(null);
     const added = await addEdgeCaseAccounts("edge");
+    await portfolio(null); // reads the changed accounts into the server's portfolio cache
     const after = await portfolio(null);
     expect(added).toBeGreaterThan(5);
     expect(after.answer.activeAccounts).toBeGreaterThan(before.answer.activeAccounts);

@@ -11,6 +11,8 @@ export interface WorkspaceSettings {
   grossMargin: string;
   lifetimeCapMonths: number;
   milestones: (MilestoneDefinition & { id: string; name: string })[];
+  /** Revision of the workspace's accounts and revenue events (see loaders/portfolio.ts). */
+  factsRevision: string;
 }
 
 type SettingsRow = Omit<WorkspaceSettings, "workspaceId" | "healthConfig"> & { healthConfig: unknown };
@@ -26,6 +28,7 @@ export async function loadWorkspaceSettings(
 ): Promise<WorkspaceSettings> {
   const [row] = await reader.read<SettingsRow>(sql`
     SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
+           w."factsRevision"::text AS "factsRevision",
            coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,
                                                        'targetDays', m."targetDays", 'isFirstValue', m."isFirstValue")
                                      ORDER BY m.position, m.key)
@@ -40,5 +43,6 @@ export async function loadWorkspaceSettings(
     grossMargin: row.grossMargin,
     lifetimeCapMonths: row.lifetimeCapMonths,
     milestones: row.milestones,
+    factsRevision: row.factsRevision,
   };
 }

@@ -1,0 +1,102 @@
+// A server keeps each workspace's portfolio inputs (every account with its revenue events) between
+// requests while the workspace's facts revision is unchanged: the second portfolio request reads
+// no revenue events, and any change of accounts or revenue events (through the API on another
+// server, or straight in SQL) is seen by the next request, exactly as an uncached server sees it.
+import type { Database } from "@pulse/schema/database";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
+import { DATABASE_KINDS, graphql, newWorkspace, openDemoDatabase } from "./helpers.ts";
+
+const NOW = new Date("2026-06-15T12:00:00Z");
+const PORTFOLIO = `{ portfolio { mrr { amount } activeAccounts logoChurnRate arpa { amount }
+  averageLifetimeValue { amount } accountMovements { startingAccounts churnedAccounts } } }`;
+
+describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
+  let database: Database;
+  let drop: () => Promise<void>;
+  let key: string;
+  let one: PulseYoga;
+  let two: PulseYoga;
+
+  beforeAll(async () => {
+    ({ database, drop, key } = await openDemoDatabase(kind, "portfolio_cache", { accounts: 30, today: NOW }));
+    one = createPulseYoga({ database, clock: () => NOW });
+    two = createPulseYoga({ database, clock: () => NOW });
+  });
+  afterAll(async () => {
+    await drop?.();
+  });
+
+  async function portfolio(yoga: PulseYoga) {
+    const sent: string[] = [];
+    const listener = (text: string) => sent.push(text);
+    database.statements.listeners.add(listener);
+    try {
+      const result = await graphql(yoga, key, PORTFOLIO);
+      expect(result.errors).toBeUndefined();
+      return {
+        answer: JSON.stringify(result.data),
+        revenueReads: sent.filter((text) => text.includes('FROM "RevenueEvent"')).length,
+      };
+    } finally {
+      database.statements.listeners.delete(listener);
+    }
+  }
+
+  /** What a server with nothing cached answers. */
+  async function uncached() {
+    return (await portfolio(createPulseYoga({ database, clock: () => NOW }))).answer;
+  }
+
+  it("reads every account's revenue events once, then answers from the cache", async () => {
+    const first = await portfolio(one);
+    const second = await portfolio(one);
+    expect(first.revenueReads).toBe(1);
+    expect(second.revenueReads).toBe(0);
+    expect(second.answer).toBe(first.answer);
+  });
+
+  it("sees a revenue event written through another server at the next request", async () => {
+    const before = await portfolio(one);
+    const written = await graphql(
+      two,
+      key,
+      `mutation { upsertRevenueEvent(input: { accountExternalId: "acct_0002", kind: EXPANSION, mrrDelta: "1234.5", occurredAt: "2026-06-10T00:00:00Z" }) { __typename } }`,
+    );
+    expect(written.errors).toBeUndefined();
+    const after = await portfolio(one);
+    expect(after.revenueReads).toBe(1);
+    expect(after.answer).not.toBe(before.answer);
+    expect(after.answer).toBe(await uncached());
+  });
+
+  it("sees a change made straight in SQL, and keeps other workspaces' entries apart", async () => {
+    await portfolio(one);
+    await database.prisma
+      .$executeRaw`UPDATE "Account" SET "churnedAt" = ${new Date("2026-06-01T00:00:00Z")} WHERE "externalId" = 'acct_0003'`;
+    const after = await portfolio(one);
+    expect(after.revenueReads).toBe(1);
+    expect(after.answer).toBe(await uncached());
+    // Another workspace's writes (and its deletion, through the cascade) leave this entry valid.
+    const other = await newWorkspace(database, `cache-other-${kind}`);
+    await database.prisma.account.create({
+      data: { workspaceId: other.workspaceId, externalId: "x", name: "X", signedUpAt: NOW },
+    });
+    await database.prisma.workspace.delete({ where: { id: other.workspaceId } });
+    expect((await portfolio(one)).revenueReads).toBe(0);
+  });
+
+  it("bumps the revision once per statement, whatever the rows", async () => {
+    const revision = async () =>
+      (
+        await database.prisma.workspace.findFirstOrThrow({
+          where: { slug: "demo" },
+          select: { factsRevision: true },
+        })
+      ).factsRevision;
+    const before = await revision();
+    await database.prisma
+      .$executeRaw`UPDATE "Account" SET seats = seats + 1 WHERE "workspaceId" = (SELECT id FROM "Workspace" WHERE slug = 'demo')`;
+    expect(await revision()).toBe(before + 1n);
+  });
+});
