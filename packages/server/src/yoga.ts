@@ -15,6 +15,7 @@ import { useErrorCodes } from "./plugins/use-error-codes.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
 import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
+import { useOperation } from "./plugins/use-operation.ts";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
 import { RateLimiter, type RateLimits, useIpRateLimit } from "./plugins/use-rate-limit.ts";
 import { schema } from "./schema/index.ts";
@@ -98,6 +99,8 @@ export function createPulseYoga(options: PulseYogaOptions) {
         }
       : false,
     plugins: [
+      // First of all onExecute hooks: the one decision of which operation runs (see the file).
+      useOperation(),
       useGraphQLJsExecute(),
       ...(options.compiledQueries === false ? [] : useCompiledQueries()),
       ...(rateLimiter ? [useIpRateLimit(rateLimiter, GRAPHQL_ENDPOINT)] : []),

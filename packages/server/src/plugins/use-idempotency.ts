@@ -3,9 +3,10 @@
 // again without running anything; the same key with a different operation or variables is an
 // error. A concurrent duplicate waits briefly for the first to finish.
 import { createHash } from "node:crypto";
-import { type DocumentNode, type ExecutionResult, GraphQLError, Kind, type OperationDefinitionNode, print } from "graphql";
+import { type DocumentNode, type ExecutionResult, GraphQLError, print } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
+import { executedOperation } from "./use-operation.ts";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 /** A pending record older than this is taken over (its request died before finishing). */
@@ -15,13 +16,6 @@ const PENDING = "__pending__";
 
 function error(code: string, message: string, status: number): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code, http: { status } } })] };
-}
-
-function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
-  return document.definitions.find(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION && (operationName == null || definition.name?.value === operationName),
-  );
 }
 
 interface StoredError {
@@ -36,14 +30,22 @@ export function useIdempotency(): Plugin<Context> {
       const ctx = args.contextValue as Context & { request: Request };
       const key = ctx.request?.headers.get("idempotency-key");
       if (key == null) return;
-      const operation = operationOf(args.document as DocumentNode, args.operationName);
-      if (operation?.operation !== "mutation") return;
+      const operation = executedOperation(args);
+      if (operation.operation !== "mutation") return;
       if (!KEY_PATTERN.test(key)) {
-        setResultAndStopExecution(error("BAD_USER_INPUT", "Idempotency-Key must be 1–200 visible ASCII characters.", 400));
+        setResultAndStopExecution(
+          error("BAD_USER_INPUT", "Idempotency-Key must be 1–200 visible ASCII characters.", 400),
+        );
         return;
       }
       const requestHash = createHash("sha256")
-        .update(JSON.stringify([print(args.document as DocumentNode), args.operationName ?? null, args.variableValues ?? {}]))
+        .update(
+          JSON.stringify([
+            print(args.document as DocumentNode),
+            args.operationName ?? null,
+            args.variableValues ?? {},
+          ]),
+        )
         .digest("hex");
       const claimed = await ctx.prisma.$queryRaw<{ key: string }[]>`
         INSERT INTO "IdempotencyRecord" ("workspaceId", key, operation, "requestHash", response, "createdAt")
@@ -61,7 +63,11 @@ export function useIdempotency(): Plugin<Context> {
           if (!record) break;
           if (record.requestHash !== requestHash) {
             setResultAndStopExecution(
-              error("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different operation or input.", 422),
+              error(
+                "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was used for a different operation or input.",
+                422,
+              ),
             );
             return;
           }
@@ -69,13 +75,21 @@ export function useIdempotency(): Plugin<Context> {
             const stored = record.response as { data?: ExecutionResult["data"]; errors?: StoredError[] };
             setResultAndStopExecution({
               data: stored.data,
-              errors: stored.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })),
+              errors: stored.errors?.map(
+                (e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions }),
+              ),
               extensions: { idempotentReplay: true },
             });
             return;
           }
           if (Date.now() > deadline) {
-            setResultAndStopExecution(error("IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still running; retry shortly.", 409));
+            setResultAndStopExecution(
+              error(
+                "IDEMPOTENCY_IN_PROGRESS",
+                "A request with this Idempotency-Key is still running; retry shortly.",
+                409,
+              ),
+            );
             return;
           }
           await new Promise((resolve) => setTimeout(resolve, 50));
@@ -84,7 +98,12 @@ export function useIdempotency(): Plugin<Context> {
       return {
         async onExecuteDone({ result }) {
           if (Symbol.asyncIterator in (result as object)) return;
-          const stored = JSON.parse(JSON.stringify({ data: (result as ExecutionResult).data ?? null, errors: (result as ExecutionResult).errors }));
+          const stored = JSON.parse(
+            JSON.stringify({
+              data: (result as ExecutionResult).data ?? null,
+              errors: (result as ExecutionResult).errors,
+            }),
+          );
           await ctx.prisma.idempotencyRecord.update({
             where: { workspaceId_key: { workspaceId: ctx.workspaceId, key } },
             data: { operation: operation.name?.value ?? "mutation", response: stored },
