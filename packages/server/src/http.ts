@@ -1,14 +1,20 @@
 // The HTTP server: GraphQL (and GraphiQL) at /graphql, the widgets' survey submissions at
 // /widgets/v1/responses, the widget scripts, the SVG/JSON badges, a health check, and graceful
 // close (stop accepting, finish in-flight requests, flush pending work).
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { bodyLengthRefusal, errorAnswer, handleResponsesRoute, RESPONSES_PATH, sendAnswer } from "./widget/responses-route.ts";
 import { handleWidgetRoutes } from "./widgets-route.ts";
-import { createPulseYoga, type PulseYogaOptions } from "./yoga.ts";
+import { notFoundBody } from "./plugins/use-graphql-endpoint.ts";
+import { createPulseYoga, GRAPHQL_ENDPOINT, type PulseYogaOptions } from "./yoga.ts";
+
+function notFound(response: ServerResponse, path: string): void {
+  response.writeHead(404, { "content-type": "application/json", "access-control-allow-origin": "*" });
+  response.end(notFoundBody(path, GRAPHQL_ENDPOINT));
+}
 
 export interface StartedServer {
   url: string;
@@ -30,7 +36,8 @@ export async function startHttpServer(
   // Survey submissions without GraphQL, under the same key cache and rate limits as /graphql.
   const responsesRoute = { database: options.database, keys: yoga.keys, rateLimiter: yoga.rateLimiter, snapshots, clock, maxBodyBytes };
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://pulse.local");
+    // Parsed as the path it is: as a relative reference, "//graphql" would name a host.
+    const url = new URL(`http://pulse.local${request.url?.startsWith("/") ? request.url : "/"}`);
     if (url.pathname === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ status: "ok", database: options.database.kind }));
@@ -73,7 +80,7 @@ export async function startHttpServer(
     if (url.pathname.startsWith("/widgets/") || url.pathname.startsWith("/demo")) {
       handleWidgetRoutes(request, response, url, options.database).then(
         (handled) => {
-          if (!handled) yoga.handle(request, response);
+          if (!handled) notFound(response, url.pathname);
         },
         (error: unknown) => {
           console.error("[widgets]", error);
@@ -81,6 +88,12 @@ export async function startHttpServer(
           response.end("unavailable");
         },
       );
+      return;
+    }
+    // One routing decision on the parsed path: GraphQL is /graphql exactly (Yoga alone would also
+    // take any URL whose text ends in it); everything else is a 404.
+    if (url.pathname !== GRAPHQL_ENDPOINT) {
+      notFound(response, url.pathname);
       return;
     }
     // Bodies over the limit are refused before GraphQL reads them, by their declared length;

@@ -12,6 +12,7 @@ import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
 import { useErrorCodes } from "./plugins/use-error-codes.ts";
+import { useGraphQLEndpoint } from "./plugins/use-graphql-endpoint.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
 import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
@@ -53,7 +54,7 @@ export interface PulseYogaOptions {
   compiledQueries?: boolean;
 }
 
-const GRAPHQL_ENDPOINT = "/graphql";
+export const GRAPHQL_ENDPOINT = "/graphql";
 
 /**
  * Executes with graphql-js's own `execute` instead of Yoga's default executor
@@ -102,9 +103,11 @@ export function createPulseYoga(options: PulseYogaOptions) {
       // First of all onExecute hooks: the one decision of which operation runs (see the file).
       useOperation(),
       useGraphQLJsExecute(),
+      // First of all onRequest hooks of ours: GraphQL is the endpoint's exact path, nothing else.
+      useGraphQLEndpoint(GRAPHQL_ENDPOINT),
       ...(options.compiledQueries === false ? [] : useCompiledQueries()),
-      ...(rateLimiter ? [useIpRateLimit(rateLimiter, GRAPHQL_ENDPOINT)] : []),
-      useApiKeyAuth({ database: options.database, graphqlEndpoint: GRAPHQL_ENDPOINT, keys, rateLimiter }),
+      ...(rateLimiter ? [useIpRateLimit(rateLimiter)] : []),
+      useApiKeyAuth({ database: options.database, keys, rateLimiter }),
       // Browsers may only send GraphQL with a non-simple content type or this header: no CSRF
       // through HTML forms (GET queries included), while API clients are unaffected.
       useInputSanity(),
