@@ -79,7 +79,7 @@ export async function badgeResponse(server: ServerContext, url: URL, cache: Badg
   if (!workspaceId || !workspace) return failure(format, 403, "The token is not valid.");
   let identity: Awaited<ReturnType<typeof verifyWidgetToken>>;
   try {
-    identity = await verifyWidgetToken(token, workspace.signingSecret, now);
+    identity = await verifyWidgetToken(token, workspace.signingSecret, now, "badge");
   } catch (error) {
     if (error instanceof WidgetTokenError) return failure(format, 403, error.message);
     throw error;

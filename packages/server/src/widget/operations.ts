@@ -11,6 +11,7 @@ import {
   verifyWidgetToken,
   type WidgetIdentity,
   WidgetTokenError,
+  type WidgetTokenPurpose,
 } from "../auth/widget-token.ts";
 import type { Context } from "../context.ts";
 import { type CachedSurvey, WidgetLookups } from "./lookups.ts";
@@ -27,7 +28,11 @@ function widgetError(code: string, message: string): GraphQLError {
 }
 
 /** Verifies the token against this workspace's signing secret; the key and the token must agree. */
-export async function identify(ctx: WidgetContext, token: string): Promise<WidgetIdentity> {
+export async function identify(
+  ctx: WidgetContext,
+  token: string,
+  purpose: WidgetTokenPurpose = "survey",
+): Promise<WidgetIdentity> {
   if (claimedWorkspace(token) !== ctx.workspaceId) {
     throw widgetError("INVALID_TOKEN", "The token is not valid for this workspace.");
   }
@@ -37,6 +42,7 @@ export async function identify(ctx: WidgetContext, token: string): Promise<Widge
       token,
       (await lookups.signingSecret(ctx.prisma, ctx.workspaceId)).key,
       ctx.now,
+      purpose,
     );
   } catch (error) {
     if (!(error instanceof WidgetTokenError)) throw error;
@@ -44,7 +50,7 @@ export async function identify(ctx: WidgetContext, token: string): Promise<Widge
     const rechecked = await lookups.recheckedSigningSecret(ctx.prisma, ctx.workspaceId);
     if (rechecked !== null) {
       try {
-        return await verifyWidgetToken(token, rechecked.key, ctx.now);
+        return await verifyWidgetToken(token, rechecked.key, ctx.now, purpose);
       } catch (retryError) {
         if (retryError instanceof WidgetTokenError) throw widgetError("INVALID_TOKEN", retryError.message);
         throw retryError;
