@@ -10,6 +10,7 @@ import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings
 import { AccountFacts } from "./loaders/facts.ts";
 import { loadPortfolioAccounts, type PortfolioAccountRow } from "./loaders/portfolio.ts";
 import { authenticatedKey } from "./plugins/use-api-key-auth.ts";
+import type { RateLimiter } from "./plugins/use-rate-limit.ts";
 
 export interface Context {
   prisma: PrismaClient;
@@ -29,6 +30,8 @@ export interface Context {
   accountsChanged(accountIds: Iterable<string>): void;
   /** Forgets cached lookups of revoked or changed keys. */
   keys?: ApiKeyCache;
+  /** The server's rate limiter (null without limits): widget operations count signed visitors. */
+  rateLimiter: RateLimiter | null;
 }
 
 export interface ServerContext {
@@ -37,6 +40,7 @@ export interface ServerContext {
   snapshots: SnapshotRefresher;
   /** The API-key lookup cache, so revocations evict at once. */
   keys?: ApiKeyCache;
+  rateLimiter?: RateLimiter | null;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -63,6 +67,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
+    rateLimiter: server.rateLimiter ?? null,
   };
 }
 

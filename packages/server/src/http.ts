@@ -1,7 +1,7 @@
 // The HTTP server: GraphQL (and GraphiQL) at /graphql, the widgets' survey submissions at
 // /widgets/v1/responses, the widget scripts, the SVG/JSON badges, a health check, and graceful
 // close (stop accepting, finish in-flight requests, flush pending work).
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
@@ -10,6 +10,11 @@ import { bodyLengthRefusal, errorAnswer, handleResponsesRoute, RESPONSES_PATH, s
 import { handleWidgetRoutes } from "./widgets-route.ts";
 import { notFoundBody } from "./plugins/use-graphql-endpoint.ts";
 import { createPulseYoga, GRAPHQL_ENDPOINT, type PulseYogaOptions } from "./yoga.ts";
+
+function nodeHeader(request: IncomingMessage, name: string): string | null {
+  const value = request.headers[name.toLowerCase()];
+  return (Array.isArray(value) ? value.join(", ") : value) ?? null;
+}
 
 function notFound(response: ServerResponse, path: string): void {
   response.writeHead(404, { "content-type": "application/json", "access-control-allow-origin": "*" });
@@ -49,9 +54,12 @@ export async function startHttpServer(
       return;
     }
     if (url.pathname.startsWith("/badge/") && (request.method === "GET" || request.method === "HEAD")) {
-      badgeResponse({ database: options.database, snapshots }, url, badgeCache, clock()).then(
+      const limiter = yoga.rateLimiter;
+      const ip = limiter ? limiter.clientIp({ get: (name) => nodeHeader(request, name) }, request) : "unknown";
+      badgeResponse({ database: options.database, snapshots }, url, badgeCache, clock(), { rateLimiter: limiter, ip }).then(
         (badge) => {
           response.writeHead(badge.status, {
+            ...badge.headers,
             "content-type": badge.contentType,
             "cache-control": badge.cacheControl,
             "access-control-allow-origin": "*",

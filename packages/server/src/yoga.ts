@@ -78,7 +78,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const persisted = options.persistedOperations ?? {};
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, rateLimiter }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,

@@ -20,6 +20,7 @@ const limits = {
   perIp: 3,
   perSecretKey: 1000,
   perPublishableVisitor: 1000,
+  perPublishableIp: 1000,
   perPublishableKey: 1000,
   trustProxy: false,
 };

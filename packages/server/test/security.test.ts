@@ -196,12 +196,13 @@ describe.each(DATABASE_KINDS)("security on %s", (kind) => {
   });
 
   describe("rate limits", () => {
-    it("limits publishable keys per visitor with 429 and Retry-After", async () => {
+    it("limits publishable keys per client IP (the looser ceiling over all its visitors) with 429 and Retry-After", async () => {
       const limited = yogaWith({
         rateLimits: {
           perIp: 1000,
           perSecretKey: 1000,
-          perPublishableVisitor: 3,
+          perPublishableVisitor: 1000,
+          perPublishableIp: 3,
           perPublishableKey: 1000,
           trustProxy: true,
         },
@@ -235,6 +236,7 @@ describe.each(DATABASE_KINDS)("security on %s", (kind) => {
         perIp: 1000,
         perSecretKey: 4,
         perPublishableVisitor: 1000,
+        perPublishableIp: 1000,
         perPublishableKey: 1000,
         trustProxy: false,
       };
@@ -247,6 +249,51 @@ describe.each(DATABASE_KINDS)("security on %s", (kind) => {
       for (const server of [a, b, a, b, a, b])
         statuses.push((await post(server, { query: "{ __typename }" }, auth(ws.secretKey))).status);
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    });
+  });
+
+  describe("per-visitor limits in Redis", () => {
+    it("count a signed visitor once across servers, and each visitor apart", async () => {
+      const limits = {
+        perIp: 1000,
+        perSecretKey: 1000,
+        perPublishableVisitor: 3,
+        perPublishableIp: 1000,
+        perPublishableKey: 1000,
+        trustProxy: false,
+      };
+      const redisUrl = process.env.PULSE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+      const ws = await newWorkspace(database, `redis-visitor-${kind}-${Date.now()}`);
+      await database.prisma.account.create({
+        data: { workspaceId: ws.workspaceId, externalId: "a", name: "A", signedUpAt: new Date("2026-01-01") },
+      });
+      await database.prisma.survey.create({
+        data: { workspaceId: ws.workspaceId, key: "nps", kind: "NPS", question: "?" },
+      });
+      const a = yogaWith({ rateLimits: limits, redisUrl });
+      const b = yogaWith({ rateLimits: limits, redisUrl });
+      await Promise.all([a.rateLimiter?.ready(), b.rateLimiter?.ready()]);
+      const load = async (server: PulseYoga, contact: string) => {
+        const token = await signWidgetToken(
+          { workspaceId: ws.workspaceId, account: "a", contact },
+          ws.signingSecret,
+        );
+        return post(
+          server,
+          {
+            query: `query($t: String!) { widgetSurvey(survey: "nps", token: $t) { shouldAsk } }`,
+            variables: { t: token },
+          },
+          auth(ws.publishableKey),
+        );
+      };
+      const statuses: number[] = [];
+      for (const server of [a, b, a, b]) statuses.push((await load(server, "jane")).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await load(a, "jane");
+      expect(refused.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await load(b, "john")).status).toBe(200);
     });
   });
 

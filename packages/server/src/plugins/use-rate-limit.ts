@@ -1,7 +1,11 @@
 // Rate limits with rate-limiter-flexible (a maintained library with the same API over Redis and
 // memory): per client IP before authentication (protects key lookups from guessing), then per
-// API key, stricter for publishable keys (anonymous survey traffic from any page). Redis-backed
-// when REDIS_URL is set, so several servers share one budget; in memory otherwise.
+// API key. Anonymous traffic (publishable keys from any page, and badges, which need no key) is
+// limited per signed visitor — the contact a verified widget token names, or its account for
+// badges — so an office behind one address is not one visitor; a looser ceiling per client IP
+// and one per publishable key (or badge workspace) bound what one address or page can send.
+// Redis-backed when REDIS_URL is set, so several servers share one budget; in memory otherwise.
+// Every refusal says when to retry (Retry-After).
 import type { IncomingMessage } from "node:http";
 import { Redis } from "ioredis";
 import {
@@ -18,9 +22,11 @@ export interface RateLimits {
   perIp: number;
   /** Requests per minute per secret key. */
   perSecretKey: number;
-  /** Requests per minute per publishable key and client IP (one visitor). */
+  /** Requests per minute per signed visitor: a widget token's contact (its account for badges). */
   perPublishableVisitor: number;
-  /** Requests per minute per publishable key over all visitors. */
+  /** Requests per minute per publishable key (or badge workspace) and client IP: a whole office behind one NAT. */
+  perPublishableIp: number;
+  /** Requests per minute per publishable key (or badge workspace) over all visitors. */
   perPublishableKey: number;
   /** Trust X-Forwarded-For (behind a proxy you run). */
   trustProxy: boolean;
@@ -30,14 +36,21 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   perIp: 1_200,
   perSecretKey: 3_000,
   perPublishableVisitor: 60,
+  perPublishableIp: 600,
   perPublishableKey: 6_000,
   trustProxy: false,
 };
+
+/** Who a verified widget token names, as the per-visitor limit counts them. */
+export type SignedVisitor =
+  | { workspaceId: string; contact: string }
+  | { workspaceId: string; account: string };
 
 export class RateLimiter {
   private readonly ip: RateLimiterAbstract;
   private readonly secret: RateLimiterAbstract;
   private readonly visitor: RateLimiterAbstract;
+  private readonly publishableIp: RateLimiterAbstract;
   private readonly publishable: RateLimiterAbstract;
   readonly redis: Redis | null;
 
@@ -66,6 +79,7 @@ export class RateLimiter {
     this.ip = make("ip", limits.perIp);
     this.secret = make("sk", limits.perSecretKey);
     this.visitor = make("pkv", limits.perPublishableVisitor);
+    this.publishableIp = make("pkip", limits.perPublishableIp);
     this.publishable = make("pk", limits.perPublishableKey);
   }
 
@@ -83,9 +97,24 @@ export class RateLimiter {
   }
 
   async consumeKey(key: AuthenticatedKey, ip: string): Promise<number | null> {
-    if (key.kind === "SECRET") return consume(this.secret, key.keyId);
+    if (key.kind !== "PUBLISHABLE") return consume(this.secret, key.keyId);
+    return this.consumeAnonymous(key.keyId, ip);
+  }
+
+  /** Badges, which need no key: the same ceilings as a publishable key, per workspace. */
+  async consumeBadge(workspaceId: string, ip: string): Promise<number | null> {
+    return this.consumeAnonymous(`badge:${workspaceId}`, ip);
+  }
+
+  /** Once a widget token is verified: the budget of the visitor it names. */
+  async consumeVisitor(visitor: SignedVisitor): Promise<number | null> {
+    const who = "contact" in visitor ? `c:${visitor.contact}` : `a:${visitor.account}`;
+    return consume(this.visitor, `${visitor.workspaceId}|${who}`);
+  }
+
+  private async consumeAnonymous(source: string, ip: string): Promise<number | null> {
     return (
-      (await consume(this.visitor, `${key.keyId}|${ip}`)) ?? (await consume(this.publishable, key.keyId))
+      (await consume(this.publishableIp, `${source}|${ip}`)) ?? (await consume(this.publishable, source))
     );
   }
 
