@@ -21,6 +21,8 @@
 // - Prepared statements per connection and the survey group commit: statement text and rows
 //   that each carry their own workspace id; no result is shared between requests.
 import { createHash } from "node:crypto";
+import { signWidgetToken } from "../src/auth/widget-token.ts";
+import { type StartedServer, startHttpServer } from "../src/http.ts";
 import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
@@ -155,5 +157,134 @@ describe.each(DATABASE_KINDS)("caches that outlive a request, on %s", (kind) => 
     const refused = await post(yoga, key, { query: "{ workspace { slug } }" });
     expect(refused.status).toBe(401);
     expect(refused.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+  it("the same document with other variables under another workspace's key answers with those", async () => {
+    const text = `query($id: String!) { account(externalId: $id) { name } }`;
+    await database.prisma.account.create({
+      data: {
+        workspaceId: acme.workspaceId,
+        externalId: "same",
+        name: "Acme's",
+        signedUpAt: new Date("2026-01-01"),
+      },
+    });
+    await database.prisma.account.create({
+      data: {
+        workspaceId: globex.workspaceId,
+        externalId: "same",
+        name: "Globex's",
+        signedUpAt: new Date("2026-01-01"),
+      },
+    });
+    for (const [workspace, name] of [
+      [acme, "Acme's"],
+      [globex, "Globex's"],
+      [acme, "Acme's"],
+    ] as const) {
+      const answer = await post(yoga, workspace.secretKey, { query: text, variables: { id: "same" } });
+      expect(answer.data).toEqual({ account: { name } });
+    }
+  });
+
+  it("widget lookups (signing secrets, surveys) are per workspace", async () => {
+    for (const [workspace, question] of [
+      [acme, "Acme asks?"],
+      [globex, "Globex asks?"],
+    ] as const) {
+      await database.prisma.survey.create({
+        data: { workspaceId: workspace.workspaceId, key: "nps", kind: "NPS", question },
+      });
+    }
+    const load = `query($t: String!) { widgetSurvey(survey: "nps", token: $t) { question } }`;
+    for (const [workspace, question] of [
+      [acme, "Acme asks?"],
+      [globex, "Globex asks?"],
+      [acme, "Acme asks?"],
+    ] as const) {
+      const token = await signWidgetToken(
+        { workspaceId: workspace.workspaceId, account: "same", contact: "c" },
+        workspace.signingSecret,
+      );
+      const answer = await post(yoga, workspace.publishableKey, { query: load, variables: { t: token } });
+      expect(answer.data).toEqual({ widgetSurvey: { question } });
+      // The other workspace's key with this token: refused, whatever its lookups hold.
+      const other = workspace === acme ? globex : acme;
+      const refused = await post(yoga, other.publishableKey, { query: load, variables: { t: token } });
+      expect(refused.errors?.[0]?.extensions?.code).toBe("INVALID_TOKEN");
+    }
+    // A token signed with one workspace's secret but claiming the other is refused too.
+    const forged = await signWidgetToken(
+      { workspaceId: globex.workspaceId, account: "same", contact: "c" },
+      acme.signingSecret,
+    );
+    const refused = await post(yoga, globex.publishableKey, { query: load, variables: { t: forged } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("INVALID_TOKEN");
+  });
+
+  it("idempotency records are per API key: one Idempotency-Key under two workspaces' keys runs twice", async () => {
+    const rename = `mutation($name: String!) { updateWorkspace(input: { name: $name }) { ... on MutationUpdateWorkspaceSuccess { data { name } } } }`;
+    const headers = { "idempotency-key": "shared-key" };
+    const a = await post(
+      yoga,
+      acme.secretKey,
+      { query: rename, variables: { name: "Acme renamed" } },
+      headers,
+    );
+    const g = await post(
+      yoga,
+      globex.secretKey,
+      { query: rename, variables: { name: "Globex renamed" } },
+      headers,
+    );
+    expect(a.data).toEqual({ updateWorkspace: { data: { name: "Acme renamed" } } });
+    expect(g.data).toEqual({ updateWorkspace: { data: { name: "Globex renamed" } } });
+    const replay = await post(
+      yoga,
+      acme.secretKey,
+      { query: rename, variables: { name: "Acme renamed" } },
+      headers,
+    );
+    expect(replay).toMatchObject({ data: { updateWorkspace: { data: { name: "Acme renamed" } } } });
+  });
+
+  it("the badge cache answers each token with its own workspace's account, and forgets a rotated workspace only", async () => {
+    const server: StartedServer = await startHttpServer({ database, port: 0, host: "127.0.0.1" });
+    try {
+      const badge = async (workspace: CreatedWorkspace) =>
+        (
+          await fetch(
+            `${server.url}/badge/${await signWidgetToken({ workspaceId: workspace.workspaceId, account: "same" }, workspace.signingSecret)}.json`,
+          )
+        ).json();
+      const tokens = {
+        acme: await signWidgetToken({ workspaceId: acme.workspaceId, account: "same" }, acme.signingSecret),
+        globex: await signWidgetToken(
+          { workspaceId: globex.workspaceId, account: "same" },
+          globex.signingSecret,
+        ),
+      };
+      for (const round of [1, 2]) {
+        for (const name of ["acme", "globex"] as const) {
+          const response = await fetch(`${server.url}/badge/${tokens[name]}.svg?style=card`);
+          expect({ round, name, status: response.status }).toEqual({ round, name, status: 200 });
+          const svg = await response.text();
+          expect(svg).toContain(name === "acme" ? "Acme" : "Globex");
+          expect(svg).not.toContain(name === "acme" ? "Globex" : "Acme");
+        }
+      }
+      const rotated = await fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${acme.secretKey}` },
+        body: JSON.stringify({ query: "mutation { rotateSigningSecret }" }),
+      });
+      acme.signingSecret = (
+        (await rotated.json()) as { data: { rotateSigningSecret: string } }
+      ).data.rotateSigningSecret;
+      expect((await fetch(`${server.url}/badge/${tokens.acme}.svg?style=card`)).status).toBe(403);
+      expect((await fetch(`${server.url}/badge/${tokens.globex}.svg?style=card`)).status).toBe(200);
+      expect(await badge(acme)).toMatchObject({ schemaVersion: 1 });
+    } finally {
+      await server.close();
+    }
   });
 });
