@@ -1,6 +1,7 @@
 // Text PostgreSQL cannot store faithfully: NUL characters (text columns reject them) and unpaired
 // UTF-16 surrogates (they would be silently replaced). Every way text enters the server checks
 // it with this one rule: GraphQL string literals and variables, JSON bodies, token claims.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused.
 const INVALID_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function isInvalidText(text: string): boolean {

@@ -147,8 +147,9 @@ describe.each(DATABASE_KINDS)("caches that outlive a request, on %s", (kind) => 
     const created = await post(yoga, acme.secretKey, {
       query: `mutation { createApiKey(input: { kind: SECRET, name: "short-lived" }) { ... on MutationCreateApiKeySuccess { data { key apiKey { id } } } } }`,
     });
-    const { key, apiKey } = (created.data?.createApiKey as { data: { key: string; apiKey: { id: string } } })
-      .data;
+    const { key, apiKey } = (
+      created.data as { createApiKey: { data: { key: string; apiKey: { id: string } } } }
+    ).createApiKey.data;
     expect((await post(yoga, key, { query: "{ workspace { slug } }" })).status).toBe(200);
     await post(yoga, acme.secretKey, {
       query: `mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }`,
