@@ -5,8 +5,8 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffSchemas, readSchemaText, runPrisma6 } from "../tools/schema-diff.mjs";
-import { migratePostgres, openDatabase, pgliteConnection } from "../src/database.ts";
-import { applyMigrations, MigrationError, readMigrations } from "../src/migrate.ts";
+import { migratePostgres, openDatabase, pgliteConnection, postgresConnection } from "../src/database.ts";
+import { applyMigrations, type MigrationConnection, MigrationError, readMigrations } from "../src/migrate.ts";
 import { createTestDatabase, describeSchema, type TestDatabase } from "./postgres.ts";
 
 const migrations = readMigrations();
@@ -30,7 +30,11 @@ describe("migrations on embedded PGlite", () => {
     const second = await applyMigrations(connection);
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toEqual(migrations.map((m) => m.name));
-    const rows = await connection.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+    const rows = await connection.query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`,
     );
     expect(rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(
@@ -60,12 +64,18 @@ describe("migrations on embedded PGlite", () => {
     const connection = pgliteConnection(pglite);
     const broken = [
       ...migrations,
-      { name: "99999999999999_broken", sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";', checksum: "x" },
+      {
+        name: "99999999999999_broken",
+        sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";',
+        checksum: "x",
+      },
     ];
     await expect(applyMigrations(connection, { migrations: broken })).rejects.toBeInstanceOf(MigrationError);
     const half = await connection.query(`SELECT to_regclass('public.half') AS t`);
     expect(half).toEqual([{ t: null }]);
-    const recorded = await connection.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations"`);
+    const recorded = await connection.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(recorded.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     await pglite.close();
   });
@@ -109,7 +119,11 @@ describe("migrations on PostgreSQL", () => {
   it("produce exactly the schema that schema.prisma describes (no drift)", async () => {
     const expected = await createTestDatabase("drift");
     try {
-      const sql = diffSchemas({ fromSchemaText: null, toSchemaText: readSchemaText(), databaseUrl: expected.url });
+      const sql = diffSchemas({
+        fromSchemaText: null,
+        toSchemaText: readSchemaText(),
+        databaseUrl: expected.url,
+      });
       const client = new pg.Client({ connectionString: expected.url });
       await client.connect();
       await client.query(sql);
@@ -140,9 +154,68 @@ describe("migrations on PostgreSQL", () => {
   it("the Prisma client reads and writes through the PostgreSQL adapter", async () => {
     const db = await openDatabase({ url: database.url });
     expect(db.migration.applied).toEqual([]);
-    const workspace = await db.prisma.workspace.create({ data: { slug: "pg", name: "PG", signingSecret: "s" } });
-    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({ slug: "pg" });
+    const workspace = await db.prisma.workspace.create({
+      data: { slug: "pg", name: "PG", signingSecret: "s" },
+    });
+    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({
+      slug: "pg",
+    });
     await db.close();
   });
 });
 
+// Each migration of this round applies on a database populated under the schema before it.
+const IDEMPOTENCY_PER_KEY = "20261201090716_idempotency_per_api_key";
+
+async function populatedBeforeIdempotencyPerKey(connection: MigrationConnection): Promise<void> {
+  const index = migrations.findIndex((m) => m.name === IDEMPOTENCY_PER_KEY);
+  expect(index).toBeGreaterThan(0);
+  await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+  await connection.exec(`
+    INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt")
+      VALUES ('00000000-0000-4000-8000-000000000001', 'old', 'Old', 's', now());
+    INSERT INTO "ApiKey" (id, "workspaceId", kind, name, prefix, hash)
+      VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'SECRET', 'k', 'sk_x', 'h');
+    INSERT INTO "IdempotencyRecord" ("workspaceId", key, operation, "requestHash", response)
+      VALUES ('00000000-0000-4000-8000-000000000001', 'retry-1', 'm', 'r', '{}'),
+             ('00000000-0000-4000-8000-000000000001', 'retry-2', 'm', 'r', '{}');`);
+}
+
+async function checkIdempotencyPerKey(connection: MigrationConnection): Promise<void> {
+  const result = await applyMigrations(connection);
+  expect(result.applied).toContain(IDEMPOTENCY_PER_KEY);
+  // Records that name no key are dropped; the rest of the data stays.
+  expect(await connection.query(`SELECT count(*)::int AS n FROM "IdempotencyRecord"`)).toEqual([{ n: 0 }]);
+  expect(await connection.query(`SELECT slug FROM "Workspace"`)).toEqual([{ slug: "old" }]);
+  await connection.exec(`INSERT INTO "IdempotencyRecord" ("workspaceId", "apiKeyId", key, operation, "requestHash", response)
+    VALUES ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', 'retry-1', 'm', 'r', '{}')`);
+  // The same Idempotency-Key under the same API key is one record.
+  await expect(
+    connection.exec(`INSERT INTO "IdempotencyRecord" ("workspaceId", "apiKeyId", key, operation, "requestHash", response)
+      VALUES ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', 'retry-1', 'm', 'r', '{}')`),
+  ).rejects.toThrow(/duplicate key|unique/);
+}
+
+describe("migrations on a populated database", () => {
+  it("scope idempotency records to API keys, on PGlite", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    await populatedBeforeIdempotencyPerKey(connection);
+    await checkIdempotencyPerKey(connection);
+    await pglite.close();
+  });
+
+  it("scope idempotency records to API keys, on PostgreSQL", async () => {
+    const database = await createTestDatabase("migrate_populated");
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const connection = postgresConnection(client);
+      await populatedBeforeIdempotencyPerKey(connection);
+      await checkIdempotencyPerKey(connection);
+    } finally {
+      await client.end();
+      await database.drop();
+    }
+  });
+});

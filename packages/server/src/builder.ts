@@ -33,6 +33,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    // schema/nodes.ts defines `nodes` (a bounded list, one error per unknown id).
+    nodesQueryOptions: false,
   },
   errors: {
     defaultTypes: [],

@@ -10,6 +10,7 @@ import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings
 import { AccountFacts } from "./loaders/facts.ts";
 import { loadPortfolioAccounts, type PortfolioAccountRow, type PortfolioCache } from "./loaders/portfolio.ts";
 import { authenticatedKey } from "./plugins/use-api-key-auth.ts";
+import type { RateLimiter } from "./plugins/use-rate-limit.ts";
 
 export interface Context {
   prisma: PrismaClient;
@@ -34,6 +35,8 @@ export interface Context {
    * runs, so what it answers (and reads to decide) includes its own writes.
    */
   readFromPrimary(): void;
+  /** The server's rate limiter (null without limits): widget operations count signed visitors. */
+  rateLimiter: RateLimiter | null;
 }
 
 export interface ServerContext {
@@ -44,6 +47,7 @@ export interface ServerContext {
   keys?: ApiKeyCache;
   /** Workspaces' portfolio inputs between requests, checked against their facts revision. */
   portfolios?: PortfolioCache;
+  rateLimiter?: RateLimiter | null;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -86,6 +90,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
       reads = server.database.primarySql;
       wrote = true;
     },
+    rateLimiter: server.rateLimiter ?? null,
   };
 }
 

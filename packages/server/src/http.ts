@@ -11,7 +11,18 @@ import { createServerMetrics, type ServerMetrics } from "./operations/metrics.ts
 import { readiness } from "./operations/readiness.ts";
 import { bodyLengthRefusal, errorAnswer, handleResponsesRoute, RESPONSES_PATH, sendAnswer } from "./widget/responses-route.ts";
 import { handleWidgetRoutes } from "./widgets-route.ts";
-import { createPulseYoga, type PulseYogaOptions } from "./yoga.ts";
+import { notFoundBody } from "./plugins/use-graphql-endpoint.ts";
+import { createPulseYoga, GRAPHQL_ENDPOINT, type PulseYogaOptions } from "./yoga.ts";
+
+function nodeHeader(request: IncomingMessage, name: string): string | null {
+  const value = request.headers[name.toLowerCase()];
+  return (Array.isArray(value) ? value.join(", ") : value) ?? null;
+}
+
+function notFound(response: ServerResponse, path: string): void {
+  response.writeHead(404, { "content-type": "application/json", "access-control-allow-origin": "*" });
+  response.end(notFoundBody(path, GRAPHQL_ENDPOINT));
+}
 
 export interface StartedServer {
   url: string;
@@ -51,7 +62,8 @@ export async function startHttpServer(
     withRequestId(requestId, () => route(request, response));
   });
   const route = (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? "/", "http://pulse.local");
+    // Parsed as the path it is: as a relative reference, "//graphql" would name a host.
+    const url = new URL(`http://pulse.local${request.url?.startsWith("/") ? request.url : "/"}`);
     if (url.pathname === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ status: "ok", database: options.database.kind }));
@@ -94,9 +106,12 @@ export async function startHttpServer(
       return;
     }
     if (url.pathname.startsWith("/badge/") && (request.method === "GET" || request.method === "HEAD")) {
-      badgeResponse({ database: options.database, snapshots }, url, badgeCache, clock()).then(
+      const limiter = yoga.rateLimiter;
+      const ip = limiter ? limiter.clientIp({ get: (name) => nodeHeader(request, name) }, request) : "unknown";
+      badgeResponse({ database: options.database, snapshots }, url, badgeCache, clock(), { rateLimiter: limiter, ip }).then(
         (badge) => {
           response.writeHead(badge.status, {
+            ...badge.headers,
             "content-type": badge.contentType,
             "cache-control": badge.cacheControl,
             "access-control-allow-origin": "*",
@@ -125,7 +140,7 @@ export async function startHttpServer(
     if (url.pathname.startsWith("/widgets/") || url.pathname.startsWith("/demo")) {
       handleWidgetRoutes(request, response, url, options.database).then(
         (handled) => {
-          if (!handled) yoga.handle(request, response);
+          if (!handled) notFound(response, url.pathname);
         },
         (error: unknown) => {
           console.error("[widgets]", error);
@@ -133,6 +148,12 @@ export async function startHttpServer(
           response.end("unavailable");
         },
       );
+      return;
+    }
+    // One routing decision on the parsed path: GraphQL is /graphql exactly (Yoga alone would also
+    // take any URL whose text ends in it); everything else is a 404.
+    if (url.pathname !== GRAPHQL_ENDPOINT) {
+      notFound(response, url.pathname);
       return;
     }
     // Bodies over the limit are refused before GraphQL reads them, by their declared length;

@@ -15,9 +15,11 @@ import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
 import { useErrorCodes } from "./plugins/use-error-codes.ts";
+import { useGraphQLEndpoint } from "./plugins/use-graphql-endpoint.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
 import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
+import { useOperation } from "./plugins/use-operation.ts";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
 import { RateLimiter, type RateLimits, useIpRateLimit } from "./plugins/use-rate-limit.ts";
 import { useReadYourWrites } from "./plugins/use-read-your-writes.ts";
@@ -60,7 +62,7 @@ export interface PulseYogaOptions {
   tracing?: boolean;
 }
 
-const GRAPHQL_ENDPOINT = "/graphql";
+export const GRAPHQL_ENDPOINT = "/graphql";
 
 /**
  * Executes with graphql-js's own `execute` instead of Yoga's default executor
@@ -85,7 +87,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const portfolios = new PortfolioCache();
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, portfolios }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, rateLimiter, portfolios }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,
@@ -110,10 +112,15 @@ export function createPulseYoga(options: PulseYogaOptions) {
       // Measurement first, so it sees every request and every answer, refused ones included.
       ...(options.metrics?.plugins ?? []),
       ...(options.tracing ? [useTracing()] : []),
+      // First of the onExecute hooks that decide anything (the measuring ones above only
+      // observe): the one decision of which operation runs (see the file).
+      useOperation(),
       useGraphQLJsExecute(),
+      // First of all onRequest hooks of ours: GraphQL is the endpoint's exact path, nothing else.
+      useGraphQLEndpoint(GRAPHQL_ENDPOINT),
       ...(options.compiledQueries === false ? [] : useCompiledQueries()),
-      ...(rateLimiter ? [useIpRateLimit(rateLimiter, GRAPHQL_ENDPOINT)] : []),
-      useApiKeyAuth({ database: options.database, graphqlEndpoint: GRAPHQL_ENDPOINT, keys, rateLimiter }),
+      ...(rateLimiter ? [useIpRateLimit(rateLimiter)] : []),
+      useApiKeyAuth({ database: options.database, keys, rateLimiter }),
       // Browsers may only send GraphQL with a non-simple content type or this header: no CSRF
       // through HTML forms (GET queries included), while API clients are unaffected.
       useInputSanity(),

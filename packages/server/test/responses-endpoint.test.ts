@@ -479,12 +479,13 @@ describe.each(DATABASE_KINDS)("POST /widgets/v1/responses on %s", (kind) => {
     expect(await database.prisma.contact.count({ where: { externalId: "revoked-2" } })).toBe(0);
   });
 
-  it("limits each visitor with 429 and Retry-After, sharing one budget with /graphql", async () => {
+  it("limits each client IP of a publishable key (the looser ceiling) with 429 and Retry-After, sharing one budget with /graphql", async () => {
     const limited = await extraServer({
       rateLimits: {
         perIp: 1000,
         perSecretKey: 1000,
-        perPublishableVisitor: 4,
+        perPublishableVisitor: 1000,
+        perPublishableIp: 4,
         perPublishableKey: 1000,
         trustProxy: true,
       },
@@ -535,12 +536,73 @@ describe.each(DATABASE_KINDS)("POST /widgets/v1/responses on %s", (kind) => {
     expect(otherVisitor.status).toBe(200);
   });
 
+  it("limits each signed visitor (the token's contact), not everyone behind one address", async () => {
+    const limited = await extraServer({
+      rateLimits: {
+        perIp: 1000,
+        perSecretKey: 1000,
+        perPublishableVisitor: 2,
+        perPublishableIp: 1000,
+        perPublishableKey: 1000,
+        trustProxy: true,
+      },
+    });
+    const office = { "x-forwarded-for": "203.0.113.50" };
+    const statuses: number[] = [];
+    // Retries of one answer (the same responseId), as a flaky network makes them.
+    for (let n = 0; n < 3; n++) {
+      statuses.push(
+        (await post(limited.url, acme.publishableKey, await submission("nat-a", "nat-a-resp-1"), office))
+          .status,
+      );
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    const refused = await post(
+      limited.url,
+      acme.publishableKey,
+      await submission("nat-a", "nat-a-resp-4"),
+      office,
+    );
+    expect(codeOf(refused)).toBe("RATE_LIMITED");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // A colleague behind the same address is another visitor.
+    const colleague = await post(
+      limited.url,
+      acme.publishableKey,
+      await submission("nat-b", "nat-b-resp-1"),
+      office,
+    );
+    expect(colleague.status).toBe(200);
+    // The same visitor over GraphQL shares the budget: a 429 with Retry-After there too.
+    const token = (await submission("nat-a", "unused")).token;
+    const viaGraphql = await fetch(`${limited.url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${acme.publishableKey}`,
+        ...office,
+      },
+      body: JSON.stringify({
+        query: `query($t: String!) { widgetSurvey(survey: "nps", token: $t) { shouldAsk } }`,
+        variables: { t: token },
+      }),
+    });
+    expect(viaGraphql.status).toBe(429);
+    expect(Number(viaGraphql.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(
+      ((await viaGraphql.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions
+        .code,
+    ).toBe("RATE_LIMITED");
+    expect(await database.prisma.surveyResponse.count({ where: { idempotencyKey: "nat-a-resp-4" } })).toBe(0);
+  });
+
   it("limits each client IP before looking at the key", async () => {
     const limited = await extraServer({
       rateLimits: {
         perIp: 2,
         perSecretKey: 1000,
         perPublishableVisitor: 1000,
+        perPublishableIp: 1000,
         perPublishableKey: 1000,
         trustProxy: true,
       },

@@ -125,6 +125,38 @@ describe.each(DATABASE_KINDS)("widget operations on %s", (kind) => {
     expect(unknownAccount.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
+  it("refuses survey tokens without an expiry on every survey path; badge tokens may omit it", async () => {
+    const forever = await new SignJWT({ wid: acme.workspaceId, acc: "acct-1", cnt: "user-9" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("pulse-widget")
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(acme.signingSecret));
+    const before = [await database.prisma.contact.count(), await database.prisma.surveyResponse.count(), await database.prisma.surveyDismissal.count()];
+    const answers = [
+      await graphql(yoga, acme.publishableKey, SURVEY, { survey: "nps", token: forever }),
+      await graphql(yoga, acme.publishableKey, SUBMIT, { input: { survey: "ces", token: forever, responseId: "resp-forever-1", score: 6 } }),
+      await graphql(yoga, acme.publishableKey, DISMISS, { input: { survey: "ces", token: forever } }),
+    ];
+    for (const answer of answers) {
+      expect(answer.errors?.[0]?.extensions?.code).toBe("INVALID_TOKEN");
+      expect(answer.errors?.[0]?.message).toMatch(/Survey tokens must expire/);
+    }
+    const endpoint = await fetch(`${server.url}/widgets/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${acme.publishableKey}` },
+      body: JSON.stringify({ survey: "ces", token: forever, responseId: "resp-forever-2", score: 6 }),
+    });
+    expect(endpoint.status).toBe(400);
+    expect(await endpoint.json()).toMatchObject({ errors: [{ extensions: { code: "INVALID_TOKEN" }, message: expect.stringMatching(/must expire/) }] });
+    expect([await database.prisma.contact.count(), await database.prisma.surveyResponse.count(), await database.prisma.surveyDismissal.count()]).toEqual(before);
+    // The same claims read as a badge are fine: badge tokens may be long-lived.
+    const badge = await graphql(yoga, acme.publishableKey, BADGE, { token: forever });
+    expect(badge.errors).toBeUndefined();
+    expect((await fetch(`${server.url}/badge/${forever}.svg`)).status).toBe(200);
+    // signWidgetToken refuses to make one.
+    await expect(signWidgetToken({ workspaceId: acme.workspaceId, account: "acct-1", contact: "u", expiresInSeconds: null }, acme.signingSecret)).rejects.toThrow(/must expire/);
+  });
+
   it("reads the badge through GraphQL with a publishable key", async () => {
     const result = await graphql<{ widgetBadge: { score: number; band: string; components: { key: string; label: string }[]; history: unknown[] } }>(
       yoga, acme.publishableKey, BADGE, { token: await token(undefined, 3600) },

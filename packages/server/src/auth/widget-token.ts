@@ -7,6 +7,7 @@
 import { createSecretKey, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
 import jwt from "jsonwebtoken";
+import { findInvalid } from "../invalid-text.ts";
 
 export interface WidgetIdentity {
   workspaceId: string;
@@ -44,6 +45,11 @@ export async function signWidgetToken(claims: WidgetTokenClaims, signingSecret: 
   const issuedAt = Math.floor((claims.issuedAt ?? new Date()).getTime() / 1000);
   jwt.setIssuedAt(issuedAt);
   const lifetime = claims.expiresInSeconds === undefined ? 3600 : claims.expiresInSeconds;
+  if (lifetime === null && claims.contact) {
+    throw new WidgetTokenError(
+      "Survey tokens (with a contact) must expire; only badge tokens may omit the lifetime.",
+    );
+  }
   if (lifetime !== null) jwt.setExpirationTime(issuedAt + Math.max(1, Math.floor(lifetime)));
   return jwt.sign(encoder.encode(signingSecret));
 }
@@ -71,10 +77,17 @@ export function widgetTokenKey(signingSecret: string): KeyObject {
   return createSecretKey(Buffer.from(signingSecret, "utf8"));
 }
 
+/**
+ * What a token is used for: survey tokens (load, answer, dismiss) must expire; badge tokens may
+ * be long-lived (they are embedded in READMEs and partner pages) and may omit `exp`.
+ */
+export type WidgetTokenPurpose = "survey" | "badge";
+
 export async function verifyWidgetToken(
   token: string,
   signingSecret: string | KeyObject,
   now: Date = new Date(),
+  purpose: WidgetTokenPurpose = "survey",
 ): Promise<WidgetIdentity> {
   let payload: string | jwt.JwtPayload;
   try {
@@ -104,6 +117,18 @@ export async function verifyWidgetToken(
   }
   if (payload.cnt !== undefined && typeof payload.cnt !== "string") {
     throw new WidgetTokenError("The token's contact must be a string.");
+  }
+  // A claim PostgreSQL cannot store (NUL, unpaired surrogate) would fail the first lookup.
+  const invalid = findInvalid(payload, "");
+  if (invalid !== null) {
+    throw new WidgetTokenError(
+      `The token's claim ${invalid} contains a NUL character or an unpaired surrogate.`,
+    );
+  }
+  if (payload.exp === undefined && purpose === "survey") {
+    throw new WidgetTokenError(
+      "Survey tokens must expire: sign them with an `exp` claim (signWidgetToken's default is 1 hour); only badge tokens may omit it.",
+    );
   }
   return {
     workspaceId: payload.wid,

@@ -1,10 +1,18 @@
 // GET /badge/<token>.svg and /badge/<token>.json (shields.io endpoint): the badge without
 // JavaScript or an API key. The signed token alone names the workspace and account; answers are
 // cached briefly in memory because badges are fetched far more often than health changes.
-import { claimedWorkspace, verifyWidgetToken, WidgetTokenError } from "../auth/widget-token.ts";
+//
+// Badges are anonymous traffic like the widgets': limited per client IP, per badge workspace and
+// IP, and per signed visitor (the token's account), with Retry-After. A cached answer lives at
+// most 60 s and never past its token's expiry, and is only served while the workspace's signing
+// secret is the one that verified its token: a rotation on this server drops it at once (the
+// widget lookups are evicted), on other servers within the lookups' few seconds.
+import { claimedWorkspace, WidgetTokenError } from "../auth/widget-token.ts";
 import { type ServerContext, workspaceContext } from "../context.ts";
 import { isUuid } from "../ids.ts";
 import { badgeFor } from "../schema/widget.ts";
+import { WidgetLookups } from "../widget/lookups.ts";
+import { identify } from "../widget/operations.ts";
 import { type BadgeOptions, renderBadgeSvg, shieldsEndpoint } from "./svg.ts";
 
 const CACHE_TTL_MS = 60_000;
@@ -15,26 +23,47 @@ export interface BadgeResponse {
   contentType: string;
   body: string;
   cacheControl: string;
+  /** Extra headers (Retry-After on a rate-limit refusal). */
+  headers?: Record<string, string>;
+}
+
+interface CachedBadge {
+  /** When the answer stops being served: 60 s after it was made, or the token's expiry if sooner. */
+  expires: number;
+  /** The signing secret that verified the token: the answer is void once the workspace has another. */
+  signingSecret: string;
+  workspaceId: string;
+  account: string;
+  response: BadgeResponse;
 }
 
 export class BadgeCache {
-  private readonly entries = new Map<string, { expires: number; response: BadgeResponse }>();
-  get(key: string, now: number): BadgeResponse | undefined {
+  private readonly entries = new Map<string, CachedBadge>();
+  get(key: string, now: number): CachedBadge | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expires <= now) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.response;
+    return entry;
   }
-  set(key: string, response: BadgeResponse, now: number): void {
+  set(key: string, entry: CachedBadge): void {
     if (this.entries.size >= CACHE_MAX_ENTRIES) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(key, { expires: now + CACHE_TTL_MS, response });
+    this.entries.set(key, entry);
   }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+/** What a badge request needs besides the database: the limiter and the client's address. */
+export interface BadgeRequest {
+  rateLimiter: ServerContext["rateLimiter"];
+  ip: string;
 }
 
 function parseOptions(params: URLSearchParams): BadgeOptions | string {
@@ -47,54 +76,152 @@ function parseOptions(params: URLSearchParams): BadgeOptions | string {
   return { style, theme, label };
 }
 
-function failure(format: "svg" | "json", status: number, message: string): BadgeResponse {
+function failure(
+  format: "svg" | "json",
+  status: number,
+  message: string,
+  headers?: Record<string, string>,
+): BadgeResponse {
   if (format === "json") {
-    return { status, contentType: "application/json", cacheControl: "no-store", body: JSON.stringify({ error: message }) };
+    // shields.io's endpoint format: an error is a 200 with isError, which it renders as a badge
+    // saying what went wrong (any other status shows as a broken image).
+    const text =
+      status === 429
+        ? "rate limited"
+        : status === 403
+          ? "invalid token"
+          : status === 404
+            ? "not found"
+            : "bad request";
+    return {
+      status: 200,
+      contentType: "application/json",
+      cacheControl: "no-store",
+      headers,
+      body: JSON.stringify({
+        schemaVersion: 1,
+        label: "health",
+        message: text,
+        color: "lightgrey",
+        isError: true,
+        error: message,
+      }),
+    };
   }
-  const text = status === 403 ? "invalid token" : status === 404 ? "not found" : "bad request";
+  const text =
+    status === 429
+      ? "rate limited"
+      : status === 403
+        ? "invalid token"
+        : status === 404
+          ? "not found"
+          : "bad request";
   return {
     status,
     contentType: "image/svg+xml",
     cacheControl: "no-store",
-    body: renderBadgeSvg({ accountName: "", score: null, band: null, trend: null, history: [] }, { style: "flat", theme: "light", label: text }),
+    headers,
+    body: renderBadgeSvg(
+      { accountName: "", score: null, band: null, trend: null, history: [] },
+      { style: "flat", theme: "light", label: text },
+    ),
   };
 }
 
-export async function badgeResponse(server: ServerContext, url: URL, cache: BadgeCache, now: Date): Promise<BadgeResponse> {
-  const match = /^\/badge\/([A-Za-z0-9_.-]+)\.(svg|json)$/.exec(url.pathname);
+function rateLimited(format: "svg" | "json", retryAfter: number): BadgeResponse {
+  return failure(format, 429, `Too many requests; retry in ${retryAfter} s.`, {
+    "retry-after": String(retryAfter),
+  });
+}
+
+/** The signing secret a workspace has now (cached for seconds), or null when there is no such workspace. */
+async function currentSigningSecret(server: ServerContext, workspaceId: string): Promise<string | null> {
+  try {
+    return (await WidgetLookups.of(server.database).signingSecret(server.database.prisma, workspaceId))
+      .secret;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "P2025") return null;
+    throw error;
+  }
+}
+
+export async function badgeResponse(
+  server: ServerContext,
+  url: URL,
+  cache: BadgeCache,
+  now: Date,
+  request: BadgeRequest = { rateLimiter: null, ip: "unknown" },
+): Promise<BadgeResponse> {
   const format = url.pathname.endsWith(".json") ? "json" : "svg";
+  const { rateLimiter, ip } = request;
+  const ipRetry = await rateLimiter?.consumeIp(ip);
+  if (ipRetry != null) return rateLimited(format, ipRetry);
+  const match = /^\/badge\/([A-Za-z0-9_.-]+)\.(svg|json)$/.exec(url.pathname);
   if (!match?.[1]) return failure(format, 404, "Use /badge/<token>.svg or /badge/<token>.json");
   const token = match[1];
   const options = parseOptions(url.searchParams);
   if (typeof options === "string") return failure(format, 400, options);
-  const cacheKey = `${format}|${token}|${options.style}|${options.theme}|${options.label}`;
-  const cached = cache.get(cacheKey, now.getTime());
-  if (cached) return cached;
 
   const workspaceId = claimedWorkspace(token);
-  const workspace =
-    workspaceId && isUuid(workspaceId)
-      ? await server.database.prisma.workspace.findUnique({ where: { id: workspaceId }, select: { signingSecret: true } })
-      : null;
-  if (!workspaceId || !workspace) return failure(format, 403, "The token is not valid.");
-  let identity: Awaited<ReturnType<typeof verifyWidgetToken>>;
+  if (!workspaceId || !isUuid(workspaceId)) return failure(format, 403, "The token is not valid.");
+  const badgeRetry = await rateLimiter?.consumeBadge(workspaceId, ip);
+  if (badgeRetry != null) return rateLimited(format, badgeRetry);
+  const signingSecret = await currentSigningSecret(server, workspaceId);
+  if (signingSecret === null) return failure(format, 403, "The token is not valid.");
+
+  const cacheKey = `${format}|${token}|${options.style}|${options.theme}|${options.label}`;
+  const cached = cache.get(cacheKey, now.getTime());
+  if (cached && cached.signingSecret === signingSecret) {
+    const visitorRetry = await rateLimiter?.consumeVisitor({ workspaceId, account: cached.account });
+    return visitorRetry != null ? rateLimited(format, visitorRetry) : cached.response;
+  }
+  if (cached) cache.delete(cacheKey);
+
+  const ctx = workspaceContext(
+    { ...server, rateLimiter },
+    { keyId: "badge-token", workspaceId, kind: "PUBLISHABLE", scopes: [] },
+    now,
+  );
+  let identity: Awaited<ReturnType<typeof identify>>;
   try {
-    identity = await verifyWidgetToken(token, workspace.signingSecret, now);
+    // Verified as the widgets' tokens are (the same secret lookups), and counted per visitor.
+    identity = await identify(ctx, token, "badge");
   } catch (error) {
     if (error instanceof WidgetTokenError) return failure(format, 403, error.message);
+    const code = (error as { extensions?: { code?: unknown; retryAfter?: unknown } }).extensions;
+    if (code?.code === "RATE_LIMITED") return rateLimited(format, Number(code.retryAfter) || 1);
+    if (code?.code === "INVALID_TOKEN") return failure(format, 403, (error as Error).message);
     throw error;
   }
-  const ctx = workspaceContext(server, { keyId: "badge-token", workspaceId, kind: "PUBLISHABLE", scopes: [] }, now);
   let data: Awaited<ReturnType<typeof badgeFor>>;
   try {
     data = await badgeFor(ctx, identity);
   } catch {
     return failure(format, 404, "The token's account is not known.");
   }
+  const expires = Math.min(
+    now.getTime() + CACHE_TTL_MS,
+    identity.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
+  );
+  const maxAge = Math.max(0, Math.floor((expires - now.getTime()) / 1000));
+  const cacheControl = maxAge > 0 ? `public, max-age=${maxAge}` : "no-store";
   const response: BadgeResponse =
     format === "json"
-      ? { status: 200, contentType: "application/json", cacheControl: "public, max-age=60", body: JSON.stringify(shieldsEndpoint(data, options.label)) }
-      : { status: 200, contentType: "image/svg+xml", cacheControl: "public, max-age=60", body: renderBadgeSvg(data, options) };
-  cache.set(cacheKey, response, now.getTime());
+      ? {
+          status: 200,
+          contentType: "application/json",
+          cacheControl,
+          body: JSON.stringify(shieldsEndpoint(data, options.label)),
+        }
+      : { status: 200, contentType: "image/svg+xml", cacheControl, body: renderBadgeSvg(data, options) };
+  if (expires > now.getTime()) {
+    cache.set(cacheKey, {
+      expires,
+      signingSecret,
+      workspaceId,
+      account: identity.accountExternalId,
+      response,
+    });
+  }
   return response;
 }

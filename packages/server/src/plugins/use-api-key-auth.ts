@@ -15,7 +15,13 @@ export function authenticatedKey(request: Request): AuthenticatedKey | undefined
   return authenticated.get(request);
 }
 
-function errorResponse(fetchAPI: { Response: typeof Response }, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+function errorResponse(
+  fetchAPI: { Response: typeof Response },
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
   return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { "content-type": "application/json", ...headers },
@@ -28,12 +34,15 @@ function errorResponse(fetchAPI: { Response: typeof Response }, status: number, 
  * pages (the widget demo), whose origin is `selfOrigin`, are always allowed.
  */
 export function originAllowed(auth: AuthenticatedKey, origin: string | null, selfOrigin: string): boolean {
-  if (auth.kind !== "PUBLISHABLE" || !origin || origin === selfOrigin || !auth.allowedOrigins?.length) return true;
+  if (auth.kind !== "PUBLISHABLE" || !origin || origin === selfOrigin || !auth.allowedOrigins?.length)
+    return true;
   return auth.allowedOrigins.includes(origin);
 }
 
 export function unauthenticatedMessage(key: string | null): string {
-  return key ? "Invalid or revoked API key." : "Missing API key: send `Authorization: Bearer sk_…` (or a publishable pk_… key).";
+  return key
+    ? "Invalid or revoked API key."
+    : "Missing API key: send `Authorization: Bearer sk_…` (or a publishable pk_… key).";
 }
 
 export function originNotAllowedMessage(origin: string | null): string {
@@ -42,13 +51,12 @@ export function originNotAllowedMessage(origin: string | null): string {
 
 export function useApiKeyAuth(options: {
   database: Database;
-  graphqlEndpoint: string;
   keys: ApiKeyCache;
   rateLimiter: RateLimiter | null;
 }): Plugin<object, { req?: IncomingMessage }> {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
-      if (url.pathname !== options.graphqlEndpoint) return;
+      // useGraphQLEndpoint came first: every request here is for GraphQL, whatever its URL's text.
       if (request.method === "GET" && request.headers.get("accept")?.includes("text/html")) return;
       if (request.method === "OPTIONS") return;
       const key = readApiKey(request.headers);
@@ -58,18 +66,16 @@ export function useApiKeyAuth(options: {
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
         const unavailable = databaseUnavailableError();
-        endResponse(errorResponse(fetchAPI, 503, "DATABASE_UNAVAILABLE", unavailable.message, { "retry-after": "2" }));
+        endResponse(
+          errorResponse(fetchAPI, 503, "DATABASE_UNAVAILABLE", unavailable.message, { "retry-after": "2" }),
+        );
         return;
       }
       if (!auth) {
         endResponse(
-          errorResponse(
-            fetchAPI,
-            401,
-            "UNAUTHENTICATED",
-            unauthenticatedMessage(key),
-            { "www-authenticate": 'Bearer realm="pulse"' },
-          ),
+          errorResponse(fetchAPI, 401, "UNAUTHENTICATED", unauthenticatedMessage(key), {
+            "www-authenticate": 'Bearer realm="pulse"',
+          }),
         );
         return;
       }
@@ -79,7 +85,10 @@ export function useApiKeyAuth(options: {
         return;
       }
       if (options.rateLimiter) {
-        const retryAfter = await options.rateLimiter.consumeKey(auth, options.rateLimiter.clientIp(request.headers, serverContext?.req));
+        const retryAfter = await options.rateLimiter.consumeKey(
+          auth,
+          options.rateLimiter.clientIp(request.headers, serverContext?.req),
+        );
         if (retryAfter !== null) {
           endResponse(rateLimitedResponse(fetchAPI, retryAfter));
           return;

@@ -8,6 +8,12 @@
 // - errors get back the field nodes graphql-js gives them (graphql-jit sets bare locations,
 //   which Yoga drops when it serializes), found from their path in the document.
 // Mutations stay on graphql-js: graphql-jit once coerced a list argument of one differently.
+//
+// graphql-jit's cache is keyed by the document object. useOperation (plugins/use-operation.ts)
+// runs first and hands execution a document holding only the selected operation, one object per
+// (document, operation name): so compiled code is keyed by document and operation, and a cached
+// compilation of one operation can never answer a request for another. enableIf refuses any
+// document with more than one operation, so that guarantee cannot silently go away.
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import {
   type DocumentNode,
@@ -15,16 +21,23 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
-  getOperationAST,
   getVariableValues,
   Kind,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import { executedOperation } from "./use-operation.ts";
 
 type EnvelopPlugin = ReturnType<typeof useGraphQlJit>;
 
-function isQuery(document: DocumentNode, operationName: string | null | undefined): boolean {
-  return getOperationAST(document, operationName)?.operation === "query";
+/** Whether the (single-operation, see useOperation) document runs compiled. */
+function runsCompiled(args: { document: DocumentNode }): boolean {
+  const operations = args.document.definitions.filter(
+    (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (operations.length !== 1)
+    throw new Error("Compiled queries need useOperation() first: one operation per executed document.");
+  return executedOperation(args).operation === "query";
 }
 
 /** The fields of `selectionSet` answering as `responseKey`, through fragments. */
@@ -47,13 +60,11 @@ function fieldsAt(
 }
 
 /** The field nodes an error's path leads to, as graphql-js reports them. */
-export function nodesOfPath(
+function nodesOfPath(
   document: DocumentNode,
-  operationName: string | null | undefined,
+  operation: OperationDefinitionNode,
   path: readonly (string | number)[],
 ): FieldNode[] {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return [];
   const fragments = new Map(
     document.definitions
       .filter(
@@ -73,11 +84,11 @@ export function nodesOfPath(
 
 export function useCompiledQueries(): EnvelopPlugin[] {
   return [
-    useGraphQlJit({}, { enableIf: ({ document, operationName }) => isQuery(document, operationName) }),
+    useGraphQlJit({}, { enableIf: runsCompiled }),
     {
       onExecute({ args, setResultAndStopExecution }) {
-        const operation = getOperationAST(args.document, args.operationName);
-        if (operation?.operation !== "query") return;
+        const operation = executedOperation(args);
+        if (operation.operation !== "query") return;
         // graphql-js's own variable coercion, with its messages and locations.
         if (operation.variableDefinitions?.length) {
           const coerced = getVariableValues(
@@ -98,7 +109,7 @@ export function useCompiledQueries(): EnvelopPlugin[] {
               ...executed,
               errors: executed.errors.map((error) => {
                 if (error.nodes !== undefined || !error.path) return error;
-                const nodes = nodesOfPath(args.document, args.operationName, error.path);
+                const nodes = nodesOfPath(args.document, operation, error.path);
                 if (nodes.length === 0) return error;
                 return new GraphQLError(error.message, {
                   nodes,

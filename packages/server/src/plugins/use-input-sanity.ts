@@ -1,43 +1,69 @@
-// Strings PostgreSQL cannot store faithfully are refused before anything runs: NUL characters
-// (text columns reject them) and unpaired UTF-16 surrogates (they would be silently replaced).
-import { GraphQLError } from "graphql";
+// Strings PostgreSQL cannot store faithfully (see invalid-text.ts) are refused before anything
+// runs, wherever they are written: in the variables, and after parsing in every string literal
+// of the document — arguments at any depth (input objects, lists), variables' default values and
+// directive arguments — where an escape such as "a\u0000b" becomes a NUL only once parsed.
+import { type ASTVisitor, type DocumentNode, GraphQLError, Kind, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { findInvalid, invalidTextMessage, isInvalidText } from "../invalid-text.ts";
 
-const INVALID_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export { findInvalid, invalidTextMessage } from "../invalid-text.ts";
 
-/** The path of the first string PostgreSQL cannot store faithfully, or null when there is none. */
-export function findInvalid(value: unknown, path: string, depth = 0): string | null {
-  if (depth > 64) return path;
-  if (typeof value === "string") return INVALID_TEXT.test(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findInvalid(item, `${path}.${index}`, depth + 1);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const found = findInvalid(item, path ? `${path}.${key}` : key, depth + 1);
-      if (found) return found;
-    }
-  }
-  return null;
+function badInput(message: string, nodes?: GraphQLError["nodes"]): GraphQLError {
+  return new GraphQLError(message, { nodes, extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
 }
 
-export function invalidTextMessage(path: string): string {
-  return `${path} contains a NUL character or an unpaired surrogate, which cannot be stored.`;
+/** Where the literal at `path` of `document` stands: `argument input.items.1.name`, `default value of $x`. */
+function describeLiteral(document: DocumentNode, path: readonly (string | number)[]): string {
+  const names: (string | number)[] = [];
+  let where = "a string literal";
+  let node: unknown = document;
+  for (const [index, key] of path.entries()) {
+    const current = node as {
+      kind?: string;
+      name?: { value: string };
+      variable?: { name: { value: string } };
+    };
+    if (current.kind === Kind.ARGUMENT && current.name) {
+      where = "argument";
+      names.length = 0;
+      names.push(current.name.value);
+    } else if (current.kind === Kind.OBJECT_FIELD && current.name) {
+      names.push(current.name.value);
+    } else if (current.kind === Kind.VARIABLE_DEFINITION && current.variable) {
+      where = `default value of $${current.variable.name.value}`;
+      names.length = 0;
+    } else if (current.kind === Kind.LIST && key === "values" && typeof path[index + 1] === "number") {
+      names.push(path[index + 1] as number);
+    }
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return names.length ? `${where} ${names.join(".")}` : where;
+}
+
+/** A validation rule: every string literal of the document must be storable text. */
+export function StorableStringLiteralsRule(context: ValidationContext): ASTVisitor {
+  return {
+    StringValue(node, _key, _parent, path) {
+      if (isInvalidText(node.value)) {
+        context.reportError(
+          badInput(invalidTextMessage(describeLiteral(context.getDocument(), path)), [node]),
+        );
+      }
+    },
+  };
 }
 
 export function useInputSanity(): Plugin {
   return {
     onParams({ params }) {
-      const invalid = (params.query && INVALID_TEXT.test(params.query) ? "query" : null) ?? findInvalid(params.variables ?? {}, "variables");
-      if (invalid) {
-        throw new GraphQLError(invalidTextMessage(invalid), {
-          extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
-        });
-      }
+      const invalid =
+        (params.query && isInvalidText(params.query) ? "query" : null) ??
+        findInvalid(params.variables ?? {}, "variables") ??
+        (params.operationName && isInvalidText(params.operationName) ? "operationName" : null);
+      if (invalid) throw badInput(invalidTextMessage(invalid));
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(StorableStringLiteralsRule);
     },
   };
 }

@@ -7,10 +7,10 @@ import {
   type FragmentDefinitionNode,
   GraphQLError,
   Kind,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
 import type { Context } from "../context.ts";
+import { executedOperation } from "./use-operation.ts";
 
 /** Root fields a publishable key may reach. */
 export const PUBLISHABLE_ROOT_FIELDS = new Set([
@@ -28,7 +28,8 @@ function rootFieldNames(
 ): Set<string> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) rootFieldNames(selection.selectionSet, fragments, names);
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      rootFieldNames(selection.selectionSet, fragments, names);
     else {
       const fragment = fragments.get(selection.name.value);
       if (fragment) rootFieldNames(fragment.selectionSet, fragments, names);
@@ -42,12 +43,8 @@ export function useKeyScope(): Plugin<Context> {
     onExecute({ args }) {
       const context = args.contextValue as Context;
       const document = args.document as DocumentNode;
-      const operation = document.definitions.find(
-        (definition): definition is OperationDefinitionNode =>
-          definition.kind === Kind.OPERATION_DEFINITION &&
-          (args.operationName == null || definition.name?.value === args.operationName),
-      );
-      if (!operation) return;
+      // The operation that runs (useOperation selected it and executes only it).
+      const operation = executedOperation(args);
       const fragments = new Map(
         document.definitions
           .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

@@ -1,10 +1,19 @@
 // Rate limits with rate-limiter-flexible (a maintained library with the same API over Redis and
 // memory): per client IP before authentication (protects key lookups from guessing), then per
-// API key, stricter for publishable keys (anonymous survey traffic from any page). Redis-backed
-// when REDIS_URL is set, so several servers share one budget; in memory otherwise.
+// API key. Anonymous traffic (publishable keys from any page, and badges, which need no key) is
+// limited per signed visitor — the contact a verified widget token names, or its account for
+// badges — so an office behind one address is not one visitor; a looser ceiling per client IP
+// and one per publishable key (or badge workspace) bound what one address or page can send.
+// Redis-backed when REDIS_URL is set, so several servers share one budget; in memory otherwise.
+// Every refusal says when to retry (Retry-After).
 import type { IncomingMessage } from "node:http";
 import { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 import type { Plugin } from "graphql-yoga";
 import type { AuthenticatedKey } from "../auth/api-keys.ts";
 
@@ -13,9 +22,11 @@ export interface RateLimits {
   perIp: number;
   /** Requests per minute per secret key. */
   perSecretKey: number;
-  /** Requests per minute per publishable key and client IP (one visitor). */
+  /** Requests per minute per signed visitor: a widget token's contact (its account for badges). */
   perPublishableVisitor: number;
-  /** Requests per minute per publishable key over all visitors. */
+  /** Requests per minute per publishable key (or badge workspace) and client IP: a whole office behind one NAT. */
+  perPublishableIp: number;
+  /** Requests per minute per publishable key (or badge workspace) over all visitors. */
   perPublishableKey: number;
   /** Trust X-Forwarded-For (behind a proxy you run). */
   trustProxy: boolean;
@@ -25,14 +36,21 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   perIp: 1_200,
   perSecretKey: 3_000,
   perPublishableVisitor: 60,
+  perPublishableIp: 600,
   perPublishableKey: 6_000,
   trustProxy: false,
 };
+
+/** Who a verified widget token names, as the per-visitor limit counts them. */
+export type SignedVisitor =
+  | { workspaceId: string; contact: string }
+  | { workspaceId: string; account: string };
 
 export class RateLimiter {
   private readonly ip: RateLimiterAbstract;
   private readonly secret: RateLimiterAbstract;
   private readonly visitor: RateLimiterAbstract;
+  private readonly publishableIp: RateLimiterAbstract;
   private readonly publishable: RateLimiterAbstract;
   readonly redis: Redis | null;
 
@@ -40,7 +58,9 @@ export class RateLimiter {
     readonly limits: RateLimits,
     redisUrl?: string,
   ) {
-    this.redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+    this.redis = redisUrl
+      ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+      : null;
     this.redis?.on("error", () => {
       // Connection problems surface as insurance fallbacks below; ioredis reconnects by itself.
     });
@@ -48,11 +68,18 @@ export class RateLimiter {
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
       if (!this.redis) return memory;
       // If Redis is unreachable, each server keeps limiting on its own rather than failing open.
-      return new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `pulse:rl:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory });
+      return new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `pulse:rl:${keyPrefix}`,
+        points,
+        duration: 60,
+        insuranceLimiter: memory,
+      });
     };
     this.ip = make("ip", limits.perIp);
     this.secret = make("sk", limits.perSecretKey);
     this.visitor = make("pkv", limits.perPublishableVisitor);
+    this.publishableIp = make("pkip", limits.perPublishableIp);
     this.publishable = make("pk", limits.perPublishableKey);
   }
 
@@ -70,8 +97,25 @@ export class RateLimiter {
   }
 
   async consumeKey(key: AuthenticatedKey, ip: string): Promise<number | null> {
-    if (key.kind === "SECRET") return consume(this.secret, key.keyId);
-    return (await consume(this.visitor, `${key.keyId}|${ip}`)) ?? (await consume(this.publishable, key.keyId));
+    if (key.kind !== "PUBLISHABLE") return consume(this.secret, key.keyId);
+    return this.consumeAnonymous(key.keyId, ip);
+  }
+
+  /** Badges, which need no key: the same ceilings as a publishable key, per workspace. */
+  async consumeBadge(workspaceId: string, ip: string): Promise<number | null> {
+    return this.consumeAnonymous(`badge:${workspaceId}`, ip);
+  }
+
+  /** Once a widget token is verified: the budget of the visitor it names. */
+  async consumeVisitor(visitor: SignedVisitor): Promise<number | null> {
+    const who = "contact" in visitor ? `c:${visitor.contact}` : `a:${visitor.account}`;
+    return consume(this.visitor, `${visitor.workspaceId}|${who}`);
+  }
+
+  private async consumeAnonymous(source: string, ip: string): Promise<number | null> {
+    return (
+      (await consume(this.publishableIp, `${source}|${ip}`)) ?? (await consume(this.publishable, source))
+    );
   }
 
   /** Resolves once Redis is connected (immediately without Redis); until then limits are per server. */
@@ -99,22 +143,30 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<numbe
 /** The body of a 429 answer (sent with `Retry-After`). */
 export function rateLimitedBody(retryAfterSeconds: number): string {
   return JSON.stringify({
-    errors: [{ message: `Too many requests; retry in ${retryAfterSeconds} s.`, extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds } }],
+    errors: [
+      {
+        message: `Too many requests; retry in ${retryAfterSeconds} s.`,
+        extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds },
+      },
+    ],
   });
 }
 
-export function rateLimitedResponse(fetchAPI: { Response: typeof Response }, retryAfterSeconds: number): Response {
+export function rateLimitedResponse(
+  fetchAPI: { Response: typeof Response },
+  retryAfterSeconds: number,
+): Response {
   return new fetchAPI.Response(rateLimitedBody(retryAfterSeconds), {
     status: 429,
     headers: { "content-type": "application/json", "retry-after": String(retryAfterSeconds) },
   });
 }
 
-/** The per-IP limit, before authentication. */
-export function useIpRateLimit(limiter: RateLimiter, graphqlEndpoint: string): Plugin<object, { req?: IncomingMessage }> {
+/** The per-IP limit, before authentication (after useGraphQLEndpoint: every request here is GraphQL). */
+export function useIpRateLimit(limiter: RateLimiter): Plugin<object, { req?: IncomingMessage }> {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
-      if (url.pathname !== graphqlEndpoint || request.method === "OPTIONS") return;
+    async onRequest({ request, endResponse, fetchAPI, serverContext }) {
+      if (request.method === "OPTIONS") return;
       const retryAfter = await limiter.consumeIp(limiter.clientIp(request.headers, serverContext?.req));
       if (retryAfter !== null) endResponse(rateLimitedResponse(fetchAPI, retryAfter));
     },

@@ -168,6 +168,6 @@ builder.queryField("widgetBadge", (t) =>
     type: BadgeRef,
     description: "The health badge of the account named in the token (publishable keys).",
     args: { token: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => badgeFor(ctx, await identify(ctx, args.token)),
+    resolve: async (_root, args, ctx) => badgeFor(ctx, await identify(ctx, args.token, "badge")),
   }),
 );

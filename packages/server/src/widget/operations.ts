@@ -11,13 +11,17 @@ import {
   verifyWidgetToken,
   type WidgetIdentity,
   WidgetTokenError,
+  type WidgetTokenPurpose,
 } from "../auth/widget-token.ts";
 import type { Context } from "../context.ts";
 import { type CachedSurvey, WidgetLookups } from "./lookups.ts";
 import { SurveySubmissions, type TokenContact } from "./survey-writes.ts";
 
 /** What the widget operations read of a request's context. */
-export type WidgetContext = Pick<Context, "prisma" | "database" | "workspaceId" | "now" | "accountsChanged">;
+export type WidgetContext = Pick<
+  Context,
+  "prisma" | "database" | "workspaceId" | "now" | "accountsChanged" | "rateLimiter"
+>;
 
 const SCALES = { NPS: [0, 10], CSAT: [1, 5], CES: [1, 7] } as const;
 const MAX_COMMENT_LENGTH = 2000;
@@ -26,8 +30,41 @@ function widgetError(code: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
 }
 
-/** Verifies the token against this workspace's signing secret; the key and the token must agree. */
-export async function identify(ctx: WidgetContext, token: string): Promise<WidgetIdentity> {
+/**
+ * Verifies the token against this workspace's signing secret (the key and the token must agree),
+ * then counts the request against the budget of the visitor it names.
+ */
+export async function identify(
+  ctx: WidgetContext,
+  token: string,
+  purpose: WidgetTokenPurpose = "survey",
+): Promise<WidgetIdentity> {
+  const identity = await verifiedIdentity(ctx, token, purpose);
+  const retryAfter = await ctx.rateLimiter?.consumeVisitor(
+    purpose === "survey" && identity.contactExternalId !== null
+      ? { workspaceId: ctx.workspaceId, contact: identity.contactExternalId }
+      : { workspaceId: ctx.workspaceId, account: identity.accountExternalId },
+  );
+  if (retryAfter != null) throw visitorRateLimited(retryAfter);
+  return identity;
+}
+
+/** A refusal of the per-visitor limit, answered as a 429 with Retry-After on every transport. */
+export function visitorRateLimited(retryAfter: number): GraphQLError {
+  return new GraphQLError(`Too many requests for this visitor; retry in ${retryAfter} s.`, {
+    extensions: {
+      code: "RATE_LIMITED",
+      retryAfter,
+      http: { status: 429, headers: { "retry-after": String(retryAfter) } },
+    },
+  });
+}
+
+async function verifiedIdentity(
+  ctx: WidgetContext,
+  token: string,
+  purpose: WidgetTokenPurpose,
+): Promise<WidgetIdentity> {
   if (claimedWorkspace(token) !== ctx.workspaceId) {
     throw widgetError("INVALID_TOKEN", "The token is not valid for this workspace.");
   }
@@ -37,6 +74,7 @@ export async function identify(ctx: WidgetContext, token: string): Promise<Widge
       token,
       (await lookups.signingSecret(ctx.prisma, ctx.workspaceId)).key,
       ctx.now,
+      purpose,
     );
   } catch (error) {
     if (!(error instanceof WidgetTokenError)) throw error;
@@ -44,7 +82,7 @@ export async function identify(ctx: WidgetContext, token: string): Promise<Widge
     const rechecked = await lookups.recheckedSigningSecret(ctx.prisma, ctx.workspaceId);
     if (rechecked !== null) {
       try {
-        return await verifyWidgetToken(token, rechecked.key, ctx.now);
+        return await verifyWidgetToken(token, rechecked.key, ctx.now, purpose);
       } catch (retryError) {
         if (retryError instanceof WidgetTokenError) throw widgetError("INVALID_TOKEN", retryError.message);
         throw retryError;

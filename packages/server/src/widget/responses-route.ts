@@ -55,6 +55,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   NOT_FOUND: 404,
   ALREADY_ANSWERED: 409,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   DATABASE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
@@ -199,6 +200,7 @@ async function answerSubmission(request: IncomingMessage, options: ResponsesRout
     workspaceId,
     now: options.clock(),
     accountsChanged: (accountIds) => options.snapshots.schedule(workspaceId, accountIds),
+    rateLimiter: options.rateLimiter,
   };
   try {
     const receipt = await submitSurveyResponse(ctx, input);
@@ -216,6 +218,8 @@ async function answerSubmission(request: IncomingMessage, options: ResponsesRout
         ? masked.extensions.code
         : "INTERNAL_SERVER_ERROR";
     const status = STATUS_OF_CODE[code] ?? 400;
+    if (status === 429 && masked instanceof GraphQLError)
+      return rateLimited(Number(masked.extensions.retryAfter) || 1);
     return errorAnswer(
       status,
       code,
