@@ -30,7 +30,11 @@ describe("migrations on embedded PGlite", () => {
     const second = await applyMigrations(connection);
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toEqual(migrations.map((m) => m.name));
-    const rows = await connection.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+    const rows = await connection.query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`,
     );
     expect(rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(
@@ -60,12 +64,18 @@ describe("migrations on embedded PGlite", () => {
     const connection = pgliteConnection(pglite);
     const broken = [
       ...migrations,
-      { name: "99999999999999_broken", sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";', checksum: "x" },
+      {
+        name: "99999999999999_broken",
+        sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";',
+        checksum: "x",
+      },
     ];
     await expect(applyMigrations(connection, { migrations: broken })).rejects.toBeInstanceOf(MigrationError);
     const half = await connection.query(`SELECT to_regclass('public.half') AS t`);
     expect(half).toEqual([{ t: null }]);
-    const recorded = await connection.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations"`);
+    const recorded = await connection.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(recorded.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     await pglite.close();
   });
@@ -109,7 +119,11 @@ describe("migrations on PostgreSQL", () => {
   it("produce exactly the schema that schema.prisma describes (no drift)", async () => {
     const expected = await createTestDatabase("drift");
     try {
-      const sql = diffSchemas({ fromSchemaText: null, toSchemaText: readSchemaText(), databaseUrl: expected.url });
+      const sql = diffSchemas({
+        fromSchemaText: null,
+        toSchemaText: readSchemaText(),
+        databaseUrl: expected.url,
+      });
       const client = new pg.Client({ connectionString: expected.url });
       await client.connect();
       await client.query(sql);
@@ -140,9 +154,57 @@ describe("migrations on PostgreSQL", () => {
   it("the Prisma client reads and writes through the PostgreSQL adapter", async () => {
     const db = await openDatabase({ url: database.url });
     expect(db.migration.applied).toEqual([]);
-    const workspace = await db.prisma.workspace.create({ data: { slug: "pg", name: "PG", signingSecret: "s" } });
-    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({ slug: "pg" });
+    const workspace = await db.prisma.workspace.create({
+      data: { slug: "pg", name: "PG", signingSecret: "s" },
+    });
+    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({
+      slug: "pg",
+    });
     await db.close();
   });
 });
 
+describe("migration 20261201100000_health_coverage on a populated database", () => {
+  it("applies over rows of the previous schema: snapshot score and band become nullable, no-data scores are cleared, churned accounts are CHURNED", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    const index = migrations.findIndex((m) => m.name === "20261201100000_health_coverage");
+    expect(index).toBeGreaterThan(0);
+    await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+    await connection.exec(`
+      INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt")
+        VALUES ('00000000-0000-0000-0000-000000000001', 'w', 'W', 's', now());
+      INSERT INTO "Account" (id, "workspaceId", "externalId", name, "signedUpAt", "updatedAt") VALUES
+        ('00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-000000000001', 'a', 'A', now(), now()),
+        ('00000000-0000-0000-0000-00000000000b', '00000000-0000-0000-0000-000000000001', 'b', 'B', now(), now());
+      UPDATE "Account" SET "churnedAt" = now() WHERE "externalId" = 'b';
+      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components) VALUES
+        (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-00000000000a', '2026-11-30', 100, 'GREEN',
+         '[{"key":"usage","weight":0,"rawWeight":40,"value":null,"used":false},{"key":"feedback","weight":0,"rawWeight":30,"value":null,"used":false},
+           {"key":"support","weight":1,"rawWeight":20,"value":100,"used":true},{"key":"payment","weight":0,"rawWeight":10,"value":null,"used":false}]'),
+        (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-00000000000b', '2026-11-30', 60, 'YELLOW',
+         '[{"key":"usage","weight":0.6667,"rawWeight":40,"value":50,"used":true},{"key":"feedback","weight":0,"rawWeight":30,"value":null,"used":false},
+           {"key":"support","weight":0.3333,"rawWeight":20,"value":80,"used":true},{"key":"payment","weight":0,"rawWeight":10,"value":null,"used":false}]');
+    `);
+    const result = await applyMigrations(connection, { migrations });
+    expect(result.applied).toContain("20261201100000_health_coverage");
+    const rows = await connection.query<{ externalId: string; score: number | null; band: string | null }>(
+      `SELECT a."externalId", s.score, s.band::text AS band FROM "HealthSnapshot" s JOIN "Account" a ON a.id = s."accountId" ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { externalId: "a", score: null, band: null },
+      { externalId: "b", score: 60, band: "YELLOW" },
+    ]);
+    const stages = await connection.query<{ externalId: string; lifecycleStage: string }>(
+      `SELECT "externalId", "lifecycleStage"::text AS "lifecycleStage" FROM "Account" ORDER BY 1`,
+    );
+    expect(stages).toEqual([
+      { externalId: "a", lifecycleStage: "ONBOARDING" },
+      { externalId: "b", lifecycleStage: "CHURNED" },
+    ]);
+    await connection.exec(`
+      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
+        VALUES (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-00000000000b', '2026-12-01', NULL, NULL, '[]')`);
+    await pglite.close();
+  });
+});
