@@ -1,5 +1,5 @@
 // The workspace settings every metric of a request needs, read once per request (one statement).
-import { type HealthConfig, type MilestoneDefinition, parseHealthConfig } from "@pulse/schema/metrics";
+import { type HealthConfig, healthConfigForReads, type MilestoneDefinition } from "@pulse/schema/metrics";
 import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 
@@ -35,7 +35,8 @@ export async function loadWorkspaceSettings(
   return {
     workspaceId,
     currency: row.currency,
-    healthConfig: parseHealthConfig(row.healthConfig ?? {}),
+    // A stored configuration that no longer validates falls back to the defaults: a read never fails on it.
+    healthConfig: healthConfigForReads(row.healthConfig ?? {}).config,
     keyFeatures: row.keyFeatures,
     grossMargin: row.grossMargin,
     lifetimeCapMonths: row.lifetimeCapMonths,
