@@ -2,6 +2,7 @@
 // at the precision it is stored with, and no stored configuration makes a read fail.
 import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SnapshotRefresher } from "../src/health/refresher.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase } from "./helpers.ts";
 import { ingestOne } from "./ingest-helpers.ts";
@@ -33,13 +34,16 @@ describe.each(DATABASE_KINDS)("configuration writes on %s", (kind) => {
   let database: Database;
   let drop: () => Promise<void>;
   let yoga: PulseYoga;
+  let snapshots: SnapshotRefresher;
   let key: string;
   let workspaceId: string;
 
   beforeAll(async () => {
     ({ database, drop } = await openTestDatabase(kind, "cfgwrites"));
     ({ secretKey: key, workspaceId } = await newWorkspace(database, "cfg"));
-    yoga = createPulseYoga({ database, clock: () => NOW });
+    // Snapshot refreshes run when flushed only, so none outlives the database.
+    snapshots = new SnapshotRefresher(database.prisma, 3_600_000);
+    yoga = createPulseYoga({ database, clock: () => NOW, snapshots });
     for (const externalId of ["a", "b"]) {
       const created = await ingestOne(yoga, key, "upsertAccount", "AccountInput", {
         externalId,
@@ -51,6 +55,7 @@ describe.each(DATABASE_KINDS)("configuration writes on %s", (kind) => {
     }
   });
   afterAll(async () => {
+    await snapshots?.flush();
     await drop?.();
   });
 
