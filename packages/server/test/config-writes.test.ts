@@ -122,6 +122,43 @@ describe.each(DATABASE_KINDS)("configuration writes on %s", (kind) => {
     }
   });
 
+  it("stored workspace settings the formulas would refuse (gross margin 1.5, lifetime cap 0) never make a read throw", async () => {
+    await ingestOne(yoga, key, "upsertAccount", "AccountInput", {
+      externalId: "old",
+      name: "Old",
+      signedUpAt: "2025-01-01",
+    });
+    await ingestOne(yoga, key, "upsertRevenueEvent", "RevenueEventInput", {
+      externalId: "old-new",
+      accountExternalId: "old",
+      kind: "NEW",
+      mrrDelta: "100",
+      occurredAt: "2025-01-02",
+    });
+    await database.prisma.workspace.update({
+      where: { id: workspaceId },
+      data: { grossMargin: "1.5", lifetimeCapMonths: 0 },
+    });
+    try {
+      const read = await graphql<{
+        account: { lifetimeValue: { value: { amount: string }; lifetimeMonths: number } | null };
+      }>(
+        yoga,
+        key,
+        `{ portfolio { averageLifetimeValue { amount } } account(externalId: "old") { lifetimeValue { value { amount } lifetimeMonths } } }`,
+      );
+      expect(read.errors).toBeUndefined();
+      // The defaults are used: no churn in the trailing year gives the 60-month cap, 100 × 0.8 × 60.
+      expect(read.data?.account.lifetimeValue).toEqual({ value: { amount: "4800" }, lifetimeMonths: 60 });
+    } finally {
+      await database.prisma.workspace.update({
+        where: { id: workspaceId },
+        data: { grossMargin: "0.8", lifetimeCapMonths: 60 },
+      });
+      await database.prisma.revenueEvent.deleteMany({ where: { workspaceId } });
+    }
+  });
+
   it("a weight above 0 given without `enabled` enables the component; `enabled: false` keeps it off", async () => {
     const result = await graphql<HealthUpdate>(yoga, key, UPDATE_HEALTH, {
       input: {

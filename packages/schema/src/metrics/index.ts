@@ -67,6 +67,7 @@ export {
   DEFAULT_LIFETIME_CAP_MONTHS,
   LIFETIME_CHURN_WINDOW_DAYS,
   type LifetimeSettings,
+  lifetimeSettingsForReads,
   type LifetimeValue,
   type PortfolioLifetimeValue,
   portfolioLifetimeValue,
