@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import {
   accountRisk,
+  isActiveAt,
   customerEffortScore,
   customerSatisfaction,
   FEEDBACK_HEALTH_WINDOW_DAYS,
@@ -31,6 +32,7 @@ import {
   usageHealthComponent,
   usageMetrics,
 } from "@pulse/schema/metrics";
+import { roundFloatFields } from "@pulse/server/src/schema/round-floats.ts";
 import { createSchema, createYoga } from "graphql-yoga";
 import { accountCursor, globalId } from "../dashboard.ts";
 import { serveChild } from "./child.ts";
@@ -220,7 +222,7 @@ const resolvers = {
     risk: async (account: AccountRow, _args: unknown, ctx: NaiveContext) => {
       const prisma = ctx.database.prisma;
       const window = trailingDays(now, RISK_DETRACTOR_WINDOW_DAYS);
-      const [accountHealth, responses, contracts] = await Promise.all([
+      const [accountHealth, responses, contracts, churnFacts] = await Promise.all([
         health(ctx, account),
         prisma.surveyResponse.findMany({
           where: { accountId: account.id, kind: "NPS", createdAt: { gte: window.from, lt: window.to } },
@@ -230,9 +232,18 @@ const resolvers = {
           where: { accountId: account.id },
           select: { endsAt: true, renewalOutcome: true },
         }),
+        prisma.account.findUniqueOrThrow({
+          where: { id: account.id },
+          select: {
+            signedUpAt: true,
+            churnedAt: true,
+            revenueEvents: { select: { kind: true, mrrDelta: true, occurredAt: true } },
+          },
+        }),
       ]);
       return accountRisk({
         now,
+        active: isActiveAt(churnFacts, now),
         health: accountHealth,
         trend: accountHealth.trend,
         npsResponses: responses.map((response) => ({
@@ -252,7 +263,8 @@ await serveChild(async () => {
     poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
   });
   const yoga = createYoga({
-    schema: createSchema<NaiveContext>({ typeDefs, resolvers }),
+    // Floats rounded as Pulse publishes them (9 decimals), so the answers compare equal.
+    schema: roundFloatFields(createSchema<NaiveContext>({ typeDefs, resolvers })),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: false,

@@ -28,6 +28,7 @@ import {
   type TicketCountsByPriority,
   USAGE_HEALTH_WINDOW_DAYS,
   usageHealthComponent,
+  roundFigure,
   usageMetrics,
 } from "@pulse/schema/metrics";
 import { Decimal } from "decimal.js";
@@ -47,7 +48,7 @@ const HEALTH_COMPONENTS_GATHERED = new Set(["usage", "feedback", "support", "pay
 
 const PAGE_SQL = `
 WITH page AS (
-  SELECT id, "externalId", name, segment, plan, seats FROM "Account"
+  SELECT id, "externalId", name, segment, plan, seats, "signedUpAt", "churnedAt" FROM "Account"
   WHERE "workspaceId" = $1 AND ($3::text IS NULL OR (name, id) > ($3::text, $4::uuid))
   ORDER BY name, id LIMIT $2
 )
@@ -72,7 +73,15 @@ SELECT p.id::text AS id, p."externalId", p.name, p.segment, p.plan, p.seats,
      AND r."createdAt" >= $11::timestamp AND r."createdAt" < $5::timestamp) AS detractors,
   (SELECT coalesce(sum(v."mrrDelta"), 0)::text FROM "RevenueEvent" v
    WHERE v."accountId" = p.id AND v."occurredAt" < $5::timestamp) AS mrr,
-  c."endsAt" AS renewal_ends_at
+  c."endsAt" AS renewal_ends_at,
+  -- Active now (risk covers active accounts): signed up before now, and the latest churn change
+  -- before now (churnedAt or a CHURN event) is not later than the latest REACTIVATION.
+  (p."signedUpAt" < $5::timestamp AND
+   coalesce(greatest(CASE WHEN p."churnedAt" < $5::timestamp THEN p."churnedAt" END,
+                     (SELECT max(v."occurredAt") FROM "RevenueEvent" v
+                      WHERE v."accountId" = p.id AND v.kind = 'CHURN' AND v."occurredAt" < $5::timestamp)), '-infinity')
+   <= coalesce((SELECT max(v."occurredAt") FROM "RevenueEvent" v
+                WHERE v."accountId" = p.id AND v.kind = 'REACTIVATION' AND v."occurredAt" < $5::timestamp), '-infinity')) AS active
 FROM page p
 LEFT JOIN LATERAL (
   SELECT count(DISTINCT e."contactId")::int AS active_users,
@@ -120,6 +129,7 @@ interface PageRow {
   detractors: [number, string][];
   mrr: string;
   renewal_ends_at: Date | null;
+  active: boolean;
 }
 
 function scoreCounts(rows: PageRow["surveys"], kind: string): ScoreCount[] {
@@ -167,6 +177,7 @@ function accountNode(row: PageRow, settings: Settings) {
     : [];
   const risk = accountRisk({
     now,
+    active: row.active,
     health,
     trend,
     npsResponses: row.detractors.map(([score, at]) => ({ score, respondedAt: new Date(`${at}Z`) })),
@@ -314,7 +325,10 @@ await serveChild(async () => {
       })
       .then(
         ({ status, body }) => {
-          const json = JSON.stringify(body);
+          // Every number rounded as Pulse publishes figures (integers are unchanged by it).
+          const json = JSON.stringify(body, (_key, value: unknown) =>
+            typeof value === "number" ? roundFigure(value) : value,
+          );
           response.writeHead(status, {
             "content-type": "application/json",
             "content-length": Buffer.byteLength(json),

@@ -219,3 +219,48 @@ describe("migrations on a populated database", () => {
     }
   });
 });
+
+describe("migration 20261201100000_health_coverage on a populated database", () => {
+  it("applies over rows of the previous schema: snapshot score and band become nullable, no-data scores are cleared, churned accounts are CHURNED", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    const index = migrations.findIndex((m) => m.name === "20261201100000_health_coverage");
+    expect(index).toBeGreaterThan(0);
+    await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+    await connection.exec(`
+      INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt")
+        VALUES ('00000000-0000-0000-0000-000000000001', 'w', 'W', 's', now());
+      INSERT INTO "Account" (id, "workspaceId", "externalId", name, "signedUpAt", "updatedAt") VALUES
+        ('00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-000000000001', 'a', 'A', now(), now()),
+        ('00000000-0000-0000-0000-00000000000b', '00000000-0000-0000-0000-000000000001', 'b', 'B', now(), now());
+      UPDATE "Account" SET "churnedAt" = now() WHERE "externalId" = 'b';
+      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components) VALUES
+        (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-00000000000a', '2026-11-30', 100, 'GREEN',
+         '[{"key":"usage","weight":0,"rawWeight":40,"value":null,"used":false},{"key":"feedback","weight":0,"rawWeight":30,"value":null,"used":false},
+           {"key":"support","weight":1,"rawWeight":20,"value":100,"used":true},{"key":"payment","weight":0,"rawWeight":10,"value":null,"used":false}]'),
+        (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-00000000000b', '2026-11-30', 60, 'YELLOW',
+         '[{"key":"usage","weight":0.6667,"rawWeight":40,"value":50,"used":true},{"key":"feedback","weight":0,"rawWeight":30,"value":null,"used":false},
+           {"key":"support","weight":0.3333,"rawWeight":20,"value":80,"used":true},{"key":"payment","weight":0,"rawWeight":10,"value":null,"used":false}]');
+    `);
+    const result = await applyMigrations(connection, { migrations });
+    expect(result.applied).toContain("20261201100000_health_coverage");
+    const rows = await connection.query<{ externalId: string; score: number | null; band: string | null }>(
+      `SELECT a."externalId", s.score, s.band::text AS band FROM "HealthSnapshot" s JOIN "Account" a ON a.id = s."accountId" ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { externalId: "a", score: null, band: null },
+      { externalId: "b", score: 60, band: "YELLOW" },
+    ]);
+    const stages = await connection.query<{ externalId: string; lifecycleStage: string }>(
+      `SELECT "externalId", "lifecycleStage"::text AS "lifecycleStage" FROM "Account" ORDER BY 1`,
+    );
+    expect(stages).toEqual([
+      { externalId: "a", lifecycleStage: "ONBOARDING" },
+      { externalId: "b", lifecycleStage: "CHURNED" },
+    ]);
+    await connection.exec(`
+      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
+        VALUES (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-00000000000b', '2026-12-01', NULL, NULL, '[]')`);
+    await pglite.close();
+  });
+});

@@ -2,6 +2,8 @@
 // SQL statements, and every value equals the pure formulas applied to the raw facts.
 import {
   accountRisk,
+  isActiveAt,
+  roundFigure,
   cesFromScoreCounts,
   csatFromScoreCounts,
   customerEffortScore,
@@ -33,7 +35,7 @@ const DAY = 86_400_000;
 const DASHBOARD = `query Dashboard($first: Int!) {
   accounts(first: $first) { edges { node {
     id externalId name seats
-    health { score band trend used missing components { key weight rawWeight value used } }
+    health { score band coverage insufficientData trend used missing components { key weight rawWeight value used } }
     risk { atRisk reasons { code message } }
     nps { score promoters passives detractors responses }
     csat { score average responses }
@@ -56,16 +58,31 @@ interface DashboardNode {
   id: string;
   externalId: string;
   seats: number;
-  health: { score: number | null; band: string | null; used: string[]; components: { key: string; value: number | null }[] };
+  health: {
+    score: number | null;
+    band: string | null;
+    insufficientData: boolean;
+    used: string[];
+    components: { key: string; value: number | null }[];
+  };
   risk: { atRisk: boolean; reasons: { code: string }[] };
   nps: { score: number; responses: number } | null;
   csat: { score: number; average: number } | null;
   ces: { score: number; easyShare: number } | null;
-  usage: { activeUsers: number; stickiness: number | null; featureAdoption: number | null; averageSessionMinutes: number | null; loginsPerActiveUserPerWeek: number | null };
+  usage: {
+    activeUsers: number;
+    stickiness: number | null;
+    featureAdoption: number | null;
+    averageSessionMinutes: number | null;
+    loginsPerActiveUserPerWeek: number | null;
+  };
   mrr: { amount: string };
   arr: { amount: string };
   healthHistory: { day: string; score: number }[];
 }
+
+/** A figure as the API publishes it: rounded to 9 decimals. */
+const figure = (value: number | null | undefined) => (value == null ? null : roundFigure(value));
 
 describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
   let database: Database;
@@ -75,9 +92,15 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    ({ database, drop, key, workspaceId } = await openDemoDatabase(kind, "metrics", { accounts: 60, today: NOW }));
+    ({ database, drop, key, workspaceId } = await openDemoDatabase(kind, "metrics", {
+      accounts: 60,
+      today: NOW,
+    }));
     // A snapshot 31 days ago and today, so trends and histories have data.
-    await recordHealthSnapshots(database.prisma, workspaceId, { day: new Date(NOW.getTime() - 31 * DAY), now: NOW });
+    await recordHealthSnapshots(database.prisma, workspaceId, {
+      day: new Date(NOW.getTime() - 31 * DAY),
+      now: NOW,
+    });
     await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
     yoga = createPulseYoga({ database, clock: () => NOW });
   });
@@ -87,7 +110,9 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
 
   async function dashboard(first: number) {
     database.statements.reset();
-    const result = await graphql<{ accounts: { edges: { node: DashboardNode }[] } }>(yoga, key, DASHBOARD, { first });
+    const result = await graphql<{ accounts: { edges: { node: DashboardNode }[] } }>(yoga, key, DASHBOARD, {
+      first,
+    });
     const statements = database.statements.reset();
     expect(result.errors).toBeUndefined();
     return { nodes: result.data?.accounts.edges.map((edge) => edge.node) ?? [], statements };
@@ -171,38 +196,61 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
     for (const node of nodes) {
       const account = await database.prisma.account.findUniqueOrThrow({
         where: { id: Buffer.from(node.id, "base64").toString().split(":")[1] },
-        include: { usageEvents: true, surveyResponses: true, supportTickets: true, invoices: true, revenueEvents: true, contracts: true },
+        include: {
+          usageEvents: true,
+          surveyResponses: true,
+          supportTickets: true,
+          invoices: true,
+          revenueEvents: true,
+          contracts: true,
+        },
       });
       const usageWindow = trailingDays(NOW, 30);
       const usage = usageMetrics(
-        usageAggregatesFromEvents({ events: account.usageEvents, period: usageWindow, seats: account.seats, keyFeatures: DEMO_KEY_FEATURES }),
+        usageAggregatesFromEvents({
+          events: account.usageEvents,
+          period: usageWindow,
+          seats: account.seats,
+          keyFeatures: DEMO_KEY_FEATURES,
+        }),
       );
       const feedbackWindow = trailingDays(NOW, 90);
-      const recent = account.surveyResponses.filter((r) => r.createdAt >= feedbackWindow.from && r.createdAt < NOW);
+      const recent = account.surveyResponses.filter(
+        (r) => r.createdAt >= feedbackWindow.from && r.createdAt < NOW,
+      );
       const scores = (kind: string) => recent.filter((r) => r.kind === kind).map((r) => r.score);
       const nps = netPromoterScore(scores("NPS"));
       const csat = customerSatisfaction(scores("CSAT"));
       const ces = customerEffortScore(scores("CES"));
       const expected = healthScore(
         {
-          usage: usageHealthComponent({ usage, everHadUsage: account.usageEvents.some((e) => e.occurredAt < NOW) || account.usageEvents.length > 0 }),
-          feedback: feedbackHealthComponent({ nps: nps?.score ?? null, csat: csat?.score ?? null, ces: ces?.score ?? null }),
+          usage: usageHealthComponent({
+            usage,
+            everHadUsage:
+              account.usageEvents.some((e) => e.occurredAt < NOW) || account.usageEvents.length > 0,
+          }),
+          feedback: feedbackHealthComponent({
+            nps: nps?.score ?? null,
+            csat: csat?.score ?? null,
+            ces: ces?.score ?? null,
+          }),
           support: supportHealthComponent(account.supportTickets, NOW),
           payment: paymentHealthComponent(account.invoices, NOW),
         },
         DEFAULT_HEALTH_CONFIG,
       );
-      expect(node.health.score).toBeCloseTo(expected.score ?? Number.NaN, 9);
+      expect(node.health.score).toBe(figure(expected.score));
+      expect(node.health.insufficientData).toBe(expected.insufficientData);
       expect(node.health.band).toBe(expected.band);
       expect(node.health.used).toEqual(expected.used);
-      expect(node.nps?.score ?? null).toBe(nps?.score ?? null);
-      expect(node.csat?.score ?? null).toBe(csat?.score ?? null);
-      expect(node.ces?.score ?? null).toBe(ces?.score ?? null);
+      expect(node.nps?.score ?? null).toBe(figure(nps?.score ?? null));
+      expect(node.csat?.score ?? null).toBe(figure(csat?.score ?? null));
+      expect(node.ces?.score ?? null).toBe(figure(ces?.score ?? null));
       expect(node.usage.activeUsers).toBe(usage.activeUsers);
-      expect(node.usage.stickiness).toBe(usage.stickiness);
-      expect(node.usage.featureAdoption).toBe(usage.featureAdoption);
-      expect(node.usage.averageSessionMinutes).toBe(usage.averageSessionMinutes);
-      expect(node.usage.loginsPerActiveUserPerWeek).toBe(usage.loginsPerActiveUserPerWeek);
+      expect(node.usage.stickiness).toBe(figure(usage.stickiness));
+      expect(node.usage.featureAdoption).toBe(figure(usage.featureAdoption));
+      expect(node.usage.averageSessionMinutes).toBe(figure(usage.averageSessionMinutes));
+      expect(node.usage.loginsPerActiveUserPerWeek).toBe(figure(usage.loginsPerActiveUserPerWeek));
       const mrr = mrrAt(account.revenueEvents, NOW);
       expect(node.mrr.amount).toBe(mrr.toString());
       expect(node.arr.amount).toBe(mrr.times(12).toString());
@@ -214,7 +262,14 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
         orderBy: { day: "desc" },
       });
       const trend = expected.score !== null && snapshot ? expected.score - Number(snapshot.score) : null;
-      const risk = accountRisk({ now: NOW, health: expected, trend, npsResponses: recentNps, contracts: account.contracts });
+      const risk = accountRisk({
+        now: NOW,
+        active: isActiveAt(account, NOW),
+        health: expected,
+        trend,
+        npsResponses: recentNps,
+        contracts: account.contracts,
+      });
       expect(node.risk.atRisk).toBe(risk.atRisk);
       expect(node.risk.reasons.map((r) => r.code)).toEqual(risk.reasons.map((r) => r.code));
       expect(node.healthHistory.map((h) => h.day)).toContain("2026-06-15");
@@ -226,28 +281,45 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
   it("computes portfolio metrics as the pure formulas over all accounts", async () => {
     const period = { from: new Date("2025-06-15T00:00:00Z"), to: new Date("2026-06-15T00:00:00Z") };
     const result = await graphql<{
-      portfolio: { logoChurnRate: number | null; customerRetentionRate: number | null; netRevenueRetention: string | null; grossRevenueRetention: string | null; nps: { score: number } | null; csat: { score: number } | null; ces: { score: number } | null };
+      portfolio: {
+        logoChurnRate: number | null;
+        customerRetentionRate: number | null;
+        netRevenueRetention: number | null;
+        grossRevenueRetention: number | null;
+        nps: { score: number } | null;
+        csat: { score: number } | null;
+        ces: { score: number } | null;
+      };
     }>(
-      yoga, key,
+      yoga,
+      key,
       `query($period: PeriodInput) { portfolio(period: $period) { logoChurnRate customerRetentionRate netRevenueRetention grossRevenueRetention nps { score } csat { score } ces { score } } }`,
       { period: { from: "2025-06-15", to: "2026-06-15" } },
     );
     expect(result.errors).toBeUndefined();
-    const accounts = await database.prisma.account.findMany({ where: { workspaceId }, include: { revenueEvents: true } });
+    const accounts = await database.prisma.account.findMany({
+      where: { workspaceId },
+      include: { revenueEvents: true },
+    });
     const logos = logoRetention(accounts, period);
     const revenue = revenueRetention(accounts, period);
-    expect(result.data?.portfolio.logoChurnRate).toBe(logos.logoChurnRate);
-    expect(result.data?.portfolio.customerRetentionRate).toBe(logos.customerRetentionRate);
-    expect(result.data?.portfolio.netRevenueRetention).toBe(revenue.netRevenueRetention?.toString() ?? null);
-    expect(result.data?.portfolio.grossRevenueRetention).toBe(revenue.grossRevenueRetention?.toString() ?? null);
+    const rate = (value: { toNumber(): number } | null) =>
+      value === null ? null : roundFigure(value.toNumber());
+    expect(result.data?.portfolio.logoChurnRate).toBe(figure(logos.logoChurnRate));
+    expect(result.data?.portfolio.customerRetentionRate).toBe(figure(logos.customerRetentionRate));
+    expect(result.data?.portfolio.netRevenueRetention).toBe(rate(revenue.netRevenueRetention));
+    expect(result.data?.portfolio.grossRevenueRetention).toBe(rate(revenue.grossRevenueRetention));
     const responses = await database.prisma.surveyResponse.groupBy({
       by: ["kind", "score"],
       where: { workspaceId, createdAt: { gte: period.from, lt: period.to } },
       _count: { _all: true },
     });
-    const counts = (k: string) => responses.filter((r) => r.kind === k).map((r) => ({ score: r.score, count: r._count._all }));
-    expect(result.data?.portfolio.csat?.score ?? null).toBe(csatFromScoreCounts(counts("CSAT"))?.score ?? null);
-    expect(result.data?.portfolio.ces?.score ?? null).toBe(cesFromScoreCounts(counts("CES"))?.score ?? null);
+    const counts = (k: string) =>
+      responses.filter((r) => r.kind === k).map((r) => ({ score: r.score, count: r._count._all }));
+    expect(result.data?.portfolio.csat?.score ?? null).toBe(
+      figure(csatFromScoreCounts(counts("CSAT"))?.score),
+    );
+    expect(result.data?.portfolio.ces?.score ?? null).toBe(figure(cesFromScoreCounts(counts("CES"))?.score));
     expect(result.data?.portfolio.nps).not.toBeNull();
   });
 
@@ -256,9 +328,22 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
     const scores: (number | null)[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const result: Awaited<ReturnType<typeof graphql<{ accounts: { edges: { cursor: string; node: { id: string; health: { score: number | null } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>>> =
-        await graphql(yoga, key, `query($after: String) { accounts(first: 7, after: $after, orderBy: { field: HEALTH, direction: DESC }) {
-          edges { cursor node { id health { score } } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const result: Awaited<
+        ReturnType<
+          typeof graphql<{
+            accounts: {
+              edges: { cursor: string; node: { id: string; health: { score: number | null } } }[];
+              pageInfo: { hasNextPage: boolean; endCursor: string };
+            };
+          }>
+        >
+      > = await graphql(
+        yoga,
+        key,
+        `query($after: String) { accounts(first: 7, after: $after, orderBy: { field: HEALTH, direction: DESC }) {
+          edges { cursor node { id health { score } } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       expect(result.errors).toBeUndefined();
       const connection = result.data?.accounts;
       if (!connection) break;
@@ -277,11 +362,24 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
   });
 
   it("filters by band and at-risk consistently with each account's fields", async () => {
-    type Page = { accounts: { totalCount: number; edges: { node: { health: { band: string }; risk: { atRisk: boolean } } }[] } };
-    const all = await graphql<Page>(yoga, key, `{ accounts(first: 100) { totalCount edges { node { health { band } risk { atRisk } } } } }`);
+    type Page = {
+      accounts: {
+        totalCount: number;
+        edges: { node: { health: { band: string }; risk: { atRisk: boolean } } }[];
+      };
+    };
+    const all = await graphql<Page>(
+      yoga,
+      key,
+      `{ accounts(first: 100) { totalCount edges { node { health { band } risk { atRisk } } } } }`,
+    );
     const everyone = all.data?.accounts.edges.map((e) => e.node) ?? [];
     for (const band of ["GREEN", "YELLOW", "RED"]) {
-      const result = await graphql<Page>(yoga, key, `{ accounts(first: 100, filter: { band: [${band}] }) { totalCount edges { node { health { band } risk { atRisk } } } } }`);
+      const result = await graphql<Page>(
+        yoga,
+        key,
+        `{ accounts(first: 100, filter: { band: [${band}] }) { totalCount edges { node { health { band } risk { atRisk } } } } }`,
+      );
       expect(result.errors).toBeUndefined();
       const nodes = result.data?.accounts.edges.map((e) => e.node) ?? [];
       expect(nodes.length).toBe(result.data?.accounts.totalCount);
@@ -289,7 +387,11 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
       for (const node of nodes) expect(node.health.band).toBe(band);
     }
     for (const atRisk of [true, false]) {
-      const result = await graphql<Page>(yoga, key, `{ accounts(first: 100, filter: { atRisk: ${atRisk} }) { totalCount edges { node { risk { atRisk } } } } }`);
+      const result = await graphql<Page>(
+        yoga,
+        key,
+        `{ accounts(first: 100, filter: { atRisk: ${atRisk} }) { totalCount edges { node { risk { atRisk } } } } }`,
+      );
       const nodes = result.data?.accounts.edges.map((e) => e.node) ?? [];
       expect(nodes.length).toBe(everyone.filter((node) => node.risk.atRisk === atRisk).length);
       for (const node of nodes) expect(node.risk.atRisk).toBe(atRisk);
@@ -297,13 +399,29 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
   });
 
   it("refuses bad periods and page sizes with clear errors", async () => {
-    const inverted = await graphql(yoga, key, `{ portfolio(period: { from: "2026-02-01", to: "2026-01-01" }) { logoChurnRate } }`);
+    const inverted = await graphql(
+      yoga,
+      key,
+      `{ portfolio(period: { from: "2026-02-01", to: "2026-01-01" }) { logoChurnRate } }`,
+    );
     expect(inverted.errors?.[0]?.message).toMatch(/after/);
-    const badDate = await graphql(yoga, key, `{ portfolio(period: { from: "2026-02-30", to: "2026-03-01" }) { logoChurnRate } }`);
+    const badDate = await graphql(
+      yoga,
+      key,
+      `{ portfolio(period: { from: "2026-02-30", to: "2026-03-01" }) { logoChurnRate } }`,
+    );
     expect(badDate.errors?.[0]?.message).toMatch(/ISO 8601/);
-    const badCursor = await graphql(yoga, key, `{ accounts(first: 2, after: "bm9wZQ") { edges { cursor } } }`);
+    const badCursor = await graphql(
+      yoga,
+      key,
+      `{ accounts(first: 2, after: "bm9wZQ") { edges { cursor } } }`,
+    );
     expect(badCursor.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    const series = await graphql(yoga, key, `{ metricSeries(metric: NPS, interval: WEEK, period: { from: "2016-01-01", to: "2026-01-01" }) { value } }`);
+    const series = await graphql(
+      yoga,
+      key,
+      `{ metricSeries(metric: NPS, interval: WEEK, period: { from: "2016-01-01", to: "2026-01-01" }) { value } }`,
+    );
     expect(series.errors?.[0]?.message).toMatch(/at most 200 points/);
   });
 });

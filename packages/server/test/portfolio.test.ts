@@ -11,6 +11,7 @@ import {
   type PortfolioAccount,
   portfolioLifetimeValue,
   revenueRetention,
+  roundFigure,
 } from "@pulse/schema/metrics";
 import type { Decimal } from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,12 +27,12 @@ const TO = new Date("2026-06-15T00:00:00Z");
 const PERIOD = { from: "2025-06-15", to: "2026-06-15" };
 
 const PORTFOLIO = `query($period: PeriodInput, $segment: String) { portfolio(period: $period, segment: $segment) {
-  accountMovements { startingAccounts churnedAccounts retainedAccounts endingAccounts newAccounts reactivatedAccounts }
+  accountMovements { startingAccounts churnedAccounts retainedAccounts endingAccounts joinedAccounts newAccounts newActiveAccounts reactivatedAccounts }
   logoChurnRate customerRetentionRate
   startingMrr { amount } grossRevenueRetention netRevenueRetention revenueChurnRate
   expansionRevenue { amount } expansionRate contractionMrr { amount } churnedMrr { amount }
   mrr { amount } activeAccounts arpa { amount } averageLifetimeValue { amount }
-  healthDistribution { green yellow red noData }
+  healthDistribution { green yellow red insufficientData noData }
   atRiskCount atRiskAccounts(first: 100) { id }
 } }`;
 
@@ -40,23 +41,32 @@ interface PortfolioAnswer {
   logoChurnRate: number | null;
   customerRetentionRate: number | null;
   startingMrr: { amount: string };
-  grossRevenueRetention: string | null;
-  netRevenueRetention: string | null;
-  revenueChurnRate: string | null;
+  grossRevenueRetention: number | null;
+  netRevenueRetention: number | null;
+  revenueChurnRate: number | null;
   expansionRevenue: { amount: string };
-  expansionRate: string | null;
+  expansionRate: number | null;
   contractionMrr: { amount: string };
   churnedMrr: { amount: string };
   mrr: { amount: string };
   activeAccounts: number;
   arpa: { amount: string } | null;
   averageLifetimeValue: { amount: string } | null;
-  healthDistribution: { green: number; yellow: number; red: number; noData: number };
+  healthDistribution: {
+    green: number;
+    yellow: number;
+    red: number;
+    insufficientData: number;
+    noData: number;
+  };
   atRiskCount: number;
   atRiskAccounts: { id: string }[];
 }
 
 const text = (value: Decimal | null | undefined) => (value == null ? null : value.toString());
+/** A percentage as the API publishes it: a float rounded to 9 decimals. */
+const figure = (value: Decimal | number | null | undefined) =>
+  value == null ? null : roundFigure(typeof value === "number" ? value : value.toNumber());
 
 describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
   let database: Database;
@@ -209,17 +219,26 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       churnedAccounts: logos.churnedAccounts,
       retainedAccounts: logos.retainedAccounts,
       endingAccounts: logos.endingAccounts,
+      joinedAccounts: logos.joinedAccounts,
       newAccounts: logos.newAccounts,
+      newActiveAccounts: logos.newActiveAccounts,
       reactivatedAccounts: logos.reactivatedAccounts,
     });
-    expect(answer.logoChurnRate).toBe(logos.logoChurnRate);
-    expect(answer.customerRetentionRate).toBe(logos.customerRetentionRate);
+    // The published movements reproduce the published rate.
+    const { startingAccounts, endingAccounts, joinedAccounts } = answer.accountMovements;
+    if (startingAccounts > 0) {
+      expect(answer.customerRetentionRate).toBe(
+        roundFigure((100 * (endingAccounts - joinedAccounts)) / startingAccounts),
+      );
+    }
+    expect(answer.logoChurnRate).toBe(figure(logos.logoChurnRate));
+    expect(answer.customerRetentionRate).toBe(figure(logos.customerRetentionRate));
     expect(answer.startingMrr.amount).toBe(text(revenue.startingMrr));
-    expect(answer.grossRevenueRetention).toBe(text(revenue.grossRevenueRetention));
-    expect(answer.netRevenueRetention).toBe(text(revenue.netRevenueRetention));
-    expect(answer.revenueChurnRate).toBe(text(revenue.revenueChurnRate));
+    expect(answer.grossRevenueRetention).toBe(figure(revenue.grossRevenueRetention));
+    expect(answer.netRevenueRetention).toBe(figure(revenue.netRevenueRetention));
+    expect(answer.revenueChurnRate).toBe(figure(revenue.revenueChurnRate));
     expect(answer.expansionRevenue.amount).toBe(text(revenue.expansionRevenue));
-    expect(answer.expansionRate).toBe(text(revenue.expansionRate));
+    expect(answer.expansionRate).toBe(figure(revenue.expansionRate));
     expect(answer.contractionMrr.amount).toBe(text(revenue.contractionMrr));
     expect(answer.churnedMrr.amount).toBe(text(revenue.churnedMrr));
     expect(answer.mrr.amount).toBe(text(totals.totalMrr));
@@ -233,15 +252,16 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       where: { workspaceId },
       orderBy: { day: "desc" },
     });
-    const band = new Map<string, string>();
+    const band = new Map<string, string | null>();
     for (const snapshot of snapshots)
       if (!band.has(snapshot.accountId)) band.set(snapshot.accountId, snapshot.band);
-    const distribution = { green: 0, yellow: 0, red: 0, noData: 0 };
+    const distribution = { green: 0, yellow: 0, red: 0, insufficientData: 0, noData: 0 };
     for (const row of rows.filter((r) => isActiveAt(r, NOW))) {
       const b = band.get(row.id);
       if (b === "GREEN") distribution.green++;
       else if (b === "YELLOW") distribution.yellow++;
       else if (b === "RED") distribution.red++;
+      else if (b === null) distribution.insufficientData++;
       else distribution.noData++;
     }
     expect(answer.healthDistribution).toEqual(distribution);
@@ -329,8 +349,11 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
           AVERAGE_LIFETIME_VALUE: () => lifetime().averageLifetimeValue,
         };
         const expected = formulas[metric]?.();
-        const value = expected == null ? null : typeof expected === "number" ? expected : expected.toNumber();
-        expect({ metric, from: point.from, value: point.value }).toEqual({ metric, from: point.from, value });
+        expect({ metric, from: point.from, value: point.value }).toEqual({
+          metric,
+          from: point.from,
+          value: figure(expected),
+        });
       }
     }
   });

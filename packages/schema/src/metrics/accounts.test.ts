@@ -153,6 +153,7 @@ const reference = {
       newAccounts: 0,
       newActiveAccounts: 0,
       reactivatedAccounts: 0,
+      joinedAccounts: 0,
     };
     for (const account of accounts) {
       const activeAtStart = reference.isActiveAt(account, period.from);
@@ -169,6 +170,7 @@ const reference = {
         m.newAccounts += 1;
         if (activeAtEnd) m.newActiveAccounts += 1;
       } else if (!activeAtStart && activeAtEnd) m.reactivatedAccounts += 1;
+      if (!activeAtStart && activeAtEnd) m.joinedAccounts += 1;
     }
     return m;
   },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_HEALTH_CONFIG, healthConfigSchema, parseHealthConfig } from "./health-config.ts";
+import {
+  DEFAULT_HEALTH_CONFIG,
+  healthConfigForReads,
+  healthConfigSchema,
+  parseHealthConfig,
+} from "./health-config.ts";
+import { healthScore } from "./health-score.ts";
 import { expectMetricError } from "./testing.ts";
 
 describe("parseHealthConfig", () => {
@@ -97,5 +103,43 @@ describe("parseHealthConfig", () => {
     expect(
       healthConfigSchema.safeParse({ ...DEFAULT_HEALTH_CONFIG, bands: { green: 10, yellow: 20 } }).success,
     ).toBe(false);
+  });
+
+  it("refuses weights that would not normalise: 1e308, above 1,000,000, infinite, not a number", () => {
+    for (const weight of [1e308, 1_000_001, Number.POSITIVE_INFINITY, Number.NaN]) {
+      const error = expectMetricError(
+        () => parseHealthConfig({ components: { usage: { weight }, feedback: { weight } } }),
+        "INVALID_HEALTH_CONFIG",
+      );
+      expect(error.issues.map((issue) => issue.path)).toContain("components.usage.weight");
+    }
+    expect(parseHealthConfig({ components: { usage: { weight: 1_000_000 } } }).components.usage.weight).toBe(
+      1_000_000,
+    );
+  });
+
+  it("minimum coverage is a percentage, 50 by default", () => {
+    expect(DEFAULT_HEALTH_CONFIG.minimumCoverage).toBe(50);
+    expect(parseHealthConfig({ minimumCoverage: 0 }).minimumCoverage).toBe(0);
+    expectMetricError(() => parseHealthConfig({ minimumCoverage: 101 }), "INVALID_HEALTH_CONFIG");
+    expectMetricError(() => parseHealthConfig({ minimumCoverage: -1 }), "INVALID_HEALTH_CONFIG");
+  });
+});
+
+describe("healthConfigForReads", () => {
+  it("a valid stored configuration is read as is", () => {
+    expect(healthConfigForReads({ bands: { green: 80 } })).toEqual({
+      config: parseHealthConfig({ bands: { green: 80 } }),
+      issues: [],
+    });
+  });
+
+  it("a stored configuration that does not validate falls back to the defaults (a read never throws)", () => {
+    const stored = { components: { usage: { weight: 1e308 }, feedback: { weight: 1e308 } } };
+    const read = healthConfigForReads(stored);
+    expect(read.config).toEqual(DEFAULT_HEALTH_CONFIG);
+    expect(read.issues.map((issue) => issue.path)).toContain("components.usage.weight");
+    expect(healthScore({ usage: 80, feedback: 60, support: 90 }, read.config).score).toBe(6800 / 90);
+    expect(healthConfigForReads("garbage").config).toEqual(DEFAULT_HEALTH_CONFIG);
   });
 });

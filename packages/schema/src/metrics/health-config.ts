@@ -29,7 +29,21 @@ export interface HealthBandThresholds {
 export interface HealthConfig {
   components: Record<HealthComponentKey, HealthComponentSetting>;
   bands: HealthBandThresholds;
+  /**
+   * Percent (0–100) of the enabled weight the components with data must carry for a score;
+   * below it the account has too little data and its score and band are null.
+   */
+  minimumCoverage: number;
 }
+
+/**
+ * Largest weight of one component. Weights are relative, so any range works; a bound keeps
+ * their sum (and the weighted sums of the score) far from overflow, so every accepted
+ * configuration gives a finite score.
+ */
+export const MAX_HEALTH_WEIGHT = 1_000_000;
+
+export const DEFAULT_MINIMUM_COVERAGE = 50;
 
 /** Shared defaults must not be mutable by one caller for all the others. */
 function deepFreeze(config: HealthConfig): HealthConfig {
@@ -54,9 +68,15 @@ export const DEFAULT_HEALTH_CONFIG: HealthConfig = deepFreeze({
     ebr: { enabled: false, weight: 10 },
   },
   bands: { green: 70, yellow: 40 },
+  minimumCoverage: DEFAULT_MINIMUM_COVERAGE,
 });
 
-const weight = z.number().min(0, "weight must be ≥ 0");
+// z.number() refuses NaN and ±Infinity.
+const weight = z
+  .number()
+  .min(0, "weight must be ≥ 0")
+  .max(MAX_HEALTH_WEIGHT, `weight must be at most ${MAX_HEALTH_WEIGHT}`);
+const percent = z.number().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100");
 const threshold = z
   .number()
   .min(0, "threshold must be between 0 and 100")
@@ -77,6 +97,7 @@ export const healthConfigSchema = z
       ebr: componentSettingSchema,
     }),
     bands: z.strictObject({ green: threshold, yellow: threshold }),
+    minimumCoverage: percent,
   })
   .superRefine((config, context) => {
     let enabled = 0;
@@ -128,6 +149,7 @@ export const healthConfigInputSchema = z
       })
       .optional(),
     bands: z.strictObject({ green: threshold.optional(), yellow: threshold.optional() }).optional(),
+    minimumCoverage: percent.optional(),
   })
   .nullish();
 
@@ -175,9 +197,31 @@ export function parseHealthConfig(input: unknown): HealthConfig {
     green: partial.bands?.green ?? DEFAULT_HEALTH_CONFIG.bands.green,
     yellow: partial.bands?.yellow ?? DEFAULT_HEALTH_CONFIG.bands.yellow,
   };
-  const parsed = healthConfigSchema.safeParse({ components, bands });
+  const minimumCoverage = partial.minimumCoverage ?? DEFAULT_HEALTH_CONFIG.minimumCoverage;
+  const parsed = healthConfigSchema.safeParse({ components, bands, minimumCoverage });
   if (!parsed.success) throw configError(parsed.error);
   return parsed.data;
+}
+
+/** What a read makes of a stored configuration (see `healthConfigForReads`). */
+export interface StoredHealthConfig {
+  config: HealthConfig;
+  /** The problems of the stored value when it did not validate (the defaults are used then). */
+  issues: readonly MetricErrorIssue[];
+}
+
+/**
+ * The configuration reads compute with. Writes validate the whole merged result first, so a
+ * stored value is valid; one stored before a rule existed (or edited by hand) must still not make
+ * every read of the workspace fail: it is replaced by the defaults, and its issues are returned.
+ */
+export function healthConfigForReads(stored: unknown): StoredHealthConfig {
+  try {
+    return { config: parseHealthConfig(stored), issues: [] };
+  } catch (error) {
+    if (!(error instanceof MetricInputError)) throw error;
+    return { config: DEFAULT_HEALTH_CONFIG, issues: error.issues };
+  }
 }
 
 /** Checks an already complete configuration (e.g. built in code) without merging defaults. */

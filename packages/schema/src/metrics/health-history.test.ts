@@ -33,6 +33,14 @@ describe("healthTrend", () => {
     ).toBeNull();
   });
 
+  it("the reference snapshot had too little data (null score) → null", () => {
+    const snapshots = [
+      { takenAt: addDays(now, -45), score: 90 },
+      { takenAt: addDays(now, -31), score: null },
+    ];
+    expect(healthTrend({ score: 60, snapshots, now })).toBeNull();
+  });
+
   it("rejects scores outside 0–100", () => {
     expectMetricError(() => healthTrend({ score: 120, snapshots: [], now }), "SCORE_OUT_OF_RANGE");
     expectMetricError(

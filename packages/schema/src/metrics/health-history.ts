@@ -6,12 +6,13 @@ export const HEALTH_TREND_DAYS = 30;
 export interface HealthSnapshot {
   /** When the snapshot was taken (its day, at UTC midnight, for daily snapshots). */
   takenAt: Date;
-  score: number;
+  /** Null when the account had too little data for a score that day. */
+  score: number | null;
 }
 
 /**
  * Score now − the latest snapshot taken at or before now − 30 days; null when there is no
- * current score or no such snapshot. Snapshots after that instant are ignored, so passing an
+ * current score, no such snapshot, or that snapshot has no score (too little data). Snapshots after that instant are ignored, so passing an
  * account's whole history or just the one row SQL picked gives the same answer.
  */
 export function healthTrend(input: {
@@ -26,10 +27,10 @@ export function healthTrend(input: {
   let reference: HealthSnapshot | null = null;
   for (const snapshot of snapshots) {
     assertValidDate(snapshot.takenAt, "snapshot.takenAt");
-    assertPercentScale(snapshot.score, "snapshot score");
+    if (snapshot.score !== null) assertPercentScale(snapshot.score, "snapshot score");
     if (snapshot.takenAt.getTime() > cutoff) continue;
     if (reference === null || snapshot.takenAt > reference.takenAt) reference = snapshot;
   }
-  if (score === null || reference === null) return null;
+  if (score === null || reference === null || reference.score === null) return null;
   return score - reference.score;
 }

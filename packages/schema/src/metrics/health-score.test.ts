@@ -27,18 +27,86 @@ describe("healthScore", () => {
   });
 
   it("an absent key is missing like an explicit null", () => {
-    expect(healthScore({ support: 30 })).toMatchObject({
+    expect(healthScore({ usage: 30, support: 30 })).toMatchObject({
       score: 30,
       band: "RED",
-      used: ["support"],
-      missing: ["usage", "feedback", "payment"],
+      used: ["usage", "support"],
+      missing: ["feedback", "payment"],
     });
+  });
+
+  it("coverage: an account with no data (support without tickets only) is not GREEN 100 but has too little data", () => {
+    // Support always has a value (no tickets = 100) but carries 20 of the 100 enabled weight.
+    const result = healthScore({ support: 100 });
+    expect(result).toMatchObject({ score: null, band: null, coverage: 20, insufficientData: true });
+    expect(result.used).toEqual(["support"]);
+    expect(result.components.find((c) => c.key === "support")?.value).toBe(100);
+  });
+
+  it("coverage: exactly the minimum scores (usage 40 + support 20 of 100 = 60 ≥ 50; feedback 30 + support 20 = 50)", () => {
+    expect(healthScore({ usage: 70, support: 40 })).toMatchObject({
+      score: 60,
+      coverage: 60,
+      insufficientData: false,
+    });
+    expect(healthScore({ feedback: 80, support: 30 })).toMatchObject({
+      score: 60,
+      coverage: 50,
+      band: "YELLOW",
+    });
+    // payment 10 + support 20 = 30 < 50
+    expect(healthScore({ payment: 100, support: 100 })).toMatchObject({
+      score: null,
+      band: null,
+      insufficientData: true,
+    });
+  });
+
+  it("coverage: the workspace's minimum decides (0 scores any data, 100 needs every enabled component)", () => {
+    const lenient = parseHealthConfig({ minimumCoverage: 0 });
+    expect(healthScore({ support: 100 }, lenient)).toMatchObject({
+      score: 100,
+      band: "GREEN",
+      insufficientData: false,
+    });
+    const strict = parseHealthConfig({ minimumCoverage: 100 });
+    expect(healthScore({ usage: 80, feedback: 60, support: 90 }, strict)).toMatchObject({
+      score: null,
+      coverage: 90,
+      insufficientData: true,
+    });
+    expect(healthScore({ usage: 50, feedback: 50, support: 100, payment: 0 }, strict)).toMatchObject({
+      score: 55,
+      coverage: 100,
+    });
+  });
+
+  it("the PRODUCT.md example has 90 % coverage", () => {
+    expect(healthScore({ usage: 80, feedback: 60, support: 90, payment: null })).toMatchObject({
+      coverage: 90,
+      insufficientData: false,
+    });
+  });
+
+  it("the largest weights allowed still give a finite score", () => {
+    const heavy = parseHealthConfig({
+      components: Object.fromEntries(
+        HEALTH_COMPONENT_KEYS.map((key) => [key, { enabled: true, weight: 1_000_000 }]),
+      ),
+    });
+    const result = healthScore(
+      { usage: 100, feedback: 0, support: 50, payment: 50, sentiment: 50, milestones: 50, ebr: 50 },
+      heavy,
+    );
+    expect(result.score).toBe(50);
   });
 
   it("no enabled component with data → score and band null, everything missing", () => {
     const result = healthScore({ sentiment: 100 });
     expect(result.score).toBeNull();
     expect(result.band).toBeNull();
+    expect(result.insufficientData).toBe(true);
+    expect(result.coverage).toBe(0);
     expect(result.used).toEqual([]);
     expect(result.missing).toEqual(["usage", "feedback", "support", "payment"]);
   });
@@ -137,9 +205,11 @@ describe("healthScore properties", () => {
         const usedValues = result.components.filter((c) => c.used).map((c) => c.value ?? Number.NaN);
         expect(result.used.length + result.missing.length).toBe(result.components.length);
         if (result.score === null) {
-          expect(result.used).toEqual([]);
+          expect(result.insufficientData).toBe(true);
+          expect(result.coverage).toBeLessThan(healthConfig.minimumCoverage + 1e-9);
           return;
         }
+        expect(result.coverage).toBeGreaterThanOrEqual(healthConfig.minimumCoverage - 1e-9);
         expect(result.score).toBeGreaterThanOrEqual(0);
         expect(result.score).toBeLessThanOrEqual(100);
         expect(result.score).toBeGreaterThanOrEqual(Math.min(...usedValues));

@@ -24,9 +24,16 @@ export interface HealthScoreComponent {
 }
 
 export interface HealthScore {
-  /** Weighted mean in [0, 100], unrounded; null when no enabled component has data. */
+  /**
+   * Weighted mean in [0, 100], unrounded; null when no enabled component has data, or when the
+   * components with data carry less than the configuration's minimum coverage.
+   */
   score: number | null;
   band: HealthBand | null;
+  /** Percent (0–100) of the enabled weight carried by the components with data. */
+  coverage: number;
+  /** True when the score is null for lack of data (coverage below the minimum, or none at all). */
+  insufficientData: boolean;
   /** Enabled components in configuration order; disabled ones play no part and are not listed. */
   components: HealthScoreComponent[];
   used: HealthComponentKey[];
@@ -46,7 +53,10 @@ export function healthBand(
 
 /**
  * Weighted average of the enabled components that have data; the weights of those left out are
- * redistributed by renormalizing over the rest.
+ * redistributed by renormalizing over the rest. When the components with data carry less than
+ * `minimumCoverage` percent of the enabled weight, there is too little data for a score: score
+ * and band are null and `insufficientData` is true (an account known only by its support load,
+ * which always has a value, is not GREEN 100).
  */
 export function healthScore(
   values: HealthComponentValues,
@@ -63,6 +73,7 @@ export function healthScore(
   }
   const used = withData.map((component) => component.key);
   const missing = enabled.filter((key) => !used.includes(key));
+  const enabledWeight = enabled.reduce((sum, key) => sum + config.components[key].weight, 0);
   const usedWeight = withData.reduce((sum, component) => sum + component.rawWeight, 0);
   const components = enabled.map((key): HealthScoreComponent => {
     const rawWeight = config.components[key].weight;
@@ -75,14 +86,27 @@ export function healthScore(
       used: isUsed,
     };
   });
-  if (withData.length === 0) return { score: null, band: null, components, used, missing };
+  const coverage = Math.min(100, (100 * usedWeight) / enabledWeight);
+  // Compared without the division, so a coverage of exactly the minimum is never cut by rounding.
+  const insufficientData = withData.length === 0 || 100 * usedWeight < config.minimumCoverage * enabledWeight;
+  if (insufficientData) {
+    return { score: null, band: null, coverage, insufficientData, components, used, missing };
+  }
 
+  // One final division (the closest double to the exact mean); weights are at most
+  // MAX_HEALTH_WEIGHT, so this sum cannot overflow.
   const weightedSum = withData.reduce((sum, component) => sum + component.rawWeight * component.value, 0);
+  const weightedMean = weightedSum / usedWeight;
   const usedValues = withData.map((component) => component.value);
   // A weighted mean lies between its smallest and largest value; clamping removes float drift.
-  const score = Math.min(
-    Math.max(weightedSum / usedWeight, Math.min(...usedValues)),
-    Math.max(...usedValues),
-  );
-  return { score, band: healthBand(score, config.bands), components, used, missing };
+  const score = Math.min(Math.max(weightedMean, Math.min(...usedValues)), Math.max(...usedValues));
+  return {
+    score,
+    band: healthBand(score, config.bands),
+    coverage,
+    insufficientData,
+    components,
+    used,
+    missing,
+  };
 }

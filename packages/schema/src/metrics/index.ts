@@ -30,16 +30,21 @@ export { FEEDBACK_HEALTH_WINDOW_DAYS, type FeedbackInputs, feedbackHealthCompone
 export {
   assertValidHealthConfig,
   DEFAULT_HEALTH_CONFIG,
+  DEFAULT_MINIMUM_COVERAGE,
   HEALTH_COMPONENT_KEYS,
   type HealthBandThresholds,
   type HealthComponentKey,
   type HealthComponentSetting,
   type HealthConfig,
   type HealthConfigInput,
+  healthConfigForReads,
   healthConfigInputSchema,
   healthConfigSchema,
+  MAX_HEALTH_WEIGHT,
   parseHealthConfig,
+  type StoredHealthConfig,
 } from "./health-config.ts";
+export { FIGURE_DECIMALS, roundFigure } from "./rounding.ts";
 export { HEALTH_TREND_DAYS, type HealthSnapshot, healthTrend } from "./health-history.ts";
 export {
   type HealthBand,
@@ -62,6 +67,7 @@ export {
   DEFAULT_LIFETIME_CAP_MONTHS,
   LIFETIME_CHURN_WINDOW_DAYS,
   type LifetimeSettings,
+  lifetimeSettingsForReads,
   type LifetimeValue,
   type PortfolioLifetimeValue,
   portfolioLifetimeValue,

@@ -8,6 +8,7 @@ import {
   averageRevenuePerAccount,
   customerLifetime,
   customerLifetimeValue,
+  lifetimeSettingsForReads,
   portfolioLifetimeValue,
   trailingYearLogoChurnRate,
 } from "./lifetime-value.ts";
@@ -158,6 +159,21 @@ describe("portfolio and account lifetime value", () => {
       arpa: null,
       lifetime: null,
       activeAccounts: 0,
+    });
+  });
+});
+
+describe("lifetimeSettingsForReads", () => {
+  it("keeps valid stored settings and replaces each invalid one by its default", () => {
+    expect(lifetimeSettingsForReads({ grossMargin: "0.7500", lifetimeCapMonths: 36 })).toEqual({
+      grossMargin: "0.7500",
+      lifetimeCapMonths: 36,
+      invalid: [],
+    });
+    expect(lifetimeSettingsForReads({ grossMargin: "1.5", lifetimeCapMonths: 0 })).toEqual({
+      grossMargin: "0.8",
+      lifetimeCapMonths: 60,
+      invalid: ["grossMargin", "lifetimeCapMonths"],
     });
   });
 });

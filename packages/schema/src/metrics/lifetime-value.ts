@@ -38,6 +38,38 @@ function checkSettings(settings: LifetimeSettings): { grossMargin: Decimal; life
   return { grossMargin, lifetimeCapMonths: new MetricDecimal(cap) };
 }
 
+/**
+ * The lifetime settings reads compute with: each stored value that the formulas would refuse
+ * (written before a rule existed, or by hand) is replaced by its default, so a stored setting
+ * never makes a read fail. `invalid` names the settings replaced.
+ */
+export function lifetimeSettingsForReads(stored: { grossMargin: string; lifetimeCapMonths: number }): {
+  grossMargin: string;
+  lifetimeCapMonths: number;
+  invalid: ("grossMargin" | "lifetimeCapMonths")[];
+} {
+  const invalid: ("grossMargin" | "lifetimeCapMonths")[] = [];
+  const valid = (settings: LifetimeSettings) => {
+    try {
+      checkSettings(settings);
+      return true;
+    } catch (error) {
+      if (error instanceof MetricInputError) return false;
+      throw error;
+    }
+  };
+  let { grossMargin, lifetimeCapMonths } = stored;
+  if (!valid({ grossMargin })) {
+    invalid.push("grossMargin");
+    grossMargin = DEFAULT_GROSS_MARGIN;
+  }
+  if (!valid({ lifetimeCapMonths })) {
+    invalid.push("lifetimeCapMonths");
+    lifetimeCapMonths = DEFAULT_LIFETIME_CAP_MONTHS;
+  }
+  return { grossMargin, lifetimeCapMonths, invalid };
+}
+
 /** ARPA = total MRR / active accounts; null when there are no active accounts. */
 export function arpaFromTotals(totals: { totalMrr: MoneyInput; activeAccounts: number }): Decimal | null {
   assertCount(totals.activeAccounts, "activeAccounts");

@@ -61,6 +61,7 @@ describe("logoRetention over accounts", () => {
       newAccounts: 15,
       newActiveAccounts: 15,
       reactivatedAccounts: 0,
+      joinedAccounts: 15,
       logoChurnRate: 10,
       customerRetentionRate: 90,
     });
@@ -127,8 +128,39 @@ describe("logoRetention over accounts", () => {
       endingAccounts: 2,
       newAccounts: 0,
       reactivatedAccounts: 1,
+      joinedAccounts: 1,
       customerRetentionRate: 100,
     });
+  });
+
+  it("the published counts reproduce the rate: N is joinedAccounts, not the sign-ups of the period", () => {
+    // S 22 (2 of them churn), 10 sign-ups of which 2 churn, 1 reactivated: E 29, N 9, sign-ups 10.
+    const accounts = [
+      ...Array.from({ length: 20 }, () => account(longAgo)),
+      ...Array.from({ length: 2 }, (_, i) => account(longAgo, addDays(from, 5 + i))),
+      ...Array.from({ length: 8 }, (_, i) => account(addDays(from, 1 + i))),
+      account(addDays(from, 2), addDays(from, 4)),
+      account(addDays(from, 3), addDays(from, 6)),
+      account(longAgo, utc("2025-10-01"), [
+        { kind: "CHURN", mrrDelta: -50, occurredAt: utc("2025-10-01") },
+        { kind: "REACTIVATION", mrrDelta: 50, occurredAt: addDays(from, 3) },
+      ]),
+    ];
+    const result = logoRetention(accounts, period);
+    expect(result).toMatchObject({
+      startingAccounts: 22,
+      endingAccounts: 29,
+      newAccounts: 10,
+      joinedAccounts: 9,
+    });
+    expect(result.customerRetentionRate).toBe(
+      customerRetentionRate({
+        startingAccounts: result.startingAccounts,
+        endingAccounts: result.endingAccounts,
+        newAccounts: result.joinedAccounts,
+      }),
+    );
+    expect(result.customerRetentionRate).toBe((100 * 20) / 22);
   });
 
   it("a new account that churns within the period does not lower retention", () => {
@@ -185,6 +217,7 @@ describe("logoRetention properties", () => {
         expect(result.endingAccounts).toBe(
           result.retainedAccounts + result.newActiveAccounts + result.reactivatedAccounts,
         );
+        expect(result.endingAccounts - result.joinedAccounts).toBe(result.retainedAccounts);
         if (result.startingAccounts === 0) {
           expect(result.logoChurnRate).toBeNull();
           return;

@@ -13,12 +13,18 @@ export interface AccountMovements {
   retainedAccounts: number;
   /** E: accounts active at `to`. */
   endingAccounts: number;
-  /** Accounts that signed up in [from, to), whatever their state at `to`. */
+  /** Sign-ups of the period: accounts that signed up in [from, to), whatever their state at `to`. */
   newAccounts: number;
   /** New accounts still active at `to`. */
   newActiveAccounts: number;
   /** Accounts churned at `from` (signed up before it) and active again at `to`. */
   reactivatedAccounts: number;
+  /**
+   * N of the customer retention rate: accounts active at `to` that were not in S (new accounts
+   * still active, and reactivated ones) = newActiveAccounts + reactivatedAccounts, so that
+   * endingAccounts − joinedAccounts = retainedAccounts.
+   */
+  joinedAccounts: number;
 }
 
 export function accountMovements(accounts: readonly PortfolioAccount[], period: Period): AccountMovements {
@@ -40,6 +46,7 @@ export function accountMovementsFromHistories(
     newAccounts: 0,
     newActiveAccounts: 0,
     reactivatedAccounts: 0,
+    joinedAccounts: 0,
   };
   const from = period.from.getTime();
   const to = period.to.getTime();
@@ -59,6 +66,7 @@ export function accountMovementsFromHistories(
     } else if (!activeAtStart && activeAtEnd) {
       movements.reactivatedAccounts += 1;
     }
+    if (!activeAtStart && activeAtEnd) movements.joinedAccounts += 1;
   }
   return movements;
 }
@@ -122,7 +130,7 @@ export function logoRetentionFromHistories(
     customerRetentionRate: customerRetentionRate({
       startingAccounts: movements.startingAccounts,
       endingAccounts: movements.endingAccounts,
-      newAccounts: movements.newActiveAccounts + movements.reactivatedAccounts,
+      newAccounts: movements.joinedAccounts,
     }),
   };
 }

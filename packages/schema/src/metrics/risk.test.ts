@@ -5,6 +5,7 @@ import { addDays, expectMetricError, utc } from "./testing.ts";
 const now = utc("2026-06-01");
 const healthy: AccountRiskInput = {
   now,
+  active: true,
   health: { score: 82, band: "GREEN" },
   trend: 3,
   npsResponses: [],
@@ -17,6 +18,12 @@ const codes = (input: Partial<AccountRiskInput>) =>
 describe("accountRisk", () => {
   it("a healthy account is not at risk", () => {
     expect(accountRisk(healthy)).toEqual({ atRisk: false, reasons: [] });
+  });
+
+  it("a churned (inactive) account is never at risk, whatever its health", () => {
+    const red = { ...healthy, health: { score: 10, band: "RED" as const }, trend: -30 };
+    expect(accountRisk(red).atRisk).toBe(true);
+    expect(accountRisk({ ...red, active: false })).toEqual({ atRisk: false, reasons: [] });
   });
 
   it("RED band", () => {

@@ -29,6 +29,11 @@ export interface NpsResponse {
 
 export interface AccountRiskInput {
   now: Date;
+  /**
+   * Whether the account is active at `now` (`isHistoryActiveAt`). Risk is about the customers
+   * still to be kept: a churned account is never at risk, like the health distribution.
+   */
+  active: boolean;
   health: { score: number | null; band: HealthBand | null };
   /** From `healthTrend`: score now − score 30 days ago. */
   trend: number | null;
@@ -43,12 +48,14 @@ const day = (date: Date): string => date.toISOString().slice(0, 10);
 /**
  * At risk = RED, or a drop of ≥ 10 points in 30 days, or an NPS detractor in the trailing 30
  * days, or a renewal within 90 days while not GREEN. An account without a health score is not
- * GREEN: an upcoming renewal with unknown health is flagged.
+ * GREEN: an upcoming renewal with unknown health (or too little data) is flagged. Only active
+ * accounts are at risk.
  */
 export function accountRisk(input: AccountRiskInput): AccountRisk {
   const { now, health, trend } = input;
   assertValidDate(now, "now");
   if (health.score !== null) assertPercentScale(health.score, "health score");
+  if (!input.active) return { atRisk: false, reasons: [] };
   const reasons: RiskReason[] = [];
 
   if (health.band === "RED") {

@@ -8,8 +8,14 @@ export interface BadgeData {
   accountName: string;
   score: number | null;
   band: "GREEN" | "YELLOW" | "RED" | null;
+  /** Too little data for a score: the badge is neutral and says "no data". */
+  insufficientData?: boolean;
   trend: number | null;
   history: { day: string; score: number }[];
+}
+
+function hasNoScore(data: BadgeData): boolean {
+  return data.insufficientData === true || data.score === null;
 }
 
 export interface BadgeOptions {
@@ -36,12 +42,17 @@ export function bandLabel(band: BadgeData["band"]): string {
 }
 
 export function scoreText(data: BadgeData): string {
-  return data.score === null ? "no data" : `${Math.round(data.score)} · ${bandLabel(data.band)}`;
+  return hasNoScore(data) || data.score === null
+    ? "no data"
+    : `${Math.round(data.score)} · ${bandLabel(data.band)}`;
 }
 
 export function renderBadgeSvg(data: BadgeData, options: BadgeOptions): string {
-  const color = data.band ? BAND_COLORS[data.band] : NO_DATA_COLOR;
-  const accessibleName = data.score === null ? `${options.label}: no data` : `${options.label} ${Math.round(data.score)}, ${bandLabel(data.band)}`;
+  const color = data.band && !hasNoScore(data) ? BAND_COLORS[data.band] : NO_DATA_COLOR;
+  const accessibleName =
+    hasNoScore(data) || data.score === null
+      ? `${options.label}: no data`
+      : `${options.label} ${Math.round(data.score)}, ${bandLabel(data.band)}`;
   if (options.style === "card") return renderCard(data, options, color, accessibleName);
   const label = options.label;
   const value = scoreText(data);
@@ -87,11 +98,17 @@ ${points ? `<polyline points="${points}" transform="translate(144,34)" fill="non
 export function sparkline(history: { score: number }[], width: number, height: number): string {
   if (history.length < 2) return "";
   const step = width / (history.length - 1);
-  return history.map((point, index) => `${(index * step).toFixed(1)},${(height - (point.score / 100) * height).toFixed(1)}`).join(" ");
+  return history
+    .map(
+      (point, index) => `${(index * step).toFixed(1)},${(height - (point.score / 100) * height).toFixed(1)}`,
+    )
+    .join(" ");
 }
 
 /** shields.io "endpoint" badge JSON. */
 export function shieldsEndpoint(data: BadgeData, label: string) {
-  const color = data.band === "GREEN" ? "brightgreen" : data.band === "YELLOW" ? "yellow" : data.band === "RED" ? "red" : "lightgrey";
+  const band = hasNoScore(data) ? null : data.band;
+  const color =
+    band === "GREEN" ? "brightgreen" : band === "YELLOW" ? "yellow" : band === "RED" ? "red" : "lightgrey";
   return { schemaVersion: 1, label, message: scoreText(data), color };
 }

@@ -1,5 +1,10 @@
 // The workspace settings every metric of a request needs, read once per request (one statement).
-import { type HealthConfig, type MilestoneDefinition, parseHealthConfig } from "@pulse/schema/metrics";
+import {
+  type HealthConfig,
+  healthConfigForReads,
+  lifetimeSettingsForReads,
+  type MilestoneDefinition,
+} from "@pulse/schema/metrics";
 import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 
@@ -35,13 +40,19 @@ export async function loadWorkspaceSettings(
                      FROM "Milestone" m WHERE m."workspaceId" = w.id), '[]'::json) AS milestones
     FROM "Workspace" w WHERE w.id = ${workspaceId}::uuid`);
   if (!row) throw new Error(`Workspace ${workspaceId} does not exist.`);
+  // Stored settings that the formulas would refuse fall back to their defaults: a read never fails on them.
+  const lifetime = lifetimeSettingsForReads({
+    grossMargin: row.grossMargin,
+    lifetimeCapMonths: row.lifetimeCapMonths,
+  });
   return {
     workspaceId,
     currency: row.currency,
-    healthConfig: parseHealthConfig(row.healthConfig ?? {}),
+    // A stored configuration that no longer validates falls back to the defaults: a read never fails on it.
+    healthConfig: healthConfigForReads(row.healthConfig ?? {}).config,
     keyFeatures: row.keyFeatures,
-    grossMargin: row.grossMargin,
-    lifetimeCapMonths: row.lifetimeCapMonths,
+    grossMargin: lifetime.grossMargin,
+    lifetimeCapMonths: lifetime.lifetimeCapMonths,
     milestones: row.milestones,
     factsRevision: row.factsRevision,
   };

@@ -15,8 +15,8 @@ export function utcDay(instant: Date): Date {
 
 /**
  * Computes and stores the snapshot of `day` (default: today) for the given accounts (default:
- * all of the workspace). Returns how many snapshots were written; accounts without any health
- * data get none.
+ * all of the workspace). Returns how many snapshots were written; an account with too little
+ * data for a score gets one with a null score and band.
  */
 export async function recordHealthSnapshots(
   prisma: PrismaClient,
@@ -28,7 +28,11 @@ export async function recordHealthSnapshots(
   const asOf = new Date(Math.min(day.getTime() + DAY_MS, now.getTime()));
   const settings = options.settings ?? (await loadWorkspaceSettings(prisma, workspaceId));
   const accounts = await prisma.account.findMany({
-    where: { workspaceId, ...(options.accountIds ? { id: { in: [...options.accountIds] } } : {}), signedUpAt: { lt: asOf } },
+    where: {
+      workspaceId,
+      ...(options.accountIds ? { id: { in: [...options.accountIds] } } : {}),
+      signedUpAt: { lt: asOf },
+    },
     select: { id: true, seats: true, signedUpAt: true },
     orderBy: { id: "asc" },
   });
@@ -37,15 +41,18 @@ export async function recordHealthSnapshots(
     const chunk = accounts.slice(offset, offset + CHUNK);
     const facts = new AccountFacts(prisma, workspaceId);
     const healths = await Promise.all(chunk.map((account) => accountHealth(facts, settings, account, asOf)));
-    const rows = chunk
-      .map((account, index) => ({ account, health: healths[index] }))
-      .filter((row) => row.health?.score != null && row.health.band != null);
+    // An account with too little data gets a snapshot too, with a null score and band: the
+    // health distribution, the band filter and the badge then see "insufficient data".
+    const rows = chunk.flatMap((account, index) => {
+      const health = healths[index];
+      return health ? [{ account, health }] : [];
+    });
     if (rows.length === 0) continue;
     await prisma.$executeRaw`
       INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
       SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components
-      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health?.score ?? 0)}::float8[],
-                  ${rows.map((r) => r.health?.band ?? "RED")}::text[], ${rows.map((r) => JSON.stringify(r.health?.components ?? []))}::jsonb[])
+      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health.score)}::float8[],
+                  ${rows.map((r) => r.health.band)}::text[], ${rows.map((r) => JSON.stringify(r.health.components))}::jsonb[])
         AS r("accountId", score, band, components)
       ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components`;
     written += rows.length;
@@ -64,7 +71,11 @@ export async function backfillHealthSnapshots(
   const settings = await loadWorkspaceSettings(prisma, workspaceId);
   let written = 0;
   for (let back = days - 1; back >= 0 && !signal?.aborted; back--) {
-    written += await recordHealthSnapshots(prisma, workspaceId, { day: new Date(now.getTime() - back * DAY_MS), now, settings });
+    written += await recordHealthSnapshots(prisma, workspaceId, {
+      day: new Date(now.getTime() - back * DAY_MS),
+      now,
+      settings,
+    });
     // Embedded PGlite answers within this thread: without yielding, a long backfill would keep
     // the event loop from reading HTTP requests until it ends.
     await new Promise((resolve) => setImmediate(resolve));
@@ -79,11 +90,18 @@ export async function ensureTodaysSnapshots(prisma: PrismaClient, now: Date = ne
   let written = 0;
   for (const workspace of workspaces) {
     const missing = await prisma.account.findMany({
-      where: { workspaceId: workspace.id, signedUpAt: { lt: now }, healthSnapshots: { none: { day: today } } },
+      where: {
+        workspaceId: workspace.id,
+        signedUpAt: { lt: now },
+        healthSnapshots: { none: { day: today } },
+      },
       select: { id: true },
     });
     if (missing.length > 0) {
-      written += await recordHealthSnapshots(prisma, workspace.id, { accountIds: missing.map((a) => a.id), now });
+      written += await recordHealthSnapshots(prisma, workspace.id, {
+        accountIds: missing.map((a) => a.id),
+        now,
+      });
     }
   }
   return written;

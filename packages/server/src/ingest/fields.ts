@@ -1,5 +1,6 @@
 // Field rules shared by the ingestion inputs, so every fact says "externalId" or "money" the
 // same way and fails with the same message.
+import { decimalColumn, decimalColumnProblem } from "@pulse/schema";
 import { Decimal } from "decimal.js";
 import { z } from "zod";
 
@@ -41,11 +42,20 @@ export function count(max: number) {
 /** Session durations, in seconds; longer than 30 days is a clock or unit error. */
 export const durationSeconds = count(30 * 24 * 3600);
 
-// Money columns are Decimal(18, 4): 14 digits before the point, 4 after.
-const MONEY_LIMIT = new Decimal("1e14");
-export const money = z
-  .instanceof(Decimal)
-  .refine((value) => value.decimalPlaces() <= 4, "must have at most 4 decimal places")
-  .refine((value) => value.abs().lt(MONEY_LIMIT), "must be less than 100000000000000 in absolute value");
+/**
+ * A decimal stored in `model.field`: refused when the column would round it (more decimals
+ * than its scale) or cannot hold it, with the precision read from the Prisma schema itself.
+ */
+export function storedDecimal(model: string, field: string) {
+  const column = decimalColumn(model, field);
+  return z.instanceof(Decimal).superRefine((value, issues) => {
+    const problem = decimalColumnProblem(column, value);
+    if (problem) issues.addIssue({ code: "custom", message: problem });
+  });
+}
 
-export const nonNegativeMoney = money.refine((value) => value.gte(0), "must not be negative");
+const notNegative = (value: Decimal) => value.gte(0);
+
+export const mrrDelta = storedDecimal("RevenueEvent", "mrrDelta");
+export const contractValue = storedDecimal("Contract", "value").refine(notNegative, "must not be negative");
+export const invoiceAmount = storedDecimal("Invoice", "amount").refine(notNegative, "must not be negative");

@@ -2,6 +2,7 @@
 // resolve every reference in a fixed number of queries, then write all items in one
 // transaction, or nothing when anything is wrong.
 import { Prisma } from "@pulse/schema/prisma";
+import { Decimal } from "decimal.js";
 import type { z } from "zod";
 import type { Context } from "../context.ts";
 import { markAccountsChanged } from "./changes.ts";
@@ -12,6 +13,12 @@ import { type LocatedItem, type ResolvedItem, resolveReferences } from "./refere
 export type Transaction = Prisma.TransactionClient;
 
 export const MAX_BATCH_ITEMS = 1000;
+
+/**
+ * How far past the request's clock a fact may be dated: room for clock skew between the client's
+ * systems and the server, not for facts that have not happened (a response dated 2030).
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 // A 1,000-item batch with its rollups takes well under a second; the margin is for slow disks.
 const TRANSACTION_TIMEOUT_MS = 60_000;
@@ -39,6 +46,12 @@ export interface IngestionSpec<Item extends object> {
   typename: string;
   /** Rules for one item that need no database. */
   schema: z.ZodType<Item>;
+  /**
+   * Top-level date fields that are plans rather than facts (a contract's end, an invoice's due
+   * date), so they may lie in the future. Every other date of an item, at any depth, is when
+   * something happened and must not be later than the request's clock plus MAX_FUTURE_SKEW_MS.
+   */
+  scheduledDates?: readonly (keyof Item & string)[];
   /** The key an item may carry only once per batch; a repeat is ambiguous, so it is refused. */
   batchKey?(item: Item): { field: string; value: string } | undefined;
   /** Rules that need the referenced rows, such as the scale of the survey answered. */
@@ -72,6 +85,9 @@ export async function ingest<Item extends object>(
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.add(at(issue.path.join(".")), issue.message);
       return;
+    }
+    for (const problem of futureDates(parsed.data, new Set(spec.scheduledDates ?? []), ctx.now)) {
+      problems.add(at(problem.path), problem.message);
     }
     const key = spec.batchKey?.(parsed.data);
     if (key) {
@@ -120,4 +136,34 @@ function isUniqueViolation(error: unknown): boolean {
 function locate(form: IngestForm, index: number): (field: string) => string {
   if (form === "single") return (field) => field;
   return (field) => (field ? `items.${index}.${field}` : `items.${index}`);
+}
+
+/** The dates of `item` (at any depth, outside `scheduled`) later than `now` + the allowed skew. */
+function futureDates(
+  item: object,
+  scheduled: ReadonlySet<string>,
+  now: Date,
+): { path: string; message: string }[] {
+  const latest = now.getTime() + MAX_FUTURE_SKEW_MS;
+  const found: { path: string; message: string }[] = [];
+  const visit = (value: unknown, path: string[]) => {
+    if (value instanceof Date) {
+      if (value.getTime() > latest) {
+        found.push({
+          path: path.join("."),
+          message: `must not be more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future (got ${value.toISOString()}, server time ${now.toISOString()})`,
+        });
+      }
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((entry, index) => visit(entry, [...path, String(index)]));
+    else if (typeof value === "object" && value !== null && !(value instanceof Decimal)) {
+      for (const [key, entry] of Object.entries(value)) {
+        if (path.length === 0 && scheduled.has(key)) continue;
+        visit(entry, [...path, key]);
+      }
+    }
+  };
+  visit(item, []);
+  return found;
 }

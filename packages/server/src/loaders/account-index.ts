@@ -6,6 +6,7 @@ import {
   accountRisk,
   HEALTH_TREND_DAYS,
   healthTrend,
+  isHistoryActiveAt,
   MILLISECONDS_PER_DAY,
   npsFromScoreCounts,
   RISK_DETRACTOR_WINDOW_DAYS,
@@ -42,7 +43,10 @@ interface Candidate {
 /** Days of NPS behind the NPS ordering, as for the account's default `nps` field. */
 const NPS_ORDER_DAYS = 90;
 
-export function accountBaseWhere(ctx: Context, filter: AccountFilter | null | undefined): Prisma.AccountWhereInput {
+export function accountBaseWhere(
+  ctx: Context,
+  filter: AccountFilter | null | undefined,
+): Prisma.AccountWhereInput {
   const where: Prisma.AccountWhereInput = { workspaceId: ctx.workspaceId };
   if (filter?.segment?.length) where.segment = { in: filter.segment };
   if (filter?.plan?.length) where.plan = { in: filter.plan };
@@ -60,7 +64,10 @@ export function accountBaseWhere(ctx: Context, filter: AccountFilter | null | un
   return where;
 }
 
-export function needsDerivedIndex(filter: AccountFilter | null | undefined, order: AccountOrderField): boolean {
+export function needsDerivedIndex(
+  filter: AccountFilter | null | undefined,
+  order: AccountOrderField,
+): boolean {
   return (
     order !== "NAME" ||
     (filter?.band?.length ?? 0) > 0 ||
@@ -71,12 +78,19 @@ export function needsDerivedIndex(filter: AccountFilter | null | undefined, orde
 
 type Band = "GREEN" | "YELLOW" | "RED";
 
+/** A latest snapshot: score and band are null when the account had too little data that day. */
+export interface LatestSnapshot {
+  score: number | null;
+  band: Band | null;
+  day: Date;
+}
+
 /**
  * Latest snapshot per account (score, band, day) of the whole workspace, once per request and
  * instant (the portfolio's health distribution reads it too). One JSON document: cheaper to
  * parse than 10,000 rows mapped by the Prisma client.
  */
-export function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, { score: number; band: Band; day: Date }>> {
+export function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, LatestSnapshot>> {
   return ctx.facts.memo(`latest-snapshots|${at.getTime()}`, async () => {
     const [result] = await ctx.prisma.$queryRaw<{ snapshots: string }[]>`
       SELECT coalesce(json_agg(json_build_array(s."accountId", s.score::text, s.band::text, round(date_part('epoch', s.day::timestamp) * 1000)::int8)), '[]'::json)::text AS snapshots
@@ -89,8 +103,13 @@ export function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, { s
         ORDER BY h.day DESC LIMIT 1
       ) s ON true
       WHERE a."workspaceId" = ${ctx.workspaceId}::uuid`;
-    const rows = JSON.parse(result?.snapshots ?? "[]") as [string, string, Band, number][];
-    return new Map(rows.map(([accountId, score, band, day]) => [accountId, { score: Number(score), band, day: new Date(day) }]));
+    const rows = JSON.parse(result?.snapshots ?? "[]") as [string, string | null, Band | null, number][];
+    return new Map(
+      rows.map(([accountId, score, band, day]) => [
+        accountId,
+        { score: score === null ? null : Number(score), band, day: new Date(day) },
+      ]),
+    );
   });
 }
 
@@ -106,7 +125,12 @@ async function pendingRenewals(ctx: Context) {
           FROM "Contract" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND "renewalOutcome" = 'PENDING' AND "endsAt" >= ${ctx.now}::timestamp
           ORDER BY "accountId", "endsAt") c`;
   const rows = JSON.parse(result?.renewals ?? "[]") as [string, number][];
-  return new Map(rows.map(([accountId, endsAt]) => [accountId, [{ endsAt: new Date(endsAt), renewalOutcome: "PENDING" as const }]]));
+  return new Map(
+    rows.map(([accountId, endsAt]) => [
+      accountId,
+      [{ endsAt: new Date(endsAt), renewalOutcome: "PENDING" as const }],
+    ]),
+  );
 }
 
 /**
@@ -132,32 +156,46 @@ async function computeOrderedAccountIds(
   direction: OrderDirection,
 ): Promise<{ id: string; key: SortKey }[]> {
   const needsSnapshots = order === "HEALTH" || (filter?.band?.length ?? 0) > 0 || filter?.atRisk != null;
-  const needsRenewals = order === "RENEWAL_DATE" || filter?.renewalWithinDays != null || filter?.atRisk != null;
+  const needsRenewals =
+    order === "RENEWAL_DATE" || filter?.renewalWithinDays != null || filter?.atRisk != null;
   // The reads do not depend on each other: sent together, they wait for the slowest only.
   const [accounts, snapshots, renewals, riskInputs, mrrHistories] = await Promise.all([
-    ctx.prisma.account.findMany({ where: accountBaseWhere(ctx, filter), select: { id: true, name: true, signedUpAt: true } }),
-    needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, { score: number; band: Band; day: Date }>(),
+    ctx.prisma.account.findMany({
+      where: accountBaseWhere(ctx, filter),
+      select: { id: true, name: true, signedUpAt: true },
+    }),
+    needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, LatestSnapshot>(),
     needsRenewals ? pendingRenewals(ctx) : new Map<string, { endsAt: Date; renewalOutcome: "PENDING" }[]>(),
     filter?.atRisk != null
       ? Promise.all([
           latestSnapshots(ctx, new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY)),
           ctx.prisma.surveyResponse.findMany({
-            where: { workspaceId: ctx.workspaceId, kind: "NPS", createdAt: { gte: trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS).from, lt: ctx.now } },
+            where: {
+              workspaceId: ctx.workspaceId,
+              kind: "NPS",
+              createdAt: { gte: trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS).from, lt: ctx.now },
+            },
             select: { accountId: true, score: true, createdAt: true },
           }),
         ])
       : null,
-    order === "MRR" ? historiesById(ctx) : null,
+    order === "MRR" || filter?.atRisk != null ? historiesById(ctx) : null,
   ]);
   let candidates: Candidate[] = accounts;
 
   if (filter?.band?.length) {
-    const bands = new Set<Band | undefined>(filter.band);
-    candidates = candidates.filter((account) => bands.has(snapshots.get(account.id)?.band));
+    // An account with too little data for a score has no band, so no band filter matches it.
+    const bands = new Set<Band>(filter.band);
+    candidates = candidates.filter((account) => {
+      const band = snapshots.get(account.id)?.band;
+      return band != null && bands.has(band);
+    });
   }
   if (filter?.renewalWithinDays != null) {
     const until = ctx.now.getTime() + filter.renewalWithinDays * MILLISECONDS_PER_DAY;
-    candidates = candidates.filter((account) => (renewals.get(account.id)?.[0]?.endsAt.getTime() ?? Number.POSITIVE_INFINITY) < until);
+    candidates = candidates.filter(
+      (account) => (renewals.get(account.id)?.[0]?.endsAt.getTime() ?? Number.POSITIVE_INFINITY) < until,
+    );
   }
   if (filter?.atRisk != null && riskInputs !== null) {
     const [earlier, recentNps] = riskInputs;
@@ -176,8 +214,12 @@ async function computeOrderedAccountIds(
         snapshots: reference ? [{ takenAt: reference.day, score: reference.score }] : [],
         now: ctx.now,
       });
+      const history = mrrHistories?.get(account.id);
       const risk = accountRisk({
         now: ctx.now,
+        // Risk covers the accounts active now, like the health distribution: a churned account
+        // is not at risk (so it is in `atRisk: false`, as its own `risk` field says).
+        active: history !== undefined && isHistoryActiveAt(history, ctx.now),
         health,
         trend,
         npsResponses: npsByAccount.get(account.id) ?? [],
@@ -212,7 +254,11 @@ async function computeOrderedAccountIds(
     case "NPS": {
       const counts = await ctx.prisma.surveyResponse.groupBy({
         by: ["accountId", "score"],
-        where: { workspaceId: ctx.workspaceId, kind: "NPS", createdAt: { gte: trailingDays(ctx.now, NPS_ORDER_DAYS).from, lt: ctx.now } },
+        where: {
+          workspaceId: ctx.workspaceId,
+          kind: "NPS",
+          createdAt: { gte: trailingDays(ctx.now, NPS_ORDER_DAYS).from, lt: ctx.now },
+        },
         _count: { _all: true },
       });
       const byAccount = new Map<string, { score: number; count: number }[]>();
@@ -231,13 +277,18 @@ async function computeOrderedAccountIds(
 }
 
 /** Global order: by key (nulls last), then by id, so equal keys still have one fixed order. */
-export function compareKeys(a: { id: string; key: SortKey }, b: { id: string; key: SortKey }, direction: OrderDirection): number {
+export function compareKeys(
+  a: { id: string; key: SortKey },
+  b: { id: string; key: SortKey },
+  direction: OrderDirection,
+): number {
   if (a.key === null || b.key === null) {
     if (a.key === b.key) return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     return a.key === null ? 1 : -1;
   }
   let comparison = 0;
-  if (typeof a.key === "string" && typeof b.key === "string") comparison = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  if (typeof a.key === "string" && typeof b.key === "string")
+    comparison = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   else comparison = Number(a.key) - Number(b.key);
   if (direction === "DESC") comparison = -comparison;
   if (comparison !== 0) return comparison;

@@ -2,7 +2,7 @@
 // accounts with one grouped SQL statement (per distinct period), so a page's cost does not
 // depend on its size. Loaders are created per request (or per job) and cache for its duration.
 import { coalescingReader, readerFor, type SqlReader, sql } from "@pulse/schema/database";
-import type { PrismaClient } from "@pulse/schema/prisma";
+import type { BusinessReview, Contract, PrismaClient, SentimentEntry } from "@pulse/schema/prisma";
 import {
   NPS_DETRACTOR_MAX,
   type Period,
@@ -11,6 +11,7 @@ import {
   type UsageAggregates,
 } from "@pulse/schema/metrics";
 import DataLoader from "dataloader";
+import { factColumns } from "./fact-columns.ts";
 
 export type SurveyKind = "NPS" | "CSAT" | "CES";
 export type SurveyScoreCounts = Record<SurveyKind, ScoreCount[]>;
@@ -22,54 +23,28 @@ export interface InvoiceCounts {
   invoicesDue: number;
   paidOnTime: number;
 }
-export interface SentimentFact {
-  id: string;
-  rating: "RED" | "YELLOW" | "GREEN";
-  note: string | null;
-  author: string | null;
-  createdAt: Date;
-}
-export interface ReviewFact {
-  id: string;
-  heldAt: Date;
-  executivesAttended: number;
-  outcome: "UP" | "DOWN" | null;
-  notes: string | null;
-}
+/** Whole rows of the fact models (every scalar column, see fact-columns.ts); decimals as strings. */
+export type SentimentFact = SentimentEntry;
+export type ReviewFact = BusinessReview;
 export interface RevenueFact {
   kind: "NEW" | "EXPANSION" | "CONTRACTION" | "CHURN" | "REACTIVATION";
   mrrDelta: string;
   occurredAt: Date;
 }
-export interface ContractFact {
-  id: string;
-  startsAt: Date;
-  endsAt: Date;
-  value: string | null;
-  renewalOutcome: "RENEWED" | "CHURNED" | "PENDING";
-}
+export type ContractFact = Omit<Contract, "value"> & { value: string | null };
 export interface AchievementFact {
   milestoneKey: string;
   achievedAt: Date;
 }
 export interface SnapshotFact {
   day: Date;
-  score: number;
-  band: "GREEN" | "YELLOW" | "RED";
+  /** Null (with band) when the account had too little data for a score that day. */
+  score: number | null;
+  band: "GREEN" | "YELLOW" | "RED" | null;
 }
 export interface NpsResponseFact {
   score: number;
   respondedAt: Date;
-}
-
-function toContractFact(row: ContractFact & { accountId: string }): ContractFact {
-  return {
-    id: row.id,
-    startsAt: new Date(row.startsAt),
-    endsAt: new Date(row.endsAt),
-    value: row.value,
-    renewalOutcome: row.renewalOutcome,
-  };
 }
 
 const periodKey = (period: Period) => `${period.from.getTime()}|${period.to.getTime()}`;
@@ -260,30 +235,25 @@ export class AccountFacts {
 
   sentimentEntries(): DataLoader<string, SentimentFact[]> {
     return this.loader("sentiment", async (ids) => {
-      const rows = await this.reader.read<SentimentFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", rating::text AS rating, note, author,
-               "createdAt" AT TIME ZONE 'UTC' AS "createdAt"
-        FROM "SentimentEntry"
-        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-        ORDER BY "createdAt", id`);
-      return groupBy(ids, rows, ({ accountId: _, ...entry }) => ({
-        ...entry,
-        createdAt: new Date(entry.createdAt),
-      }));
+      const columns = factColumns("SentimentEntry", "s");
+      const rows = await this.reader.read<Record<string, unknown>>(sql`
+        SELECT ${columns.select}
+        FROM "SentimentEntry" s
+        WHERE s."workspaceId" = ${this.workspaceId}::uuid AND s."accountId" = ANY(${ids}::uuid[])
+        ORDER BY s."createdAt", s.id`);
+      return groupBy(ids, rows.map(columns.parse) as SentimentFact[], (entry) => entry);
     });
   }
 
   businessReviews(): DataLoader<string, ReviewFact[]> {
     return this.loader("reviews", async (ids) => {
-      const rows = await this.reader.read<ReviewFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", "heldAt" AT TIME ZONE 'UTC' AS "heldAt", "executivesAttended", outcome::text AS outcome, notes
-        FROM "BusinessReview"
-        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-        ORDER BY "heldAt", id`);
-      return groupBy(ids, rows, ({ accountId: _, ...review }) => ({
-        ...review,
-        heldAt: new Date(review.heldAt),
-      }));
+      const columns = factColumns("BusinessReview", "r");
+      const rows = await this.reader.read<Record<string, unknown>>(sql`
+        SELECT ${columns.select}
+        FROM "BusinessReview" r
+        WHERE r."workspaceId" = ${this.workspaceId}::uuid AND r."accountId" = ANY(${ids}::uuid[])
+        ORDER BY r."heldAt", r.id`);
+      return groupBy(ids, rows.map(columns.parse) as ReviewFact[], (review) => review);
     });
   }
 
@@ -307,14 +277,13 @@ export class AccountFacts {
   /** Every contract, by end date. */
   contracts(): DataLoader<string, ContractFact[]> {
     return this.loader("contracts", async (ids) => {
-      const rows = await this.reader.read<ContractFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt" AT TIME ZONE 'UTC' AS "startsAt",
-               "endsAt" AT TIME ZONE 'UTC' AS "endsAt", value::text AS value,
-               "renewalOutcome"::text AS "renewalOutcome"
-        FROM "Contract"
-        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-        ORDER BY "endsAt", id`);
-      return groupBy(ids, rows, toContractFact);
+      const columns = factColumns("Contract", "c");
+      const rows = await this.reader.read<Record<string, unknown>>(sql`
+        SELECT ${columns.select}
+        FROM "Contract" c
+        WHERE c."workspaceId" = ${this.workspaceId}::uuid AND c."accountId" = ANY(${ids}::uuid[])
+        ORDER BY c."endsAt", c.id`);
+      return groupBy(ids, rows.map(columns.parse) as ContractFact[], (contract) => contract);
     });
   }
 
@@ -324,15 +293,14 @@ export class AccountFacts {
    */
   pendingContracts(instant: Date): DataLoader<string, ContractFact[]> {
     return this.loader(`pending-contracts|${instant.getTime()}`, async (ids) => {
-      const rows = await this.reader.read<ContractFact & { accountId: string }>(sql`
-        SELECT id::text AS id, "accountId"::text AS "accountId", "startsAt" AT TIME ZONE 'UTC' AS "startsAt",
-               "endsAt" AT TIME ZONE 'UTC' AS "endsAt", value::text AS value,
-               "renewalOutcome"::text AS "renewalOutcome"
-        FROM "Contract"
-        WHERE "workspaceId" = ${this.workspaceId}::uuid AND "accountId" = ANY(${ids}::uuid[])
-          AND "renewalOutcome" = 'PENDING' AND "endsAt" >= ${instant}::timestamp
-        ORDER BY "endsAt", id`);
-      return groupBy(ids, rows, toContractFact);
+      const columns = factColumns("Contract", "c");
+      const rows = await this.reader.read<Record<string, unknown>>(sql`
+        SELECT ${columns.select}
+        FROM "Contract" c
+        WHERE c."workspaceId" = ${this.workspaceId}::uuid AND c."accountId" = ANY(${ids}::uuid[])
+          AND c."renewalOutcome" = 'PENDING' AND c."endsAt" >= ${instant}::timestamp
+        ORDER BY c."endsAt", c.id`);
+      return groupBy(ids, rows.map(columns.parse) as ContractFact[], (contract) => contract);
     });
   }
 
@@ -355,7 +323,7 @@ export class AccountFacts {
       const rows = await this.reader.read<{
         accountId: string;
         day: Date;
-        score: string;
+        score: string | null;
         band: SnapshotFact["band"];
       }>(sql`
         SELECT a.id::text AS "accountId", s.day, s.score::text AS score, s.band::text AS band
@@ -373,7 +341,7 @@ export class AccountFacts {
       const byId = new Map(
         rows.map((row) => [
           row.accountId,
-          { day: new Date(row.day), score: Number(row.score), band: row.band },
+          { day: new Date(row.day), score: row.score === null ? null : Number(row.score), band: row.band },
         ]),
       );
       return ids.map((id) => byId.get(id) ?? null);
@@ -387,7 +355,7 @@ export class AccountFacts {
       const rows = await this.reader.read<{
         accountId: string;
         day: Date;
-        score: number;
+        score: number | null;
         band: SnapshotFact["band"];
       }>(sql`
         SELECT "accountId"::text AS "accountId", day, score, band::text AS band
@@ -397,7 +365,7 @@ export class AccountFacts {
         ORDER BY day`);
       return groupBy(ids, rows, (row) => ({
         day: new Date(row.day),
-        score: Number(row.score),
+        score: row.score === null ? null : Number(row.score),
         band: row.band,
       }));
     });

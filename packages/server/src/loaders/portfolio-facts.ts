@@ -61,10 +61,18 @@ export function historiesById(ctx: Context): Promise<Map<string, AccountHistory>
  * Survey score counts per bucket, buckets being [bounds[i], bounds[i + 1]). One statement:
  * width_bucket maps each response's time onto the bounds.
  */
-export function surveyCountsByBucket(ctx: Context, segment: string | null, bounds: Date[]): Promise<SurveyScoreCounts[]> {
-  return ctx.facts.memo(`portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`, async () => {
-    const epochs = bounds.map((bound) => bound.getTime() / 1000);
-    const rows = await ctx.prisma.$queryRaw<{ bucket: number; kind: SurveyKind; score: number; count: number }[]>`
+export function surveyCountsByBucket(
+  ctx: Context,
+  segment: string | null,
+  bounds: Date[],
+): Promise<SurveyScoreCounts[]> {
+  return ctx.facts.memo(
+    `portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`,
+    async () => {
+      const epochs = bounds.map((bound) => bound.getTime() / 1000);
+      const rows = await ctx.prisma.$queryRaw<
+        { bucket: number; kind: SurveyKind; score: number; count: number }[]
+      >`
       SELECT width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[]) AS bucket,
              r.kind::text AS kind, r.score, count(*)::int AS count
       FROM "SurveyResponse" r JOIN "Account" a ON a.id = r."accountId"
@@ -72,13 +80,14 @@ export function surveyCountsByBucket(ctx: Context, segment: string | null, bound
         AND r."createdAt" >= ${bounds[0]} AND r."createdAt" < ${bounds.at(-1)}
         AND (${segment}::text IS NULL OR a.segment = ${segment}::text)
       GROUP BY 1, 2, 3`;
-    const buckets: SurveyScoreCounts[] = bounds.slice(1).map(() => ({ NPS: [], CSAT: [], CES: [] }));
-    for (const row of rows) {
-      const counts: ScoreCount[] | undefined = buckets[row.bucket - 1]?.[row.kind];
-      counts?.push({ score: row.score, count: row.count });
-    }
-    return buckets;
-  });
+      const buckets: SurveyScoreCounts[] = bounds.slice(1).map(() => ({ NPS: [], CSAT: [], CES: [] }));
+      for (const row of rows) {
+        const counts: ScoreCount[] | undefined = buckets[row.bucket - 1]?.[row.kind];
+        counts?.push({ score: row.score, count: row.count });
+      }
+      return buckets;
+    },
+  );
 }
 
 /**
@@ -109,8 +118,11 @@ export function achievedMilestoneKeys(ctx: Context): Promise<Map<string, string[
   });
 }
 
-/** Band of each account's latest daily snapshot (the same read as the at-risk filter's). */
-export async function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED">> {
+/**
+ * Band of each account's latest daily snapshot (the same read as the at-risk filter's); null when
+ * that snapshot had too little data for a score.
+ */
+export async function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED" | null>> {
   const snapshots = await latestSnapshots(ctx, ctx.now);
   return new Map([...snapshots].map(([accountId, snapshot]) => [accountId, snapshot.band]));
 }

@@ -1,6 +1,7 @@
 // Every metric of one account. Resolvers only gather inputs through the batched loaders of the
 // request context; the formulas are the pure functions of @pulse/schema/metrics.
 import {
+  accountHistory,
   accountLifetimeValue,
   accountRisk,
   businessReviewEngagement,
@@ -9,6 +10,7 @@ import {
   csmSentiment,
   healthTrend,
   HEALTH_TREND_DAYS,
+  isHistoryActiveAt,
   MILLISECONDS_PER_DAY,
   milestoneProgress,
   mrrAt,
@@ -95,13 +97,16 @@ const LifetimeValueRef = builder.objectRef<AccountLifetimeValue>("LifetimeValue"
   description: "CLTV = MRR × gross margin × lifetime months, lifetime = min(cap, 1 / monthly churn).",
   fields: (t) => ({
     value: t.field({ type: MoneyRef, resolve: (ltv) => ({ amount: ltv.value, currency: ltv.currency }) }),
-    lifetimeMonths: t.field({ type: "Decimal", resolve: (ltv) => ltv.lifetimeMonths }),
-    monthlyChurn: t.field({ type: "Decimal", resolve: (ltv) => ltv.monthlyChurn }),
+    lifetimeMonths: t.float({ resolve: (ltv) => ltv.lifetimeMonths.toNumber() }),
+    monthlyChurn: t.float({
+      description: "Monthly logo churn as a ratio (0.02 = 2 %)",
+      resolve: (ltv) => ltv.monthlyChurn.toNumber(),
+    }),
   }),
 });
 
 const HealthSnapshotRef = builder
-  .objectRef<{ day: Date; score: number; band: "GREEN" | "YELLOW" | "RED" }>("HealthSnapshot")
+  .objectRef<{ day: Date; score: number | null; band: "GREEN" | "YELLOW" | "RED" | null }>("HealthSnapshot")
   .implement({
     fields: (t) => ({
       day: t.field({
@@ -109,8 +114,12 @@ const HealthSnapshotRef = builder
         description: "YYYY-MM-DD (UTC)",
         resolve: (snapshot) => snapshot.day.toISOString().slice(0, 10),
       }),
-      score: t.exposeFloat("score"),
-      band: t.field({ type: "String", resolve: (snapshot) => snapshot.band }),
+      score: t.exposeFloat("score", {
+        nullable: true,
+        description: "Null when the account had too little data that day",
+      }),
+      band: t.field({ type: "String", nullable: true, resolve: (snapshot) => snapshot.band }),
+      insufficientData: t.boolean({ resolve: (snapshot) => snapshot.score === null }),
     }),
   });
 
@@ -149,14 +158,17 @@ builder.prismaObjectFields("Account", (t) => ({
   risk: t.field({
     type: RiskRef,
     description:
-      "At risk when RED, dropped ≥ 10 points in 30 days, had a recent detractor, or renews within 90 days while not GREEN.",
+      "At risk when RED, dropped ≥ 10 points in 30 days, had a recent detractor, or renews within 90 days while not GREEN (too little data is not GREEN). A churned account is never at risk.",
     resolve: async (account, _args, ctx) => {
-      const [health, npsResponses, contracts] = await Promise.all([
+      const [health, npsResponses, contracts, revenueEvents] = await Promise.all([
         healthWithTrend(account, ctx),
         ctx.facts.npsDetractors(trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS)).load(account.id),
         ctx.facts.pendingContracts(ctx.now).load(account.id),
+        ctx.facts.revenueEvents().load(account.id),
       ]);
-      return accountRisk({ now: ctx.now, health, trend: health.trend, npsResponses, contracts });
+      // Active now by the same rule as lists and the distribution (churn changes included).
+      const active = isHistoryActiveAt(accountHistory({ ...account, revenueEvents }), ctx.now);
+      return accountRisk({ now: ctx.now, active, health, trend: health.trend, npsResponses, contracts });
     },
   }),
   healthHistory: t.field({

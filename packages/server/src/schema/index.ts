@@ -23,5 +23,6 @@ import "./milestones.ts";
 import "./ingest/milestone-achievements.ts";
 import "./allowed-origins.ts";
 import "./nodes.ts";
+import { roundFloatFields } from "./round-floats.ts";
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = roundFloatFields(builder.toSchema({ sortSchema: true }));

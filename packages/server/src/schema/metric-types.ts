@@ -1,5 +1,6 @@
 // GraphQL types of the metric results of @pulse/schema/metrics, shared by account and
-// portfolio fields. Percentages are unrounded floats; money is an exact Decimal with a currency.
+// portfolio fields. Percentages, scores and ratios are floats (rounded to 9 decimals where the
+// schema is built, see schema/index.ts); money is an exact Decimal with a currency.
 import type {
   CesResult,
   CsatResult,
@@ -72,34 +73,42 @@ const FeatureUsageRef = builder.objectRef<FeatureUsage>("FeatureUsage").implemen
   }),
 });
 
-export const UsageRef = builder.objectRef<UsageMetrics & { keyFeatures: readonly string[] }>("Usage").implement({
-  description: "Product usage of one account over a window.",
-  fields: (t) => ({
-    windowDays: t.exposeFloat("windowDays"),
-    seats: t.exposeInt("seats"),
-    activeUsers: t.exposeInt("activeUsers", { description: "Distinct contacts with any event" }),
-    seatUtilization: t.exposeFloat("seatUtilization", { nullable: true, description: "Active users / seats (ratio)" }),
-    loginsPerActiveUserPerWeek: t.exposeFloat("loginsPerActiveUserPerWeek", { nullable: true }),
-    averageSessionMinutes: t.exposeFloat("averageSessionMinutes", { nullable: true }),
-    averageDailyActiveUsers: t.exposeFloat("averageDailyActiveUsers"),
-    stickiness: t.exposeFloat("stickiness", { nullable: true, description: "Average DAU / active users (ratio)" }),
-    featureAdoption: t.exposeFloat("featureAdoption", {
-      nullable: true,
-      description: "100 × distinct key features used / key features defined",
+export const UsageRef = builder
+  .objectRef<UsageMetrics & { keyFeatures: readonly string[] }>("Usage")
+  .implement({
+    description: "Product usage of one account over a window.",
+    fields: (t) => ({
+      windowDays: t.exposeFloat("windowDays"),
+      seats: t.exposeInt("seats"),
+      activeUsers: t.exposeInt("activeUsers", { description: "Distinct contacts with any event" }),
+      seatUtilization: t.exposeFloat("seatUtilization", {
+        nullable: true,
+        description: "Active users / seats (ratio)",
+      }),
+      loginsPerActiveUserPerWeek: t.exposeFloat("loginsPerActiveUserPerWeek", { nullable: true }),
+      averageSessionMinutes: t.exposeFloat("averageSessionMinutes", { nullable: true }),
+      averageDailyActiveUsers: t.exposeFloat("averageDailyActiveUsers"),
+      stickiness: t.exposeFloat("stickiness", {
+        nullable: true,
+        description: "Average DAU / active users (ratio)",
+      }),
+      featureAdoption: t.exposeFloat("featureAdoption", {
+        nullable: true,
+        description: "100 × distinct key features used / key features defined",
+      }),
+      keyFeaturesUsed: t.exposeStringList("keyFeaturesUsed"),
+      features: t.field({
+        type: [FeatureUsageRef],
+        description: "Per-feature usage counts, most used first",
+        resolve: (usage) => {
+          const keyFeatures = new Set(usage.keyFeatures);
+          return Object.entries(usage.featureCounts)
+            .map(([key, count]) => ({ key, count, isKeyFeature: keyFeatures.has(key) }))
+            .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+        },
+      }),
     }),
-    keyFeaturesUsed: t.exposeStringList("keyFeaturesUsed"),
-    features: t.field({
-      type: [FeatureUsageRef],
-      description: "Per-feature usage counts, most used first",
-      resolve: (usage) => {
-        const keyFeatures = new Set(usage.keyFeatures);
-        return Object.entries(usage.featureCounts)
-          .map(([key, count]) => ({ key, count, isKeyFeature: keyFeatures.has(key) }))
-          .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
-      },
-    }),
-  }),
-});
+  });
 
 export const HealthBandEnum = builder.enumType("HealthBand", { values: ["GREEN", "YELLOW", "RED"] as const });
 
@@ -110,7 +119,9 @@ export const HealthComponentKeyEnum = builder.enumType("HealthComponentKey", {
 const HealthComponentRef = builder.objectRef<HealthScoreComponent>("HealthComponent").implement({
   fields: (t) => ({
     key: t.field({ type: HealthComponentKeyEnum, resolve: (component) => component.key }),
-    weight: t.exposeFloat("weight", { description: "Share of the score after renormalization (0 when missing)" }),
+    weight: t.exposeFloat("weight", {
+      description: "Share of the score after renormalization (0 when missing)",
+    }),
     rawWeight: t.exposeFloat("rawWeight", { description: "Configured weight" }),
     value: t.exposeFloat("value", { nullable: true, description: "Component score 0–100; null = no data" }),
     used: t.exposeBoolean("used"),
@@ -120,8 +131,18 @@ const HealthComponentRef = builder.objectRef<HealthScoreComponent>("HealthCompon
 export const HealthRef = builder.objectRef<HealthScore & { trend: number | null }>("Health").implement({
   description: "Explainable health score: weighted mean of the enabled components that have data.",
   fields: (t) => ({
-    score: t.exposeFloat("score", { nullable: true, description: "0–100, unrounded; null when no component has data" }),
+    score: t.exposeFloat("score", {
+      nullable: true,
+      description:
+        "0–100; null when the components with data carry less than the minimum coverage (insufficientData)",
+    }),
     band: t.field({ type: HealthBandEnum, nullable: true, resolve: (health) => health.band }),
+    coverage: t.exposeFloat("coverage", {
+      description: "Percent (0–100) of the enabled weight carried by the components with data",
+    }),
+    insufficientData: t.exposeBoolean("insufficientData", {
+      description: "True when there is too little data for a score: score and band are null",
+    }),
     components: t.field({ type: [HealthComponentRef], resolve: (health) => health.components }),
     used: t.field({ type: [HealthComponentKeyEnum], resolve: (health) => health.used }),
     missing: t.field({ type: [HealthComponentKeyEnum], resolve: (health) => health.missing }),
@@ -132,7 +153,9 @@ export const HealthRef = builder.objectRef<HealthScore & { trend: number | null 
   }),
 });
 
-const MilestoneStatusEnum = builder.enumType("MilestoneStatus", { values: ["ACHIEVED", "STALLED", "PENDING"] as const });
+const MilestoneStatusEnum = builder.enumType("MilestoneStatus", {
+  values: ["ACHIEVED", "STALLED", "PENDING"] as const,
+});
 
 const MilestoneStateRef = builder.objectRef<MilestoneState>("MilestoneState").implement({
   fields: (t) => ({

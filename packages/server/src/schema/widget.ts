@@ -41,7 +41,9 @@ const WidgetSurveyRef = builder.objectRef<WidgetSurveyShape>("WidgetSurvey").imp
     question: t.exposeString("question"),
     followUpQuestion: t.exposeString("followUpQuestion", { nullable: true }),
     reaskIntervalDays: t.exposeInt("reaskIntervalDays"),
-    shouldAsk: t.exposeBoolean("shouldAsk", { description: "False when this contact answered or dismissed it within the re-ask interval" }),
+    shouldAsk: t.exposeBoolean("shouldAsk", {
+      description: "False when this contact answered or dismissed it within the re-ask interval",
+    }),
   }),
 });
 
@@ -64,7 +66,10 @@ const SubmitSurveyResponseInput = builder.inputType("SubmitSurveyResponseInput",
   fields: (t) => ({
     survey: t.string({ required: true, description: "Survey key" }),
     token: t.string({ required: true }),
-    responseId: t.id({ required: true, description: "Created by the widget on the first answer; reused for the comment and retries" }),
+    responseId: t.id({
+      required: true,
+      description: "Created by the widget on the first answer; reused for the comment and retries",
+    }),
     score: t.int({ required: true }),
     comment: t.string(),
   }),
@@ -82,7 +87,8 @@ const ReceiptRef = builder.objectRef<SurveyResponseReceipt>("SurveyResponseRecei
 builder.mutationField("submitSurveyResponse", (t) =>
   t.field({
     type: ReceiptRef,
-    description: "Stores the contact's answer once per responseId: a retry or a later comment updates the same response.",
+    description:
+      "Stores the contact's answer once per responseId: a retry or a later comment updates the same response.",
     args: { input: t.arg({ type: SubmitSurveyResponseInput, required: true }) },
     resolve: (_root, { input }, ctx) => submitSurveyResponse(ctx, input),
   }),
@@ -94,12 +100,16 @@ const DismissSurveyInput = builder.inputType("DismissSurveyInput", {
 
 builder.mutationField("dismissSurvey", (t) =>
   t.boolean({
-    description: "Records that the contact closed the survey; it is not shown again within the re-ask interval.",
+    description:
+      "Records that the contact closed the survey; it is not shown again within the re-ask interval.",
     args: { input: t.arg({ type: DismissSurveyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const identity = await identify(ctx, input.token);
       const survey = await activeSurvey(ctx, input.survey);
-      const contact = await dismissForContact(ctx.prisma, { ...(await surveyContact(ctx, identity, survey)), at: ctx.now });
+      const contact = await dismissForContact(ctx.prisma, {
+        ...(await surveyContact(ctx, identity, survey)),
+        at: ctx.now,
+      });
       checkContact(contact);
       return true;
     },
@@ -110,20 +120,24 @@ interface BadgeShape {
   accountName: string;
   score: number | null;
   band: "GREEN" | "YELLOW" | "RED" | null;
+  /** Too little data for a score: score and band are null (a neutral "no data" badge). */
+  insufficientData: boolean;
   trend: number | null;
   components: { key: string; label: string; value: number | null; weight: number; used: boolean }[];
   history: { day: string; score: number }[];
 }
 
-const BadgeComponentRef = builder.objectRef<BadgeShape["components"][number]>("WidgetBadgeComponent").implement({
-  fields: (t) => ({
-    key: t.exposeString("key"),
-    label: t.exposeString("label"),
-    value: t.exposeFloat("value", { nullable: true }),
-    weight: t.exposeFloat("weight"),
-    used: t.exposeBoolean("used"),
-  }),
-});
+const BadgeComponentRef = builder
+  .objectRef<BadgeShape["components"][number]>("WidgetBadgeComponent")
+  .implement({
+    fields: (t) => ({
+      key: t.exposeString("key"),
+      label: t.exposeString("label"),
+      value: t.exposeFloat("value", { nullable: true }),
+      weight: t.exposeFloat("weight"),
+      used: t.exposeBoolean("used"),
+    }),
+  });
 
 const BadgePointRef = builder.objectRef<BadgeShape["history"][number]>("WidgetBadgePoint").implement({
   fields: (t) => ({ day: t.exposeString("day"), score: t.exposeFloat("score") }),
@@ -132,8 +146,17 @@ const BadgePointRef = builder.objectRef<BadgeShape["history"][number]>("WidgetBa
 const BadgeRef = builder.objectRef<BadgeShape>("WidgetBadge").implement({
   fields: (t) => ({
     accountName: t.exposeString("accountName"),
-    score: t.exposeFloat("score", { nullable: true }),
-    band: t.field({ type: HealthBandEnum, nullable: true, resolve: (badge) => badge.band }),
+    score: t.exposeFloat("score", { nullable: true, description: "Null when insufficientData" }),
+    band: t.field({
+      type: HealthBandEnum,
+      nullable: true,
+      description: "Null when insufficientData",
+      resolve: (badge) => badge.band,
+    }),
+    insufficientData: t.exposeBoolean("insufficientData", {
+      description:
+        'Too little data for a score (below the workspace\'s minimum coverage): show a neutral "no data" badge',
+    }),
     trend: t.exposeFloat("trend", { nullable: true }),
     components: t.field({ type: [BadgeComponentRef], resolve: (badge) => badge.components }),
     history: t.field({ type: [BadgePointRef], resolve: (badge) => badge.history }),
@@ -145,12 +168,18 @@ export async function badgeFor(ctx: Context, identity: WidgetIdentity): Promise<
   const account = await tokenAccount(ctx, identity);
   const [health, history] = await Promise.all([
     healthWithTrend(account, ctx),
-    ctx.facts.snapshots({ from: new Date(ctx.now.getTime() - BADGE_HISTORY_DAYS * MILLISECONDS_PER_DAY), to: ctx.now }).load(account.id),
+    ctx.facts
+      .snapshots({
+        from: new Date(ctx.now.getTime() - BADGE_HISTORY_DAYS * MILLISECONDS_PER_DAY),
+        to: ctx.now,
+      })
+      .load(account.id),
   ]);
   return {
     accountName: account.name,
     score: health.score,
     band: health.band,
+    insufficientData: health.insufficientData,
     trend: health.trend,
     components: health.components.map((component) => ({
       key: component.key,
@@ -159,7 +188,10 @@ export async function badgeFor(ctx: Context, identity: WidgetIdentity): Promise<
       weight: component.weight,
       used: component.used,
     })),
-    history: history.map((point) => ({ day: point.day.toISOString().slice(0, 10), score: point.score })),
+    // Days without a score (too little data) are left out of the sparkline.
+    history: history.flatMap((point) =>
+      point.score === null ? [] : [{ day: point.day.toISOString().slice(0, 10), score: point.score }],
+    ),
   };
 }
 

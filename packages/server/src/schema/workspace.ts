@@ -1,6 +1,6 @@
-import { Decimal } from "decimal.js";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { storedDecimal } from "../ingest/fields.ts";
 import { parseInput, plannedQuery, ValidationError, withoutNulls } from "./errors.ts";
 
 export const WorkspaceRef = builder.prismaNode("Workspace", {
@@ -8,7 +8,9 @@ export const WorkspaceRef = builder.prismaNode("Workspace", {
   // A workspace is visible only to its own keys.
   findUnique: (id, ctx) => ({ id: id === ctx.workspaceId ? id : "00000000-0000-0000-0000-000000000000" }),
   fields: (t) => ({
-    workspaceId: t.exposeString("id", { description: "The raw workspace id: the `workspaceId` claim of widget tokens" }),
+    workspaceId: t.exposeString("id", {
+      description: "The raw workspace id: the `workspaceId` claim of widget tokens",
+    }),
     signingSecret: t.exposeString("signingSecret", {
       description: "HMAC secret your backend signs widget tokens with (HS256 JWT). Keep it server-side.",
     }),
@@ -43,9 +45,11 @@ const UpdateWorkspaceInput = builder.inputType("UpdateWorkspaceInput", {
 
 const updateWorkspaceSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter ISO 4217 code").optional(),
-  grossMargin: z
-    .instanceof(Decimal)
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be a 3-letter ISO 4217 code")
+    .optional(),
+  grossMargin: storedDecimal("Workspace", "grossMargin")
     .refine((value) => value.gt(0) && value.lte(1), "must be greater than 0 and at most 1")
     .optional(),
   lifetimeCapMonths: z.number().int().min(1).max(600).optional(),

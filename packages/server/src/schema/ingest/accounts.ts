@@ -24,7 +24,8 @@ const AccountInput = builder.inputType("AccountInput", {
     lifecycleStage: t.field({
       type: LifecycleStageEnum,
       required: false,
-      description: "ONBOARDING when new.",
+      description:
+        "ONBOARDING when new. Setting churnedAt makes it CHURNED; clearing churnedAt (null) takes a CHURNED account back to ACTIVE (ONBOARDING before first value).",
     }),
     churnedAt: t.field({ type: "DateTime", required: false }),
   }),
@@ -46,7 +47,33 @@ const accountSchema = z
     if (account.churnedAt && account.churnedAt < account.signedUpAt) {
       issues.addIssue({ code: "custom", path: ["churnedAt"], message: "must not be before signedUpAt" });
     }
+    if (account.churnedAt && account.lifecycleStage && account.lifecycleStage !== "CHURNED") {
+      issues.addIssue({
+        code: "custom",
+        path: ["lifecycleStage"],
+        message: `must be CHURNED (or omitted) when churnedAt is set; got ${account.lifecycleStage}`,
+      });
+    }
   });
+
+type AccountItem = z.infer<typeof accountSchema>;
+
+/**
+ * The stage an upsert stores (undefined keeps the stored one): a churned account is CHURNED;
+ * clearing churnedAt (a reactivation) takes a CHURNED account back to ACTIVE when it had reached
+ * first value, else to ONBOARDING. A stage given explicitly wins when it does not contradict.
+ */
+function lifecycleStageOf(
+  input: AccountItem,
+  stored: { lifecycleStage: LifecycleStage; firstValueAt: Date | null } | undefined,
+): LifecycleStage | undefined {
+  if (input.lifecycleStage) return input.lifecycleStage;
+  if (input.churnedAt) return LifecycleStage.CHURNED;
+  if (input.churnedAt === null && stored?.lifecycleStage === LifecycleStage.CHURNED) {
+    return stored.firstValueAt ? LifecycleStage.ACTIVE : LifecycleStage.ONBOARDING;
+  }
+  return undefined;
+}
 
 addIngestionMutations({
   single: "upsertAccount",
@@ -87,7 +114,7 @@ addIngestionMutations({
           plan: input.plan,
           seats: input.seats,
           csmOwner: input.csmOwner,
-          lifecycleStage: input.lifecycleStage,
+          lifecycleStage: lifecycleStageOf(input, stored.get(input.externalId)),
           churnedAt: input.churnedAt,
         }),
         accountOf: (account) => account.id,

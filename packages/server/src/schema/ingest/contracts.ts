@@ -3,7 +3,7 @@
 import { RenewalOutcome } from "@pulse/schema/prisma";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
-import { externalId, instant, nonNegativeMoney } from "../../ingest/fields.ts";
+import { externalId, instant, contractValue } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
 import { RenewalOutcomeEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
@@ -34,7 +34,7 @@ const contractSchema = z
     accountExternalId: externalId,
     startsAt: instant,
     endsAt: instant,
-    value: nonNegativeMoney.nullish(),
+    value: contractValue.nullish(),
     renewalOutcome: z.enum(RenewalOutcome).optional(),
   })
   .superRefine((contract, issues) => {
@@ -51,6 +51,8 @@ addIngestionMutations({
   description: "Records a contract, or updates the one stored with the same externalId.",
   spec: {
     typename: "Contract",
+    // Plans, not facts: a contract runs into the future, an invoice falls due later.
+    scheduledDates: ["startsAt", "endsAt"],
     schema: contractSchema,
     batchKey: (contract) =>
       contract.externalId ? { field: "externalId", value: contract.externalId } : undefined,

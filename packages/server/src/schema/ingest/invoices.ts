@@ -2,7 +2,7 @@
 // is recorded later.
 import { z } from "zod";
 import { builder } from "../../builder.ts";
-import { externalId, instant, nonNegativeMoney } from "../../ingest/fields.ts";
+import { externalId, instant, invoiceAmount } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
 import { addIngestionMutations } from "./ingestion.ts";
 
@@ -23,7 +23,7 @@ const InvoiceInput = builder.inputType("InvoiceInput", {
 const invoiceSchema = z.object({
   externalId: externalId.optional(),
   accountExternalId: externalId,
-  amount: nonNegativeMoney,
+  amount: invoiceAmount,
   dueAt: instant,
   paidAt: instant.nullish(),
 });
@@ -36,6 +36,8 @@ addIngestionMutations({
   description: "Records an invoice, or updates the one stored with the same externalId.",
   spec: {
     typename: "Invoice",
+    // Plans, not facts: a contract runs into the future, an invoice falls due later.
+    scheduledDates: ["dueAt"],
     schema: invoiceSchema,
     batchKey: (invoice) =>
       invoice.externalId ? { field: "externalId", value: invoice.externalId } : undefined,

@@ -4,11 +4,10 @@ import { RevenueEventKind } from "@pulse/schema/prisma";
 import type { Decimal } from "decimal.js";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
-import { externalId, instant, money } from "../../ingest/fields.ts";
+import { externalId, instant, mrrDelta } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
 import { RevenueEventKindEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
-
 
 const RevenueEventInput = builder.inputType("RevenueEventInput", {
   description: "A change of an account's monthly recurring revenue.",
@@ -48,7 +47,7 @@ const revenueEventSchema = z
     externalId: externalId.optional(),
     accountExternalId: externalId,
     kind: z.enum(RevenueEventKind),
-    mrrDelta: money,
+    mrrDelta,
     occurredAt: instant,
   })
   .superRefine((event, issues) => {
