@@ -85,9 +85,21 @@ async function existingDataSet(): Promise<DataSet | null> {
     if (!table.rows[0]?.present) return null;
     const rows = await client.query<{ key: string; value: string }>("SELECT key, value FROM bench_meta");
     const meta = new Map(rows.rows.map((row) => [row.key, row.value]));
-    if (meta.get("fingerprint") !== JSON.stringify(fingerprint())) return null;
-    const stored = JSON.parse(meta.get("dataset") ?? "{}") as Omit<DataSet, "now" | "url"> & { now: string };
-    return { ...stored, url: databaseUrl, now: new Date(stored.now), seededInSeconds: null, phases: {} };
+    const current = fingerprint();
+    const stored = JSON.parse(meta.get("fingerprint") ?? "null") as Fingerprint | null;
+    if (!stored || stored.version !== current.version || JSON.stringify(stored.dataSet) !== JSON.stringify(current.dataSet)) {
+      return null;
+    }
+    // The same generator and parameters under older migrations: migrate it, as Pulse migrates a
+    // populated database at start-up, instead of seeding again (the 10x data set takes half an hour).
+    if (JSON.stringify(stored.migrations) !== JSON.stringify(current.migrations)) {
+      const known = new Set(stored.migrations);
+      if (!current.migrations.slice(0, stored.migrations.length).every((migration) => known.has(migration))) return null;
+      await migratePostgres(databaseUrl);
+      await client.query("UPDATE bench_meta SET value = $1 WHERE key = 'fingerprint'", [JSON.stringify(current)]);
+    }
+    const dataSetRow = JSON.parse(meta.get("dataset") ?? "{}") as Omit<DataSet, "now" | "url"> & { now: string };
+    return { ...dataSetRow, url: databaseUrl, now: new Date(dataSetRow.now), seededInSeconds: null, phases: {} };
   });
 }
 
