@@ -93,8 +93,8 @@ async function existingDataSet(): Promise<DataSet | null> {
     // The same generator and parameters under older migrations: migrate it, as Pulse migrates a
     // populated database at start-up, instead of seeding again (the 10x data set takes half an hour).
     if (JSON.stringify(stored.migrations) !== JSON.stringify(current.migrations)) {
-      const known = new Set(stored.migrations);
-      if (!current.migrations.slice(0, stored.migrations.length).every((migration) => known.has(migration))) return null;
+      const known = new Set(current.migrations);
+      if (!stored.migrations.every((migration) => known.has(migration))) return null;
       await migratePostgres(databaseUrl);
       await client.query("UPDATE bench_meta SET value = $1 WHERE key = 'fingerprint'", [JSON.stringify(current)]);
     }
