@@ -52,6 +52,50 @@ describe("pulse start on a new embedded database", () => {
       true,
     );
     expect(await stop(again)).toBe(0);
+
+    // The same folder outside development on loopback: the README's demo keys it holds are a
+    // warning at every start, and neither the banner nor GraphiQL offers them.
+    for (let start = 0; start < 2; start += 1) {
+      const exposed = await startPulse(["start", "--port", "0"], {
+        PULSE_DATA_DIR: dataDir,
+        DATABASE_URL: "",
+        PULSE_ENV: "production",
+      });
+      cleanups.push(() => void exposed.process.kill("SIGKILL"));
+      expect(exposed.output()).toContain(
+        "WARNING: this server is not development on loopback (PULSE_ENV=production, HOST=127.0.0.1), and it holds the",
+      );
+      expect(exposed.output()).toContain(
+        'workspace "demo": active secret key sk_demo0000… (reads and writes it)',
+      );
+      expect(exposed.output()).toContain("widget tokens signed with the README's signing secret");
+      expect(exposed.secretKey).toBe("");
+      expect(await stop(exposed)).toBe(0);
+    }
+  });
+});
+
+describe("pulse start outside development on loopback", () => {
+  it("creates no well-known credentials and offers none", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pulse-start-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const pulse = await startPulse(["start", "--port", "0"], {
+      PULSE_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      PULSE_ENV: "production",
+    });
+    cleanups.push(() => void pulse.process.kill("SIGKILL"));
+    expect(pulse.output()).toContain(
+      "[seed] demo workspace not seeded: this server is not development on loopback (PULSE_ENV=production, HOST=127.0.0.1)",
+    );
+    expect(pulse.output()).not.toContain("sk_demo");
+    expect(pulse.output()).not.toContain("WARNING");
+    expect(pulse.output()).not.toContain("Widgets demo page");
+    expect(pulse.output()).toContain("No demo keys here");
+    expect(
+      (await query(pulse, "sk_demo0000000000000000000000000000000000000", "{ workspace { slug } }")).status,
+    ).toBe(401);
+    expect(await stop(pulse)).toBe(0);
   });
 });
 
@@ -68,6 +112,10 @@ describe("pulse against an external PostgreSQL", () => {
     const pulse = await startPulse(["serve", "--port", "0"], { DATABASE_URL: database.url });
     cleanups.push(() => void pulse.process.kill("SIGKILL"));
     expect(pulse.output()).toMatch(/0 migration\(s\) applied, [1-9]\d* already applied/);
+    // No demo workspace here: the banner offers no demo key.
+    expect(pulse.output()).not.toContain("sk_demo");
+    expect(pulse.output()).toContain("No demo keys here");
+    expect(pulse.output()).toContain("-H 'authorization: Bearer <secret key>'");
     const health = await fetch(`${pulse.url}/healthz`);
     expect(await health.json()).toEqual({ status: "ok", database: "postgres" });
     expect(await stop(pulse)).toBe(0);
