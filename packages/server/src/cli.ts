@@ -233,70 +233,77 @@ async function serve(
   const context: CommandContext = { database, config, output: consoleOutput, keys };
   // Commands from the CLI go through this process from now on (the data folder is ours alone).
   const admin = database.lock ? await startAdminSocket({ database, config, keys }) : null;
-  const developmentOnLoopback = isDevelopmentOnLoopback(config);
-  let seeded: string | null = null;
-  if (start && developmentOnLoopback) seeded = await ensureDemo(context, false);
-  else if (
-    start &&
-    !(await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } }))
-  ) {
-    console.log(
-      `[seed] demo workspace not seeded: this server is not development on loopback (PULSE_ENV=${config.PULSE_ENV}, HOST=${config.HOST}), ` +
-        "and the demo's keys are published in the README. `pulse seed` seeds it with random keys, printed once.",
-    );
-  }
-  const written = await ensureTodaysSnapshots(database.prisma);
-  if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
-  const documented = await findDocumentedDemoCredentials(database.prisma);
-  if (!developmentOnLoopback) warnAboutDocumentedCredentials(documented, config);
-  const demoKeyOpensGraphiql = developmentOnLoopback && documented.secretKey.includes(DEMO_SLUG);
-  const production = config.PULSE_ENV === "production";
-  const introspection = config.PULSE_INTROSPECTION ? config.PULSE_INTROSPECTION === "true" : !production;
-  const started = await startHttpServer({
-    database,
-    keys,
-    port: config.PORT,
-    host: config.HOST,
-    graphiqlHeaders:
-      demoKeyOpensGraphiql && !production ? { Authorization: `Bearer ${DEMO_SECRET_KEY}` } : undefined,
-    limits: {
-      introspection,
-      fieldSuggestions: !production,
-      executionTimeoutMs: config.PULSE_EXECUTION_TIMEOUT_MS,
-    },
-    rateLimits:
-      config.PULSE_RATE_LIMIT === "on"
-        ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" }
-        : null,
-    redisUrl: config.REDIS_URL,
-    maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
-  });
-  printBanner(started.url, startedAt, developmentOnLoopback ? documented : null);
-  // Today's snapshot for every account, hourly, so history and health ordering stay current.
-  let snapshotJob: Promise<unknown> = Promise.resolve();
-  const snapshotTimer = setInterval(() => {
-    snapshotJob = ensureTodaysSnapshots(database.prisma).catch((error: unknown) =>
-      console.error("[health] snapshot job failed:", error),
-    );
-  }, 3_600_000);
-  snapshotTimer.unref();
-  const backfill = new AbortController();
-  const backfilling = seeded ? backfillDemoHistory(context, seeded, backfill.signal) : Promise.resolve();
-  const shutdown = async (signal: string) => {
-    clearInterval(snapshotTimer);
-    backfill.abort();
-    console.log(`${signal}: draining requests and closing`);
+  try {
+    const developmentOnLoopback = isDevelopmentOnLoopback(config);
+    let seeded: string | null = null;
+    if (start && developmentOnLoopback) seeded = await ensureDemo(context, false);
+    else if (
+      start &&
+      !(await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } }))
+    ) {
+      console.log(
+        `[seed] demo workspace not seeded: this server is not development on loopback (PULSE_ENV=${config.PULSE_ENV}, HOST=${config.HOST}), ` +
+          "and the demo's keys are published in the README. `pulse seed` seeds it with random keys, printed once.",
+      );
+    }
+    const written = await ensureTodaysSnapshots(database.prisma);
+    if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
+    const documented = await findDocumentedDemoCredentials(database.prisma);
+    if (!developmentOnLoopback) warnAboutDocumentedCredentials(documented, config);
+    const demoKeyOpensGraphiql = developmentOnLoopback && documented.secretKey.includes(DEMO_SLUG);
+    const production = config.PULSE_ENV === "production";
+    const introspection = config.PULSE_INTROSPECTION ? config.PULSE_INTROSPECTION === "true" : !production;
+    const started = await startHttpServer({
+      database,
+      keys,
+      port: config.PORT,
+      host: config.HOST,
+      graphiqlHeaders:
+        demoKeyOpensGraphiql && !production ? { Authorization: `Bearer ${DEMO_SECRET_KEY}` } : undefined,
+      limits: {
+        introspection,
+        fieldSuggestions: !production,
+        executionTimeoutMs: config.PULSE_EXECUTION_TIMEOUT_MS,
+      },
+      rateLimits:
+        config.PULSE_RATE_LIMIT === "on"
+          ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" }
+          : null,
+      redisUrl: config.REDIS_URL,
+      maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
+    });
+    printBanner(started.url, startedAt, developmentOnLoopback ? documented : null);
+    // Today's snapshot for every account, hourly, so history and health ordering stay current.
+    let snapshotJob: Promise<unknown> = Promise.resolve();
+    const snapshotTimer = setInterval(() => {
+      snapshotJob = ensureTodaysSnapshots(database.prisma).catch((error: unknown) =>
+        console.error("[health] snapshot job failed:", error),
+      );
+    }, 3_600_000);
+    snapshotTimer.unref();
+    const backfill = new AbortController();
+    const backfilling = seeded ? backfillDemoHistory(context, seeded, backfill.signal) : Promise.resolve();
+    const shutdown = async (signal: string) => {
+      clearInterval(snapshotTimer);
+      backfill.abort();
+      console.log(`${signal}: draining requests and closing`);
+      await admin?.close();
+      // Requests drain and the snapshot refresher flushes; then the background jobs end, and only
+      // then does the database close (PGlite must not close under a running statement).
+      await started.close();
+      await backfilling;
+      await snapshotJob;
+      await database.close();
+      process.exit(0);
+    };
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+  } catch (error) {
+    // A failed start (the port taken, say) leaves no socket behind, and lets go of the folder.
     await admin?.close();
-    // Requests drain and the snapshot refresher flushes; then the background jobs end, and only
-    // then does the database close (PGlite must not close under a running statement).
-    await started.close();
-    await backfilling;
-    await snapshotJob;
-    await database.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+    await database.close().catch(() => {});
+    throw error;
+  }
   return -1;
 }
 
