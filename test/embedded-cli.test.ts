@@ -150,10 +150,17 @@ describe("the CLI while a server holds the embedded data folder", () => {
     const env = { PULSE_DATA_DIR: dataDir, DATABASE_URL: "" };
     const first = await serve(env);
     for (const command of ["serve", "start"]) {
-      const second = await runPulse([command, "--port", "0"], env);
-      expect(second.status).toBe(1);
-      expect(second.stderr).toContain(`is in use by process ${first.process.pid} (\`pulse serve\``);
-      expect(second.stderr).toContain(`stop that one first (kill ${first.process.pid})`);
+      // A second server that starts anyway is a failure of its own (and is stopped at once).
+      const second = await startPulse([command, "--port", "0"], env).then(
+        (started) => {
+          started.process.kill("SIGKILL");
+          return `a second server started at ${started.url}`;
+        },
+        (error: Error) => error.message,
+      );
+      expect(second).toMatch(/^Pulse exited with 1:/);
+      expect(second).toContain(`is in use by process ${first.process.pid} (\`pulse serve\``);
+      expect(second).toContain(`stop that one first (kill ${first.process.pid})`);
     }
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     expect(await stop(first)).toBe(0);
