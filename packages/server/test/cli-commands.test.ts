@@ -56,8 +56,22 @@ describe("pulse keys", () => {
     expect(listed.filter((line) => line.includes("SECRET")).map(scopeOf)).toEqual(["read,write", "read"]);
   });
 
-  it("shows no scopes for publishable keys through the API either", async () => {
+  it("shows no scopes for publishable keys through the API either, and stores none", async () => {
     const created = await newWorkspace(database, "api-scopes");
+    const workspace = await database.prisma.workspace.findUniqueOrThrow({ where: { slug: "api-scopes" } });
+    const stored = await database.prisma.apiKey.findMany({
+      where: { workspaceId: workspace.id },
+      select: { kind: true, scopes: true },
+    });
+    expect(stored.map((key) => [key.kind, key.scopes]).sort()).toEqual([
+      ["PUBLISHABLE", []],
+      ["SECRET", ["read", "write"]],
+    ]);
+    // Rows written before publishable keys stored no scopes held a secret key's default.
+    await database.prisma.apiKey.updateMany({
+      where: { workspaceId: workspace.id, kind: "PUBLISHABLE" },
+      data: { scopes: ["read", "write"] },
+    });
     const yoga = createPulseYoga({ database });
     const result = await graphql<{ workspace: { apiKeys: { kind: string; scopes: string[] }[] } }>(
       yoga,
