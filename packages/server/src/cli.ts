@@ -170,10 +170,13 @@ async function whenLocked(error: DataDirLockedError, command: string, argv: stri
     }
   }
   const held = new DataDirLockedError(error.dataDir, holder ?? error.holder);
+  const holderServes = /^pulse (start|serve)$/.test(held.holder.command);
   const advice =
     command === "start" || command === "serve"
-      ? `One process serves a data folder: stop that one first (kill ${held.holder.pid}), or give this server its own PULSE_DATA_DIR. ` +
-        "While it runs, the CLI's commands (workspace, keys, seed, migrate, backup) go through it."
+      ? holderServes
+        ? `One process serves a data folder: stop that one first (kill ${held.holder.pid}), or give this server its own PULSE_DATA_DIR. ` +
+          "While it runs, the CLI's commands (workspace, keys, seed, migrate, backup) go through it."
+        : "Wait until that command has finished, then start again."
       : `It takes no commands: wait until it has finished (or stop it: kill ${held.holder.pid}), then run this again.`;
   console.error(`${held.message}\n${advice}`);
   return 1;
