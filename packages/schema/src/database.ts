@@ -9,8 +9,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "./generated/prisma/client.ts";
 import { acquireDataDirLock, type DataDirLock, LOCK_FILE_NAME } from "./data-dir-lock.ts";
+import { PrismaClient } from "./generated/prisma/client.ts";
 import { applyMigrations, type MigrationConnection, type MigrationResult } from "./migrate.ts";
 import { pgliteReader, postgresReader, registerReader, type SqlReader } from "./sql-reader.ts";
 

@@ -4,9 +4,10 @@
 // path it records in the folder's lock. The CLI sends its command line; the server parses and
 // runs it with the same code as the CLI would (commands.ts) on its own database, so the running
 // server knows at once what the command wrote.
+
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, request } from "node:http";
-import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database, LockHolder } from "@pulse/schema/database";
