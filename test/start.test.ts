@@ -1,65 +1,12 @@
 // The README's start command, end to end: a new embedded database, migrations, the demo seed,
 // the HTTP server, and the first query a new user sends with the printed demo key.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { createTestDatabase } from "@pulse/schema/test/postgres";
 import { afterAll, describe, expect, it } from "vitest";
-
-const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const cli = join(repositoryRoot, "packages", "server", "bin", "pulse.mjs");
-
-interface RunningPulse {
-  process: ChildProcess;
-  output: () => string;
-  url: string;
-  secretKey: string;
-}
-
-function startPulse(args: string[], env: NodeJS.ProcessEnv): Promise<RunningPulse> {
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Pulse did not start in time:\n${output}`)), 150_000);
-    const poll = setInterval(() => {
-      const url = /GraphQL \+ GraphiQL\s+(\S+)\/graphql/.exec(output)?.[1];
-      const secretKey = /Demo secret key\s+(sk_\S+)/.exec(output)?.[1] ?? "";
-      if (url) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ process: child, output: () => output, url, secretKey });
-      }
-    }, 100);
-    child.once("exit", (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`Pulse exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stop(pulse: RunningPulse): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => pulse.process.once("exit", (code) => resolve(code)));
-  pulse.process.kill("SIGTERM");
-  return exited;
-}
-
-async function query(pulse: RunningPulse, key: string, body: string) {
-  const response = await fetch(`${pulse.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query: body }),
-  });
-  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] } };
-}
+import { cli, query, startPulse, stop } from "./pulse-process.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -96,9 +43,59 @@ describe("pulse start on a new embedded database", () => {
     cleanups.push(() => void again.process.kill("SIGKILL"));
     expect(again.output()).toMatch(/0 migration\(s\) applied, [1-9]\d* already applied/);
     expect(again.output()).toContain("demo workspace present");
-    const count = await query(again, again.secretKey, "{ accounts(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }");
-    expect((count.body.data?.accounts as { pageInfo: { hasNextPage: boolean } }).pageInfo.hasNextPage).toBe(true);
+    const count = await query(
+      again,
+      again.secretKey,
+      "{ accounts(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }",
+    );
+    expect((count.body.data?.accounts as { pageInfo: { hasNextPage: boolean } }).pageInfo.hasNextPage).toBe(
+      true,
+    );
     expect(await stop(again)).toBe(0);
+
+    // The same folder outside development on loopback: the README's demo keys it holds are a
+    // warning at every start, and neither the banner nor GraphiQL offers them.
+    for (let start = 0; start < 2; start += 1) {
+      const exposed = await startPulse(["start", "--port", "0"], {
+        PULSE_DATA_DIR: dataDir,
+        DATABASE_URL: "",
+        PULSE_ENV: "production",
+      });
+      cleanups.push(() => void exposed.process.kill("SIGKILL"));
+      expect(exposed.output()).toContain(
+        "WARNING: this server is not development on loopback (PULSE_ENV=production, HOST=127.0.0.1), and it holds the",
+      );
+      expect(exposed.output()).toContain(
+        'workspace "demo": active secret key sk_demo0000… (reads and writes it)',
+      );
+      expect(exposed.output()).toContain("widget tokens signed with the README's signing secret");
+      expect(exposed.secretKey).toBe("");
+      expect(await stop(exposed)).toBe(0);
+    }
+  });
+});
+
+describe("pulse start outside development on loopback", () => {
+  it("creates no well-known credentials and offers none", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pulse-start-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const pulse = await startPulse(["start", "--port", "0"], {
+      PULSE_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      PULSE_ENV: "production",
+    });
+    cleanups.push(() => void pulse.process.kill("SIGKILL"));
+    expect(pulse.output()).toContain(
+      "[seed] demo workspace not seeded: this server is not development on loopback (PULSE_ENV=production, HOST=127.0.0.1)",
+    );
+    expect(pulse.output()).not.toContain("sk_demo");
+    expect(pulse.output()).not.toContain("WARNING");
+    expect(pulse.output()).not.toContain("Widgets demo page");
+    expect(pulse.output()).toContain("No demo keys here");
+    expect(
+      (await query(pulse, "sk_demo0000000000000000000000000000000000000", "{ workspace { slug } }")).status,
+    ).toBe(401);
+    expect(await stop(pulse)).toBe(0);
   });
 });
 
@@ -106,12 +103,19 @@ describe("pulse against an external PostgreSQL", () => {
   it("migrates and serves with DATABASE_URL", async () => {
     const database = await createTestDatabase("cli");
     cleanups.push(() => database.drop());
-    const migrate = spawnSync(process.execPath, [cli, "migrate"], { env: { ...process.env, DATABASE_URL: database.url }, encoding: "utf8" });
+    const migrate = spawnSync(process.execPath, [cli, "migrate"], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      encoding: "utf8",
+    });
     expect(migrate.status).toBe(0);
     expect(migrate.stdout).toMatch(/PostgreSQL; [1-9]\d* migration\(s\) applied, 0 already applied/);
     const pulse = await startPulse(["serve", "--port", "0"], { DATABASE_URL: database.url });
     cleanups.push(() => void pulse.process.kill("SIGKILL"));
     expect(pulse.output()).toMatch(/0 migration\(s\) applied, [1-9]\d* already applied/);
+    // No demo workspace here: the banner offers no demo key.
+    expect(pulse.output()).not.toContain("sk_demo");
+    expect(pulse.output()).toContain("No demo keys here");
+    expect(pulse.output()).toContain("-H 'authorization: Bearer <secret key>'");
     const health = await fetch(`${pulse.url}/healthz`);
     expect(await health.json()).toEqual({ status: "ok", database: "postgres" });
     expect(await stop(pulse)).toBe(0);
@@ -126,7 +130,10 @@ describe("pulse CLI", () => {
     const unknown = spawnSync(process.execPath, [cli, "frobnicate"], { encoding: "utf8" });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "frobnicate"');
-    const badUrl = spawnSync(process.execPath, [cli, "migrate"], { env: { ...process.env, DATABASE_URL: "mysql://nope" }, encoding: "utf8" });
+    const badUrl = spawnSync(process.execPath, [cli, "migrate"], {
+      env: { ...process.env, DATABASE_URL: "mysql://nope" },
+      encoding: "utf8",
+    });
     expect(badUrl.status).toBe(1);
     expect(badUrl.stderr).toContain("DATABASE_URL must be a postgresql:// connection string");
   });

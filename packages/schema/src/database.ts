@@ -1,16 +1,20 @@
 // Opens Pulse's database: PostgreSQL when a URL is given, otherwise embedded PGlite (in a data
 // folder, or in memory for ":memory:"). Migrations are applied before the Prisma client is
 // handed out, and every SQL statement the client sends is counted, so tests and benchmarks can
-// assert that a request costs a fixed number of statements.
-import { mkdirSync } from "node:fs";
+// assert that a request costs a fixed number of statements. A PGlite data folder is opened by
+// one process at a time (see data-dir-lock.ts).
+import { existsSync, renameSync, rmSync, unlinkSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { acquireDataDirLock, type DataDirLock, LOCK_FILE_NAME } from "./data-dir-lock.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { applyMigrations, type MigrationConnection, type MigrationResult } from "./migrate.ts";
 import { pgliteReader, postgresReader, registerReader, type SqlReader } from "./sql-reader.ts";
 
+export { DataDirLockedError, type LockHolder, readLockHolder } from "./data-dir-lock.ts";
 export {
   coalescingReader,
   joinSql,
@@ -47,6 +51,8 @@ export interface DatabaseOptions {
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
   log?: (message: string) => void;
+  /** What opens a data folder, recorded in its lock for others to see (e.g. "pulse start"). */
+  purpose?: string;
 }
 
 /**
@@ -88,6 +94,12 @@ export interface Database {
   /** The connection pools' sizes now (primary and replica; none for PGlite), for metrics. */
   pools(): { name: "primary" | "replica"; total: number; idle: number; waiting: number }[];
   /** Drains the registered background work, then closes the connections. */
+  /** Applies pending migrations now (they were applied on open unless `migrate: false`). */
+  migrate(log?: (message: string) => void): Promise<MigrationResult>;
+  /** The data folder's lock (embedded PGlite in a folder only). */
+  lock?: DataDirLock;
+  /** A gzipped tarball of the data folder, consistent (embedded PGlite only). */
+  dumpDataDir?: () => Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -146,6 +158,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
           idle: each.idleCount,
           waiting: each.waitingCount,
         })),
+      migrate: (migrateLog = log) => migratePostgres(options.directUrl ?? (options.url as string), migrateLog),
       async close() {
         await background.drain();
         await prisma.$disconnect();
@@ -155,30 +168,100 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     };
   }
   const dataDir = options.dataDir ?? ":memory:";
-  if (dataDir !== ":memory:") mkdirSync(dataDir, { recursive: true });
-  const pglite = dataDir === ":memory:" ? new PGlite() : new PGlite(dataDir);
-  await pglite.waitReady;
-  const migration =
-    options.migrate === false ? emptyResult() : await applyMigrations(pgliteConnection(pglite), { log });
-  const prisma = createClient(new PrismaPGlite(pglite), statements);
-  const reader = pgliteReader(pglite, statements);
-  registerReader(prisma, reader);
-  const background = backgroundWork();
-  return {
-    kind: "pglite",
-    prisma,
-    sql: reader,
-    primarySql: reader,
-    statements,
-    migration,
-    onClose: background.onClose,
-    pools: () => [],
-    async close() {
-      await background.drain();
-      await prisma.$disconnect();
-      await pglite.close();
-    },
-  };
+  const lock = dataDir === ":memory:" ? undefined : acquireDataDirLock(dataDir, options.purpose ?? "pulse");
+  let pglite: PGlite | undefined;
+  try {
+    pglite = dataDir === ":memory:" ? new PGlite() : new PGlite(dataDir);
+    await pglite.waitReady;
+    const connection = pgliteConnection(pglite);
+    const migration = options.migrate === false ? emptyResult() : await applyMigrations(connection, { log });
+    const prisma = createClient(new PrismaPGlite(pglite), statements);
+    const reader = pgliteReader(pglite, statements);
+    registerReader(prisma, reader);
+    const background = backgroundWork();
+    const opened = pglite;
+    return {
+      kind: "pglite",
+      prisma,
+      sql: reader,
+      primarySql: reader,
+      statements,
+      migration,
+      onClose: background.onClose,
+      pools: () => [],
+      migrate: (migrateLog = log) => applyMigrations(connection, { log: migrateLog }),
+      lock,
+      dumpDataDir: async () => new Uint8Array(await (await opened.dumpDataDir("gzip")).arrayBuffer()),
+      async close() {
+        try {
+          await background.drain();
+          await prisma.$disconnect();
+          await opened.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    await pglite?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+}
+
+/**
+ * Replaces a PGlite data folder by the contents of a `dumpDataDir` tarball. The folder must be
+ * free (its lock is taken for the whole restore). The tarball is unpacked into a new folder
+ * beside it and opened there first, so a bad file changes nothing; then the folders are
+ * swapped, and the previous one is kept as `<folder>.before-restore-<time>`.
+ */
+export async function restoreDataDir(
+  dataDir: string,
+  tarball: Uint8Array,
+  purpose = "pulse restore",
+): Promise<{ previous: string | null }> {
+  const target = resolve(dataDir);
+  const lock = acquireDataDirLock(target, purpose);
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const staging = join(dirname(target), `.${basename(target)}.restoring-${process.pid}`);
+  let stagingLock: DataDirLock | undefined;
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    let pglite: PGlite | undefined;
+    try {
+      pglite = new PGlite({ dataDir: staging, loadDataDir: new Blob([tarball as Uint8Array<ArrayBuffer>]) });
+      await pglite.waitReady;
+      await pglite.query(`SELECT count(*) FROM "_prisma_migrations"`);
+    } catch (error) {
+      throw new Error(
+        `not a backup of a Pulse data folder (made by \`pulse backup\`): ${(error as Error).message}`,
+      );
+    } finally {
+      await pglite?.close().catch(() => {});
+    }
+    // The backup holds the lock file of the process that made it: not ours, and not live here.
+    if (existsSync(join(staging, LOCK_FILE_NAME))) unlinkSync(join(staging, LOCK_FILE_NAME));
+    stagingLock = acquireDataDirLock(staging, purpose);
+    const hadDatabase = existsSync(join(target, "PG_VERSION"));
+    const previous = `${target}.before-restore-${stamp}`;
+    renameSync(target, previous);
+    try {
+      renameSync(staging, target);
+    } catch (error) {
+      renameSync(previous, target);
+      throw error;
+    }
+    stagingLock.relocate(target);
+    // The previous folder keeps the lock we took on it: remove it, or the whole folder when it
+    // held no database (a restore into a new folder).
+    if (hadDatabase) unlinkSync(join(previous, LOCK_FILE_NAME));
+    else rmSync(previous, { recursive: true, force: true });
+    return { previous: hadDatabase ? previous : null };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    stagingLock?.release();
+    lock.release();
+  }
 }
 
 function emptyResult(): MigrationResult {

@@ -30,7 +30,10 @@ const environment = z.object({
   PULSE_ENV: z.enum(["development", "production"]).default("development"),
   PULSE_INTROSPECTION: z.enum(["true", "false"]).optional(),
   PULSE_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL")
+    .optional(),
   PULSE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   PULSE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   /** When set, GET /metrics (Prometheus) requires `Authorization: Bearer <token>`. */
@@ -51,4 +54,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PulseConfig {
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return (
+    bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare) || bare === "::ffff:127.0.0.1"
+  );
+}
+
+/**
+ * Development on loopback: the only setting where the README's well-known demo keys may exist,
+ * because nobody but this machine's user can reach the server.
+ */
+export function isDevelopmentOnLoopback(config: Pick<PulseConfig, "PULSE_ENV" | "HOST">): boolean {
+  return config.PULSE_ENV === "development" && isLoopbackHost(config.HOST);
 }

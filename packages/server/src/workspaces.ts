@@ -35,7 +35,10 @@ export async function createWorkspace(
       currency: input.currency ?? "USD",
       signingSecret,
       apiKeys: {
-        create: [keyRow("SECRET", "Default secret key", secret), keyRow("PUBLISHABLE", "Default publishable key", publishable)],
+        create: [
+          keyRow("SECRET", "Default secret key", secret),
+          keyRow("PUBLISHABLE", "Default publishable key", publishable),
+        ],
       },
     },
   });
@@ -52,5 +55,12 @@ function fromKey(key: string): IssuedApiKey {
 }
 
 function keyRow(kind: ApiKeyKind, name: string, issued: IssuedApiKey) {
-  return { kind, name, prefix: issued.prefix, hash: issued.hash };
+  // Publishable keys have no scopes (they only serve widgets); the column's default is a secret key's.
+  return {
+    kind,
+    name,
+    prefix: issued.prefix,
+    hash: issued.hash,
+    scopes: kind === "SECRET" ? ["read", "write"] : [],
+  };
 }

@@ -14,12 +14,30 @@ export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", { values: ["read"
 export const ApiKeyRef = builder.prismaNode("ApiKey", {
   id: { field: "id" },
   findUnique: (id, ctx) => nodeWhere(id, ctx),
-  select: { id: true, kind: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  select: {
+    id: true,
+    kind: true,
+    name: true,
+    prefix: true,
+    scopes: true,
+    createdAt: true,
+    lastUsedAt: true,
+    revokedAt: true,
+  },
   fields: (t) => ({
     kind: t.expose("kind", { type: ApiKeyKindEnum }),
     name: t.exposeString("name"),
-    prefix: t.exposeString("prefix", { description: "The first characters of the key; the key itself is never shown again" }),
-    scopes: t.field({ type: [ApiKeyScopeEnum], resolve: (key) => key.scopes.filter((s): s is "read" | "write" => s === "read" || s === "write") }),
+    prefix: t.exposeString("prefix", {
+      description: "The first characters of the key; the key itself is never shown again",
+    }),
+    // Publishable keys have no scopes, whatever an older row stored (the column defaulted to a secret key's).
+    scopes: t.field({
+      type: [ApiKeyScopeEnum],
+      resolve: (key) =>
+        key.kind === "PUBLISHABLE"
+          ? []
+          : key.scopes.filter((s): s is "read" | "write" => s === "read" || s === "write"),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
   }),
@@ -43,7 +61,11 @@ const CreateApiKeyInput = builder.inputType("CreateApiKeyInput", {
 const createSchema = z.object({
   kind: z.enum(["SECRET", "PUBLISHABLE"]),
   name: z.string().trim().min(1).max(100),
-  scopes: z.array(z.enum(["read", "write"])).min(1).max(2).optional(),
+  scopes: z
+    .array(z.enum(["read", "write"]))
+    .min(1)
+    .max(2)
+    .optional(),
 });
 
 const CreatedApiKeyRef = builder
@@ -53,7 +75,8 @@ const CreatedApiKeyRef = builder
       key: t.exposeString("key", { description: "The full key. Store it now: it is shown only once." }),
       apiKey: t.prismaField({
         type: "ApiKey",
-        resolve: (query, parent, _args, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: parent.apiKey.id } }),
+        resolve: (query, parent, _args, ctx) =>
+          ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: parent.apiKey.id } }),
       }),
     }),
   });
@@ -68,7 +91,14 @@ builder.mutationField("createApiKey", (t) =>
       const issued = issueApiKey(input.kind);
       const scopes = input.kind === "SECRET" ? [...new Set(input.scopes ?? ["read", "write"])] : [];
       const apiKey = await ctx.prisma.apiKey.create({
-        data: { workspaceId: ctx.workspaceId, kind: input.kind, name: input.name, prefix: issued.prefix, hash: issued.hash, scopes },
+        data: {
+          workspaceId: ctx.workspaceId,
+          kind: input.kind,
+          name: input.name,
+          prefix: issued.prefix,
+          hash: issued.hash,
+          scopes,
+        },
         select: { id: true },
       });
       return { key: issued.key, apiKey };
@@ -79,23 +109,32 @@ builder.mutationField("createApiKey", (t) =>
 builder.mutationField("revokeApiKey", (t) =>
   t.prismaField({
     type: "ApiKey",
-    description: "Revokes a key at once on this server (other servers within 10 s). The last active secret key cannot be revoked.",
+    description:
+      "Revokes a key at once on this server (other servers within 10 s). The last active secret key cannot be revoked.",
     errors: { types: [NotFoundError, ValidationError] },
     args: { id: t.arg.globalID({ for: ApiKeyRef, required: true }) },
     resolve: async (_query, _root, args, ctx) => {
       const id = args.id.id;
-      const key = isUuid(id) ? await ctx.prisma.apiKey.findFirst({ where: { id, workspaceId: ctx.workspaceId } }) : null;
+      const key = isUuid(id)
+        ? await ctx.prisma.apiKey.findFirst({ where: { id, workspaceId: ctx.workspaceId } })
+        : null;
       if (!key) throw new NotFoundError("No such API key in this workspace.");
       if (key.kind === "SECRET" && !key.revokedAt) {
-        const activeSecrets = await ctx.prisma.apiKey.count({ where: { workspaceId: ctx.workspaceId, kind: "SECRET", revokedAt: null } });
+        const activeSecrets = await ctx.prisma.apiKey.count({
+          where: { workspaceId: ctx.workspaceId, kind: "SECRET", revokedAt: null },
+        });
         if (activeSecrets <= 1) {
-          throw new ValidationError("The last active secret key cannot be revoked; create another one first.", [
-            { path: "id", message: "last active secret key" },
-          ]);
+          throw new ValidationError(
+            "The last active secret key cannot be revoked; create another one first.",
+            [{ path: "id", message: "last active secret key" }],
+          );
         }
       }
       // No `query` spread: with the errors plugin the planned selection can be empty (only __typename).
-      const revoked = await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: key.revokedAt ?? ctx.now } });
+      const revoked = await ctx.prisma.apiKey.update({
+        where: { id },
+        data: { revokedAt: key.revokedAt ?? ctx.now },
+      });
       ctx.keys?.evictKeyId(id);
       return revoked;
     },
@@ -104,7 +143,8 @@ builder.mutationField("revokeApiKey", (t) =>
 
 builder.mutationField("rotateSigningSecret", (t) =>
   t.string({
-    description: "Replaces the widget-token signing secret and returns the new one; tokens signed with the old one stop working (on other servers within 5 s).",
+    description:
+      "Replaces the widget-token signing secret and returns the new one; tokens signed with the old one stop working (on other servers within 5 s).",
     resolve: async (_root, _args, ctx) => {
       const signingSecret = `whsec_${randomBytes(24).toString("hex")}`;
       await ctx.prisma.workspace.update({ where: { id: ctx.workspaceId }, data: { signingSecret } });

@@ -1,11 +1,15 @@
 // The demo workspace: a realistic, deterministic data set (fixed seed, dates anchored on the
 // start of the current UTC day) so every metric of the API has something to show.
 import type { PrismaClient } from "@pulse/schema/prisma";
+import { hashApiKey } from "../auth/api-keys.ts";
 import { createWorkspace } from "../workspaces.ts";
 import { SeededRandom } from "./random.ts";
 
 export const DEMO_SLUG = "demo";
-/** Fixed demo keys, printed at every start. They open only the demo workspace. */
+/**
+ * Fixed demo keys, published in the README and printed at every start. They open only the demo
+ * workspace, and the CLI creates them only in development on loopback.
+ */
 export const DEMO_SECRET_KEY = "sk_demo0000000000000000000000000000000000000";
 export const DEMO_PUBLISHABLE_KEY = "pk_demo0000000000000000000000000000000000000";
 export const DEMO_SIGNING_SECRET = "whsec_demo_signing_secret_change_me";
@@ -13,7 +17,10 @@ export const DEMO_SIGNING_SECRET = "whsec_demo_signing_secret_change_me";
 const DAY = 86_400_000;
 /** The demo portfolio's catalogue (also used by the benchmark's large data set). */
 export const DEMO_SEGMENTS = ["Enterprise", "Mid-Market", "SMB"] as const;
-export const DEMO_PLANS: Record<(typeof DEMO_SEGMENTS)[number], { plan: string; mrr: [number, number]; seats: [number, number] }[]> = {
+export const DEMO_PLANS: Record<
+  (typeof DEMO_SEGMENTS)[number],
+  { plan: string; mrr: [number, number]; seats: [number, number] }[]
+> = {
   Enterprise: [{ plan: "Enterprise", mrr: [4000, 12000], seats: [40, 200] }],
   "Mid-Market": [
     { plan: "Scale", mrr: [1200, 4000], seats: [15, 60] },
@@ -24,11 +31,81 @@ export const DEMO_PLANS: Record<(typeof DEMO_SEGMENTS)[number], { plan: string; 
     { plan: "Starter", mrr: [49, 299], seats: [2, 8] },
   ],
 };
-export const DEMO_CSMS = ["Ada Byron", "Grace Hopper", "Katherine Johnson", "Alan Kay", "Barbara Liskov", "Edsger Dijkstra"];
-const NAME_A = ["Blue", "Northern", "Quantum", "Silver", "Bright", "Iron", "Cedar", "Nova", "Harbor", "Summit", "Atlas", "Copper", "Lumen", "Pioneer", "Vertex", "Maple"];
-const NAME_B = ["Logistics", "Health", "Robotics", "Foods", "Labs", "Capital", "Media", "Energy", "Retail", "Systems", "Studios", "Analytics", "Travel", "Biotech", "Freight"];
-const FIRST = ["Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Sofia", "Hugo", "Yuki", "Aisha", "Mateo", "Lena", "Omar", "Chloe", "Ivan", "Priya"];
-const LAST = ["Schmidt", "Garcia", "Tanaka", "Dubois", "Silva", "Kowalski", "Okafor", "Nguyen", "Rossi", "Larsen", "Haddad", "Moreau"];
+export const DEMO_CSMS = [
+  "Ada Byron",
+  "Grace Hopper",
+  "Katherine Johnson",
+  "Alan Kay",
+  "Barbara Liskov",
+  "Edsger Dijkstra",
+];
+const NAME_A = [
+  "Blue",
+  "Northern",
+  "Quantum",
+  "Silver",
+  "Bright",
+  "Iron",
+  "Cedar",
+  "Nova",
+  "Harbor",
+  "Summit",
+  "Atlas",
+  "Copper",
+  "Lumen",
+  "Pioneer",
+  "Vertex",
+  "Maple",
+];
+const NAME_B = [
+  "Logistics",
+  "Health",
+  "Robotics",
+  "Foods",
+  "Labs",
+  "Capital",
+  "Media",
+  "Energy",
+  "Retail",
+  "Systems",
+  "Studios",
+  "Analytics",
+  "Travel",
+  "Biotech",
+  "Freight",
+];
+const FIRST = [
+  "Mia",
+  "Noah",
+  "Liam",
+  "Emma",
+  "Olivia",
+  "Lucas",
+  "Sofia",
+  "Hugo",
+  "Yuki",
+  "Aisha",
+  "Mateo",
+  "Lena",
+  "Omar",
+  "Chloe",
+  "Ivan",
+  "Priya",
+];
+const LAST = [
+  "Schmidt",
+  "Garcia",
+  "Tanaka",
+  "Dubois",
+  "Silva",
+  "Kowalski",
+  "Okafor",
+  "Nguyen",
+  "Rossi",
+  "Larsen",
+  "Haddad",
+  "Moreau",
+];
 export const DEMO_MILESTONES = [
   { key: "workspace-setup", name: "Workspace set up", targetDays: 3, isFirstValue: false },
   { key: "first-dashboard", name: "First dashboard built", targetDays: 7, isFirstValue: true },
@@ -49,9 +126,16 @@ export interface DemoSeedResult {
 
 type Row = Record<string, unknown>;
 
+export interface DemoSeedOptions {
+  accounts?: number;
+  today?: Date;
+  /** "documented": the README's well-known keys (the default, for development and tests); "random": new ones. */
+  credentials?: "documented" | "random";
+}
+
 export async function seedDemoWorkspace(
   prisma: PrismaClient,
-  options: { accounts?: number; today?: Date } = {},
+  options: DemoSeedOptions = {},
 ): Promise<DemoSeedResult> {
   const random = new SeededRandom(20261123);
   const today = startOfUtcDay(options.today ?? new Date());
@@ -61,24 +145,61 @@ export async function seedDemoWorkspace(
   const created = await createWorkspace(
     prisma,
     { name: "Acme Analytics (demo)", slug: DEMO_SLUG },
-    { secret: DEMO_SECRET_KEY, publishable: DEMO_PUBLISHABLE_KEY, signingSecret: DEMO_SIGNING_SECRET },
+    options.credentials === "random"
+      ? {}
+      : { secret: DEMO_SECRET_KEY, publishable: DEMO_PUBLISHABLE_KEY, signingSecret: DEMO_SIGNING_SECRET },
   );
   const workspaceId = created.workspaceId;
   await prisma.workspace.update({
     where: { id: workspaceId },
-    data: { keyFeatures: DEMO_KEY_FEATURES, allowedOrigins: ["http://localhost:4000", "http://127.0.0.1:4000"] },
+    data: {
+      keyFeatures: DEMO_KEY_FEATURES,
+      allowedOrigins: ["http://localhost:4000", "http://127.0.0.1:4000"],
+    },
   });
 
-  const milestones = DEMO_MILESTONES.map((m, position) => ({ ...m, id: random.uuid(), workspaceId, position }));
+  const milestones = DEMO_MILESTONES.map((m, position) => ({
+    ...m,
+    id: random.uuid(),
+    workspaceId,
+    position,
+  }));
   const surveys = [
-    { key: "nps-main", kind: "NPS", question: "How likely are you to recommend Acme Analytics to a friend or colleague?", followUpQuestion: "What is the main reason for your score?", reaskIntervalDays: 90 },
-    { key: "csat-support", kind: "CSAT", question: "How satisfied are you with the support you received?", followUpQuestion: "How could we have done better?", reaskIntervalDays: 30 },
-    { key: "ces-onboarding", kind: "CES", question: "How easy was it to get set up?", followUpQuestion: "What made it harder than it should be?", reaskIntervalDays: 180 },
+    {
+      key: "nps-main",
+      kind: "NPS",
+      question: "How likely are you to recommend Acme Analytics to a friend or colleague?",
+      followUpQuestion: "What is the main reason for your score?",
+      reaskIntervalDays: 90,
+    },
+    {
+      key: "csat-support",
+      kind: "CSAT",
+      question: "How satisfied are you with the support you received?",
+      followUpQuestion: "How could we have done better?",
+      reaskIntervalDays: 30,
+    },
+    {
+      key: "ces-onboarding",
+      kind: "CES",
+      question: "How easy was it to get set up?",
+      followUpQuestion: "What made it harder than it should be?",
+      reaskIntervalDays: 180,
+    },
   ].map((s) => ({ ...s, id: random.uuid(), workspaceId }));
 
   const rows: Record<string, Row[]> = {
-    account: [], contact: [], revenueEvent: [], contract: [], usageEvent: [], supportTicket: [],
-    invoice: [], surveyResponse: [], sentimentEntry: [], milestoneAchievement: [], businessReview: [],
+    account: [],
+    contact: [],
+    revenueEvent: [],
+    contract: [],
+    usageEvent: [],
+    supportTicket: [],
+    invoice: [],
+    surveyResponse: [],
+    sentimentEntry: [],
+    milestoneAchievement: [],
+    businessReview: [],
   };
   const push = (table: string, row: Row) => rows[table]?.push({ workspaceId, ...row });
 
@@ -91,7 +212,9 @@ export async function seedDemoWorkspace(
     const signedUpDaysAgo = random.int(10, 900);
     const signedUpAt = new Date(at(signedUpDaysAgo).getTime() + random.int(8, 18) * 3_600_000);
     const churnsDaysAgo =
-      signedUpDaysAgo > 60 && tendency < 0.35 && random.chance(0.45) ? random.int(1, Math.min(360, signedUpDaysAgo - 30)) : null;
+      signedUpDaysAgo > 60 && tendency < 0.35 && random.chance(0.45)
+        ? random.int(1, Math.min(360, signedUpDaysAgo - 30))
+        : null;
     const churnedAt = churnsDaysAgo === null ? null : at(churnsDaysAgo);
     const seats = random.int(tier.seats[0], tier.seats[1]);
     const startMrr = random.int(tier.mrr[0], tier.mrr[1]);
@@ -102,24 +225,51 @@ export async function seedDemoWorkspace(
     let firstValueAt: Date | null = null;
     for (const milestone of milestones) {
       if (!random.chance(0.25 + tendency * 0.7)) continue;
-      const achievedDaysAfter = Math.max(0.5, milestone.targetDays * (0.3 + (1 - tendency) * 1.5) + random.int(-2, 4));
+      const achievedDaysAfter = Math.max(
+        0.5,
+        milestone.targetDays * (0.3 + (1 - tendency) * 1.5) + random.int(-2, 4),
+      );
       const achievedAt = new Date(signedUpAt.getTime() + achievedDaysAfter * DAY);
       if (achievedAt >= today) continue;
-      push("milestoneAchievement", { id: random.uuid(), milestoneId: milestone.id, accountId: id, achievedAt });
+      push("milestoneAchievement", {
+        id: random.uuid(),
+        milestoneId: milestone.id,
+        accountId: id,
+        achievedAt,
+      });
       if (milestone.isFirstValue) firstValueAt = achievedAt;
     }
-    const lifecycleStage = churnedAt ? "CHURNED" : signedUpDaysAgo < 45 ? "ONBOARDING" : signedUpDaysAgo < 120 ? "ADOPTION" : "ACTIVE";
+    const lifecycleStage = churnedAt
+      ? "CHURNED"
+      : signedUpDaysAgo < 45
+        ? "ONBOARDING"
+        : signedUpDaysAgo < 120
+          ? "ADOPTION"
+          : "ACTIVE";
     push("account", {
-      id, externalId: `acct_${String(index + 1).padStart(4, "0")}`, name, segment, plan: tier.plan, seats,
-      csmOwner: random.pick(DEMO_CSMS), lifecycleStage, signedUpAt, firstValueAt, churnedAt,
+      id,
+      externalId: `acct_${String(index + 1).padStart(4, "0")}`,
+      name,
+      segment,
+      plan: tier.plan,
+      seats,
+      csmOwner: random.pick(DEMO_CSMS),
+      lifecycleStage,
+      signedUpAt,
+      firstValueAt,
+      churnedAt,
     });
 
     const contacts = Array.from({ length: random.int(2, segment === "SMB" ? 4 : 8) }, (_, c) => {
       const first = random.pick(FIRST);
       const last = random.pick(LAST);
       const contact = {
-        id: random.uuid(), accountId: id, externalId: `user_${index + 1}_${c + 1}`,
-        name: `${first} ${last}`, email: `${first}.${last}${index}@example.com`.toLowerCase(), isExecutive: c === 0,
+        id: random.uuid(),
+        accountId: id,
+        externalId: `user_${index + 1}_${c + 1}`,
+        name: `${first} ${last}`,
+        email: `${first}.${last}${index}@example.com`.toLowerCase(),
+        isExecutive: c === 0,
       };
       push("contact", contact);
       return contact;
@@ -127,7 +277,14 @@ export async function seedDemoWorkspace(
 
     // Revenue: NEW at sign-up, monthly chances of expansion/contraction, CHURN at the end.
     let mrr = startMrr;
-    push("revenueEvent", { id: random.uuid(), accountId: id, externalId: `rev_${index}_0`, kind: "NEW", mrrDelta: String(startMrr), occurredAt: signedUpAt });
+    push("revenueEvent", {
+      id: random.uuid(),
+      accountId: id,
+      externalId: `rev_${index}_0`,
+      kind: "NEW",
+      mrrDelta: String(startMrr),
+      occurredAt: signedUpAt,
+    });
     let month = 1;
     for (let day = signedUpDaysAgo - 30; day > activeUntilDaysAgo; day -= 30, month++) {
       const roll = random.next();
@@ -142,11 +299,25 @@ export async function seedDemoWorkspace(
       }
       if (kind && delta !== 0) {
         mrr += delta;
-        push("revenueEvent", { id: random.uuid(), accountId: id, externalId: `rev_${index}_${month}`, kind, mrrDelta: String(delta), occurredAt: at(day) });
+        push("revenueEvent", {
+          id: random.uuid(),
+          accountId: id,
+          externalId: `rev_${index}_${month}`,
+          kind,
+          mrrDelta: String(delta),
+          occurredAt: at(day),
+        });
       }
     }
     if (churnedAt) {
-      push("revenueEvent", { id: random.uuid(), accountId: id, externalId: `rev_${index}_churn`, kind: "CHURN", mrrDelta: String(-mrr), occurredAt: churnedAt });
+      push("revenueEvent", {
+        id: random.uuid(),
+        accountId: id,
+        externalId: `rev_${index}_churn`,
+        kind: "CHURN",
+        mrrDelta: String(-mrr),
+        occurredAt: churnedAt,
+      });
     }
 
     // Annual contracts from sign-up; past ones renewed (or churned), the current one pending.
@@ -154,8 +325,17 @@ export async function seedDemoWorkspace(
       const startsAt = new Date(signedUpAt.getTime() + year * 365 * DAY);
       if (startsAt >= today || (churnedAt && startsAt >= churnedAt)) break;
       const endsAt = new Date(startsAt.getTime() + 365 * DAY);
-      const renewalOutcome = endsAt > today ? "PENDING" : churnedAt && endsAt >= churnedAt ? "CHURNED" : "RENEWED";
-      push("contract", { id: random.uuid(), accountId: id, externalId: `ctr_${index}_${year}`, startsAt, endsAt, value: String(mrr * 12), renewalOutcome });
+      const renewalOutcome =
+        endsAt > today ? "PENDING" : churnedAt && endsAt >= churnedAt ? "CHURNED" : "RENEWED";
+      push("contract", {
+        id: random.uuid(),
+        accountId: id,
+        externalId: `ctr_${index}_${year}`,
+        startsAt,
+        endsAt,
+        value: String(mrr * 12),
+        renewalOutcome,
+      });
     }
 
     // Usage over the last 90 days while active: logins, sessions and feature use per contact.
@@ -164,13 +344,37 @@ export async function seedDemoWorkspace(
       const dailyChance = 0.08 + tendency * 0.55 * (random.next() * 0.5 + 0.5);
       for (let day = usageStart; day > activeUntilDaysAgo; day--) {
         if (!random.chance(dailyChance)) continue;
-        const loginAt = new Date(at(day).getTime() + random.int(7, 19) * 3_600_000 + random.int(0, 3599) * 1000);
-        push("usageEvent", { id: random.uuid(), accountId: id, contactId: contact.id, kind: "LOGIN", occurredAt: loginAt });
-        push("usageEvent", { id: random.uuid(), accountId: id, contactId: contact.id, kind: "SESSION", durationSeconds: random.int(60, 600 + Math.round(tendency * 2400)), occurredAt: loginAt });
+        const loginAt = new Date(
+          at(day).getTime() + random.int(7, 19) * 3_600_000 + random.int(0, 3599) * 1000,
+        );
+        push("usageEvent", {
+          id: random.uuid(),
+          accountId: id,
+          contactId: contact.id,
+          kind: "LOGIN",
+          occurredAt: loginAt,
+        });
+        push("usageEvent", {
+          id: random.uuid(),
+          accountId: id,
+          contactId: contact.id,
+          kind: "SESSION",
+          durationSeconds: random.int(60, 600 + Math.round(tendency * 2400)),
+          occurredAt: loginAt,
+        });
         const features = random.int(0, 1 + Math.round(tendency * 3));
         for (let f = 0; f < features; f++) {
-          const featureKey = random.chance(0.3 + tendency * 0.5) ? random.pick(DEMO_KEY_FEATURES.slice(0, 2 + Math.round(tendency * 4))) : random.pick(OTHER_FEATURES);
-          push("usageEvent", { id: random.uuid(), accountId: id, contactId: contact.id, kind: "FEATURE", featureKey, occurredAt: new Date(loginAt.getTime() + (f + 1) * 60_000) });
+          const featureKey = random.chance(0.3 + tendency * 0.5)
+            ? random.pick(DEMO_KEY_FEATURES.slice(0, 2 + Math.round(tendency * 4)))
+            : random.pick(OTHER_FEATURES);
+          push("usageEvent", {
+            id: random.uuid(),
+            accountId: id,
+            contactId: contact.id,
+            kind: "FEATURE",
+            featureKey,
+            occurredAt: new Date(loginAt.getTime() + (f + 1) * 60_000),
+          });
         }
       }
     }
@@ -181,12 +385,44 @@ export async function seedDemoWorkspace(
       const openedDaysAgo = random.int(Math.max(1, activeUntilDaysAgo), 180);
       if (openedDaysAgo > signedUpDaysAgo) continue;
       const openedAt = at(openedDaysAgo);
-      const priority = random.chance(0.15 * (1 - tendency)) ? "URGENT" : random.chance(0.3 * (1 - tendency)) ? "HIGH" : random.pick(["LOW", "NORMAL", "NORMAL"]);
-      const resolvedAt = openedDaysAgo > 2 || random.chance(0.5) ? new Date(openedAt.getTime() + random.int(1, 72) * 3_600_000) : null;
-      push("supportTicket", { id: random.uuid(), accountId: id, externalId: `tkt_${index}_${t}`, subject: random.pick(["Login issue", "Report export fails", "Billing question", "SSO setup", "Slow dashboard", "API rate limit"]), priority, openedAt, resolvedAt });
+      const priority = random.chance(0.15 * (1 - tendency))
+        ? "URGENT"
+        : random.chance(0.3 * (1 - tendency))
+          ? "HIGH"
+          : random.pick(["LOW", "NORMAL", "NORMAL"]);
+      const resolvedAt =
+        openedDaysAgo > 2 || random.chance(0.5)
+          ? new Date(openedAt.getTime() + random.int(1, 72) * 3_600_000)
+          : null;
+      push("supportTicket", {
+        id: random.uuid(),
+        accountId: id,
+        externalId: `tkt_${index}_${t}`,
+        subject: random.pick([
+          "Login issue",
+          "Report export fails",
+          "Billing question",
+          "SSO setup",
+          "Slow dashboard",
+          "API rate limit",
+        ]),
+        priority,
+        openedAt,
+        resolvedAt,
+      });
       if (resolvedAt && resolvedAt < today && random.chance(0.5)) {
         const score = clampInt(Math.round(2.6 + tendency * 2.8 + (random.next() - 0.5) * 1.6), 1, 5);
-        push("surveyResponse", { id: random.uuid(), surveyId: surveys[1]?.id, accountId: id, contactId: random.pick(contacts).id, kind: "CSAT", score, comment: score <= 2 ? "Took too long to resolve." : null, idempotencyKey: random.uuid(), createdAt: new Date(resolvedAt.getTime() + 3_600_000) });
+        push("surveyResponse", {
+          id: random.uuid(),
+          surveyId: surveys[1]?.id,
+          accountId: id,
+          contactId: random.pick(contacts).id,
+          kind: "CSAT",
+          score,
+          comment: score <= 2 ? "Took too long to resolve." : null,
+          idempotencyKey: random.uuid(),
+          createdAt: new Date(resolvedAt.getTime() + 3_600_000),
+        });
       }
     }
 
@@ -196,8 +432,19 @@ export async function seedDemoWorkspace(
       if (dueDaysAgo > signedUpDaysAgo || dueDaysAgo < activeUntilDaysAgo) continue;
       const dueAt = at(dueDaysAgo);
       const late = random.chance(0.05 + (1 - tendency) * 0.35);
-      const paidAt = late ? (random.chance(0.7) ? new Date(dueAt.getTime() + random.int(3, 40) * DAY) : null) : new Date(dueAt.getTime() - random.int(0, 5) * DAY);
-      push("invoice", { id: random.uuid(), accountId: id, externalId: `inv_${index}_${m}`, amount: String(mrr), dueAt, paidAt: paidAt && paidAt < today ? paidAt : null });
+      const paidAt = late
+        ? random.chance(0.7)
+          ? new Date(dueAt.getTime() + random.int(3, 40) * DAY)
+          : null
+        : new Date(dueAt.getTime() - random.int(0, 5) * DAY);
+      push("invoice", {
+        id: random.uuid(),
+        accountId: id,
+        externalId: `inv_${index}_${m}`,
+        amount: String(mrr),
+        dueAt,
+        paidAt: paidAt && paidAt < today ? paidAt : null,
+      });
     }
 
     // NPS every ~quarter from some contacts; CES once after onboarding.
@@ -207,12 +454,41 @@ export async function seedDemoWorkspace(
       for (const contact of contacts) {
         if (!random.chance(0.45)) continue;
         const score = clampInt(Math.round(3.5 + tendency * 7 + (random.next() - 0.5) * 3), 0, 10);
-        push("surveyResponse", { id: random.uuid(), surveyId: surveys[0]?.id, accountId: id, contactId: contact.id, kind: "NPS", score, comment: score >= 9 ? random.pick(["Love the dashboards.", "Great support team!", "Saves us hours every week."]) : score <= 6 ? random.pick(["Too expensive for what we use.", "Reports are slow.", "Missing integrations we need."]) : null, idempotencyKey: random.uuid(), createdAt: new Date(at(daysAgo).getTime() + random.int(9, 17) * 3_600_000) });
+        push("surveyResponse", {
+          id: random.uuid(),
+          surveyId: surveys[0]?.id,
+          accountId: id,
+          contactId: contact.id,
+          kind: "NPS",
+          score,
+          comment:
+            score >= 9
+              ? random.pick(["Love the dashboards.", "Great support team!", "Saves us hours every week."])
+              : score <= 6
+                ? random.pick([
+                    "Too expensive for what we use.",
+                    "Reports are slow.",
+                    "Missing integrations we need.",
+                  ])
+                : null,
+          idempotencyKey: random.uuid(),
+          createdAt: new Date(at(daysAgo).getTime() + random.int(9, 17) * 3_600_000),
+        });
       }
     }
     if (signedUpDaysAgo > 20 && random.chance(0.7)) {
       const score = clampInt(Math.round(3 + tendency * 4 + (random.next() - 0.5) * 2), 1, 7);
-      push("surveyResponse", { id: random.uuid(), surveyId: surveys[2]?.id, accountId: id, contactId: contacts[0]?.id, kind: "CES", score, comment: null, idempotencyKey: random.uuid(), createdAt: new Date(signedUpAt.getTime() + 14 * DAY) });
+      push("surveyResponse", {
+        id: random.uuid(),
+        surveyId: surveys[2]?.id,
+        accountId: id,
+        contactId: contacts[0]?.id,
+        kind: "CES",
+        score,
+        comment: null,
+        idempotencyKey: random.uuid(),
+        createdAt: new Date(signedUpAt.getTime() + 14 * DAY),
+      });
     }
 
     // CSM sentiment roughly monthly over the last 6 months.
@@ -221,7 +497,20 @@ export async function seedDemoWorkspace(
       if (daysAgo > signedUpDaysAgo || daysAgo < activeUntilDaysAgo || !random.chance(0.6)) continue;
       const value = tendency + (random.next() - 0.5) * 0.4;
       const rating = value > 0.6 ? "GREEN" : value > 0.35 ? "YELLOW" : "RED";
-      push("sentimentEntry", { id: random.uuid(), accountId: id, externalId: `snt_${index}_${m}`, rating, note: rating === "GREEN" ? "Engaged champion, expanding use." : rating === "YELLOW" ? "Adoption flat; schedule a check-in." : "Champion left; renewal at risk.", author: null, createdAt: at(daysAgo) });
+      push("sentimentEntry", {
+        id: random.uuid(),
+        accountId: id,
+        externalId: `snt_${index}_${m}`,
+        rating,
+        note:
+          rating === "GREEN"
+            ? "Engaged champion, expanding use."
+            : rating === "YELLOW"
+              ? "Adoption flat; schedule a check-in."
+              : "Champion left; renewal at risk.",
+        author: null,
+        createdAt: at(daysAgo),
+      });
     }
 
     // Executive business reviews for larger customers.
@@ -229,14 +518,34 @@ export async function seedDemoWorkspace(
       for (let r = 0; r < random.int(0, 3); r++) {
         const daysAgo = random.int(Math.max(5, activeUntilDaysAgo), 500);
         if (daysAgo > signedUpDaysAgo) continue;
-        push("businessReview", { id: random.uuid(), accountId: id, externalId: `ebr_${index}_${r}`, heldAt: at(daysAgo), executivesAttended: random.int(0, 3), outcome: random.chance(0.15) ? null : random.chance(0.3 + tendency * 0.6) ? "UP" : "DOWN", notes: null });
+        push("businessReview", {
+          id: random.uuid(),
+          accountId: id,
+          externalId: `ebr_${index}_${r}`,
+          heldAt: at(daysAgo),
+          executivesAttended: random.int(0, 3),
+          outcome: random.chance(0.15) ? null : random.chance(0.3 + tendency * 0.6) ? "UP" : "DOWN",
+          notes: null,
+        });
       }
     }
   }
 
   await prisma.milestone.createMany({ data: milestones });
   await prisma.survey.createMany({ data: surveys as never });
-  const order = ["account", "contact", "revenueEvent", "contract", "usageEvent", "supportTicket", "invoice", "surveyResponse", "sentimentEntry", "milestoneAchievement", "businessReview"] as const;
+  const order = [
+    "account",
+    "contact",
+    "revenueEvent",
+    "contract",
+    "usageEvent",
+    "supportTicket",
+    "invoice",
+    "surveyResponse",
+    "sentimentEntry",
+    "milestoneAchievement",
+    "businessReview",
+  ] as const;
   const counts: Record<string, number> = {};
   for (const table of order) {
     const data = rows[table] ?? [];
@@ -251,6 +560,37 @@ export async function seedDemoWorkspace(
     }
   }
   return { ...created, counts };
+}
+
+export interface DocumentedDemoCredentials {
+  /** Slugs of the workspaces whose active keys include the README's secret key. */
+  secretKey: string[];
+  publishableKey: string[];
+  /** Slugs of the workspaces whose widget-token signing secret is the README's. */
+  signingSecret: string[];
+}
+
+/** Which workspaces hold the README's well-known demo credentials (active keys only). */
+export async function findDocumentedDemoCredentials(
+  prisma: PrismaClient,
+): Promise<DocumentedDemoCredentials> {
+  const [keys, signing] = await Promise.all([
+    prisma.apiKey.findMany({
+      where: {
+        hash: { in: [hashApiKey(DEMO_SECRET_KEY), hashApiKey(DEMO_PUBLISHABLE_KEY)] },
+        revokedAt: null,
+      },
+      select: { hash: true, workspace: { select: { slug: true } } },
+    }),
+    prisma.workspace.findMany({ where: { signingSecret: DEMO_SIGNING_SECRET }, select: { slug: true } }),
+  ]);
+  const holding = (key: string) =>
+    keys.filter((row) => row.hash === hashApiKey(key)).map((row) => row.workspace.slug);
+  return {
+    secretKey: holding(DEMO_SECRET_KEY),
+    publishableKey: holding(DEMO_PUBLISHABLE_KEY),
+    signingSecret: signing.map((row) => row.slug),
+  };
 }
 
 /** Usage events are most of the demo's rows: one array parameter per column inserts them fast. */
