@@ -30,7 +30,11 @@ describe("migrations on embedded PGlite", () => {
     const second = await applyMigrations(connection);
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toEqual(migrations.map((m) => m.name));
-    const rows = await connection.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+    const rows = await connection.query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`,
     );
     expect(rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(
@@ -55,17 +59,50 @@ describe("migrations on embedded PGlite", () => {
     }
   });
 
+  it("admin_keys applies on a populated database of the previous schema", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    const index = migrations.findIndex((m) => m.name.endsWith("_admin_keys"));
+    expect(index).toBeGreaterThan(0);
+    await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+    await connection.query(
+      `INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt") VALUES ('11111111-1111-4111-8111-111111111111', 'old', 'Old', 's', now())`,
+    );
+    await connection.query(
+      `INSERT INTO "ApiKey" (id, "workspaceId", kind, name, prefix, hash) VALUES ('22222222-2222-4222-8222-222222222222', '11111111-1111-4111-8111-111111111111', 'SECRET', 'k', 'sk_abc', 'h')`,
+    );
+    const result = await applyMigrations(connection);
+    expect(result.applied).toEqual(migrations.slice(index).map((m) => m.name));
+    expect(await connection.query(`SELECT slug, "disabledAt" FROM "Workspace"`)).toEqual([
+      { slug: "old", disabledAt: null },
+    ]);
+    expect(await connection.query(`SELECT count(*)::int AS n FROM "ApiKey"`)).toEqual([{ n: 1 }]);
+    await connection.query(
+      `INSERT INTO "AdminKey" (id, name, prefix, hash) VALUES ('33333333-3333-4333-8333-333333333333', 'a', 'ak_abc', 'h')`,
+    );
+    expect(await connection.query(`SELECT name, "revokedAt" FROM "AdminKey"`)).toEqual([
+      { name: "a", revokedAt: null },
+    ]);
+    await pglite.close();
+  });
+
   it("roll back a failing migration completely and refuse to start", async () => {
     const pglite = new PGlite();
     const connection = pgliteConnection(pglite);
     const broken = [
       ...migrations,
-      { name: "99999999999999_broken", sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";', checksum: "x" },
+      {
+        name: "99999999999999_broken",
+        sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";',
+        checksum: "x",
+      },
     ];
     await expect(applyMigrations(connection, { migrations: broken })).rejects.toBeInstanceOf(MigrationError);
     const half = await connection.query(`SELECT to_regclass('public.half') AS t`);
     expect(half).toEqual([{ t: null }]);
-    const recorded = await connection.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations"`);
+    const recorded = await connection.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(recorded.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     await pglite.close();
   });
@@ -109,7 +146,11 @@ describe("migrations on PostgreSQL", () => {
   it("produce exactly the schema that schema.prisma describes (no drift)", async () => {
     const expected = await createTestDatabase("drift");
     try {
-      const sql = diffSchemas({ fromSchemaText: null, toSchemaText: readSchemaText(), databaseUrl: expected.url });
+      const sql = diffSchemas({
+        fromSchemaText: null,
+        toSchemaText: readSchemaText(),
+        databaseUrl: expected.url,
+      });
       const client = new pg.Client({ connectionString: expected.url });
       await client.connect();
       await client.query(sql);
@@ -140,9 +181,12 @@ describe("migrations on PostgreSQL", () => {
   it("the Prisma client reads and writes through the PostgreSQL adapter", async () => {
     const db = await openDatabase({ url: database.url });
     expect(db.migration.applied).toEqual([]);
-    const workspace = await db.prisma.workspace.create({ data: { slug: "pg", name: "PG", signingSecret: "s" } });
-    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({ slug: "pg" });
+    const workspace = await db.prisma.workspace.create({
+      data: { slug: "pg", name: "PG", signingSecret: "s" },
+    });
+    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({
+      slug: "pg",
+    });
     await db.close();
   });
 });
-
