@@ -4,6 +4,7 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { readConfig } from "./config.ts";
 import { backfillHealthSnapshots, ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
+import { AdminKeyUsageError, adminKeysCommand } from "./admin-keys.ts";
 import { DEFAULT_RATE_LIMITS } from "./plugins/use-rate-limit.ts";
 import { manage } from "./manage.ts";
 import {
@@ -29,6 +30,8 @@ Commands:
   keys create --workspace <slug> --kind secret|publishable --name <name> [--read-only]
   keys revoke --workspace <slug> <key prefix or id>
             Manage API keys (keys are stored hashed: a new key is printed once)
+  keys create|list|revoke --admin [--name <name>] [<key prefix or id>]
+            Administrator keys (ak_…): create, list and disable workspaces through the API, nothing else
   help      Show this help
 
 Options:
@@ -58,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       workspace: { type: "string" },
       kind: { type: "string" },
       "read-only": { type: "boolean", default: false },
+      admin: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -70,7 +74,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
-  const config = readConfig({ ...process.env, PORT: values.port ?? process.env.PORT, HOST: values.host ?? process.env.HOST });
+  const config = readConfig({
+    ...process.env,
+    PORT: values.port ?? process.env.PORT,
+    HOST: values.host ?? process.env.HOST,
+  });
   const startedAt = Date.now();
   const database = await openDatabase({
     url: config.DATABASE_URL,
@@ -86,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     await database.close();
     return 0;
   }
+  if (command === "keys" && values.admin) return runAdminKeys(database, positionals.slice(1), values.name);
   if (command === "workspace" || command === "keys") {
     try {
       return await manage(database, command, positionals.slice(1), values);
@@ -93,7 +102,10 @@ async function main(argv: string[]): Promise<number> {
       await database.close();
     }
   }
-  const seeded = command === "seed" || command === "start" ? await ensureDemo(database, command === "seed" && values.reset) : null;
+  const seeded =
+    command === "seed" || command === "start"
+      ? await ensureDemo(database, command === "seed" && values.reset)
+      : null;
   if (command === "seed") {
     if (seeded) await backfillDemoHistory(database, seeded);
     await database.close();
@@ -101,7 +113,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const written = await ensureTodaysSnapshots(database.prisma);
   if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
-  const demo = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
+  const demo = await database.prisma.workspace.findUnique({
+    where: { slug: DEMO_SLUG },
+    select: { id: true },
+  });
   const production = config.PULSE_ENV === "production";
   const introspection = config.PULSE_INTROSPECTION ? config.PULSE_INTROSPECTION === "true" : !production;
   const started = await startHttpServer({
@@ -109,8 +124,15 @@ async function main(argv: string[]): Promise<number> {
     port: config.PORT,
     host: config.HOST,
     graphiqlHeaders: demo && !production ? { Authorization: `Bearer ${DEMO_SECRET_KEY}` } : undefined,
-    limits: { introspection, fieldSuggestions: !production, executionTimeoutMs: config.PULSE_EXECUTION_TIMEOUT_MS },
-    rateLimits: config.PULSE_RATE_LIMIT === "on" ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" } : null,
+    limits: {
+      introspection,
+      fieldSuggestions: !production,
+      executionTimeoutMs: config.PULSE_EXECUTION_TIMEOUT_MS,
+    },
+    rateLimits:
+      config.PULSE_RATE_LIMIT === "on"
+        ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" }
+        : null,
     redisUrl: config.REDIS_URL,
     maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
   });
@@ -123,10 +145,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  Demo signing secret   ${DEMO_SIGNING_SECRET}`);
   }
   console.log(`\nTry: curl -s ${started.url}/graphql -H 'authorization: Bearer ${DEMO_SECRET_KEY}' \\`);
-  console.log(`       -H 'content-type: application/json' -d '{"query":"{ accounts(first: 5) { edges { node { name } } } }"}'\n`);
+  console.log(
+    `       -H 'content-type: application/json' -d '{"query":"{ accounts(first: 5) { edges { node { name } } } }"}'\n`,
+  );
   // Today's snapshot for every account, hourly, so history and health ordering stay current.
   const snapshotTimer = setInterval(() => {
-    ensureTodaysSnapshots(database.prisma).catch((error: unknown) => console.error("[health] snapshot job failed:", error));
+    ensureTodaysSnapshots(database.prisma).catch((error: unknown) =>
+      console.error("[health] snapshot job failed:", error),
+    );
   }, 3_600_000);
   snapshotTimer.unref();
   const backfill = new AbortController();
@@ -145,9 +171,25 @@ async function main(argv: string[]): Promise<number> {
   return -1;
 }
 
+async function runAdminKeys(database: Database, args: string[], name: string | undefined): Promise<number> {
+  try {
+    console.log(await adminKeysCommand(database, args, { name }));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof AdminKeyUsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  } finally {
+    await database.close();
+  }
+}
+
 /** Seeds the demo workspace unless present; returns its id when it was just seeded. */
 async function ensureDemo(database: Database, reset: boolean): Promise<string | null> {
-  const existing = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
+  const existing = await database.prisma.workspace.findUnique({
+    where: { slug: DEMO_SLUG },
+    select: { id: true },
+  });
   if (existing && !reset) {
     console.log("[seed] demo workspace present");
     return null;
@@ -155,18 +197,28 @@ async function ensureDemo(database: Database, reset: boolean): Promise<string | 
   if (existing) await database.prisma.workspace.delete({ where: { id: existing.id } });
   const startedAt = Date.now();
   const result = await seedDemoWorkspace(database.prisma);
-  const summary = Object.entries(result.counts).map(([table, count]) => `${count} ${table}`).join(", ");
-  console.log(`[seed] demo workspace seeded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${summary}`);
+  const summary = Object.entries(result.counts)
+    .map(([table, count]) => `${count} ${table}`)
+    .join(", ");
+  console.log(
+    `[seed] demo workspace seeded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${summary}`,
+  );
   return result.workspaceId;
 }
 
 /** 90 days of daily health snapshots, so trends and sparklines have a history. */
-async function backfillDemoHistory(database: Database, workspaceId: string, signal?: AbortSignal): Promise<void> {
+async function backfillDemoHistory(
+  database: Database,
+  workspaceId: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const startedAt = Date.now();
   try {
     const written = await backfillHealthSnapshots(database.prisma, workspaceId, 90, new Date(), signal);
     if (signal?.aborted) return;
-    console.log(`[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    console.log(
+      `[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    );
   } catch (error) {
     console.error("[seed] health history backfill failed:", error);
   }

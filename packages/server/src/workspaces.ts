@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@pulse/schema/prisma";
-import { type ApiKeyKind, hashApiKey, type IssuedApiKey, issueApiKey } from "./auth/api-keys.ts";
+import { hashApiKey, type IssuedApiKey, issueApiKey, type WorkspaceKeyKind } from "./auth/api-keys.ts";
 
 export interface NewWorkspace {
   name: string;
@@ -35,7 +35,10 @@ export async function createWorkspace(
       currency: input.currency ?? "USD",
       signingSecret,
       apiKeys: {
-        create: [keyRow("SECRET", "Default secret key", secret), keyRow("PUBLISHABLE", "Default publishable key", publishable)],
+        create: [
+          keyRow("SECRET", "Default secret key", secret),
+          keyRow("PUBLISHABLE", "Default publishable key", publishable),
+        ],
       },
     },
   });
@@ -51,6 +54,6 @@ function fromKey(key: string): IssuedApiKey {
   return { key, prefix: key.slice(0, 11), hash: hashApiKey(key) };
 }
 
-function keyRow(kind: ApiKeyKind, name: string, issued: IssuedApiKey) {
+function keyRow(kind: WorkspaceKeyKind, name: string, issued: IssuedApiKey) {
   return { kind, name, prefix: issued.prefix, hash: issued.hash };
 }
