@@ -158,7 +158,7 @@ builder.mutationField("disableWorkspace", (t) =>
   t.field({
     type: ManagedWorkspaceRef,
     description:
-      "Disables a workspace: its keys and widget tokens stop working at once on this server (on others within 10 s); its data is kept. Admin keys only.",
+      "Disables a workspace: its keys stop working at once on this server (on others within 10 s), its badge images within a minute (their cache); its data is kept. Admin keys only.",
     errors: { types: [NotFoundError] },
     args: { workspaceId: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
