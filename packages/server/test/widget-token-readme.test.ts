@@ -75,7 +75,7 @@ describe("widget tokens signed from the README alone", () => {
   });
 
   /** A value for each claim, from what its row says it means. */
-  function valueOf(row: ClaimRow): string | number {
+  function claimValue(row: ClaimRow): string | number {
     if (row.claim === "iss") {
       const literal = /`"([^"]+)"`/.exec(row.meaning)?.[1];
       if (!literal) throw new Error("the README names no value for iss");
@@ -92,7 +92,7 @@ describe("widget tokens signed from the README alone", () => {
     return Object.fromEntries(
       rows
         .filter((row) => row.claim !== omit)
-        .map((row) => [names === "long" ? (row.alias ?? row.claim) : row.claim, valueOf(row)]),
+        .map((row) => [names === "long" ? (row.alias ?? row.claim) : row.claim, claimValue(row)]),
     );
   }
 
