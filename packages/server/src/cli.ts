@@ -74,11 +74,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
-  const config = readConfig({
-    ...process.env,
-    PORT: values.port ?? process.env.PORT,
-    HOST: values.host ?? process.env.HOST,
-  });
+  const config = readConfig({ ...process.env, PORT: values.port ?? process.env.PORT, HOST: values.host ?? process.env.HOST });
   const startedAt = Date.now();
   const database = await openDatabase({
     url: config.DATABASE_URL,
@@ -102,10 +98,7 @@ async function main(argv: string[]): Promise<number> {
       await database.close();
     }
   }
-  const seeded =
-    command === "seed" || command === "start"
-      ? await ensureDemo(database, command === "seed" && values.reset)
-      : null;
+  const seeded = command === "seed" || command === "start" ? await ensureDemo(database, command === "seed" && values.reset) : null;
   if (command === "seed") {
     if (seeded) await backfillDemoHistory(database, seeded);
     await database.close();
@@ -113,10 +106,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const written = await ensureTodaysSnapshots(database.prisma);
   if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
-  const demo = await database.prisma.workspace.findUnique({
-    where: { slug: DEMO_SLUG },
-    select: { id: true },
-  });
+  const demo = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
   const production = config.PULSE_ENV === "production";
   const introspection = config.PULSE_INTROSPECTION ? config.PULSE_INTROSPECTION === "true" : !production;
   const started = await startHttpServer({
@@ -124,15 +114,8 @@ async function main(argv: string[]): Promise<number> {
     port: config.PORT,
     host: config.HOST,
     graphiqlHeaders: demo && !production ? { Authorization: `Bearer ${DEMO_SECRET_KEY}` } : undefined,
-    limits: {
-      introspection,
-      fieldSuggestions: !production,
-      executionTimeoutMs: config.PULSE_EXECUTION_TIMEOUT_MS,
-    },
-    rateLimits:
-      config.PULSE_RATE_LIMIT === "on"
-        ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" }
-        : null,
+    limits: { introspection, fieldSuggestions: !production, executionTimeoutMs: config.PULSE_EXECUTION_TIMEOUT_MS },
+    rateLimits: config.PULSE_RATE_LIMIT === "on" ? { ...DEFAULT_RATE_LIMITS, trustProxy: config.PULSE_TRUST_PROXY === "true" } : null,
     redisUrl: config.REDIS_URL,
     maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
   });
@@ -145,14 +128,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  Demo signing secret   ${DEMO_SIGNING_SECRET}`);
   }
   console.log(`\nTry: curl -s ${started.url}/graphql -H 'authorization: Bearer ${DEMO_SECRET_KEY}' \\`);
-  console.log(
-    `       -H 'content-type: application/json' -d '{"query":"{ accounts(first: 5) { edges { node { name } } } }"}'\n`,
-  );
+  console.log(`       -H 'content-type: application/json' -d '{"query":"{ accounts(first: 5) { edges { node { name } } } }"}'\n`);
   // Today's snapshot for every account, hourly, so history and health ordering stay current.
   const snapshotTimer = setInterval(() => {
-    ensureTodaysSnapshots(database.prisma).catch((error: unknown) =>
-      console.error("[health] snapshot job failed:", error),
-    );
+    ensureTodaysSnapshots(database.prisma).catch((error: unknown) => console.error("[health] snapshot job failed:", error));
   }, 3_600_000);
   snapshotTimer.unref();
   const backfill = new AbortController();
@@ -186,10 +165,7 @@ async function runAdminKeys(database: Database, args: string[], name: string | u
 
 /** Seeds the demo workspace unless present; returns its id when it was just seeded. */
 async function ensureDemo(database: Database, reset: boolean): Promise<string | null> {
-  const existing = await database.prisma.workspace.findUnique({
-    where: { slug: DEMO_SLUG },
-    select: { id: true },
-  });
+  const existing = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
   if (existing && !reset) {
     console.log("[seed] demo workspace present");
     return null;
@@ -197,28 +173,18 @@ async function ensureDemo(database: Database, reset: boolean): Promise<string | 
   if (existing) await database.prisma.workspace.delete({ where: { id: existing.id } });
   const startedAt = Date.now();
   const result = await seedDemoWorkspace(database.prisma);
-  const summary = Object.entries(result.counts)
-    .map(([table, count]) => `${count} ${table}`)
-    .join(", ");
-  console.log(
-    `[seed] demo workspace seeded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${summary}`,
-  );
+  const summary = Object.entries(result.counts).map(([table, count]) => `${count} ${table}`).join(", ");
+  console.log(`[seed] demo workspace seeded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${summary}`);
   return result.workspaceId;
 }
 
 /** 90 days of daily health snapshots, so trends and sparklines have a history. */
-async function backfillDemoHistory(
-  database: Database,
-  workspaceId: string,
-  signal?: AbortSignal,
-): Promise<void> {
+async function backfillDemoHistory(database: Database, workspaceId: string, signal?: AbortSignal): Promise<void> {
   const startedAt = Date.now();
   try {
     const written = await backfillHealthSnapshots(database.prisma, workspaceId, 90, new Date(), signal);
     if (signal?.aborted) return;
-    console.log(
-      `[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
-    );
+    console.log(`[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error("[seed] health history backfill failed:", error);
   }

@@ -35,10 +35,7 @@ export async function createWorkspace(
       currency: input.currency ?? "USD",
       signingSecret,
       apiKeys: {
-        create: [
-          keyRow("SECRET", "Default secret key", secret),
-          keyRow("PUBLISHABLE", "Default publishable key", publishable),
-        ],
+        create: [keyRow("SECRET", "Default secret key", secret), keyRow("PUBLISHABLE", "Default publishable key", publishable)],
       },
     },
   });

@@ -77,8 +77,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const persisted = options.persistedOperations ?? {};
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) =>
-      createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,
@@ -87,13 +86,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
     maskedErrors: { maskError },
     cors: {
       origin: "*",
-      allowedHeaders: [
-        "authorization",
-        "content-type",
-        "idempotency-key",
-        "x-api-key",
-        "x-graphql-yoga-csrf",
-      ],
+      allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-api-key", "x-graphql-yoga-csrf"],
       methods: ["GET", "POST", "OPTIONS"],
       credentials: false,
       maxAge: 600,
@@ -102,8 +95,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       ? {
           title: "Pulse",
           headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders) : undefined,
-          defaultQuery:
-            "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
+          defaultQuery: "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
         }
       : false,
     // GraphiQL's assets come from this server (no CDN), so it works offline.
@@ -123,19 +115,9 @@ export function createPulseYoga(options: PulseYogaOptions) {
         allowArbitraryOperations: !options.persistedOperationsOnly,
         skipDocumentValidation: false,
         customErrors: {
-          keyNotFound: {
-            message:
-              "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.",
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-          },
-          notFound: {
-            message: "Unknown persisted operation.",
-            extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } },
-          },
-          persistedQueryOnly: {
-            message: "This server accepts persisted operations only.",
-            extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } },
-          },
+          keyNotFound: { message: "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.", extensions: { code: "BAD_REQUEST", http: { status: 400 } } },
+          notFound: { message: "Unknown persisted operation.", extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } } },
+          persistedQueryOnly: { message: "This server accepts persisted operations only.", extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } } },
         },
       }),
       ...useQueryLimits(limits),

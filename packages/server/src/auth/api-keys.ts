@@ -122,7 +122,6 @@ export class ApiKeyCache {
   }
 
   evictWorkspace(workspaceId: string): void {
-    for (const [hash, entry] of this.entries)
-      if (entry.key?.workspaceId === workspaceId) this.entries.delete(hash);
+    for (const [hash, entry] of this.entries) if (entry.key?.workspaceId === workspaceId) this.entries.delete(hash);
   }
 }

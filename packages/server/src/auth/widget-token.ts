@@ -38,7 +38,7 @@ export const WIDGET_TOKEN_CLAIM_ALIASES = { wid: "workspaceId", acc: "account", 
 
 type IdentityClaim = keyof typeof WIDGET_TOKEN_CLAIM_ALIASES;
 
-/** The value of an identity claim under its short or long name; `conflict` when the two differ. */
+/** The value of an identity claim under its short or long name; refuses two different values. */
 function identityClaim(payload: Record<string, unknown>, claim: IdentityClaim): unknown {
   const short = payload[claim];
   const long = payload[WIDGET_TOKEN_CLAIM_ALIASES[claim]];

@@ -49,31 +49,18 @@ function parseOptions(params: URLSearchParams): BadgeOptions | string {
 
 function failure(format: "svg" | "json", status: number, message: string): BadgeResponse {
   if (format === "json") {
-    return {
-      status,
-      contentType: "application/json",
-      cacheControl: "no-store",
-      body: JSON.stringify({ error: message }),
-    };
+    return { status, contentType: "application/json", cacheControl: "no-store", body: JSON.stringify({ error: message }) };
   }
   const text = status === 403 ? "invalid token" : status === 404 ? "not found" : "bad request";
   return {
     status,
     contentType: "image/svg+xml",
     cacheControl: "no-store",
-    body: renderBadgeSvg(
-      { accountName: "", score: null, band: null, trend: null, history: [] },
-      { style: "flat", theme: "light", label: text },
-    ),
+    body: renderBadgeSvg({ accountName: "", score: null, band: null, trend: null, history: [] }, { style: "flat", theme: "light", label: text }),
   };
 }
 
-export async function badgeResponse(
-  server: ServerContext,
-  url: URL,
-  cache: BadgeCache,
-  now: Date,
-): Promise<BadgeResponse> {
+export async function badgeResponse(server: ServerContext, url: URL, cache: BadgeCache, now: Date): Promise<BadgeResponse> {
   const match = /^\/badge\/([A-Za-z0-9_.-]+)\.(svg|json)$/.exec(url.pathname);
   const format = url.pathname.endsWith(".json") ? "json" : "svg";
   if (!match?.[1]) return failure(format, 404, "Use /badge/<token>.svg or /badge/<token>.json");
@@ -87,10 +74,7 @@ export async function badgeResponse(
   const workspaceId = claimedWorkspace(token);
   const workspace =
     workspaceId && isUuid(workspaceId)
-      ? await server.database.prisma.workspace.findUnique({
-          where: { id: workspaceId, disabledAt: null },
-          select: { signingSecret: true },
-        })
+      ? await server.database.prisma.workspace.findUnique({ where: { id: workspaceId, disabledAt: null }, select: { signingSecret: true } })
       : null;
   if (!workspaceId || !workspace) return failure(format, 403, "The token is not valid.");
   let identity: Awaited<ReturnType<typeof verifyWidgetToken>>;
@@ -100,11 +84,7 @@ export async function badgeResponse(
     if (error instanceof WidgetTokenError) return failure(format, 403, error.message);
     throw error;
   }
-  const ctx = workspaceContext(
-    server,
-    { keyId: "badge-token", workspaceId, kind: "PUBLISHABLE", scopes: [] },
-    now,
-  );
+  const ctx = workspaceContext(server, { keyId: "badge-token", workspaceId, kind: "PUBLISHABLE", scopes: [] }, now);
   let data: Awaited<ReturnType<typeof badgeFor>>;
   try {
     data = await badgeFor(ctx, identity);
@@ -113,18 +93,8 @@ export async function badgeResponse(
   }
   const response: BadgeResponse =
     format === "json"
-      ? {
-          status: 200,
-          contentType: "application/json",
-          cacheControl: "public, max-age=60",
-          body: JSON.stringify(shieldsEndpoint(data, options.label)),
-        }
-      : {
-          status: 200,
-          contentType: "image/svg+xml",
-          cacheControl: "public, max-age=60",
-          body: renderBadgeSvg(data, options),
-        };
+      ? { status: 200, contentType: "application/json", cacheControl: "public, max-age=60", body: JSON.stringify(shieldsEndpoint(data, options.label)) }
+      : { status: 200, contentType: "image/svg+xml", cacheControl: "public, max-age=60", body: renderBadgeSvg(data, options) };
   cache.set(cacheKey, response, now.getTime());
   return response;
 }

@@ -32,8 +32,7 @@ function rootFieldNames(
 ): Set<string> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT)
-      rootFieldNames(selection.selectionSet, fragments, names);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) rootFieldNames(selection.selectionSet, fragments, names);
     else {
       const fragment = fragments.get(selection.name.value);
       if (fragment) rootFieldNames(fragment.selectionSet, fragments, names);
@@ -62,19 +61,13 @@ export function useKeyScope(): Plugin<Context> {
       if (context.auth.kind === "ADMIN") {
         const denied = rootFields.filter((name) => !ADMIN_ROOT_FIELDS.has(name));
         if (denied.length > 0) {
-          throw forbidden(
-            `An admin key may only create, list and disable workspaces; not allowed: ${denied.join(", ")}.`,
-          );
+          throw forbidden(`An admin key may only create, list and disable workspaces; not allowed: ${denied.join(", ")}.`);
         }
         return;
       }
-      const administrative = rootFields.filter(
-        (name) => name !== "__typename" && ADMIN_ROOT_FIELDS.has(name),
-      );
+      const administrative = rootFields.filter((name) => name !== "__typename" && ADMIN_ROOT_FIELDS.has(name));
       if (administrative.length > 0) {
-        throw forbidden(
-          `Only an admin key (ak_…, made with \`pulse keys create --admin\`) may call ${administrative.join(", ")}.`,
-        );
+        throw forbidden(`Only an admin key (ak_…, made with \`pulse keys create --admin\`) may call ${administrative.join(", ")}.`);
       }
       if (context.auth.kind === "PUBLISHABLE") {
         const denied = rootFields.filter((name) => !PUBLISHABLE_ROOT_FIELDS.has(name));

@@ -4,12 +4,7 @@
 // when REDIS_URL is set, so several servers share one budget; in memory otherwise.
 import type { IncomingMessage } from "node:http";
 import { Redis } from "ioredis";
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Plugin } from "graphql-yoga";
 import type { AuthenticatedKey } from "../auth/api-keys.ts";
 
@@ -45,9 +40,7 @@ export class RateLimiter {
     readonly limits: RateLimits,
     redisUrl?: string,
   ) {
-    this.redis = redisUrl
-      ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
-      : null;
+    this.redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
     this.redis?.on("error", () => {
       // Connection problems surface as insurance fallbacks below; ioredis reconnects by itself.
     });
@@ -55,13 +48,7 @@ export class RateLimiter {
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
       if (!this.redis) return memory;
       // If Redis is unreachable, each server keeps limiting on its own rather than failing open.
-      return new RateLimiterRedis({
-        storeClient: this.redis,
-        keyPrefix: `pulse:rl:${keyPrefix}`,
-        points,
-        duration: 60,
-        insuranceLimiter: memory,
-      });
+      return new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `pulse:rl:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory });
     };
     this.ip = make("ip", limits.perIp);
     this.secret = make("sk", limits.perSecretKey);
@@ -84,9 +71,7 @@ export class RateLimiter {
 
   async consumeKey(key: AuthenticatedKey, ip: string): Promise<number | null> {
     if (key.kind !== "PUBLISHABLE") return consume(this.secret, key.keyId);
-    return (
-      (await consume(this.visitor, `${key.keyId}|${ip}`)) ?? (await consume(this.publishable, key.keyId))
-    );
+    return (await consume(this.visitor, `${key.keyId}|${ip}`)) ?? (await consume(this.publishable, key.keyId));
   }
 
   /** Resolves once Redis is connected (immediately without Redis); until then limits are per server. */
@@ -114,19 +99,11 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<numbe
 /** The body of a 429 answer (sent with `Retry-After`). */
 export function rateLimitedBody(retryAfterSeconds: number): string {
   return JSON.stringify({
-    errors: [
-      {
-        message: `Too many requests; retry in ${retryAfterSeconds} s.`,
-        extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds },
-      },
-    ],
+    errors: [{ message: `Too many requests; retry in ${retryAfterSeconds} s.`, extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds } }],
   });
 }
 
-export function rateLimitedResponse(
-  fetchAPI: { Response: typeof Response },
-  retryAfterSeconds: number,
-): Response {
+export function rateLimitedResponse(fetchAPI: { Response: typeof Response }, retryAfterSeconds: number): Response {
   return new fetchAPI.Response(rateLimitedBody(retryAfterSeconds), {
     status: 429,
     headers: { "content-type": "application/json", "retry-after": String(retryAfterSeconds) },
@@ -134,10 +111,7 @@ export function rateLimitedResponse(
 }
 
 /** The per-IP limit, before authentication. */
-export function useIpRateLimit(
-  limiter: RateLimiter,
-  graphqlEndpoint: string,
-): Plugin<object, { req?: IncomingMessage }> {
+export function useIpRateLimit(limiter: RateLimiter, graphqlEndpoint: string): Plugin<object, { req?: IncomingMessage }> {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== graphqlEndpoint || request.method === "OPTIONS") return;
