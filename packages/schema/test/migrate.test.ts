@@ -59,6 +59,33 @@ describe("migrations on embedded PGlite", () => {
     }
   });
 
+  it("admin_keys applies on a populated database of the previous schema", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    const index = migrations.findIndex((m) => m.name.endsWith("_admin_keys"));
+    expect(index).toBeGreaterThan(0);
+    await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+    await connection.query(
+      `INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt") VALUES ('11111111-1111-4111-8111-111111111111', 'old', 'Old', 's', now())`,
+    );
+    await connection.query(
+      `INSERT INTO "ApiKey" (id, "workspaceId", kind, name, prefix, hash) VALUES ('22222222-2222-4222-8222-222222222222', '11111111-1111-4111-8111-111111111111', 'SECRET', 'k', 'sk_abc', 'h')`,
+    );
+    const result = await applyMigrations(connection);
+    expect(result.applied).toEqual(migrations.slice(index).map((m) => m.name));
+    expect(await connection.query(`SELECT slug, "disabledAt" FROM "Workspace"`)).toEqual([
+      { slug: "old", disabledAt: null },
+    ]);
+    expect(await connection.query(`SELECT count(*)::int AS n FROM "ApiKey"`)).toEqual([{ n: 1 }]);
+    await connection.query(
+      `INSERT INTO "AdminKey" (id, name, prefix, hash) VALUES ('33333333-3333-4333-8333-333333333333', 'a', 'ak_abc', 'h')`,
+    );
+    expect(await connection.query(`SELECT name, "revokedAt" FROM "AdminKey"`)).toEqual([
+      { name: "a", revokedAt: null },
+    ]);
+    await pglite.close();
+  });
+
   it("roll back a failing migration completely and refuse to start", async () => {
     const pglite = new PGlite();
     const connection = pgliteConnection(pglite);

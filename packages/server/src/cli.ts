@@ -57,6 +57,8 @@ Commands:
   restore <file>
             Replace the embedded database by a backup (the previous folder is kept);
             refused while a server holds the data folder
+  keys create|list|revoke --admin [--name <name>] [<key prefix or id>]
+            Administrator keys (ak_…): create, list and disable workspaces through the API, nothing else
   help      Show this help
 
 An embedded data folder is used by one process at a time. While a server holds it, migrate,

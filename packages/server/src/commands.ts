@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Database } from "@pulse/schema/database";
+import { AdminKeyUsageError, adminKeysCommand } from "./admin-keys.ts";
 import type { ApiKeyCache } from "./auth/api-keys.ts";
 import { isDevelopmentOnLoopback, type PulseConfig } from "./config.ts";
 import { backfillHealthSnapshots } from "./health/snapshots.ts";
@@ -35,6 +36,7 @@ export const COMMAND_OPTIONS = {
   workspace: { type: "string" },
   kind: { type: "string" },
   "read-only": { type: "boolean", default: false },
+  admin: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -92,14 +94,27 @@ export async function runDatabaseCommand(
       if (seeded) await backfillDemoHistory(context, seeded);
       return 0;
     }
-    case "workspace":
     case "keys":
+      if (parsed.values.admin) return adminKeys(context, args, parsed.values.name);
+      return manage(database, command, args, parsed.values, output, context.keys);
+    case "workspace":
       return manage(database, command, args, parsed.values, output, context.keys);
     case "backup":
       return backup(context, args);
     default:
       output.err(`"${command}" is not a database command`);
       return 2;
+  }
+}
+
+async function adminKeys(context: CommandContext, args: string[], name: string | undefined): Promise<number> {
+  try {
+    context.output.out(await adminKeysCommand(context.database, args, { name }));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof AdminKeyUsageError)) throw error;
+    context.output.err(error.message);
+    return 2;
   }
 }
 

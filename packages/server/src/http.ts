@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
+import { GRAPHIQL_ASSETS_PATH } from "./graphiql.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { logger, requestIdFrom, withRequestId } from "./operations/logger.ts";
 import { createServerMetrics, type ServerMetrics } from "./operations/metrics.ts";
@@ -152,6 +153,11 @@ export async function startHttpServer(
     }
     // One routing decision on the parsed path: GraphQL is /graphql exactly (Yoga alone would also
     // take any URL whose text ends in it); everything else is a 404.
+    // GraphiQL's own assets (served from node_modules by a Yoga plugin, see graphiql.ts).
+    if (url.pathname.startsWith(GRAPHIQL_ASSETS_PATH) && (request.method === "GET" || request.method === "HEAD")) {
+      yoga.handle(request, response);
+      return;
+    }
     if (url.pathname !== GRAPHQL_ENDPOINT) {
       notFound(response, url.pathname);
       return;

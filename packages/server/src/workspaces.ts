@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@pulse/schema/prisma";
-import { type ApiKeyKind, hashApiKey, type IssuedApiKey, issueApiKey } from "./auth/api-keys.ts";
+import { hashApiKey, type IssuedApiKey, issueApiKey, type WorkspaceKeyKind } from "./auth/api-keys.ts";
 
 export interface NewWorkspace {
   name: string;
@@ -54,7 +54,7 @@ function fromKey(key: string): IssuedApiKey {
   return { key, prefix: key.slice(0, 11), hash: hashApiKey(key) };
 }
 
-function keyRow(kind: ApiKeyKind, name: string, issued: IssuedApiKey) {
+function keyRow(kind: WorkspaceKeyKind, name: string, issued: IssuedApiKey) {
   // Publishable keys have no scopes (they only serve widgets); the column's default is a secret key's.
   return {
     kind,

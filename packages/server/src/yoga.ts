@@ -11,6 +11,7 @@ import { maskError } from "./errors.ts";
 import { PortfolioCache } from "./loaders/portfolio.ts";
 import type { ServerMetrics } from "./operations/metrics.ts";
 import { useTracing } from "./operations/tracing.ts";
+import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphiql.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
@@ -108,7 +109,10 @@ export function createPulseYoga(options: PulseYogaOptions) {
           defaultQuery: "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
         }
       : false,
+    // GraphiQL's assets come from this server (no CDN), so it works offline.
+    renderGraphiQL: renderOfflineGraphiQL,
     plugins: [
+      ...(limits.introspection ? [useGraphiQLAssets()] : []),
       // Measurement first, so it sees every request and every answer, refused ones included.
       ...(options.metrics?.plugins ?? []),
       ...(options.tracing ? [useTracing()] : []),

@@ -3,10 +3,13 @@
  * Writes dist/cdn/: the standalone scripts and the demo page, ready to be served as /widgets/.
  *   /widgets/pulse-widgets.js        every widget
  *   /widgets/pulse-<widget>.js       one widget each
+ *   /widgets/<name>.<hash>.js        the same under content-hashed names (manifest.json maps them)
+ *   *.br, *.gz                       brotli and gzip of each script, made here (scripts/cdn-files.mjs)
  *   /widgets/demo/                   index.html, demo.css, demo.js
  */
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { writeCdnFiles } from "./cdn-files.mjs";
 import { buildStandalone, packageRoot, standaloneScripts } from "./standalone.mjs";
 
 const outDir = join(packageRoot, "dist", "cdn");
@@ -14,6 +17,10 @@ await rm(outDir, { recursive: true, force: true });
 for (const script of standaloneScripts) {
   await buildStandalone({ ...script, outDir, write: true });
 }
+await writeCdnFiles(
+  outDir,
+  standaloneScripts.map((script) => script.file),
+);
 await buildStandalone({ entry: "demo/demo.ts", file: "demo/demo.js", outDir, write: true });
 await mkdir(join(outDir, "demo"), { recursive: true });
 for (const file of ["index.html", "demo.css"]) {

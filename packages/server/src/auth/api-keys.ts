@@ -1,9 +1,18 @@
-// API keys: `sk_…` secret keys (whole workspace, server side only) and `pk_…` publishable keys
-// (widgets). Only a SHA-256 hash and a short prefix are stored; the key is shown once.
+// API keys: `sk_…` secret keys (whole workspace, server side only), `pk_…` publishable keys
+// (widgets) and `ak_…` administrator keys (no workspace: create, list and disable workspaces;
+// made only by the CLI). Only a SHA-256 hash and a short prefix are stored; the key is shown once.
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@pulse/schema/prisma";
 
-export type ApiKeyKind = "SECRET" | "PUBLISHABLE";
+/** The kinds of key that belong to a workspace (the `ApiKey` table). */
+export type WorkspaceKeyKind = "SECRET" | "PUBLISHABLE";
+export type ApiKeyKind = WorkspaceKeyKind | "ADMIN";
+
+/**
+ * The workspace id of an admin key's requests: no workspace has it, so anything workspace-scoped
+ * reads nothing even if it were reached (the key scope lets admin keys reach admin fields only).
+ */
+export const NO_WORKSPACE = "00000000-0000-0000-0000-000000000000";
 
 export interface IssuedApiKey {
   key: string;
@@ -11,8 +20,8 @@ export interface IssuedApiKey {
   hash: string;
 }
 
-const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_", PUBLISHABLE: "pk_" };
-const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{32,64}$/;
+const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_", PUBLISHABLE: "pk_", ADMIN: "ak_" };
+const KEY_PATTERN = /^(sk|pk|ak)_[A-Za-z0-9]{32,64}$/;
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 export function hashApiKey(key: string): string {
@@ -56,11 +65,27 @@ export function readApiKey(headers: Pick<Headers, "get">): string | null {
 
 export async function findApiKey(prisma: PrismaClient, key: string): Promise<AuthenticatedKey | null> {
   if (!KEY_PATTERN.test(key)) return null;
+  if (key.startsWith(KEY_PREFIX.ADMIN)) {
+    const admin = await prisma.adminKey.findUnique({
+      where: { hash: hashApiKey(key) },
+      select: { id: true, revokedAt: true },
+    });
+    if (!admin || admin.revokedAt) return null;
+    return { keyId: admin.id, workspaceId: NO_WORKSPACE, kind: "ADMIN", scopes: [] };
+  }
   const row = await prisma.apiKey.findUnique({
     where: { hash: hashApiKey(key) },
-    select: { id: true, workspaceId: true, kind: true, scopes: true, revokedAt: true, workspace: { select: { allowedOrigins: true } } },
+    select: {
+      id: true,
+      workspaceId: true,
+      kind: true,
+      scopes: true,
+      revokedAt: true,
+      workspace: { select: { allowedOrigins: true, disabledAt: true } },
+    },
   });
-  if (!row || row.revokedAt) return null;
+  // A disabled workspace's keys stop working (disableWorkspace).
+  if (!row || row.revokedAt || row.workspace.disabledAt) return null;
   return {
     keyId: row.id,
     workspaceId: row.workspaceId,

@@ -33,6 +33,27 @@ export interface WidgetTokenClaims {
 const ISSUER = "pulse-widget";
 const encoder = new TextEncoder();
 
+/**
+ * The identity claims by their short names, each also accepted by the long name that
+ * `signWidgetToken` takes (README, "Widget tokens"), so a token signed with any JWT library from
+ * either name works. A token that gives both names with different values is refused.
+ */
+export const WIDGET_TOKEN_CLAIM_ALIASES = { wid: "workspaceId", acc: "account", cnt: "contact" } as const;
+
+type IdentityClaim = keyof typeof WIDGET_TOKEN_CLAIM_ALIASES;
+
+/** The value of an identity claim under its short or long name; refuses two different values. */
+function identityClaim(payload: Record<string, unknown>, claim: IdentityClaim): unknown {
+  const short = payload[claim];
+  const long = payload[WIDGET_TOKEN_CLAIM_ALIASES[claim]];
+  if (short !== undefined && long !== undefined && short !== long) {
+    throw new WidgetTokenError(
+      `The token gives \`${claim}\` and \`${WIDGET_TOKEN_CLAIM_ALIASES[claim]}\` with different values; send one of them.`,
+    );
+  }
+  return short ?? long;
+}
+
 /** Signs a widget token on your backend (never in the browser: the secret stays server-side). */
 export async function signWidgetToken(claims: WidgetTokenClaims, signingSecret: string): Promise<string> {
   const jwt = new SignJWT({
@@ -64,9 +85,9 @@ export function claimedWorkspace(token: string): string | null {
   if (!payload || token.length > 4096) return null;
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    return claims && typeof claims === "object" && "wid" in claims && typeof claims.wid === "string"
-      ? claims.wid
-      : null;
+    if (!claims || typeof claims !== "object") return null;
+    const workspaceId = identityClaim(claims as Record<string, unknown>, "wid");
+    return typeof workspaceId === "string" ? workspaceId : null;
   } catch {
     return null;
   }
@@ -107,16 +128,15 @@ export async function verifyWidgetToken(
       "The token is not valid (malformed, tampered with, or signed with another secret).",
     );
   }
-  if (
-    typeof payload === "string" ||
-    typeof payload.wid !== "string" ||
-    typeof payload.acc !== "string" ||
-    payload.acc.length === 0
-  ) {
-    throw new WidgetTokenError("The token names no workspace or account.");
+  if (typeof payload === "string") throw new WidgetTokenError("The token names no workspace or account.");
+  const workspaceId = identityClaim(payload, "wid");
+  const account = identityClaim(payload, "acc");
+  const contact = identityClaim(payload, "cnt");
+  if (typeof workspaceId !== "string" || typeof account !== "string" || account.length === 0) {
+    throw new WidgetTokenError("The token names no workspace or account (claims `wid` and `acc`).");
   }
-  if (payload.cnt !== undefined && typeof payload.cnt !== "string") {
-    throw new WidgetTokenError("The token's contact must be a string.");
+  if (contact !== undefined && typeof contact !== "string") {
+    throw new WidgetTokenError("The token's contact (`cnt`) must be a string.");
   }
   // A claim PostgreSQL cannot store (NUL, unpaired surrogate) would fail the first lookup.
   const invalid = findInvalid(payload, "");
@@ -131,9 +151,9 @@ export async function verifyWidgetToken(
     );
   }
   return {
-    workspaceId: payload.wid,
-    accountExternalId: payload.acc,
-    contactExternalId: typeof payload.cnt === "string" ? payload.cnt : null,
+    workspaceId,
+    accountExternalId: account,
+    contactExternalId: typeof contact === "string" ? contact : null,
     expiresAt: typeof payload.exp === "number" ? new Date(payload.exp * 1000) : null,
   };
 }

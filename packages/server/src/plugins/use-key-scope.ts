@@ -1,5 +1,6 @@
 // Publishable keys (`pk_…`, embedded in host pages) may only call the widget operations;
-// secret keys without the "write" scope may not run mutations. Checked once per operation,
+// secret keys without the "write" scope may not run mutations; admin keys (`ak_…`) may only
+// call the workspace administration operations, which no other key may call. Checked once per operation,
 // before execution, from the operation's root fields.
 import type { Plugin } from "graphql-yoga";
 import {
@@ -20,6 +21,9 @@ export const PUBLISHABLE_ROOT_FIELDS = new Set([
   "submitSurveyResponse",
   "dismissSurvey",
 ]);
+
+/** Root fields of workspace administration: admin keys reach these and nothing else. */
+export const ADMIN_ROOT_FIELDS = new Set(["__typename", "createWorkspace", "workspaces", "disableWorkspace"]);
 
 function rootFieldNames(
   selectionSet: SelectionSetNode,
@@ -50,10 +54,20 @@ export function useKeyScope(): Plugin<Context> {
           .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
           .map((d) => [d.name.value, d]),
       );
+      const rootFields = [...rootFieldNames(operation.selectionSet, fragments, new Set())];
+      if (context.auth.kind === "ADMIN") {
+        const denied = rootFields.filter((name) => !ADMIN_ROOT_FIELDS.has(name));
+        if (denied.length > 0) {
+          throw forbidden(`An admin key may only create, list and disable workspaces; not allowed: ${denied.join(", ")}.`);
+        }
+        return;
+      }
+      const administrative = rootFields.filter((name) => name !== "__typename" && ADMIN_ROOT_FIELDS.has(name));
+      if (administrative.length > 0) {
+        throw forbidden(`Only an admin key (ak_…, made with \`pulse keys create --admin\`) may call ${administrative.join(", ")}.`);
+      }
       if (context.auth.kind === "PUBLISHABLE") {
-        const denied = [...rootFieldNames(operation.selectionSet, fragments, new Set())].filter(
-          (name) => !PUBLISHABLE_ROOT_FIELDS.has(name),
-        );
+        const denied = rootFields.filter((name) => !PUBLISHABLE_ROOT_FIELDS.has(name));
         if (denied.length > 0) {
           throw forbidden(
             `A publishable key may only call the widget operations; not allowed: ${denied.join(", ")}.`,

@@ -24,5 +24,6 @@ import "./ingest/milestone-achievements.ts";
 import "./allowed-origins.ts";
 import "./nodes.ts";
 import { roundFloatFields } from "./round-floats.ts";
+import "./admin.ts";
 
 export const schema = roundFloatFields(builder.toSchema({ sortSchema: true }));

@@ -132,8 +132,9 @@ function surveyKey(workspaceId: string, key: string): string {
 }
 
 async function loadSigningSecret(prisma: PrismaClient, workspaceId: string): Promise<SigningSecret> {
+  // A disabled workspace has no secret to check tokens with: its widgets and badges are refused.
   const workspace = await prisma.workspace.findUniqueOrThrow({
-    where: { id: workspaceId },
+    where: { id: workspaceId, disabledAt: null },
     select: { signingSecret: true },
   });
   return { secret: workspace.signingSecret, key: widgetTokenKey(workspace.signingSecret) };
