@@ -94,7 +94,7 @@ describe("<pulse-health-badge>", () => {
       );
       await badges[5].updateComplete;
       expect(badges[5].status).toBe("loading");
-      expect(page.getByRole("img", { name: "Loading health score…" }).elements()).toHaveLength(6);
+      expect(page.getByRole("img", { name: "Loading health…" }).elements()).toHaveLength(6);
       server.release();
       // The last one stays "loading" on purpose, for the picture: a new badge whose answer is held.
       await expect
@@ -104,7 +104,7 @@ describe("<pulse-health-badge>", () => {
       badges[5].setAttribute("token", "tok_globex");
       await badges[5].updateComplete;
       await expect.element(page.getByRole("img", { name: "Health 82, green" })).toBeVisible();
-      await expect.element(page.getByRole("img", { name: "Loading health score…" })).toBeVisible();
+      await expect.element(page.getByRole("img", { name: "Loading health…" })).toBeVisible();
       await expect.element(page.getByRole("img", { name: "Health 55, yellow" })).toBeVisible();
       await expect.element(page.getByRole("img", { name: "Health 31, red" })).toBeVisible();
       await expect.element(page.getByRole("img", { name: "No health data yet" })).toBeVisible();

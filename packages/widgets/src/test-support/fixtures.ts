@@ -45,6 +45,12 @@ export async function mount<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** Waits for the widget's render and its entrance animation (measurements and contrast checks want the end state). */
+export async function settled(element: HTMLElement & { updateComplete?: Promise<unknown> }): Promise<void> {
+  await element.updateComplete;
+  await Promise.all((element.shadowRoot?.getAnimations() ?? []).map((animation) => animation.finished));
+}
+
 /** Element inside a widget's shadow root. */
 export function shadow<T extends Element = HTMLElement>(host: Element, selector: string): T {
   const found = host.shadowRoot?.querySelector<T>(selector);
@@ -100,7 +106,7 @@ export async function mountAskingSurvey<K extends SurveyTag>(
 ): Promise<HTMLElementTagNameMap[K]> {
   const survey = await mount(tag, attributes, frameStyle);
   await expect.poll(() => survey.status).toBe("rating");
-  await survey.updateComplete;
+  await settled(survey);
   return survey;
 }
 
