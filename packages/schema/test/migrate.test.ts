@@ -30,7 +30,11 @@ describe("migrations on embedded PGlite", () => {
     const second = await applyMigrations(connection);
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toEqual(migrations.map((m) => m.name));
-    const rows = await connection.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+    const rows = await connection.query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`,
     );
     expect(rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(
@@ -55,17 +59,53 @@ describe("migrations on embedded PGlite", () => {
     }
   });
 
+  it("survey translations apply on a populated database of the previous schema: stored surveys keep their texts as the default locale's", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    const index = migrations.findIndex((m) => m.name.endsWith("_survey_translations"));
+    expect(index).toBeGreaterThan(0);
+    await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+    await connection.exec(`
+      INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt")
+        VALUES ('00000000-0000-4000-8000-000000000001', 'before', 'Before', 's', now());
+      INSERT INTO "Survey" (id, "workspaceId", key, kind, question, "followUpQuestion")
+        VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001',
+                'nps-main', 'NPS', 'How likely?', 'Why?');
+    `);
+    const result = await applyMigrations(connection);
+    expect(result.applied).toEqual(migrations.slice(index).map((m) => m.name));
+    const rows = await connection.query<Record<string, unknown>>(
+      `SELECT key, question, "followUpQuestion", "defaultLocale", translations FROM "Survey"`,
+    );
+    expect(rows).toEqual([
+      {
+        key: "nps-main",
+        question: "How likely?",
+        followUpQuestion: "Why?",
+        defaultLocale: "en",
+        translations: [],
+      },
+    ]);
+    await pglite.close();
+  });
+
   it("roll back a failing migration completely and refuse to start", async () => {
     const pglite = new PGlite();
     const connection = pgliteConnection(pglite);
     const broken = [
       ...migrations,
-      { name: "99999999999999_broken", sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";', checksum: "x" },
+      {
+        name: "99999999999999_broken",
+        sql: 'CREATE TABLE "half" (id int); SELECT * FROM "missing_table";',
+        checksum: "x",
+      },
     ];
     await expect(applyMigrations(connection, { migrations: broken })).rejects.toBeInstanceOf(MigrationError);
     const half = await connection.query(`SELECT to_regclass('public.half') AS t`);
     expect(half).toEqual([{ t: null }]);
-    const recorded = await connection.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations"`);
+    const recorded = await connection.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(recorded.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     await pglite.close();
   });
@@ -109,7 +149,11 @@ describe("migrations on PostgreSQL", () => {
   it("produce exactly the schema that schema.prisma describes (no drift)", async () => {
     const expected = await createTestDatabase("drift");
     try {
-      const sql = diffSchemas({ fromSchemaText: null, toSchemaText: readSchemaText(), databaseUrl: expected.url });
+      const sql = diffSchemas({
+        fromSchemaText: null,
+        toSchemaText: readSchemaText(),
+        databaseUrl: expected.url,
+      });
       const client = new pg.Client({ connectionString: expected.url });
       await client.connect();
       await client.query(sql);
@@ -140,9 +184,12 @@ describe("migrations on PostgreSQL", () => {
   it("the Prisma client reads and writes through the PostgreSQL adapter", async () => {
     const db = await openDatabase({ url: database.url });
     expect(db.migration.applied).toEqual([]);
-    const workspace = await db.prisma.workspace.create({ data: { slug: "pg", name: "PG", signingSecret: "s" } });
-    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({ slug: "pg" });
+    const workspace = await db.prisma.workspace.create({
+      data: { slug: "pg", name: "PG", signingSecret: "s" },
+    });
+    expect(await db.prisma.workspace.findUnique({ where: { id: workspace.id } })).toMatchObject({
+      slug: "pg",
+    });
     await db.close();
   });
 });
-
