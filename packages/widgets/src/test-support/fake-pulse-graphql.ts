@@ -44,7 +44,15 @@ export interface StoredResponse extends SurveyResponseReceipt {
  * What happens to the next request: `offline` never reaches the server; `lost-ack` is processed
  * and then the connection drops, so the widget sees a network error for a stored answer.
  */
-export type Fault = "offline" | "lost-ack" | "server-error" | "rate-limited" | { code: string };
+export type Fault =
+  | "offline"
+  | "lost-ack"
+  | "server-error"
+  | "rate-limited"
+  /** 429 with this Retry-After header (or none, when null). */
+  | { rateLimited: string | null }
+  /** A refusal with this code (and message, else the code), at the code's HTTP status on the endpoint. */
+  | { code: string; message?: string };
 
 /** How {@link FakePulseGraphQL.received} names a POST to the submission endpoint (its body is `variables.input`). */
 export const SUBMISSION = "POST /widgets/v1/responses";
@@ -181,7 +189,16 @@ export class FakePulseGraphQL {
         { "retry-after": "1" },
       );
     }
-    if (typeof fault === "object") return failure(fault.code, fault.code, submission);
+    if (typeof fault === "object" && "rateLimited" in fault) {
+      const retryAfter: Record<string, string> =
+        fault.rateLimited === null ? {} : { "retry-after": fault.rateLimited };
+      return json(
+        429,
+        { errors: [{ message: "Slow down.", extensions: { code: "RATE_LIMITED" } }] },
+        retryAfter,
+      );
+    }
+    if (typeof fault === "object") return failure(fault.code, fault.message ?? fault.code, submission);
 
     const result = this.execute(operationName, variables, headers.get("authorization"));
     if (fault === "lost-ack") throw new TypeError("Failed to fetch");

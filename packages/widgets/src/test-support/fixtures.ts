@@ -5,10 +5,11 @@ import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "./fake-pulse
 
 declare module "vitest/browser" {
   interface BrowserCommands {
-    /** Playwright's `page.emulateMedia` (colour scheme, forced colours), see vitest.config.ts. */
+    /** Playwright's `page.emulateMedia` (colour scheme, forced colours, reduced motion), see vitest.config.ts. */
     emulateMedia(options: {
       colorScheme?: "light" | "dark" | null;
       forcedColors?: "active" | "none" | null;
+      reducedMotion?: "reduce" | "no-preference" | null;
     }): Promise<void>;
   }
 }
@@ -22,7 +23,7 @@ afterEach(async () => {
   listeners = new AbortController();
   localStorage.clear();
   document.documentElement.lang = "en";
-  await commands.emulateMedia({ colorScheme: null, forcedColors: null });
+  await commands.emulateMedia({ colorScheme: null, forcedColors: null, reducedMotion: null });
 });
 
 /**
