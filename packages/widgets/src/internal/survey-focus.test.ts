@@ -46,7 +46,7 @@ describe("keyboard only, focus asserted at each step", () => {
     await userEvent.tab();
     expect(focus(survey)).toBe("input"); // the first choice's radio: one stop for the group
     await userEvent.keyboard("{ArrowRight}");
-    expect((survey.shadowRoot?.activeElement as HTMLInputElement).value).toBe(second);
+    expect((survey.shadowRoot?.activeElement as HTMLInputElement | null)?.value).toBe(second);
     // The live region that will announce the thanks is there from the first step.
     const liveRegion = survey.shadowRoot?.querySelector("[role=status]");
     expect(liveRegion?.textContent?.trim()).toBe("");
