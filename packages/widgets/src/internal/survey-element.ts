@@ -183,8 +183,6 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
   declare private loaded?: WidgetSurvey;
   /** Created on the first answer, then reused for the comment and every retry. */
   declare private responseId?: string;
-  /** The comment sent last, so a retry with a renewed token sends the same state. */
-  declare private sentComment?: string;
   private loadGeneration = 0;
   private focusWasInside = false;
   /** The element that had focus before focus entered the survey: it gets focus back on close. */
@@ -198,9 +196,8 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     this.submitOnPick = false;
     this.addEventListener("focusin", (event) => {
       const from = event.relatedTarget;
-      if (from instanceof HTMLElement && !this.contains(from) && !this.renderRoot.contains(from)) {
-        this.focusOrigin = from;
-      }
+      // From inside, relatedTarget is retargeted to this element.
+      if (from instanceof HTMLElement && from !== this) this.focusOrigin = from;
     });
   }
 
@@ -354,7 +351,6 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     if (!connection || !survey || !this.token || !responseId || !loaded) return "refused";
     this.busy = true;
     this.problem = undefined;
-    this.sentComment = comment;
     try {
       const delivery = await this.deliverWithToken(connection, "submitSurveyResponse", (token) => ({
         name: "submitSurveyResponse",
@@ -441,7 +437,7 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
       this.selectedScore !== undefined &&
       (await this.renewToken("submitSurveyResponse"))
     ) {
-      void this.send(this.selectedScore, this.sentComment);
+      void this.send(this.selectedScore, this.comment.trim() || undefined);
       return;
     }
     this.reportError("submitSurveyResponse", error);
@@ -496,7 +492,7 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
               </div>`
             : nothing
         }
-        ${this.queued && !this.problem ? html`<p part="message" class="message">${this.t(this.queued)}</p>` : nothing}
+        ${this.queued ? html`<p part="message" class="message">${this.t(this.queued)}</p>` : nothing}
       </div>
       ${this.problem ? html`<p part="message" class="message problem" role="alert">${this.t(this.problem)}</p>` : nothing}
     </section>`;
@@ -506,7 +502,12 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     // An attribute wins (the page's own wording), then the survey's text, then the built-in one.
     const question =
       this.textOverride("question") ?? this.surveyText(this.loaded?.question) ?? this.t("question");
-    return html`<form @submit=${this.submitScore} novalidate>
+    // Without a Submit button, Enter on a radio would not submit the form by itself.
+    return html`<form
+      @submit=${this.submitScore}
+      @keydown=${(event: KeyboardEvent) => event.key === "Enter" && this.submitOnPick && this.submitScore(event)}
+      novalidate
+    >
       <p part="question" id="heading" class="heading">${question}</p>
       <div part="scale" class="scale" role="radiogroup" aria-labelledby="heading">
           ${this.scale.map(

@@ -28,47 +28,27 @@ export const surveyStyles = [
   @keyframes enter {
     from {
       opacity: 0;
-      transform: translateY(0.5em);
+      translate: 0 0.5em;
     }
   }
   :host([placement]:not([placement="inline"])) .survey {
+    --_edge: 1em;
     position: fixed;
     z-index: var(--pulse-z-index);
     width: min(var(--pulse-survey-width), calc(100vw - 2em));
     box-shadow: 0 12px 32px rgb(0 0 0 / 0.2);
   }
   :host([placement^="bottom"]) .survey {
-    bottom: 1em;
+    bottom: var(--_edge);
   }
   :host([placement^="top"]) .survey {
-    top: 1em;
+    top: var(--_edge);
   }
   :host([placement$="right"]) .survey {
-    right: 1em;
+    right: var(--_edge);
   }
   :host([placement$="left"]) .survey {
-    left: 1em;
-  }
-  /* A phone: a compact sheet along the edge, the whole width less a small margin. */
-  @media (max-width: 480px) {
-    :host([placement]:not([placement="inline"])) .survey {
-      right: 0.5em;
-      left: 0.5em;
-      width: auto;
-      padding: 0.75em 1em 1em;
-    }
-    :host([placement^="bottom"]) .survey {
-      bottom: 0.5em;
-    }
-    :host([placement^="top"]) .survey {
-      top: 0.5em;
-    }
-    .heading {
-      font-size: 1em;
-    }
-    .choice-face {
-      min-height: 2.25em;
-    }
+    left: var(--_edge);
   }
   p {
     margin: 0;
@@ -76,7 +56,6 @@ export const surveyStyles = [
   .heading {
     display: block;
     margin: 0 0 0.75em;
-    padding-inline-end: 2em;
     font-size: 1.0625em;
     font-weight: 600;
   }
@@ -189,10 +168,11 @@ export const surveyStyles = [
     opacity: 0.6;
     cursor: progress;
   }
+  /* Floated, so only the heading's first line makes room for it. */
   .dismiss {
-    position: absolute;
-    top: 0.5em;
-    inset-inline-end: 0.5em;
+    float: inline-end;
+    margin: -0.5em 0 0;
+    margin-inline: 0.5em -0.75em;
     display: grid;
     place-items: center;
     width: 2em;
@@ -218,6 +198,22 @@ export const surveyStyles = [
   }
   .problem {
     color: var(--pulse-color-danger);
+  }
+  /* A phone: a compact sheet along the edge, the whole width less a small margin (after the rules it overrides). */
+  @media (max-width: 480px) {
+    :host([placement]:not([placement="inline"])) .survey {
+      --_edge: 0.5em;
+      right: var(--_edge);
+      left: var(--_edge);
+      width: auto;
+      padding: 0.75em 1em;
+    }
+    .heading {
+      font-size: 1em;
+    }
+    .choice-face {
+      min-height: 2em;
+    }
   }
   /* The only motion in the widgets: the card's entrance and colour transitions of the choices. */
   @media (prefers-reduced-motion: reduce) {
