@@ -34,7 +34,7 @@ describe("widgets against the real server, in Chromium", () => {
     await database?.close();
   });
 
-  async function openDemo(): Promise<{ page: Page; errors: string[] }> {
+  async function openDemo(query = "account=acct_0003"): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
     const errors: string[] = [];
     page.on("console", (message) => {
@@ -44,7 +44,7 @@ describe("widgets against the real server, in Chromium", () => {
     page.on("response", (response) => {
       if (response.status() >= 400 && !response.url().endsWith("/favicon.ico")) errors.push(`${response.status()} ${response.url()}`);
     });
-    await page.goto(`${server.url}/demo/?account=acct_0003`);
+    await page.goto(`${server.url}/demo/?${query}`);
     return { page, errors };
   }
 
@@ -106,6 +106,17 @@ describe("widgets against the real server, in Chromium", () => {
     expect(submits).toBeGreaterThanOrEqual(2);
     expect(graphqlOperations).not.toContain("PulseSubmitSurveyResponse");
     await page.screenshot({ path: join(screenshots, "nps-answered.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("asks in the page's language: the survey's German texts from the server, the widget's German buttons", async () => {
+    const { page } = await openDemo("account=acct_0003&lang=de");
+    const survey = page.locator("pulse-nps-survey");
+    await survey.getByRole("radio").first().waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => survey.evaluate((el) => el.shadowRoot?.querySelector("[part~=question]")?.textContent?.trim()))
+      .toBe("Wie wahrscheinlich ist es, dass Sie Acme Analytics einem Freund oder Kollegen empfehlen?");
+    expect(await survey.getByRole("button", { name: "Absenden" }).count()).toBe(1);
     await page.close();
   });
 

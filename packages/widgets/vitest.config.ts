@@ -14,9 +14,15 @@ const chromiumFlags = [
   "--disable-sync",
 ];
 
-/** Lets tests switch colour scheme and forced colours, which a page cannot do by itself. */
+/** Lets tests switch colour scheme, forced colours and reduced motion, which a page cannot do by itself. */
 const emulateMedia: BrowserCommand<
-  [{ colorScheme?: "light" | "dark" | null; forcedColors?: "active" | "none" | null }]
+  [
+    {
+      colorScheme?: "light" | "dark" | null;
+      forcedColors?: "active" | "none" | null;
+      reducedMotion?: "reduce" | "no-preference" | null;
+    },
+  ]
 > = async (context, options) => {
   await context.page.emulateMedia(options);
 };

@@ -86,6 +86,36 @@ describe("migrations on embedded PGlite", () => {
     await pglite.close();
   });
 
+  it("survey translations apply on a populated database of the previous schema: stored surveys keep their texts as the default locale's", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    const index = migrations.findIndex((m) => m.name.endsWith("_survey_translations"));
+    expect(index).toBeGreaterThan(0);
+    await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+    await connection.exec(`
+      INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt")
+        VALUES ('00000000-0000-4000-8000-000000000001', 'before', 'Before', 's', now());
+      INSERT INTO "Survey" (id, "workspaceId", key, kind, question, "followUpQuestion")
+        VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001',
+                'nps-main', 'NPS', 'How likely?', 'Why?');
+    `);
+    const result = await applyMigrations(connection);
+    expect(result.applied).toEqual(migrations.slice(index).map((m) => m.name));
+    const rows = await connection.query<Record<string, unknown>>(
+      `SELECT key, question, "followUpQuestion", "defaultLocale", translations FROM "Survey"`,
+    );
+    expect(rows).toEqual([
+      {
+        key: "nps-main",
+        question: "How likely?",
+        followUpQuestion: "Why?",
+        defaultLocale: "en",
+        translations: [],
+      },
+    ]);
+    await pglite.close();
+  });
+
   it("roll back a failing migration completely and refuse to start", async () => {
     const pglite = new PGlite();
     const connection = pgliteConnection(pglite);

@@ -273,6 +273,98 @@ describe.each(DATABASE_KINDS)("configuration on %s", (kind) => {
       ]);
     });
 
+    it("keeps texts per locale: a default locale and translations, canonical, the list replaced as a whole", async () => {
+      const fields = "key defaultLocale question translations { locale question followUpQuestion }";
+      const created = await mutate<Record<string, unknown>>(
+        "upsertSurvey",
+        {
+          name: "input",
+          type: "SurveyInput!",
+          value: {
+            key: "intl-nps",
+            kind: "NPS",
+            question: "How likely are you to recommend us?",
+            translations: [
+              { locale: "de", question: "Wie wahrscheinlich empfehlen Sie uns?", followUpQuestion: "Warum?" },
+              { locale: "pt-br", question: "Qual a probabilidade de nos recomendar?" },
+            ],
+          },
+        },
+        `{ ${fields} }`,
+      );
+      expect(created.data).toEqual({
+        key: "intl-nps",
+        defaultLocale: "en",
+        question: "How likely are you to recommend us?",
+        translations: [
+          { locale: "de", question: "Wie wahrscheinlich empfehlen Sie uns?", followUpQuestion: "Warum?" },
+          { locale: "pt-BR", question: "Qual a probabilidade de nos recomendar?", followUpQuestion: null },
+        ],
+      });
+      const replaced = await mutate<Record<string, unknown>>(
+        "upsertSurvey",
+        {
+          name: "input",
+          type: "SurveyInput!",
+          value: {
+            key: "intl-nps",
+            defaultLocale: "de-CH",
+            translations: [{ locale: "fr", question: "Quelle probabilité ?" }],
+          },
+        },
+        `{ ${fields} }`,
+      );
+      expect(replaced.data).toMatchObject({
+        defaultLocale: "de-CH",
+        translations: [{ locale: "fr", question: "Quelle probabilité ?", followUpQuestion: null }],
+      });
+    });
+
+    it("refuses bad locales, a locale listed twice and a translation in the default locale, writing nothing", async () => {
+      const before = await prisma.survey.findMany({
+        where: { workspaceId: acme.workspaceId },
+        orderBy: { key: "asc" },
+      });
+      const bad = await upsertSurvey({
+        key: "intl-nps",
+        translations: [
+          { locale: "it", question: "Con quale probabilità?" },
+          { locale: "not a locale!", question: "?" },
+        ],
+      });
+      expect(bad.fields).toEqual([
+        { path: "translations.1.locale", message: 'must be a language tag such as "en", "de" or "pt-BR"' },
+      ]);
+      const twice = await upsertSurvey({
+        key: "intl-nps",
+        translations: [
+          { locale: "it", question: "Con quale probabilità?" },
+          { locale: "IT", question: "Di nuovo?" },
+        ],
+      });
+      expect(twice.fields).toEqual([{ path: "translations.1.locale", message: "it is listed twice" }]);
+      const clash = await upsertSurvey({
+        key: "intl-nps",
+        translations: [{ locale: "de-ch", question: "Grüezi?" }],
+      });
+      expect(clash.fields).toEqual([
+        {
+          path: "translations.0.locale",
+          message: "de-CH is the default locale: its texts are question and followUpQuestion",
+        },
+      ]);
+      const newClash = await upsertSurvey({
+        key: "new-intl",
+        kind: "CSAT",
+        question: "Satisfied?",
+        translations: [{ locale: "en", question: "Satisfied?" }],
+      });
+      expect(newClash.fields?.map((problem) => problem.path)).toEqual(["translations.0.locale"]);
+      expect(
+        await prisma.survey.findMany({ where: { workspaceId: acme.workspaceId }, orderBy: { key: "asc" } }),
+      ).toEqual(before);
+    });
+
     it("refuses a new survey without kind and question, and bad values", async () => {
       expect((await upsertSurvey({ key: "draft" })).fields).toEqual([
         { path: "kind", message: "is required to create a survey" },
@@ -280,7 +372,7 @@ describe.each(DATABASE_KINDS)("configuration on %s", (kind) => {
       ]);
       const bad = await upsertSurvey({ key: "-bad", kind: "CSAT", question: " ", reaskIntervalDays: -5 });
       expect(bad.fields?.map((problem) => problem.path)).toEqual(["key", "question", "reaskIntervalDays"]);
-      expect(await prisma.survey.count({ where: { workspaceId: acme.workspaceId } })).toBe(2);
+      expect(await prisma.survey.count({ where: { workspaceId: acme.workspaceId } })).toBe(3);
     });
 
     it("changes a survey's kind only while it has no responses", async () => {

@@ -92,6 +92,38 @@ describe.each(DATABASE_KINDS)("widget operations on %s", (kind) => {
     ).toBe(1);
   });
 
+  it("answers with the survey's texts in the best match for the page's locale: exact, language, region, default", async () => {
+    const configured = await graphql<{ upsertSurvey: { __typename: string } }>(yoga, acme.secretKey, `mutation($input: SurveyInput!) { upsertSurvey(input: $input) { __typename } }`, {
+      input: {
+        key: "nps-intl",
+        kind: "NPS",
+        question: "How likely are you to recommend us?",
+        followUpQuestion: "Why?",
+        translations: [
+          { locale: "de", question: "Wie wahrscheinlich empfehlen Sie uns?", followUpQuestion: "Warum?" },
+          { locale: "de-CH", question: "Wie wahrscheinlich empfehlen Sie uns weiter?" },
+          { locale: "pt-BR", question: "Qual a probabilidade de nos recomendar?" },
+        ],
+      },
+    });
+    expect(configured.data?.upsertSurvey.__typename).toBe("MutationUpsertSurveySuccess");
+    const texts = async (locale: string | null) => {
+      const query = `query($survey: String!, $token: String!, $locale: String) { widgetSurvey(survey: $survey, token: $token, locale: $locale) { locale question followUpQuestion } }`;
+      const result = await graphql<{ widgetSurvey: { locale: string; question: string; followUpQuestion: string | null } }>(yoga, acme.publishableKey, query, { survey: "nps-intl", token: await token("user-intl"), locale });
+      expect(result.errors).toBeUndefined();
+      return result.data?.widgetSurvey;
+    };
+    const german = { locale: "de", question: "Wie wahrscheinlich empfehlen Sie uns?", followUpQuestion: "Warum?" };
+    expect(await texts("de")).toEqual(german);
+    expect(await texts("de-at")).toEqual(german); // no de-AT: the language alone
+    expect(await texts("DE-ch")).toEqual({ locale: "de-CH", question: "Wie wahrscheinlich empfehlen Sie uns weiter?", followUpQuestion: null });
+    expect(await texts("pt")).toEqual({ locale: "pt-BR", question: "Qual a probabilidade de nos recomendar?", followUpQuestion: null }); // another region
+    const english = { locale: "en", question: "How likely are you to recommend us?", followUpQuestion: "Why?" };
+    expect(await texts("fr-FR")).toEqual(english);
+    expect(await texts(null)).toEqual(english);
+    expect(await texts("not a language tag")).toEqual(english);
+  });
+
   it("stores a response once under retries and concurrent duplicates, and updates it with the comment", async () => {
     const input = { survey: "nps", token: await token(), responseId: "resp-0001-abcdef", score: 9 };
     const results = await Promise.all(

@@ -16,6 +16,55 @@ function parseDemo(): Document {
   return new DOMParser().parseFromString(demoHtml, "text/html");
 }
 
+/**
+ * The demo page as shipped, in an iframe of this size, its widgets script as built (see
+ * scripts/vitest-global-setup.mjs), configured for the fake endpoint installed in the iframe.
+ */
+function openDemo(width: number, height: number) {
+  const frame = document.createElement("iframe");
+  frame.setAttribute("style", `width: ${width}px; height: ${height}px; border: 0`);
+  document.body.append(frame);
+  cleanups.push(() => frame.remove());
+  const view = frame.contentWindow as Window & typeof globalThis;
+
+  // The iframe keeps its window when its document is written, so the fake endpoint answers there.
+  const server = new FakePulseGraphQL().install(view);
+  server.addSurvey({
+    key: "nps-main",
+    kind: "NPS",
+    question: "How likely are you to recommend Acme to a friend?",
+  });
+  server.addSurvey({ key: "csat-main", kind: "CSAT", question: "How satisfied are you with Acme?" });
+  server.badges.set("tok_acme", acmeBadge);
+
+  const violations: string[] = [];
+  view.addEventListener("securitypolicyviolation", (event) =>
+    violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+  );
+
+  const html = demoHtml
+    .replace(
+      'src="/widgets/pulse-widgets.js"',
+      `src="${new URL("../dist/test/pulse-widgets.js", import.meta.url).href}"`,
+    )
+    .replace('src="./demo.js"', `src="${new URL("./demo.ts", import.meta.url).href}"`)
+    .replace('href="./demo.css"', `href="${new URL("./demo.css", import.meta.url).href}"`)
+    .replace(
+      '<script type="application/json" id="pulse-demo-config">{}</script>',
+      `<script type="application/json" id="pulse-demo-config">${JSON.stringify({
+        endpoint: fakeEndpoint,
+        publishableKey: fakePublishableKey,
+        token: "tok_alice",
+        badgeToken: "tok_acme",
+        surveys: { nps: "nps-main", csat: "csat-main" },
+      })}</script>`,
+    );
+  view.document.open();
+  view.document.write(html);
+  view.document.close();
+  return { frame, view, server, violations };
+}
+
 describe("demo page", () => {
   test("is plain HTML under a strict CSP: no inline script, no inline style, loads /widgets/pulse-widgets.js", () => {
     const demo = parseDemo();
@@ -92,48 +141,7 @@ describe("demo page", () => {
   test("runs the shipped pulse-widgets.js under its own Content-Security-Policy: no violation, widgets styled and working", async () => {
     await page.viewport(900, 1400);
     cleanups.push(() => void page.viewport(900, 700));
-    const frame = document.createElement("iframe");
-    frame.setAttribute("style", "width: 860px; height: 1380px; border: 0");
-    document.body.append(frame);
-    cleanups.push(() => frame.remove());
-    const view = frame.contentWindow as Window & typeof globalThis;
-
-    // The iframe keeps its window when its document is written, so the fake endpoint answers there.
-    const server = new FakePulseGraphQL().install(view);
-    server.addSurvey({
-      key: "nps-main",
-      kind: "NPS",
-      question: "How likely are you to recommend Acme to a friend?",
-    });
-    server.addSurvey({ key: "csat-main", kind: "CSAT", question: "How satisfied are you with Acme?" });
-    server.badges.set("tok_acme", acmeBadge);
-
-    const violations: string[] = [];
-    view.addEventListener("securitypolicyviolation", (event) =>
-      violations.push(`${event.violatedDirective} ${event.blockedURI}`),
-    );
-
-    // The page as shipped, its widgets script as built (see scripts/vitest-global-setup.mjs).
-    const html = demoHtml
-      .replace(
-        'src="/widgets/pulse-widgets.js"',
-        `src="${new URL("../dist/test/pulse-widgets.js", import.meta.url).href}"`,
-      )
-      .replace('src="./demo.js"', `src="${new URL("./demo.ts", import.meta.url).href}"`)
-      .replace('href="./demo.css"', `href="${new URL("./demo.css", import.meta.url).href}"`)
-      .replace(
-        '<script type="application/json" id="pulse-demo-config">{}</script>',
-        `<script type="application/json" id="pulse-demo-config">${JSON.stringify({
-          endpoint: fakeEndpoint,
-          publishableKey: fakePublishableKey,
-          token: "tok_alice",
-          badgeToken: "tok_acme",
-          surveys: { nps: "nps-main", csat: "csat-main" },
-        })}</script>`,
-      );
-    view.document.open();
-    view.document.write(html);
-    view.document.close();
+    const { frame, view, server, violations } = openDemo(860, 1380);
 
     const nps = () => view.document.querySelector("pulse-nps-survey") as PulseNpsSurvey | null;
     await expect.poll(() => nps()?.status, { timeout: 10_000 }).toBe("rating");
@@ -162,4 +170,46 @@ describe("demo page", () => {
     // axe-core cannot be injected here (the page's CSP forbids it); each widget's own tests run it.
     expect(violations).toEqual([]);
   });
+
+  test.each([
+    [1280, 900, "wide"],
+    [360, 700, "phone"],
+  ] as const)(
+    "at %i px the page uses its width and the events panel says what it waits for",
+    async (width, height, layout) => {
+      await page.viewport(width, height);
+      cleanups.push(() => void page.viewport(900, 700));
+      const { frame, view } = openDemo(width, height);
+      const nps = () => view.document.querySelector("pulse-nps-survey") as PulseNpsSurvey | null;
+      await expect.poll(() => nps()?.status, { timeout: 10_000 }).toBe("rating");
+      const badge = view.document.querySelector("pulse-health-badge[variant=detailed]") as HTMLElement & {
+        status: string;
+      };
+      await expect.poll(() => badge.status).toBe("ready");
+      const box = (selector: string) =>
+        (view.document.querySelector(selector) as Element).getBoundingClientRect();
+      const waiting = view.document.getElementById("pulse-demo-waiting") as HTMLElement;
+      expect(waiting.hidden).toBe(false);
+      expect(waiting.textContent).toMatch(/Waiting for the widgets' events.*pulse-submit/s);
+      const [badges, surveys, events] = [box(".badges"), box(".surveys"), box(".events")];
+      if (layout === "wide") {
+        // Three columns side by side, filling the page.
+        expect(surveys.left).toBeGreaterThan(badges.right);
+        expect(events.left).toBeGreaterThan(surveys.right);
+        expect(events.right - badges.left).toBeGreaterThan(width * 0.9);
+      } else {
+        // One column, nothing wider than the phone.
+        expect(surveys.top).toBeGreaterThan(badges.bottom);
+        expect(events.top).toBeGreaterThan(surveys.bottom);
+        expect(view.document.documentElement.scrollWidth).toBeLessThanOrEqual(width);
+      }
+      await screenshot(`demo-${width}`, frame);
+
+      const survey = nps() as PulseNpsSurvey;
+      shadow(survey, "input[value='9']").click();
+      shadow(survey, "[part~=submit-button]").click();
+      await expect.poll(() => view.document.getElementById("pulse-demo-log")?.children.length).toBe(1);
+      expect(waiting.hidden).toBe(true);
+    },
+  );
 });

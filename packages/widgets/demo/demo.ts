@@ -60,13 +60,18 @@ export function applyDemoConfig(root: ParentNode, config: DemoConfig): void {
   if (missing) missing.hidden = Boolean(config.publishableKey && (config.token || config.badgeToken));
 }
 
-/** Lists pulse-submit, pulse-dismiss and pulse-error as they happen (text only, never markup). */
+/**
+ * Lists pulse-submit, pulse-dismiss, pulse-error and pulse-token-expired as they happen (text
+ * only, never markup); the note saying what the list waits for goes once the first one arrives.
+ */
 export function logEvents(page: Document, list: HTMLElement): void {
-  for (const type of ["pulse-submit", "pulse-dismiss", "pulse-error"] as const) {
+  for (const type of ["pulse-submit", "pulse-dismiss", "pulse-error", "pulse-token-expired"] as const) {
     page.addEventListener(type, (event) => {
       const item = page.createElement("li");
       item.textContent = `${(event.target as Element).localName} ${type} ${JSON.stringify(event.detail)}`;
       list.append(item);
+      const waiting = page.getElementById("pulse-demo-waiting");
+      if (waiting) waiting.hidden = true;
     });
   }
 }

@@ -45,8 +45,12 @@ export function unauthenticatedMessage(key: string | null): string {
     : "Missing API key: send `Authorization: Bearer sk_…` (or a publishable pk_… key).";
 }
 
+/**
+ * Says the fix too: a survey shows nothing on such a page and logs this message to its console.
+ * The call needs the secret key, so naming it tells a visitor nothing they could use.
+ */
 export function originNotAllowedMessage(origin: string | null): string {
-  return `Origin ${origin} is not allowed for this workspace's publishable key.`;
+  return `Origin ${origin} is not allowed for this workspace's publishable key. Allow it with the secret key: mutation { setAllowedOrigins(input: { origins: [${JSON.stringify(origin)}, …the origins of query { workspace { allowedOrigins } }] }) { __typename } } (the list replaces the stored one).`;
 }
 
 export function useApiKeyAuth(options: {

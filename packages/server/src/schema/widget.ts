@@ -4,11 +4,12 @@ import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import type { WidgetIdentity } from "../auth/widget-token.ts";
-import type { CachedSurvey } from "../widget/lookups.ts";
 import {
   activeSurvey,
   checkContact,
   identify,
+  type LocalizedSurvey,
+  localizedSurvey,
   type SurveyResponseReceipt,
   submitSurveyResponse,
   surveyContact,
@@ -31,13 +32,14 @@ export const COMPONENT_LABELS: Record<string, string> = {
   ebr: "Business reviews",
 };
 
-type WidgetSurveyShape = Omit<CachedSurvey, "active"> & { shouldAsk: boolean };
+type WidgetSurveyShape = LocalizedSurvey & { shouldAsk: boolean };
 
 const WidgetSurveyRef = builder.objectRef<WidgetSurveyShape>("WidgetSurvey").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     key: t.exposeString("key"),
     kind: t.field({ type: SurveyKindEnum, resolve: (survey) => survey.kind }),
+    locale: t.exposeString("locale", { description: "The locale of question and followUpQuestion: the best match for the requested one (exact, then its language, then another region of it), else the survey's default." }),
     question: t.exposeString("question"),
     followUpQuestion: t.exposeString("followUpQuestion", { nullable: true }),
     reaskIntervalDays: t.exposeInt("reaskIntervalDays"),
@@ -51,13 +53,17 @@ builder.queryField("widgetSurvey", (t) =>
   t.field({
     type: WidgetSurveyRef,
     description: "A survey for the contact named in the token (publishable keys).",
-    args: { survey: t.arg.string({ required: true }), token: t.arg.string({ required: true }) },
+    args: {
+      survey: t.arg.string({ required: true }),
+      token: t.arg.string({ required: true }),
+      locale: t.arg.string({ description: "The page's language tag (e.g. de-AT): the texts come in the best match." }),
+    },
     resolve: async (_root, args, ctx) => {
       const identity = await identify(ctx, args.token);
       const survey = await activeSurvey(ctx, args.survey);
       const contact = await tokenContact(ctx.prisma, await surveyContact(ctx, identity, survey));
       checkContact(contact);
-      return { ...survey, shouldAsk: !contact.askedRecently };
+      return { ...localizedSurvey(survey, args.locale), shouldAsk: !contact.askedRecently };
     },
   }),
 );

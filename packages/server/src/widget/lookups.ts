@@ -6,6 +6,7 @@ import type { Database } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import type { KeyObject } from "node:crypto";
 import { widgetTokenKey } from "../auth/widget-token.ts";
+import { type SurveyTexts, storedTranslations } from "./survey-texts.ts";
 
 /** A workspace's signing secret, and the same imported for token verification. */
 export interface SigningSecret {
@@ -17,8 +18,11 @@ export interface CachedSurvey {
   id: string;
   key: string;
   kind: "NPS" | "CSAT" | "CES";
+  /** The texts in `defaultLocale`; `translations` holds the others. */
   question: string;
   followUpQuestion: string | null;
+  defaultLocale: string;
+  translations: SurveyTexts[];
   reaskIntervalDays: number;
   active: boolean;
 }
@@ -140,8 +144,12 @@ async function loadSigningSecret(prisma: PrismaClient, workspaceId: string): Pro
   return { secret: workspace.signingSecret, key: widgetTokenKey(workspace.signingSecret) };
 }
 
-function loadSurvey(prisma: PrismaClient, workspaceId: string, key: string): Promise<CachedSurvey | null> {
-  return prisma.survey.findUnique({
+async function loadSurvey(
+  prisma: PrismaClient,
+  workspaceId: string,
+  key: string,
+): Promise<CachedSurvey | null> {
+  const survey = await prisma.survey.findUnique({
     where: { workspaceId_key: { workspaceId, key } },
     select: {
       id: true,
@@ -149,8 +157,11 @@ function loadSurvey(prisma: PrismaClient, workspaceId: string, key: string): Pro
       kind: true,
       question: true,
       followUpQuestion: true,
+      defaultLocale: true,
+      translations: true,
       reaskIntervalDays: true,
       active: true,
     },
   });
+  return survey && { ...survey, translations: storedTranslations(survey.translations) };
 }

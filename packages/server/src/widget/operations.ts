@@ -16,6 +16,7 @@ import {
 import type { Context } from "../context.ts";
 import { type CachedSurvey, WidgetLookups } from "./lookups.ts";
 import { SurveySubmissions, type TokenContact } from "./survey-writes.ts";
+import { bestSurveyTexts, type SurveyTexts } from "./survey-texts.ts";
 
 /** What the widget operations read of a request's context. */
 export type WidgetContext = Pick<
@@ -138,6 +139,25 @@ export async function activeSurvey(ctx: WidgetContext, key: string): Promise<Cac
   const survey = await WidgetLookups.of(ctx.database).survey(ctx.prisma, ctx.workspaceId, key);
   if (!survey?.active) throw widgetError("NOT_FOUND", `No active survey "${key.slice(0, 100)}".`);
   return survey;
+}
+
+/** A survey as a widget shows it: its texts in the best match for the page's locale. */
+export type LocalizedSurvey = Pick<CachedSurvey, "id" | "key" | "kind" | "reaskIntervalDays"> & SurveyTexts;
+
+/** The survey with its texts for `locale` (see bestSurveyTexts: exact, language, region, default). */
+export function localizedSurvey(survey: CachedSurvey, locale: string | null | undefined): LocalizedSurvey {
+  const defaults = {
+    locale: survey.defaultLocale,
+    question: survey.question,
+    followUpQuestion: survey.followUpQuestion,
+  };
+  return {
+    id: survey.id,
+    key: survey.key,
+    kind: survey.kind,
+    reaskIntervalDays: survey.reaskIntervalDays,
+    ...bestSurveyTexts(defaults, survey.translations, locale),
+  };
 }
 
 /** Answers and dismissals since this moment hold the survey back (its re-ask interval). */

@@ -82,12 +82,20 @@ describe("requestGraphQL", () => {
     vi.stubGlobal("fetch", async () =>
       answer(
         503,
-        { errors: [{ message: "The database is unavailable", extensions: { code: "DATABASE_UNAVAILABLE" } }] },
+        {
+          errors: [{ message: "The database is unavailable", extensions: { code: "DATABASE_UNAVAILABLE" } }],
+        },
         { "retry-after": "2" },
       ),
     );
-    const unavailable = await failure(submitSurveyResponse(connection, { survey: "s", token: "t", responseId: "resp-0001", score: 9 }));
-    expect([unavailable.code, unavailable.retryable, retryAfterMs(unavailable)]).toEqual(["DATABASE_UNAVAILABLE", true, 2000]);
+    const unavailable = await failure(
+      submitSurveyResponse(connection, { survey: "s", token: "t", responseId: "resp-0001", score: 9 }),
+    );
+    expect([unavailable.code, unavailable.retryable, retryAfterMs(unavailable)]).toEqual([
+      "DATABASE_UNAVAILABLE",
+      true,
+      2000,
+    ]);
     vi.stubGlobal("fetch", async () => {
       throw new TypeError("Failed to fetch");
     });

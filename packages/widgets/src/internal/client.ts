@@ -21,6 +21,8 @@ export interface WidgetSurvey {
   id: string;
   key: string;
   kind: SurveyKind;
+  /** The locale the server picked for the texts: the page's, its language, or the survey's default. */
+  locale: string;
   question: string;
   followUpQuestion: string | null;
   reaskIntervalDays: number;
@@ -50,7 +52,7 @@ export interface WidgetBadge {
   /** Score now minus the score about 30 days ago; null without an old enough snapshot. */
   trend: number | null;
   components: WidgetBadgeComponent[];
-  /** Daily snapshots of the last 90 days. */
+  /** Daily snapshots of the last 90 days, oldest first (the server reads them in day order). */
   history: WidgetBadgePoint[];
 }
 
@@ -77,7 +79,7 @@ export interface SurveyResponseReceipt {
 
 // Operations are written on one line each: they ship inside every widget, byte for byte.
 export const WIDGET_SURVEY_QUERY =
-  "query PulseWidgetSurvey($survey:String!,$token:String!){widgetSurvey(survey:$survey,token:$token){id key kind question followUpQuestion reaskIntervalDays shouldAsk}}";
+  "query PulseWidgetSurvey($survey:String!,$token:String!,$locale:String){widgetSurvey(survey:$survey,token:$token,locale:$locale){id key kind locale question followUpQuestion reaskIntervalDays shouldAsk}}";
 
 export const WIDGET_BADGE_QUERY =
   "query PulseWidgetBadge($token:String!){widgetBadge(token:$token){accountName score band trend components{key label value weight used}history{day score}}}";
@@ -117,23 +119,25 @@ const transientCodes = new Set<PulseErrorCode>([
   "RATE_LIMITED",
   "NETWORK_ERROR",
   "SERVER_ERROR",
+  "INTERNAL_SERVER_ERROR",
   "DATABASE_UNAVAILABLE",
 ]);
 
 export class PulseRequestError extends Error {
-  override readonly name = "PulseRequestError";
   declare readonly code: PulseErrorCode;
   /** The HTTP `Retry-After` header as sent (seconds or a date); see {@link retryAfterMs}. */
   declare readonly retryAfter?: string | null;
+  /**
+   * Whether it may go away by itself: a transient code, or any 5xx answer whatever its code
+   * (`status`, 0 when no answer came): a server fault is not the person's to fix.
+   */
+  declare readonly retryable: boolean;
 
-  constructor(code: PulseErrorCode, message: string, retryAfter?: string | null) {
+  constructor(code: PulseErrorCode, message: string, retryAfter?: string | null, status = 0) {
     super(message);
     this.code = code;
     this.retryAfter = retryAfter;
-  }
-
-  get retryable(): boolean {
-    return transientCodes.has(this.code);
+    this.retryable = transientCodes.has(code) || status >= 500;
   }
 }
 
@@ -150,6 +154,29 @@ export function requestGraphQL<TData>(
   signal?: AbortSignal,
 ): Promise<TData> {
   return requestPulse(connection, GRAPHQL_PATH, { query, variables }, signal);
+}
+
+/**
+ * Reads a widget's data (the survey, the badge) over GraphQL. When the server refuses it for the
+ * moment and says when to come back (429 RATE_LIMITED, or a 5xx, with `Retry-After`), waits that
+ * long (at most a minute) and tries again, up to three times; then the last error is thrown.
+ * An abort through `signal` ends it: the next try rejects with the browser's AbortError.
+ */
+export async function loadGraphQL<TData>(
+  connection: PulseConnection,
+  query: string,
+  variables: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<TData> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await requestGraphQL<TData>(connection, query, variables, signal);
+    } catch (error) {
+      const wait = retry < 3 && error instanceof PulseRequestError && error.retryable && retryAfterMs(error);
+      if (wait === undefined || wait === false) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 60_000)));
+    }
+  }
 }
 
 /** Stores a survey answer through the submission endpoint; resolves with the server's receipt. */
@@ -197,10 +224,16 @@ export async function requestPulse<TData>(
       firstError.extensions?.code ?? codeForStatus(response.status),
       firstError.message,
       retryAfter,
+      response.status,
     );
   }
   if (!response.ok || !answer?.data) {
-    throw new PulseRequestError(codeForStatus(response.status), `HTTP ${response.status}`, retryAfter);
+    throw new PulseRequestError(
+      codeForStatus(response.status),
+      `HTTP ${response.status}`,
+      retryAfter,
+      response.status,
+    );
   }
   return answer.data;
 }
@@ -231,4 +264,10 @@ export function retryAfterMs({ retryAfter: header }: PulseRequestError): number 
 export function toRequestError(error: unknown): PulseRequestError {
   if (error instanceof PulseRequestError) return error;
   return new PulseRequestError("SERVER_ERROR", error instanceof Error ? error.message : String(error));
+}
+
+/** A refused token: expired on a long-lived page, or signed with a since rotated secret. */
+export function isTokenRefusal(error: unknown): boolean {
+  const { code } = toRequestError(error);
+  return code === "INVALID_TOKEN" || code === "TOKEN_EXPIRED";
 }

@@ -32,11 +32,21 @@ export interface PulseErrorDetail {
   retryable: boolean;
 }
 
+/**
+ * `pulse-token-expired`: the server refused the token (it expired, or its secret was rotated).
+ * Set a fresh `token` on the element in the handler (or soon after), or give the element a
+ * `tokenProvider`; the widget then retries what failed.
+ */
+export interface PulseTokenExpiredDetail {
+  operation: PulseOperationName;
+}
+
 /** Every event a Pulse widget fires, with its detail type. All bubble and cross shadow roots. */
 export interface PulseEventDetails {
   "pulse-submit": PulseSubmitDetail;
   "pulse-dismiss": PulseDismissDetail;
   "pulse-error": PulseErrorDetail;
+  "pulse-token-expired": PulseTokenExpiredDetail;
 }
 
 declare global {
@@ -44,5 +54,6 @@ declare global {
     "pulse-submit": CustomEvent<PulseSubmitDetail>;
     "pulse-dismiss": CustomEvent<PulseDismissDetail>;
     "pulse-error": CustomEvent<PulseErrorDetail>;
+    "pulse-token-expired": CustomEvent<PulseTokenExpiredDetail>;
   }
 }

@@ -3,7 +3,17 @@ import { PulseCesSurvey } from "../pulse-ces-survey/pulse-ces-survey";
 import { PulseCsatSurvey } from "../pulse-csat-survey/pulse-csat-survey";
 import { badgeMessages } from "../pulse-health-badge/pulse-health-badge.messages";
 import { PulseNpsSurvey } from "../pulse-nps-survey/pulse-nps-survey";
-import { type Catalog, format, languages, type Messages, resolveLanguage, textAttribute } from "./i18n";
+import "../pulse-health-badge/pulse-health-badge";
+import {
+  type Catalog,
+  format,
+  type Language,
+  languages,
+  type Messages,
+  pageLocale,
+  resolveLanguage,
+  textAttribute,
+} from "./i18n";
 
 afterEach(() => {
   document.documentElement.lang = "en";
@@ -26,6 +36,11 @@ describe("i18n", () => {
     element.removeAttribute("lang");
     outer.removeAttribute("lang");
     expect(resolveLanguage(element)).toBe("de");
+    // What surveys send the server: the tag as written, region included.
+    outer.lang = "de-AT";
+    expect(pageLocale(element)).toBe("de-AT");
+    element.lang = "ar";
+    expect([pageLocale(element), resolveLanguage(element)]).toEqual(["ar", "ar"]);
   });
 
   test("placeholders and attribute names", () => {
@@ -35,22 +50,33 @@ describe("i18n", () => {
     expect(textAttribute("followUpLow")).toBe("text-follow-up-low");
   });
 
-  test("every widget has every text in en, de, fr, es, pt and ja, none empty", () => {
-    const catalogs: [string, Catalog<Messages>][] = [
-      ["badge", badgeMessages],
-      ["nps", PulseNpsSurvey.catalog],
-      ["ces", PulseCesSurvey.catalog],
-      ["csat", PulseCsatSurvey.catalog],
+  test("surveys have every text in every language (Arabic and Hebrew too), the badge in all but those two; none empty", () => {
+    const catalogs: [string, Partial<Catalog<Messages>>, readonly Language[]][] = [
+      ["badge", badgeMessages, ["en", "de", "fr", "es", "pt", "ja"]],
+      ["nps", PulseNpsSurvey.catalog, languages],
+      ["ces", PulseCesSurvey.catalog, languages],
+      ["csat", PulseCsatSurvey.catalog, languages],
     ];
-    expect(languages).toEqual(["en", "de", "fr", "es", "pt", "ja"]);
-    for (const [widget, catalog] of catalogs) {
-      const keys = Object.keys(catalog.en).sort();
-      for (const language of languages) {
-        expect(Object.keys(catalog[language]).sort(), `${widget} ${language}`).toEqual(keys);
-        for (const key of keys)
-          expect(catalog[language][key].trim(), `${widget} ${language} ${key}`).not.toBe("");
+    expect(languages).toEqual(["en", "de", "fr", "es", "pt", "ja", "ar", "he"]);
+    for (const [widget, catalog, expected] of catalogs) {
+      expect(Object.keys(catalog).sort(), widget).toEqual([...expected].sort());
+      const keys = Object.keys(catalog.en ?? {}).sort();
+      for (const language of expected) {
+        const texts = catalog[language] ?? {};
+        expect(Object.keys(texts).sort(), `${widget} ${language}`).toEqual(keys);
+        for (const key of keys) expect(texts[key]?.trim(), `${widget} ${language} ${key}`).toBeTruthy();
       }
     }
+  });
+
+  test("a language a widget lacks gets its English texts", async () => {
+    const badge = document.createElement("pulse-health-badge");
+    badge.lang = "he";
+    document.body.append(badge);
+    await badge.updateComplete;
+    expect(badge.shadowRoot?.querySelector("[part~=base]")?.getAttribute("aria-label")).toBe(
+      "Health unavailable",
+    );
   });
 
   test("each text has its text-* attribute observed", () => {

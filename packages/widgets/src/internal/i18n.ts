@@ -1,23 +1,33 @@
 /** Languages with built-in texts. Any other language falls back to English. */
-export const languages = ["en", "de", "fr", "es", "pt", "ja"] as const;
+export const languages = ["en", "de", "fr", "es", "pt", "ja", "ar", "he"] as const;
 export type Language = (typeof languages)[number];
 
 export type Messages = Record<string, string>;
 
-/** One complete table of texts per built-in language; the compiler checks none is missing. */
-export type Catalog<M extends Messages> = Record<Language, M>;
+/**
+ * One complete table of texts per language a widget has (all of {@link languages} unless it
+ * names fewer; English always); the compiler checks none is missing. A language a widget lacks
+ * gets its English texts.
+ */
+export type Catalog<M extends Messages, L extends Language = Language> = Record<L | "en", M>;
 
 /**
- * The widget's language: its own `lang` attribute, else the nearest ancestor's, else the
- * page's, else the browser's. Only the primary subtag counts (`pt-BR` → `pt`).
+ * The page's language tag for this element, as written (`de-AT`): its own `lang` attribute,
+ * else the nearest ancestor's, else the page's, else the browser's. Surveys send it to the server,
+ * which answers with the survey's texts in the best match.
  */
-export function resolveLanguage(element: Element): Language {
-  const tag =
+export function pageLocale(element: Element): string {
+  return (
     element.closest("[lang]")?.getAttribute("lang") ||
     document.documentElement.lang ||
     navigator.language ||
-    "en";
-  const primary = tag.toLowerCase().split("-")[0];
+    "en"
+  );
+}
+
+/** The language of the built-in texts: that of {@link pageLocale} if the widgets have it, else English. */
+export function resolveLanguage(element: Element): Language {
+  const primary = pageLocale(element).toLowerCase().split("-")[0];
   return languages.find((language) => language === primary) ?? "en";
 }
 

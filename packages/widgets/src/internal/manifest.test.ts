@@ -16,9 +16,21 @@ const declarations = manifest.modules.flatMap((module) => (module.declarations ?
 describe("custom-elements.json", () => {
   test.each([
     ["pulse-health-badge", PulseHealthBadge, ["pulse-error"]],
-    ["pulse-nps-survey", PulseNpsSurvey, ["pulse-submit", "pulse-dismiss", "pulse-error"]],
-    ["pulse-ces-survey", PulseCesSurvey, ["pulse-submit", "pulse-dismiss", "pulse-error"]],
-    ["pulse-csat-survey", PulseCsatSurvey, ["pulse-submit", "pulse-dismiss", "pulse-error"]],
+    [
+      "pulse-nps-survey",
+      PulseNpsSurvey,
+      ["pulse-submit", "pulse-dismiss", "pulse-error", "pulse-token-expired"],
+    ],
+    [
+      "pulse-ces-survey",
+      PulseCesSurvey,
+      ["pulse-submit", "pulse-dismiss", "pulse-error", "pulse-token-expired"],
+    ],
+    [
+      "pulse-csat-survey",
+      PulseCsatSurvey,
+      ["pulse-submit", "pulse-dismiss", "pulse-error", "pulse-token-expired"],
+    ],
   ] as const)(
     "documents every attribute <%s> observes, and its events (regenerate with `pnpm run manifest`)",
     (tag, element, events) => {

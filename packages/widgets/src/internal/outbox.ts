@@ -45,6 +45,8 @@ export interface OutboxRejectedDetail {
   key: string;
   error: PulseRequestError;
 }
+/** An attempt failed for the moment; `error` says why (offline, or the server unavailable). */
+export type OutboxQueuedDetail = OutboxRejectedDetail;
 
 const storageKey = "pulse-widgets:outbox:v1";
 const firstRetryDelayMs = 2_000;
@@ -60,8 +62,9 @@ function send(connection: PulseConnection, operation: OutboxOperation): Promise<
 }
 
 /**
- * Announces what happens to entries sent in the background: `delivered` and `rejected`
- * (a permanent refusal, the entry is dropped), with the entry's key as detail.
+ * Announces what happens to entries: `queued` (an attempt failed for the moment, with its error),
+ * and for those sent in the background `delivered` and `rejected` (a permanent refusal, the entry
+ * is dropped), with the entry's key as detail.
  */
 export const outboxEvents = new EventTarget();
 
@@ -149,6 +152,9 @@ async function attempt(key: string, entry: OutboxEntry): Promise<Delivery> {
     const delay = Math.max(retryAfterMs(failure) ?? 0, backoffDelay(attempts));
     replaceIfCurrent(key, entry, { ...entry, attempts, notBefore: Date.now() + delay });
     scheduleFlush();
+    outboxEvents.dispatchEvent(
+      new CustomEvent<OutboxQueuedDetail>("queued", { detail: { key, error: failure } }),
+    );
     return "queued";
   }
   replaceIfCurrent(key, entry, undefined);

@@ -24,7 +24,7 @@ function watchPageLanguage(): void {
  */
 export class PulseElement<M extends Messages = Messages> extends LitElement {
   /** Built-in texts of the widget. Each widget sets its own; its keys define its `text-*` attributes. */
-  declare static catalog: Catalog<Messages>;
+  declare static catalog: Catalog<Messages, "en">;
 
   // Subclasses list only their own properties: Lit inherits these.
   static override properties: PropertyDeclarations = {
@@ -77,8 +77,8 @@ export class PulseElement<M extends Messages = Messages> extends LitElement {
 
   /** A text: the `text-<key>` attribute if set, else the built-in one in the widget's language. */
   protected t(key: keyof M & string, values?: Record<string, string | number>): string {
-    const catalog = (this.constructor as typeof PulseElement).catalog;
-    return format(this.textOverride(key) ?? catalog[this.language][key], values);
+    const catalog: Partial<Catalog<Messages>> = (this.constructor as typeof PulseElement).catalog;
+    return format(this.textOverride(key) ?? (catalog[this.language] ?? (catalog.en as M))[key], values);
   }
 
   /** The page's own wording for a text (`text-<key>` attribute), if it set one. */

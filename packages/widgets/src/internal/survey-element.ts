@@ -1,15 +1,21 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, svg, type TemplateResult } from "lit";
 import {
+  isTokenRefusal,
+  loadGraphQL,
   type PulseConnection,
   PulseRequestError,
-  requestGraphQL,
   type SurveyKind,
+  toRequestError,
   WIDGET_SURVEY_QUERY,
   type WidgetSurvey,
 } from "./client";
+import type { PulseOperationName } from "./events";
+import { pageLocale } from "./i18n";
 import {
   deliver,
   type OutboxDeliveredDetail,
+  type OutboxOperation,
+  type OutboxQueuedDetail,
   type OutboxRejectedDetail,
   outboxEvents,
   responseKey,
@@ -64,6 +70,11 @@ function rememberAnswered(key: string, reaskIntervalDays: number): void {
   writeRecord(answeredStorageKey, records);
 }
 
+/** The primary subtag of a language tag, lowercase (`pt-BR` → `pt`). */
+function primaryLanguage(tag: string): string {
+  return tag.toLowerCase().split("-")[0];
+}
+
 /** A random (version 4) UUID; `crypto.randomUUID` exists only on https pages. */
 function createResponseId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -92,9 +103,11 @@ const closeIcon = svg`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidde
  * @csspart submit-button - Submits the score or the comment.
  * @csspart skip-button - Skips the comment.
  * @csspart message - A problem or offline notice.
- * @csspart thanks - The thank-you message.
+ * @csspart thanks - The thank-you message (inside a live region present from the first step, so it is announced).
  *
  * @cssproperty --pulse-font-family - Font of the widget.
+ * @cssproperty --pulse-font-size - Base text size in px (default 16px); every size of the card follows it, whatever the page's root font size.
+ * @cssproperty --pulse-line-height - Line height of the texts (default 1.45).
  * @cssproperty --pulse-color-surface - Background.
  * @cssproperty --pulse-color-text - Text colour.
  * @cssproperty --pulse-color-muted - Secondary text colour (scale labels, notices).
@@ -104,18 +117,26 @@ const closeIcon = svg`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidde
  * @cssproperty --pulse-color-focus - Focus ring.
  * @cssproperty --pulse-color-danger - Error text.
  * @cssproperty --pulse-radius - Corner radius of the card.
- * @cssproperty --pulse-survey-width - Largest width of the card (default 30rem).
+ * @cssproperty --pulse-survey-width - Largest width of the card (default 480px).
  * @cssproperty --pulse-z-index - Stacking level of a floating survey.
  *
  * @fires pulse-submit - A score or comment was answered: `PulseSubmitDetail` (`delivery` tells stored or queued).
  * @fires pulse-dismiss - The survey was closed: `PulseDismissDetail`.
  * @fires pulse-error - Loading or sending failed: `PulseErrorDetail`.
+ * @fires pulse-token-expired - The server refused the token: set a fresh `token` (or a `tokenProvider`) and the survey retries.
+ *
+ * Focus stays inside the survey through every step: Submit keeps focus while sending (it is
+ * marked busy, not disabled), the comment field takes it after the score, the close button after
+ * the thanks (whose text a live region announces). After the survey closes, focus returns to the
+ * element that had it before focus entered the survey, else to the survey element itself, so Tab
+ * goes on from where the survey was.
  */
 export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> extends PulseElement<M> {
   static override properties: PropertyDeclarations = {
     survey: {},
     placement: { reflect: true },
     followUp: { attribute: "follow-up" },
+    submitOnPick: { type: Boolean, attribute: "submit-on-pick" },
     surveyStatus: { state: true },
     selectedScore: { state: true },
     comment: { state: true },
@@ -130,14 +151,29 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
   declare placement?: SurveyPlacement;
   /** `off` to skip the comment step after the score. */
   declare followUp?: "on" | "off";
+  /**
+   * Send the score as soon as it is clicked or tapped, without a Submit button. Keyboard users
+   * move through the scale with the arrow keys and send with Enter.
+   */
+  declare submitOnPick: boolean;
+
+  /**
+   * Called for a fresh token when the server refuses the current one (typically expired on a
+   * long-lived page): `el.tokenProvider = async () => (await fetch("/pulse-token")).text()`.
+   * The survey then retries what failed with the new token, under the same response id. Without
+   * a provider, the page may set `token` in its `pulse-token-expired` handler.
+   */
+  tokenProvider?: () => Promise<string>;
+  /** The token set by a renewal, so that change is not taken for a new configuration. */
+  declare private renewedToken?: string;
 
   declare private surveyStatus: SurveyStatus;
   declare private selectedScore: number | undefined;
   declare private comment: string;
   declare private busy: boolean;
   declare private problem: "chooseScore" | "failed" | undefined;
-  /** True while an answer of this survey waits in the outbox. */
-  declare private queued: boolean;
+  /** While an answer of this survey waits in the outbox: why (offline, or the server unavailable). */
+  declare private queued: "queued" | "queuedServer" | undefined;
 
   protected abstract readonly kind: SurveyKind;
   /** The scores offered, lowest first. */
@@ -149,13 +185,20 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
   declare private responseId?: string;
   private loadGeneration = 0;
   private focusWasInside = false;
+  /** The element that had focus before focus entered the survey: it gets focus back on close. */
+  declare private focusOrigin?: HTMLElement;
 
   constructor() {
     super();
     this.surveyStatus = "idle";
     this.comment = "";
     this.busy = false;
-    this.queued = false;
+    this.submitOnPick = false;
+    this.addEventListener("focusin", (event) => {
+      const from = event.relatedTarget;
+      // From inside, relatedTarget is retargeted to this element.
+      if (from instanceof HTMLElement && from !== this) this.focusOrigin = from;
+    });
   }
 
   /** Where the survey is in its steps; `hidden` when the server says not to ask this contact now. */
@@ -168,6 +211,7 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     startOutbox();
     outboxEvents.addEventListener("delivered", this.onDelivered);
     outboxEvents.addEventListener("rejected", this.onRejected);
+    outboxEvents.addEventListener("queued", this.onQueued);
     // Moved in the DOM while loading: the abort on disconnect dropped that request.
     if (this.hasUpdated && this.surveyStatus === "loading") void this.load();
   }
@@ -176,24 +220,50 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     super.disconnectedCallback();
     outboxEvents.removeEventListener("delivered", this.onDelivered);
     outboxEvents.removeEventListener("rejected", this.onRejected);
+    outboxEvents.removeEventListener("queued", this.onQueued);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     this.focusWasInside = this.matches(":focus-within");
+    // A renewed token continues the survey; any other change of these starts it anew.
     const configuration = ["endpoint", "publishableKey", "token", "survey"] as const;
-    if (!this.hasUpdated || configuration.some((name) => changed.has(name))) void this.load();
+    const reconfigured = configuration.some(
+      (name) => changed.has(name) && !(name === "token" && this.token === this.renewedToken),
+    );
+    if (!this.hasUpdated || reconfigured) void this.load();
   }
 
   protected override updated(changed: PropertyValues): void {
     // Each step replaces the previous one; keep keyboard and screen-reader users where the content went.
     if (!changed.has("surveyStatus") || !this.focusWasInside) return;
-    const target = this.renderRoot.querySelector<HTMLElement>(
-      this.surveyStatus === "comment" ? "textarea" : ".thanks",
-    );
-    target?.focus();
+    if (this.surveyStatus === "closed") {
+      const back = this.focusOrigin?.isConnected ? this.focusOrigin : this;
+      if (back === this) this.tabIndex = -1;
+      back.focus();
+      return;
+    }
+    this.renderRoot
+      .querySelector<HTMLElement>(this.surveyStatus === "comment" ? "textarea" : "[part~=dismiss-button]")
+      ?.focus();
   }
 
-  private async load(): Promise<void> {
+  /**
+   * After the server refused the token: fires `pulse-token-expired`, then takes the `token` its
+   * handler set, else asks `tokenProvider`. Resolves to the new token, or undefined when none
+   * came (or the same one did); the caller then reports the refusal.
+   */
+  private async renewToken(operation: PulseOperationName): Promise<string | undefined> {
+    const stale = this.token;
+    this.emit("pulse-token-expired", { operation });
+    // The page may have set `token` in its handler; else the provider is asked.
+    const fresh = this.token !== stale ? this.token : await this.tokenProvider?.().catch(() => undefined);
+    if (!fresh || fresh === stale) return undefined;
+    this.renewedToken = fresh;
+    this.token = fresh;
+    return fresh;
+  }
+
+  private async load(renewed = false): Promise<void> {
     const generation = ++this.loadGeneration;
     const { connection, survey, token } = this;
     this.loaded = undefined;
@@ -215,10 +285,10 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     }
     this.surveyStatus = "loading";
     try {
-      const { widgetSurvey } = await requestGraphQL<{ widgetSurvey: WidgetSurvey }>(
+      const { widgetSurvey } = await loadGraphQL<{ widgetSurvey: WidgetSurvey }>(
         connection,
         WIDGET_SURVEY_QUERY,
-        { survey, token },
+        { survey, token, locale: pageLocale(this) },
         this.requestController.signal,
       );
       if (generation !== this.loadGeneration) return;
@@ -232,44 +302,62 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
       this.surveyStatus = widgetSurvey.shouldAsk ? "rating" : "hidden";
     } catch (error) {
       if (generation !== this.loadGeneration || this.requestController.signal.aborted) return;
+      if (!renewed && isTokenRefusal(error) && (await this.renewToken("widgetSurvey"))) {
+        if (generation === this.loadGeneration) void this.load(true);
+        return;
+      }
       this.surveyStatus = "hidden";
+      // Nothing shows on a page whose origin the workspace does not allow: the server's message
+      // (the origin, and the call that allows it) tells the developer in the console why.
+      const { code, message } = toRequestError(error);
+      if (code === "ORIGIN_NOT_ALLOWED") console.warn(`Pulse: ${message}`);
       this.reportError("widgetSurvey", error);
     }
   }
 
-  private async submitScore(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
+  private async submitScore(event?: Event): Promise<void> {
+    event?.preventDefault();
+    if (this.busy) return;
     if (this.selectedScore === undefined) {
       this.problem = "chooseScore";
       this.renderRoot.querySelector("input")?.focus();
       return;
     }
     this.responseId ??= createResponseId();
-    if (!(await this.send(this.selectedScore, undefined))) return;
-    this.surveyStatus = this.followUp === "off" ? "thanks" : "comment";
+    const outcome = await this.send(this.selectedScore, undefined);
+    if (outcome === "refused") return;
+    this.surveyStatus = this.followUp === "off" || outcome === "answered" ? "thanks" : "comment";
   }
 
   private async submitComment(event: SubmitEvent): Promise<void> {
     event.preventDefault();
+    if (this.busy) return;
     const comment = this.comment.trim();
-    if (comment && this.selectedScore !== undefined && !(await this.send(this.selectedScore, comment)))
+    if (
+      comment &&
+      this.selectedScore !== undefined &&
+      (await this.send(this.selectedScore, comment)) === "refused"
+    )
       return;
     this.surveyStatus = "thanks";
   }
 
-  /** Sends the answer so far under the response id; false when the server refused it. */
-  private async send(score: number, comment: string | undefined): Promise<boolean> {
-    const { connection, survey, token, responseId, loaded } = this;
-    if (!connection || !survey || !token || !responseId || !loaded) return false;
+  /**
+   * Sends the answer so far under the response id: `sent` (stored or queued), `answered` when
+   * this contact already answered (another tab: nothing to retry, the survey thanks), `refused`.
+   */
+  private async send(score: number, comment: string | undefined): Promise<"sent" | "answered" | "refused"> {
+    const { connection, survey, responseId, loaded } = this;
+    if (!connection || !survey || !this.token || !responseId || !loaded) return "refused";
     this.busy = true;
     this.problem = undefined;
     try {
-      const delivery = await deliver(connection, {
+      const delivery = await this.deliverWithToken(connection, "submitSurveyResponse", (token) => ({
         name: "submitSurveyResponse",
         input: { survey, token, responseId, score, comment },
-      });
-      rememberAnswered(answeredRecordKey(connection, survey, token), loaded.reaskIntervalDays);
-      this.queued = delivery === "queued";
+      }));
+      rememberAnswered(answeredRecordKey(connection, survey, this.token), loaded.reaskIntervalDays);
+      if (delivery === "stored") this.queued = undefined;
       this.emit("pulse-submit", {
         survey,
         kind: this.kind,
@@ -278,13 +366,32 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
         comment: comment ?? null,
         delivery,
       });
-      return true;
+      return "sent";
     } catch (error) {
-      this.problem = "failed";
       this.reportError("submitSurveyResponse", error);
-      return false;
+      if (toRequestError(error).code === "ALREADY_ANSWERED") {
+        rememberAnswered(answeredRecordKey(connection, survey, this.token), loaded.reaskIntervalDays);
+        return "answered";
+      }
+      this.problem = "failed";
+      return "refused";
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Delivers the operation made with the current token; refused for the token, once more with a renewed one. */
+  private async deliverWithToken(
+    connection: PulseConnection,
+    name: PulseOperationName,
+    operation: (token: string) => OutboxOperation,
+  ): Promise<"stored" | "queued"> {
+    try {
+      return await deliver(connection, operation(this.token ?? ""));
+    } catch (error) {
+      const fresh = isTokenRefusal(error) ? await this.renewToken(name) : undefined;
+      if (!fresh) throw error;
+      return deliver(connection, operation(fresh));
     }
   }
 
@@ -298,7 +405,10 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     // A dismissal starts the re-ask interval just like an answer does.
     rememberAnswered(answeredRecordKey(connection, survey, token), loaded.reaskIntervalDays);
     try {
-      await deliver(connection, { name: "dismissSurvey", input: { survey, token } });
+      await this.deliverWithToken(connection, "dismissSurvey", (current) => ({
+        name: "dismissSurvey",
+        input: { survey, token: current },
+      }));
     } catch (error) {
       this.reportError("dismissSurvey", error);
     }
@@ -309,13 +419,27 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
   }
 
   private readonly onDelivered = (event: Event): void => {
-    if (this.isOwnResponse((event as CustomEvent<OutboxDeliveredDetail>).detail.key)) this.queued = false;
+    if (this.isOwnResponse((event as CustomEvent<OutboxDeliveredDetail>).detail.key)) this.queued = undefined;
   };
 
-  private readonly onRejected = (event: Event): void => {
+  private readonly onQueued = (event: Event): void => {
+    const { key, error } = (event as CustomEvent<OutboxQueuedDetail>).detail;
+    if (this.isOwnResponse(key)) this.queued = error.code === "NETWORK_ERROR" ? "queued" : "queuedServer";
+  };
+
+  private readonly onRejected = async (event: Event): Promise<void> => {
     const { key, error } = (event as CustomEvent<OutboxRejectedDetail>).detail;
     if (!this.isOwnResponse(key)) return;
-    this.queued = false;
+    this.queued = undefined;
+    // Sent in the background after the token expired: the same answer again with a fresh one.
+    if (
+      isTokenRefusal(error) &&
+      this.selectedScore !== undefined &&
+      (await this.renewToken("submitSurveyResponse"))
+    ) {
+      void this.send(this.selectedScore, this.comment.trim() || undefined);
+      return;
+    }
     this.reportError("submitSurveyResponse", error);
   };
 
@@ -332,34 +456,58 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
       : html`${score}`;
   }
 
+  /**
+   * The survey's own text (the workspace wrote it) when the server found it in the page's
+   * language or in the language of the built-in texts; else undefined, and the built-in text in
+   * the page's language is shown, so the card never mixes languages.
+   */
+  private surveyText(text: string | null | undefined): string | undefined {
+    const locale = this.loaded?.locale;
+    if (!text || !locale) return undefined;
+    const language = primaryLanguage(locale);
+    return language === primaryLanguage(pageLocale(this)) || language === this.language ? text : undefined;
+  }
+
   /** The attribute wins, then the workspace's own follow-up question, then the built-in one for the score. */
   private followUpPrompt(score: number): string {
     const key = `followUp${this.followUpBand(score)}` as const;
-    return this.textOverride(key) ?? this.loaded?.followUpQuestion ?? this.t(key);
+    return this.textOverride(key) ?? this.surveyText(this.loaded?.followUpQuestion) ?? this.t(key);
   }
 
   override render(): TemplateResult | typeof nothing {
-    const step =
-      this.surveyStatus === "rating"
-        ? this.renderRating()
-        : this.surveyStatus === "comment"
-          ? this.renderComment()
-          : this.surveyStatus === "thanks"
-            ? this.renderThanks()
-            : undefined;
-    if (!step) return nothing;
+    const status = this.surveyStatus;
+    if (status !== "rating" && status !== "comment" && status !== "thanks") return nothing;
+    // The live region is there from the first step, so the thanks written into it are announced.
     return html`<section part="base" class="survey" aria-labelledby="heading">
       <button part="dismiss-button" class="dismiss" type="button" aria-label=${this.t("dismiss")} @click=${this.dismiss}>
         ${closeIcon}
       </button>
-      ${step}
+      ${status === "rating" ? this.renderRating() : status === "comment" ? this.renderComment() : nothing}
+      <div role="status">
+        ${
+          status === "thanks"
+            ? html`<div part="thanks" class="thanks">
+                <p id="heading" class="heading">${this.t("thanksTitle")}</p>
+                <p>${this.t("thanksMessage")}</p>
+              </div>`
+            : nothing
+        }
+        ${this.queued ? html`<p part="message" class="message">${this.t(this.queued)}</p>` : nothing}
+      </div>
+      ${this.problem ? html`<p part="message" class="message problem" role="alert">${this.t(this.problem)}</p>` : nothing}
     </section>`;
   }
 
   private renderRating(): TemplateResult {
-    // Server text first (the workspace wrote it); an attribute wins over both, e.g. for translations.
-    const question = this.textOverride("question") ?? (this.loaded?.question || this.t("question"));
-    return html`<form @submit=${this.submitScore} novalidate>
+    // An attribute wins (the page's own wording), then the survey's text, then the built-in one.
+    const question =
+      this.textOverride("question") ?? this.surveyText(this.loaded?.question) ?? this.t("question");
+    // Without a Submit button, Enter on a radio would not submit the form by itself.
+    return html`<form
+      @submit=${this.submitScore}
+      @keydown=${(event: KeyboardEvent) => event.key === "Enter" && this.submitOnPick && this.submitScore(event)}
+      novalidate
+    >
       <p part="question" id="heading" class="heading">${question}</p>
       <div part="scale" class="scale" role="radiogroup" aria-labelledby="heading">
           ${this.scale.map(
@@ -375,6 +523,13 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
                   this.selectedScore = score;
                   this.problem = undefined;
                 }}
+                @click=${(event: MouseEvent) => {
+                  // A pointer's click (detail > 0), not the click that arrow keys also fire.
+                  if (this.submitOnPick && event.detail > 0) {
+                    this.selectedScore = score;
+                    void this.submitScore();
+                  }
+                }}
               /><span class="choice-face">${this.renderChoice(score)}</span>
             </label>`,
           )}
@@ -382,10 +537,13 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
       <div part="scale-labels" class="scale-labels" aria-hidden="true">
         <span>${this.t("lowLabel")}</span><span>${this.t("highLabel")}</span>
       </div>
-      ${this.renderMessage()}
-      <div class="actions">
-        <button part="submit-button" class="primary" type="submit" ?disabled=${this.busy}>${this.t("submit")}</button>
-      </div>
+      ${
+        this.submitOnPick
+          ? nothing
+          : html`<div class="actions">
+              <button part="submit-button" class="primary" type="submit" aria-disabled=${this.busy}>${this.t("submit")}</button>
+            </div>`
+      }
     </form>`;
   }
 
@@ -403,29 +561,12 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
           this.comment = (event.target as HTMLTextAreaElement).value;
         }}
       ></textarea>
-      ${this.renderMessage()}
       <div class="actions">
         <button part="skip-button" class="secondary" type="button" @click=${() => {
           this.surveyStatus = "thanks";
         }}>${this.t("skip")}</button>
-        <button part="submit-button" class="primary" type="submit" ?disabled=${this.busy}>${this.t("send")}</button>
+        <button part="submit-button" class="primary" type="submit" aria-disabled=${this.busy}>${this.t("send")}</button>
       </div>
     </form>`;
-  }
-
-  private renderThanks(): TemplateResult {
-    return html`<div part="thanks" class="thanks" role="status" tabindex="-1">
-        <p id="heading" class="heading">${this.t("thanksTitle")}</p>
-        <p>${this.t("thanksMessage")}</p>
-      </div>
-      ${this.renderMessage()}`;
-  }
-
-  private renderMessage(): TemplateResult | typeof nothing {
-    if (this.problem) {
-      return html`<p part="message" class="message problem" role="alert">${this.t(this.problem)}</p>`;
-    }
-    if (this.queued) return html`<p part="message" class="message" role="status">${this.t("queued")}</p>`;
-    return nothing;
   }
 }

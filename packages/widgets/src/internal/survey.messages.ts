@@ -13,6 +13,7 @@ const en = {
   thanksTitle: "Thank you!",
   thanksMessage: "Your feedback helps us improve.",
   queued: "You seem to be offline. Your answer is saved and will be sent automatically.",
+  queuedServer: "The server is not answering. Your answer is saved and will be resent.",
   failed: "Your answer could not be sent. Please try again.",
 };
 
@@ -41,6 +42,7 @@ const sharedSurveyMessages: Catalog<SharedSurveyMessages> = {
     thanksTitle: "Vielen Dank!",
     thanksMessage: "Ihr Feedback hilft uns, besser zu werden.",
     queued: "Sie scheinen offline zu sein. Ihre Antwort ist gespeichert und wird automatisch gesendet.",
+    queuedServer: "Der Server antwortet nicht. Ihre Antwort ist gespeichert und wird erneut gesendet.",
     failed: "Ihre Antwort konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
   },
   fr: {
@@ -55,6 +57,7 @@ const sharedSurveyMessages: Catalog<SharedSurveyMessages> = {
     thanksTitle: "Merci\u00a0!",
     thanksMessage: "Vos retours nous aident à nous améliorer.",
     queued: "Vous semblez hors ligne. Votre réponse est enregistrée et sera envoyée automatiquement.",
+    queuedServer: "Le serveur ne répond pas. Votre réponse est enregistrée et sera renvoyée.",
     failed: "Votre réponse n’a pas pu être envoyée. Veuillez réessayer.",
   },
   es: {
@@ -69,6 +72,7 @@ const sharedSurveyMessages: Catalog<SharedSurveyMessages> = {
     thanksTitle: "¡Gracias!",
     thanksMessage: "Sus comentarios nos ayudan a mejorar.",
     queued: "Parece que no tiene conexión. Su respuesta se ha guardado y se enviará automáticamente.",
+    queuedServer: "El servidor no responde. Su respuesta se ha guardado y se reenviará.",
     failed: "No se pudo enviar su respuesta. Inténtelo de nuevo.",
   },
   pt: {
@@ -83,6 +87,7 @@ const sharedSurveyMessages: Catalog<SharedSurveyMessages> = {
     thanksTitle: "Obrigado!",
     thanksMessage: "Sua opinião nos ajuda a melhorar.",
     queued: "Parece que você está offline. Sua resposta foi salva e será enviada automaticamente.",
+    queuedServer: "O servidor não responde. Sua resposta foi salva e será reenviada.",
     failed: "Não foi possível enviar sua resposta. Tente novamente.",
   },
   ja: {
@@ -97,7 +102,38 @@ const sharedSurveyMessages: Catalog<SharedSurveyMessages> = {
     thanksTitle: "ありがとうございました！",
     thanksMessage: "いただいたご意見は改善に役立てます。",
     queued: "オフラインのようです。回答は保存され、自動的に送信されます。",
+    queuedServer: "サーバーが応答しません。回答は保存され、再送信されます。",
     failed: "回答を送信できませんでした。もう一度お試しください。",
+  },
+  ar: {
+    submit: "إرسال",
+    send: "إرسال",
+    skip: "تخطٍّ",
+    dismiss: "إغلاق الاستبيان",
+    chooseScore: "يُرجى اختيار تقييم أولًا.",
+    followUpLow: "ما الذي يمكننا تحسينه؟",
+    followUpMid: "ما الذي يجعل التجربة أفضل؟",
+    followUpHigh: "ما أكثر ما يعجبك؟",
+    thanksTitle: "شكرًا لك!",
+    thanksMessage: "تساعدنا ملاحظاتك على التحسن.",
+    queued: "يبدو أنك غير متصل بالإنترنت. تم حفظ إجابتك وستُرسل تلقائيًا.",
+    queuedServer: "الخادم لا يستجيب. تم حفظ إجابتك وستُرسل مرة أخرى.",
+    failed: "تعذّر إرسال إجابتك. يُرجى المحاولة مرة أخرى.",
+  },
+  he: {
+    submit: "שליחה",
+    send: "שליחה",
+    skip: "דילוג",
+    dismiss: "סגירת הסקר",
+    chooseScore: "נא לבחור ציון תחילה.",
+    followUpLow: "מה נוכל לשפר?",
+    followUpMid: "מה היה הופך את החוויה לטובה עוד יותר?",
+    followUpHigh: "מה הכי מוצא חן בעיניך?",
+    thanksTitle: "תודה רבה!",
+    thanksMessage: "המשוב שלך עוזר לנו להשתפר.",
+    queued: "נראה שאין חיבור לרשת. התשובה שלך נשמרה ותישלח אוטומטית.",
+    queuedServer: "השרת אינו מגיב. התשובה שלך נשמרה ותישלח שוב.",
+    failed: "לא ניתן היה לשלוח את התשובה. נא לנסות שוב.",
   },
 };
 

@@ -9,7 +9,9 @@ export const surveyStyles = [
   ),
   css`
   :host {
-    --pulse-survey-width: 30rem;
+    --pulse-font-size: 16px;
+    --pulse-line-height: 1.45;
+    --pulse-survey-width: 480px;
     --pulse-z-index: 2147483000;
     display: block;
   }
@@ -18,45 +20,50 @@ export const surveyStyles = [
     container-type: inline-size;
     width: 100%;
     max-width: var(--pulse-survey-width);
-    padding: 1rem 1.25rem 1.25rem;
+    padding: 1em 1.25em 1.25em;
     border: 1px solid var(--pulse-color-border);
     border-radius: var(--pulse-radius);
-    font-size: 1rem;
-    line-height: 1.45;
+    animation: enter 0.2s ease-out;
+  }
+  @keyframes enter {
+    from {
+      opacity: 0;
+      translate: 0 0.5em;
+    }
   }
   :host([placement]:not([placement="inline"])) .survey {
+    --_edge: 1em;
     position: fixed;
     z-index: var(--pulse-z-index);
-    width: min(var(--pulse-survey-width), calc(100vw - 2rem));
+    width: min(var(--pulse-survey-width), calc(100vw - 2em));
     box-shadow: 0 12px 32px rgb(0 0 0 / 0.2);
   }
   :host([placement^="bottom"]) .survey {
-    bottom: 1rem;
+    bottom: var(--_edge);
   }
   :host([placement^="top"]) .survey {
-    top: 1rem;
+    top: var(--_edge);
   }
   :host([placement$="right"]) .survey {
-    right: 1rem;
+    right: var(--_edge);
   }
   :host([placement$="left"]) .survey {
-    left: 1rem;
+    left: var(--_edge);
   }
   p {
     margin: 0;
   }
   .heading {
     display: block;
-    margin: 0 0 0.75rem;
-    padding: 0 2rem 0 0;
-    font-size: 1.0625rem;
+    margin: 0 0 0.75em;
+    font-size: 1.0625em;
     font-weight: 600;
   }
   .scale {
     display: grid;
     grid-auto-columns: minmax(0, 1fr);
     grid-auto-flow: column;
-    gap: 0.25rem;
+    gap: 0.25em;
   }
   .visually-hidden {
     position: absolute;
@@ -85,9 +92,9 @@ export const surveyStyles = [
     display: flex;
     align-items: center;
     justify-content: center;
-    min-height: 2.5rem;
+    min-height: 2.5em;
     border: 1px solid var(--pulse-color-border);
-    border-radius: 0.5rem;
+    border-radius: 0.5em;
     background: var(--pulse-color-surface);
     font-variant-numeric: tabular-nums;
     transition: background-color 0.12s, color 0.12s;
@@ -111,10 +118,10 @@ export const surveyStyles = [
   .scale-labels {
     display: flex;
     justify-content: space-between;
-    gap: 1rem;
-    margin-top: 0.375rem;
+    gap: 1em;
+    margin-top: 0.375em;
     color: var(--pulse-color-muted);
-    font-size: 0.8125rem;
+    font-size: 0.8125em;
   }
   .scale-labels span:last-child {
     text-align: end;
@@ -123,10 +130,10 @@ export const surveyStyles = [
     box-sizing: border-box;
     display: block;
     width: 100%;
-    min-height: 5rem;
-    padding: 0.5rem 0.625rem;
+    min-height: 5em;
+    padding: 0.5em 0.625em;
     border: 1px solid var(--pulse-color-border);
-    border-radius: 0.5rem;
+    border-radius: 0.5em;
     background: var(--pulse-color-surface);
     color: var(--pulse-color-text);
     font: inherit;
@@ -135,8 +142,8 @@ export const surveyStyles = [
   .actions {
     display: flex;
     justify-content: flex-end;
-    gap: 0.5rem;
-    margin-top: 1rem;
+    gap: 0.5em;
+    margin-top: 1em;
   }
   button {
     font: inherit;
@@ -144,10 +151,10 @@ export const surveyStyles = [
   }
   .primary,
   .secondary {
-    min-height: 2.5rem;
-    padding: 0.5rem 1.125rem;
+    min-height: 2.5em;
+    padding: 0.5em 1.125em;
     border: 1px solid var(--pulse-color-accent);
-    border-radius: 0.5rem;
+    border-radius: 0.5em;
     background: var(--pulse-color-accent);
     color: var(--pulse-color-on-accent);
     font-weight: 600;
@@ -157,44 +164,58 @@ export const surveyStyles = [
     background: transparent;
     color: var(--pulse-color-text);
   }
-  .primary:disabled {
+  .primary[aria-disabled="true"] {
     opacity: 0.6;
     cursor: progress;
   }
+  /* Floated, so only the heading's first line makes room for it. */
   .dismiss {
-    position: absolute;
-    top: 0.5rem;
-    right: 0.5rem;
+    float: inline-end;
+    margin: -0.5em 0 0;
+    margin-inline: 0.5em -0.75em;
     display: grid;
     place-items: center;
-    width: 2rem;
-    height: 2rem;
+    width: 2em;
+    height: 2em;
     padding: 0;
     border: 0;
-    border-radius: 0.375rem;
+    border-radius: 0.375em;
     background: transparent;
     color: var(--pulse-color-muted);
   }
   .dismiss:hover {
     background: color-mix(in srgb, currentColor 12%, transparent);
   }
-  .thanks:focus {
-    outline: none;
-  }
   .thanks .heading {
-    margin-bottom: 0.25rem;
-    font-size: 1.125rem;
+    margin-bottom: 0.25em;
+    font-size: 1.125em;
     font-weight: 700;
   }
   .message {
-    margin-top: 0.75rem;
+    margin-top: 0.75em;
     color: var(--pulse-color-muted);
-    font-size: 0.875rem;
+    font-size: 0.875em;
   }
   .problem {
     color: var(--pulse-color-danger);
   }
-  /* The only motion in the widgets: colour transitions of the choices. */
+  /* A phone: a compact sheet along the edge, the whole width less a small margin (after the rules it overrides). */
+  @media (max-width: 480px) {
+    :host([placement]:not([placement="inline"])) .survey {
+      --_edge: 0.5em;
+      right: var(--_edge);
+      left: var(--_edge);
+      width: auto;
+      padding: 0.75em 1em;
+    }
+    .heading {
+      font-size: 1em;
+    }
+    .choice-face {
+      min-height: 2em;
+    }
+  }
+  /* The only motion in the widgets: the card's entrance and colour transitions of the choices. */
   @media (prefers-reduced-motion: reduce) {
     * {
       transition: none !important;

@@ -23,16 +23,25 @@ export const themeStyles = [
   css`
   :host {
     --pulse-font-family: system-ui, sans-serif;
-    --pulse-radius: 0.75rem;
+    --pulse-radius: 12px;
   }
   :host([hidden]) {
     display: none !important;
   }
+  /*
+   * The page's styles stop here: rules like html { font-size: 62.5% } or * { font: 40px … } reach
+   * the host element, and inherited ones (letter-spacing, text-transform, line-height, …) would
+   * flow in. So the card starts from initial values (\`all\` keeps direction: a right-to-left
+   * page gets a mirrored widget) and sizes its text in px (--pulse-font-size) and em, never rem.
+   */
   [part~="base"] {
+    all: initial;
+    display: block;
     box-sizing: border-box;
-    font-family: var(--pulse-font-family);
+    font: var(--pulse-font-size)/var(--pulse-line-height) var(--pulse-font-family);
     color: var(--pulse-color-text);
     background: var(--pulse-color-surface);
+    color-scheme: inherit;
   }
 `,
 ];

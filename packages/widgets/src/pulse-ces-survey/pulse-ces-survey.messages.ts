@@ -32,4 +32,14 @@ export const cesMessages: Catalog<ScaleMessages> = {
     lowLabel: "非常に難しい",
     highLabel: "非常に簡単",
   },
+  ar: {
+    question: "ما مدى سهولة إنجاز ما احتجت إليه اليوم؟",
+    lowLabel: "صعب جدًا",
+    highLabel: "سهل جدًا",
+  },
+  he: {
+    question: "עד כמה היה קל לבצע היום את מה שהיה דרוש לך?",
+    lowLabel: "קשה מאוד",
+    highLabel: "קל מאוד",
+  },
 };

@@ -22,7 +22,8 @@ import { cesMessages } from "./pulse-ces-survey.messages";
  * @attr placement - `inline` (default), `bottom-right`, `bottom-left`, `top-right` or `top-left`.
  * @attr theme - `light` (default), `dark` or `auto`.
  * @attr follow-up - `off` to skip the comment step.
- * @attr lang - Language of the built-in texts: en, de, fr, es, pt, ja (default: the page's).
+ * @attr submit-on-pick - Send the score as soon as it is clicked or tapped (no Submit button; keyboard: arrows, then Enter).
+ * @attr lang - Language of the texts: en, de, fr, es, pt, ja, ar, he built in (default: the page's); also sent to the server, which answers with the survey's question in the best match.
  * @attr text-question - Replaces the question (else the survey's own question from the server).
  * @attr text-low-label - Label of score 1.
  * @attr text-high-label - Label of score 7.
@@ -36,7 +37,8 @@ import { cesMessages } from "./pulse-ces-survey.messages";
  * @attr text-choose-score - Shown when submitting without a score.
  * @attr text-thanks-title - Thank-you title.
  * @attr text-thanks-message - Thank-you message.
- * @attr text-queued - Notice that the answer waits for the network.
+ * @attr text-queued - Notice that the answer waits for the network (offline).
+ * @attr text-queued-server - Notice that the answer waits for the server (it answered 5xx or 429).
  * @attr text-failed - Notice that the server refused the answer.
  */
 export class PulseCesSurvey extends SurveyElement {

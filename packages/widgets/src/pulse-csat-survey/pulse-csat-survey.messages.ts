@@ -57,4 +57,20 @@ export const csatMessages: Catalog<CsatScaleMessages> = {
     satisfied: "満足",
     highLabel: "非常に満足",
   },
+  ar: {
+    question: "ما مدى رضاك عن تجربتك؟",
+    lowLabel: "غير راضٍ إطلاقًا",
+    dissatisfied: "غير راضٍ",
+    neutral: "محايد",
+    satisfied: "راضٍ",
+    highLabel: "راضٍ جدًا",
+  },
+  he: {
+    question: "עד כמה היית מרוצה מהחוויה שלך?",
+    lowLabel: "לא מרוצה בכלל",
+    dissatisfied: "לא מרוצה",
+    neutral: "ניטרלי",
+    satisfied: "מרוצה",
+    highLabel: "מרוצה מאוד",
+  },
 };

@@ -13,7 +13,9 @@ export const healthBadgeStyles = [
   ),
   css`
   :host {
-    --pulse-badge-width: 20rem;
+    --pulse-font-size: 14px;
+    --pulse-line-height: 1.5;
+    --pulse-badge-width: 320px;
     display: inline-block;
     vertical-align: middle;
   }
@@ -41,15 +43,13 @@ export const healthBadgeStyles = [
   .compact {
     display: inline-flex;
     align-items: center;
-    gap: 0.375rem;
-    padding: 0.125rem 0.625rem;
-    font-size: 0.875rem;
-    line-height: 1.5;
+    gap: .4em;
+    padding: .15em .7em;
     white-space: nowrap;
   }
   .dot {
-    width: 0.5rem;
-    height: 0.5rem;
+    width: .6em;
+    height: .6em;
     border-radius: 50%;
     background: var(--_mark);
   }
@@ -60,21 +60,21 @@ export const healthBadgeStyles = [
   .value {
     font-variant-numeric: tabular-nums;
   }
+  .value {
+    text-align: end;
+  }
   .band {
     text-transform: capitalize;
   }
   .summary .band {
-    padding: 0 0.5rem;
+    padding: 0 .6em;
   }
   .detailed {
-    width: 100%;
     max-width: var(--pulse-badge-width);
-    padding: 1rem;
+    padding: 1.1em;
     border: 1px solid var(--pulse-color-border);
     border-radius: var(--pulse-radius);
     color: var(--pulse-color-muted);
-    font-size: 0.875rem;
-    line-height: 1.4;
   }
   p {
     margin: 0;
@@ -87,48 +87,45 @@ export const healthBadgeStyles = [
     display: flex;
     flex-wrap: wrap;
     align-items: baseline;
-    gap: 0.5rem;
-    margin-top: 0.25rem;
+    gap: .6em;
+    margin-top: .3em;
   }
   .detailed .score {
     color: var(--pulse-color-text);
-    font-size: 2rem;
+    font-size: 2.3em;
     line-height: 1.1;
   }
   .sparkline {
     display: block;
     width: 100%;
-    height: 2.5rem;
-    margin-top: 0.5rem;
+    height: 2.9em;
+    margin-top: .6em;
     color: var(--_mark);
   }
   .title {
-    margin-top: 0.75rem;
+    margin-top: .9em;
     font-weight: 600;
   }
   ul {
-    margin: 0.375rem 0 0;
+    margin: .4em 0 0;
     padding: 0;
     color: var(--pulse-color-text);
     list-style: none;
   }
   li {
     display: grid;
-    grid-template-columns: 1fr 5rem 2rem;
-    gap: 0.625rem;
+    grid-template-columns: 1fr 5.7em 2.3em;
+    gap: .7em;
     align-items: center;
-    margin-top: 0.375rem;
+    margin-top: .4em;
   }
   .bar {
     width: 100%;
-    height: 0.375rem;
+    height: .4em;
     fill: color-mix(in srgb, var(--pulse-color-border) 35%, transparent);
   }
   .fill {
     fill: var(--_mark);
-  }
-  .value {
-    text-align: end;
   }
   @media (forced-colors: active) {
     .dot {

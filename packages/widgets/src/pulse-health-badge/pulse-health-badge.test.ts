@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { commands, page } from "vitest/browser";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { acmeBadge, history } from "../test-support/badges";
+import type { WidgetBadge } from "../internal/client";
 import { fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
 import { events, fakePulseForEachTest, mount, screenshot, shadow } from "../test-support/fixtures";
 import "./pulse-health-badge";
@@ -27,6 +28,17 @@ const server = fakePulseForEachTest((fake) => {
     trend: -12,
     history: history(50, 31),
   });
+  // What the server answers for an account with too little data for a score (the workspace's
+  // minimum coverage): no score, no band, and insufficientData, which the badge does not need to ask for.
+  fake.badges.set("tok_sparse", {
+    accountName: "Sparse Inc",
+    score: null,
+    band: null,
+    trend: null,
+    components: [{ key: "support", label: "Support", value: 100, weight: 20, used: true }],
+    history: [],
+    insufficientData: true,
+  } as WidgetBadge);
   fake.badges.set("tok_new", {
     accountName: "Hooli",
     score: null,
@@ -53,6 +65,21 @@ async function mountBadge(
 }
 
 describe("<pulse-health-badge>", () => {
+  test("too little data for a score: a neutral no-data state, in the page's language, compact and detailed", async () => {
+    const compact = await mountBadge("tok_sparse");
+    expect(compact.status).toBe("ready");
+    const pill = shadow(compact, "[part~=base]");
+    expect(pill.getAttribute("aria-label")).toBe("No health data yet");
+    expect([...pill.classList].filter((name) => ["green", "yellow", "red"].includes(name))).toEqual([]);
+    expect(compact.shadowRoot?.querySelector("[part~=score]")).toBeNull();
+    const detailed = await mountBadge("tok_sparse", { variant: "detailed", lang: "de" });
+    expect(shadow(detailed, "[part~=base]").getAttribute("aria-label")).toBe("Noch keine Gesundheitsdaten");
+    expect(shadow(detailed, "[part~=account]").textContent).toBe("Sparse Inc");
+    expect(detailed.shadowRoot?.querySelector("[part~=components]")).toBeNull();
+    await expectNoAxeViolations(detailed);
+    await screenshot("health-badge-insufficient-data", detailed.parentElement ?? detailed);
+  });
+
   test("has no axe-core violations in every band and state, compact and detailed, light and dark", async () => {
     for (const token of ["tok_acme", "tok_globex", "tok_initech", "tok_new", "tok_unknown"]) {
       await expectNoAxeViolations(await mountBadge(token));
@@ -94,7 +121,7 @@ describe("<pulse-health-badge>", () => {
       );
       await badges[5].updateComplete;
       expect(badges[5].status).toBe("loading");
-      expect(page.getByRole("img", { name: "Loading health score…" }).elements()).toHaveLength(6);
+      expect(page.getByRole("img", { name: "Loading health…" }).elements()).toHaveLength(6);
       server.release();
       // The last one stays "loading" on purpose, for the picture: a new badge whose answer is held.
       await expect
@@ -104,7 +131,7 @@ describe("<pulse-health-badge>", () => {
       badges[5].setAttribute("token", "tok_globex");
       await badges[5].updateComplete;
       await expect.element(page.getByRole("img", { name: "Health 82, green" })).toBeVisible();
-      await expect.element(page.getByRole("img", { name: "Loading health score…" })).toBeVisible();
+      await expect.element(page.getByRole("img", { name: "Loading health…" })).toBeVisible();
       await expect.element(page.getByRole("img", { name: "Health 55, yellow" })).toBeVisible();
       await expect.element(page.getByRole("img", { name: "Health 31, red" })).toBeVisible();
       await expect.element(page.getByRole("img", { name: "No health data yet" })).toBeVisible();

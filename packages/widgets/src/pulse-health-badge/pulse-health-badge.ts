@@ -1,9 +1,9 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues, svg, type TemplateResult } from "lit";
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
 import {
-  GRAPHQL_PATH,
   type HealthBand,
-  PulseRequestError,
+  GRAPHQL_PATH,
   requestPulse,
+  PulseRequestError,
   WIDGET_BADGE_QUERY,
   type WidgetBadge,
   type WidgetBadgePoint,
@@ -40,7 +40,7 @@ const shownComponents = 3;
  * @attr variant - `compact` (default) or `detailed`.
  * @attr refresh - Reload every N seconds while the page is visible (live refresh); off by default.
  * @attr theme - `light` (default), `dark` or `auto`.
- * @attr lang - Language of the built-in texts: en, de, fr, es, pt, ja (default: the page's).
+ * @attr lang - Language of the built-in texts: en, de, fr, es, pt, ja, ar, he (default: the page's).
  * @attr text-label - "Health".
  * @attr text-name - Accessible name, with `{score}` and `{band}`.
  * @attr text-band-green - Name of the green band.
@@ -65,12 +65,14 @@ const shownComponents = 3;
  * @csspart component - One component row (card).
  *
  * @cssproperty --pulse-font-family - Font of the widget.
+ * @cssproperty --pulse-font-size - Base text size in px (default 14px); every size follows it, whatever the page's root font size.
+ * @cssproperty --pulse-line-height - Line height of the texts.
  * @cssproperty --pulse-color-surface - Background of the card and of the pill without a band.
  * @cssproperty --pulse-color-text - Text colour.
  * @cssproperty --pulse-color-muted - Secondary text (trend, titles).
  * @cssproperty --pulse-color-border - Card border, and the pill's colour without a band.
  * @cssproperty --pulse-radius - Corner radius of the card.
- * @cssproperty --pulse-badge-width - Largest width of the card (default 20rem).
+ * @cssproperty --pulse-badge-width - Largest width of the card (default 320px).
  * @cssproperty --pulse-band-green - Colour of the green band (dot, line, bars; the pill's tint and text are mixed from it).
  * @cssproperty --pulse-band-yellow - Colour of the yellow band.
  * @cssproperty --pulse-band-red - Colour of the red band.
@@ -154,7 +156,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     }
     if (!this.badge) this.badgeStatus = "loading";
     try {
-      // requestPulse rather than the requestGraphQL wrapper: the badge's size budget has no room for it.
+      // requestPulse rather than the requestGraphQL wrapper (or loadGraphQL's retries): the badge's size budget has no room for it.
       const { widgetBadge } = await requestPulse<{ widgetBadge: WidgetBadge }>(
         connection,
         GRAPHQL_PATH,
@@ -221,7 +223,8 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   /** A line over the last 90 days, scaled to its own range (at least 10 points) so movement shows. */
   private renderSparkline(history: WidgetBadgePoint[]): TemplateResult | typeof nothing {
     if (history.length < 2) return nothing;
-    const scores = [...history].sort((a, b) => (a.day < b.day ? -1 : 1)).map((point) => point.score);
+    // Oldest first, as the server sends them.
+    const scores = history.map((point) => point.score);
     const lowest = Math.min(...scores);
     const range = Math.max(10, Math.max(...scores) - lowest);
     const points = scores.map(
@@ -232,7 +235,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
       last: Math.round(scores[scores.length - 1]),
     });
     return html`<svg part="sparkline" class="sparkline" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label=${label}>
-      ${svg`<polyline points=${points.join(" ")} fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/>`}
+      <polyline points=${points.join(" ")} fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/>
     </svg>`;
   }
 
@@ -249,7 +252,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
           return html`<li part="component">
             <span>${component.label}</span>
             <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
-              ${svg`<rect width="100" height="6" rx="3"/><rect class="fill" width=${Math.max(0, Math.min(100, value))} height="6" rx="3"/>`}
+              <rect width="100" height="6" rx="3"/><rect class="fill" width=${Math.max(0, Math.min(100, value))} height="6" rx="3"/>
             </svg>
             <span class="value">${value}</span>
           </li>`;

@@ -32,4 +32,14 @@ export const npsMessages: Catalog<ScaleMessages> = {
     lowLabel: "まったく薦めない",
     highLabel: "ぜひ薦めたい",
   },
+  ar: {
+    question: "ما مدى احتمال أن توصي بنا لصديق أو زميل؟",
+    lowLabel: "غير محتمل إطلاقًا",
+    highLabel: "محتمل جدًا",
+  },
+  he: {
+    question: "עד כמה סביר שתמליצו עלינו לחבר או לעמית?",
+    lowLabel: "בכלל לא סביר",
+    highLabel: "סביר מאוד",
+  },
 };

@@ -68,7 +68,8 @@ describe("<pulse-nps-survey>", () => {
     await expect.poll(() => survey.status).toBe("rating");
     const [request] = server.operations("PulseWidgetSurvey");
     expect(request.authorization).toBe(`Bearer ${fakePublishableKey}`);
-    expect(request.variables).toEqual({ survey: "nps-main", token: "tok_alice" });
+    // The page's language goes along, so the server answers with the survey's texts in it.
+    expect(request.variables).toEqual({ survey: "nps-main", token: "tok_alice", locale: "en" });
     await survey.updateComplete;
     expect(shadow(survey, "[part~=question]").textContent).toBe(
       "How likely are you to recommend Acme to a friend or colleague?",
@@ -239,7 +240,8 @@ describe("<pulse-nps-survey>", () => {
     await answer(8);
     await expect.poll(() => survey.status).toBe("thanks");
     expect(server.responses.size).toBe(0);
-    await expect.element(page.getByRole("status").last()).toHaveTextContent(/offline/);
+    // The notice says what happened: the server, not the network.
+    await expect.element(page.getByRole("status").last()).toHaveTextContent(/server is not answering/);
     // First retry after 2 s ± 20 %.
     await expect.poll(() => server.responses.size, { timeout: 4_000, interval: 200 }).toBe(1);
     await expect.poll(() => survey.shadowRoot?.querySelector("[part~=message]")).toBeNull();

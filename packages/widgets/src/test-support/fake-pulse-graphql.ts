@@ -20,7 +20,11 @@ import {
 export const fakeEndpoint = "https://pulse.fake.test";
 export const fakePublishableKey = "pk_test_widgets";
 
-export type FakeSurvey = Omit<WidgetSurvey, "shouldAsk">;
+/** A survey as the workspace configured it: texts in its default locale, and translations. */
+export type FakeSurvey = Omit<WidgetSurvey, "shouldAsk" | "locale"> & {
+  defaultLocale: string;
+  translations: { locale: string; question: string; followUpQuestion: string | null }[];
+};
 
 export interface ReceivedRequest {
   /** The GraphQL operation's name, or {@link SUBMISSION} for an answer sent to the endpoint. */
@@ -40,7 +44,15 @@ export interface StoredResponse extends SurveyResponseReceipt {
  * What happens to the next request: `offline` never reaches the server; `lost-ack` is processed
  * and then the connection drops, so the widget sees a network error for a stored answer.
  */
-export type Fault = "offline" | "lost-ack" | "server-error" | "rate-limited" | { code: string };
+export type Fault =
+  | "offline"
+  | "lost-ack"
+  | "server-error"
+  | "rate-limited"
+  /** 429 with this Retry-After header (or none, when null). */
+  | { rateLimited: string | null }
+  /** A refusal with this code (and message, else the code), at the code's HTTP status on the endpoint. */
+  | { code: string; message?: string };
 
 /** How {@link FakePulseGraphQL.received} names a POST to the submission endpoint (its body is `variables.input`). */
 export const SUBMISSION = "POST /widgets/v1/responses";
@@ -53,6 +65,7 @@ const submissionStatus: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   ORIGIN_NOT_ALLOWED: 403,
+  INTERNAL_SERVER_ERROR: 500,
   NOT_FOUND: 404,
   ALREADY_ANSWERED: 409,
   CONFLICT: 409,
@@ -107,6 +120,8 @@ export class FakePulseGraphQL {
       question: `Question of ${survey.key}`,
       followUpQuestion: null,
       reaskIntervalDays: 90,
+      defaultLocale: "en",
+      translations: [],
       ...survey,
     });
   }
@@ -174,7 +189,16 @@ export class FakePulseGraphQL {
         { "retry-after": "1" },
       );
     }
-    if (typeof fault === "object") return failure(fault.code, fault.code, submission);
+    if (typeof fault === "object" && "rateLimited" in fault) {
+      const retryAfter: Record<string, string> =
+        fault.rateLimited === null ? {} : { "retry-after": fault.rateLimited };
+      return json(
+        429,
+        { errors: [{ message: "Slow down.", extensions: { code: "RATE_LIMITED" } }] },
+        retryAfter,
+      );
+    }
+    if (typeof fault === "object") return failure(fault.code, fault.message ?? fault.code, submission);
 
     const result = this.execute(operationName, variables, headers.get("authorization"));
     if (fault === "lost-ack") throw new TypeError("Failed to fetch");
@@ -201,7 +225,11 @@ export class FakePulseGraphQL {
     if (!survey) return failure("NOT_FOUND", "No such survey.", submission);
 
     if (operationName === "PulseWidgetSurvey") {
-      return json(200, { data: { widgetSurvey: { ...survey, shouldAsk: this.shouldAsk(survey, token) } } });
+      const { defaultLocale, translations, ...stored } = survey;
+      const texts = bestTranslation(survey, typeof input.locale === "string" ? input.locale : undefined);
+      return json(200, {
+        data: { widgetSurvey: { ...stored, ...texts, shouldAsk: this.shouldAsk(survey, token) } },
+      });
     }
     if (operationName === "PulseDismissSurvey") {
       this.dismissals.push({ survey: survey.key, token, at: Date.now() });
@@ -243,6 +271,27 @@ export class FakePulseGraphQL {
     );
     return !answered && !dismissed;
   }
+}
+
+/** The server's rule: the exact locale, then its language alone, then another region of it, then the default. */
+function bestTranslation(
+  survey: FakeSurvey,
+  requested: string | undefined,
+): { locale: string; question: string; followUpQuestion: string | null } {
+  const own = {
+    locale: survey.defaultLocale,
+    question: survey.question,
+    followUpQuestion: survey.followUpQuestion,
+  };
+  const all = [own, ...survey.translations];
+  const wanted = requested?.toLowerCase() ?? "";
+  const language = wanted.split("-")[0];
+  return (
+    all.find((texts) => texts.locale.toLowerCase() === wanted) ??
+    all.find((texts) => texts.locale.toLowerCase() === language) ??
+    all.find((texts) => texts.locale.toLowerCase().split("-")[0] === language) ??
+    own
+  );
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

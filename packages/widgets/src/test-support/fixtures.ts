@@ -5,10 +5,11 @@ import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "./fake-pulse
 
 declare module "vitest/browser" {
   interface BrowserCommands {
-    /** Playwright's `page.emulateMedia` (colour scheme, forced colours), see vitest.config.ts. */
+    /** Playwright's `page.emulateMedia` (colour scheme, forced colours, reduced motion), see vitest.config.ts. */
     emulateMedia(options: {
       colorScheme?: "light" | "dark" | null;
       forcedColors?: "active" | "none" | null;
+      reducedMotion?: "reduce" | "no-preference" | null;
     }): Promise<void>;
   }
 }
@@ -22,7 +23,7 @@ afterEach(async () => {
   listeners = new AbortController();
   localStorage.clear();
   document.documentElement.lang = "en";
-  await commands.emulateMedia({ colorScheme: null, forcedColors: null });
+  await commands.emulateMedia({ colorScheme: null, forcedColors: null, reducedMotion: null });
 });
 
 /**
@@ -43,6 +44,12 @@ export async function mount<K extends keyof HTMLElementTagNameMap>(
   mounted.push(frame);
   await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
   return element;
+}
+
+/** Waits for the widget's render and its entrance animation (measurements and contrast checks want the end state). */
+export async function settled(element: HTMLElement & { updateComplete?: Promise<unknown> }): Promise<void> {
+  await element.updateComplete;
+  await Promise.all((element.shadowRoot?.getAnimations() ?? []).map((animation) => animation.finished));
 }
 
 /** Element inside a widget's shadow root. */
@@ -100,7 +107,7 @@ export async function mountAskingSurvey<K extends SurveyTag>(
 ): Promise<HTMLElementTagNameMap[K]> {
   const survey = await mount(tag, attributes, frameStyle);
   await expect.poll(() => survey.status).toBe("rating");
-  await survey.updateComplete;
+  await settled(survey);
   return survey;
 }
 
