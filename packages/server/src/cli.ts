@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { readConfig } from "./config.ts";
+import { recordAllTimedEvents } from "./events/timed-events.ts";
 import { backfillHealthSnapshots, ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
 import { DEFAULT_RATE_LIMITS } from "./plugins/use-rate-limit.ts";
@@ -101,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const written = await ensureTodaysSnapshots(database.prisma);
   if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
+  await recordAllTimedEvents(database.prisma);
   const demo = await database.prisma.workspace.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true } });
   const production = config.PULSE_ENV === "production";
   const introspection = config.PULSE_INTROSPECTION ? config.PULSE_INTROSPECTION === "true" : !production;
@@ -127,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
   // Today's snapshot for every account, hourly, so history and health ordering stay current.
   const snapshotTimer = setInterval(() => {
     ensureTodaysSnapshots(database.prisma).catch((error: unknown) => console.error("[health] snapshot job failed:", error));
+    recordAllTimedEvents(database.prisma).catch((error: unknown) => console.error("[events] timed events scan failed:", error));
   }, 3_600_000);
   snapshotTimer.unref();
   const backfill = new AbortController();

@@ -3,7 +3,9 @@
 // the end of that day (or now, for today) and upserted, so recomputing is always safe.
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { AccountFacts } from "../loaders/facts.ts";
+import { OutboxSignal } from "../events/outbox.ts";
 import { accountHealth } from "./account-health.ts";
+import { prepareSnapshotEvents, snapshotRisks } from "./snapshot-events.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
 
 const DAY_MS = 86_400_000;
@@ -41,13 +43,22 @@ export async function recordHealthSnapshots(
       .map((account, index) => ({ account, health: healths[index] }))
       .filter((row) => row.health?.score != null && row.health.band != null);
     if (rows.length === 0) continue;
-    await prisma.$executeRaw`
+    // Domain events (band changed, at-risk entered/left) go in the snapshots' transaction.
+    const scored = rows.map((r) => ({ accountId: r.account.id, score: r.health?.score ?? 0, band: r.health?.band ?? "RED" }));
+    const risks = await snapshotRisks(facts, scored, asOf);
+    const eventsWritten = await prisma.$transaction(async (tx) => {
+      const writeEvents = await prepareSnapshotEvents(tx, { workspaceId, day, asOf, healths: scored, risks });
+      const snapshots = await tx.$queryRaw<{ id: string; accountId: string }[]>`
       INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
       SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components
       FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health?.score ?? 0)}::float8[],
                   ${rows.map((r) => r.health?.band ?? "RED")}::text[], ${rows.map((r) => JSON.stringify(r.health?.components ?? []))}::jsonb[])
         AS r("accountId", score, band, components)
-      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components`;
+      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components
+      RETURNING id::text AS id, "accountId"::text AS "accountId"`;
+      return writeEvents(new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot.id])));
+    });
+    if (eventsWritten > 0) OutboxSignal.of(prisma).written();
     written += rows.length;
   }
   return written;
