@@ -5,6 +5,7 @@ import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
 import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
+import type { DomainEventStream } from "./events/event-stream.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
@@ -29,6 +30,8 @@ export interface Context {
   accountsChanged(accountIds: Iterable<string>): void;
   /** Forgets cached lookups of revoked or changed keys. */
   keys?: ApiKeyCache;
+  /** Live domain events of this server (subscriptions). */
+  events?: DomainEventStream;
 }
 
 export interface ServerContext {
@@ -37,6 +40,8 @@ export interface ServerContext {
   snapshots: SnapshotRefresher;
   /** The API-key lookup cache, so revocations evict at once. */
   keys?: ApiKeyCache;
+  /** Live domain events (subscriptions). */
+  events?: DomainEventStream;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -63,6 +68,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     portfolioAccounts: once(() => loadPortfolioAccounts(prisma, auth.workspaceId)),
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
+    events: server.events,
   };
 }
 

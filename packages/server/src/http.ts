@@ -108,9 +108,11 @@ export async function startHttpServer(
       new Promise<void>((resolve) => {
         // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
         server.close(() => {
-          Promise.all([snapshots.flush(), yoga.rateLimiter?.close()]).then(() => resolve(), () => resolve());
+          Promise.all([snapshots.flush(), yoga.rateLimiter?.close(), yoga.events.stop()]).then(() => resolve(), () => resolve());
         });
         server.closeIdleConnections();
+        // Subscriptions are open responses: ending their streams lets server.close() finish.
+        void yoga.events.stop();
       }),
   };
 }

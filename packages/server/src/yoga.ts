@@ -8,6 +8,7 @@ import { createYoga, type Plugin } from "graphql-yoga";
 import { ApiKeyCache } from "./auth/api-keys.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
 import { maskError } from "./errors.ts";
+import { DomainEventStream } from "./events/event-stream.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
@@ -50,6 +51,8 @@ export interface PulseYogaOptions {
    * on a page of accounts; false runs them through graphql-js.
    */
   compiledQueries?: boolean;
+  /** Live domain events for subscriptions; by default one per Yoga, stopped when the database closes. */
+  events?: DomainEventStream;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -74,9 +77,10 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const keys = options.keys ?? new ApiKeyCache();
   const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits, options.redisUrl) : null;
   const persisted = options.persistedOperations ?? {};
+  const events = options.events ?? new DomainEventStream(options.database, { redisUrl: options.redisUrl });
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, events }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,
@@ -122,7 +126,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       useErrorCodes(),
     ],
   });
-  return Object.assign(yoga, { rateLimiter, keys });
+  return Object.assign(yoga, { rateLimiter, keys, events });
 }
 
 export type PulseYoga = ReturnType<typeof createPulseYoga>;

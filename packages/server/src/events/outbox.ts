@@ -10,7 +10,12 @@
 // below the xmin of their snapshot: every transaction with a smaller id has ended, so no row
 // can appear there later, and the cursor (txid, position) never skips one. The cost is latency:
 // while a transaction that started earlier is still open, newer events wait for it to end.
-import { type SqlReader, sql } from "@pulse/schema/database";
+// Transaction ids are shared by every database of a PostgreSQL cluster, so a long transaction
+// in another database (a bulk load, a backup) would hold the horizon back too: the horizon
+// leaves out the in-progress transactions that pg_stat_activity shows running in another
+// database (they cannot write this outbox). Any it cannot place (a role without the right to
+// see other sessions, one that ended meanwhile) still counts, so the rule only errs by waiting.
+import { type SqlReader, type SqlStatement, sql } from "@pulse/schema/database";
 import type { DomainEventType, HealthBand, Prisma, PrismaClient } from "@pulse/schema/prisma";
 import type { DomainEventDraft } from "./domain-events.ts";
 
@@ -148,6 +153,25 @@ export async function snapshotEventState(
   );
 }
 
+/**
+ * The horizon: every transaction of this database with a smaller id has ended as of this
+ * statement's snapshot. The smallest in-progress id not running in another database, or the
+ * snapshot's xmax when there is none.
+ */
+const HORIZON = `(WITH snap AS (SELECT pg_current_snapshot() AS s)
+  SELECT COALESCE(
+    (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
+     WHERE NOT EXISTS (
+       SELECT 1 FROM pg_stat_activity a
+       WHERE a.datname <> current_database() AND a.backend_xid IS NOT NULL
+         AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
+    (SELECT pg_snapshot_xmax(s) FROM snap))::text::bigint)`;
+
+/** The horizon as a `sql` fragment (no parameters). */
+function horizonSql(): SqlStatement {
+  return { text: HORIZON, values: [], parts: [HORIZON] };
+}
+
 interface EventRow {
   txid: string;
   position: string;
@@ -176,13 +200,14 @@ export async function readOutbox(
 ): Promise<OutboxRead> {
   const { after, limit } = options;
   const workspace = options.workspaceId ? sql`AND e."workspaceId" = ${options.workspaceId}::uuid` : sql``;
+  const horizon = horizonSql();
   const rows = await reader.read<EventRow>(sql`
     SELECT e.txid::text AS txid, e.position::text AS position, e."workspaceId"::text AS "workspaceId",
            e."accountId"::text AS "accountId", a.segment, e.type::text AS type, e."occurredAt",
            e.payload, e."snapshotId"::text AS "snapshotId"
     FROM "DomainEvent" e JOIN "Account" a ON a.id = e."accountId"
     WHERE (e.txid, e.position) > (${after.txid.toString()}::bigint, ${after.position.toString()}::bigint)
-      AND e.txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint ${workspace}
+      AND e.txid < ${horizon} ${workspace}
     ORDER BY e.txid, e.position
     LIMIT ${limit}::int`);
   const events = rows.map((row): StoredDomainEvent => {
@@ -207,9 +232,10 @@ export async function readOutbox(
  * or (0, 0) when there is none. A reader starting here sees only what commits later.
  */
 export async function outboxHead(reader: SqlReader): Promise<OutboxCursor> {
+  const horizon = horizonSql();
   const [row] = await reader.read<{ txid: string; position: string }>(sql`
     SELECT txid::text AS txid, position::text AS position FROM "DomainEvent"
-    WHERE txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+    WHERE txid < ${horizon}
     ORDER BY txid DESC, position DESC LIMIT 1`);
   return row ? { txid: BigInt(row.txid), position: BigInt(row.position) } : { txid: 0n, position: 0n };
 }

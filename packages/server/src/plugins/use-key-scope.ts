@@ -28,7 +28,8 @@ function rootFieldNames(
 ): Set<string> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) rootFieldNames(selection.selectionSet, fragments, names);
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      rootFieldNames(selection.selectionSet, fragments, names);
     else {
       const fragment = fragments.get(selection.name.value);
       if (fragment) rootFieldNames(fragment.selectionSet, fragments, names);
@@ -37,34 +38,47 @@ function rootFieldNames(
   return names;
 }
 
+/** Throws when the operation's key may not run it (publishable keys, read-only secret keys). */
+function checkKeyScope(args: {
+  contextValue: unknown;
+  document: unknown;
+  operationName?: string | null;
+}): void {
+  const context = args.contextValue as Context;
+  const document = args.document as DocumentNode;
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (args.operationName == null || definition.name?.value === args.operationName),
+  );
+  if (!operation) return;
+  const fragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  if (context.auth.kind === "PUBLISHABLE") {
+    const denied = [...rootFieldNames(operation.selectionSet, fragments, new Set())].filter(
+      (name) => !PUBLISHABLE_ROOT_FIELDS.has(name),
+    );
+    if (denied.length > 0) {
+      throw forbidden(
+        `A publishable key may only call the widget operations; not allowed: ${denied.join(", ")}.`,
+      );
+    }
+  } else if (operation.operation === "mutation" && !context.auth.scopes.includes("write")) {
+    throw forbidden("This API key is read-only.");
+  }
+}
+
 export function useKeyScope(): Plugin<Context> {
   return {
     onExecute({ args }) {
-      const context = args.contextValue as Context;
-      const document = args.document as DocumentNode;
-      const operation = document.definitions.find(
-        (definition): definition is OperationDefinitionNode =>
-          definition.kind === Kind.OPERATION_DEFINITION &&
-          (args.operationName == null || definition.name?.value === args.operationName),
-      );
-      if (!operation) return;
-      const fragments = new Map(
-        document.definitions
-          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-          .map((d) => [d.name.value, d]),
-      );
-      if (context.auth.kind === "PUBLISHABLE") {
-        const denied = [...rootFieldNames(operation.selectionSet, fragments, new Set())].filter(
-          (name) => !PUBLISHABLE_ROOT_FIELDS.has(name),
-        );
-        if (denied.length > 0) {
-          throw forbidden(
-            `A publishable key may only call the widget operations; not allowed: ${denied.join(", ")}.`,
-          );
-        }
-      } else if (operation.operation === "mutation" && !context.auth.scopes.includes("write")) {
-        throw forbidden("This API key is read-only.");
-      }
+      checkKeyScope(args);
+    },
+    // Subscriptions (domain events) do not pass through onExecute: the same check here.
+    onSubscribe({ args }) {
+      checkKeyScope(args);
     },
   };
 }

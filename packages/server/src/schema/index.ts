@@ -22,5 +22,6 @@ import "./ingest/survey-responses.ts";
 import "./milestones.ts";
 import "./ingest/milestone-achievements.ts";
 import "./allowed-origins.ts";
+import "./domain-events.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });
