@@ -5,8 +5,33 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase, type TestDatabase } from "@pulse/schema/test/postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readOutbox } from "../src/events/outbox.ts";
-import { newWorkspace } from "./helpers.ts";
+import { outboxHead, readOutbox } from "../src/events/outbox.ts";
+import { DATABASE_KINDS, newWorkspace, openTestDatabase } from "./helpers.ts";
+
+describe.each(DATABASE_KINDS)("the outbox head on %s", (kind) => {
+  it("is the newest committed event, compared as numbers (position 100 after 99)", async () => {
+    const { database, drop } = await openTestDatabase(kind, "outbox_head");
+    try {
+      const { workspaceId } = await newWorkspace(database, "head");
+      const account = await database.prisma.account.create({
+        data: { workspaceId, externalId: "acme", name: "Acme", signedUpAt: new Date("2026-01-01") },
+      });
+      expect(await outboxHead(database.sql)).toEqual({ txid: 0n, position: 0n });
+      await database.prisma.$executeRawUnsafe(
+        `INSERT INTO "DomainEvent" ("workspaceId", "accountId", type, "occurredAt", payload)
+         SELECT $1::uuid, $2::uuid, 'MRR_CHANGED', now(), '{}' FROM generate_series(1, 120)`,
+        workspaceId,
+        account.id,
+      );
+      const head = await outboxHead(database.sql);
+      expect(head.position).toBe(120n);
+      const read = await readOutbox(database.sql, { after: head, limit: 10 });
+      expect(read.events).toEqual([]);
+    } finally {
+      await drop();
+    }
+  });
+});
 
 describe("outbox order on PostgreSQL", () => {
   let scratch: TestDatabase;

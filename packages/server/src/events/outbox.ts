@@ -234,9 +234,10 @@ export async function readOutbox(
 export async function outboxHead(reader: SqlReader): Promise<OutboxCursor> {
   const horizon = horizonSql();
   const [row] = await reader.read<{ txid: string; position: string }>(sql`
-    SELECT txid::text AS txid, position::text AS position FROM "DomainEvent"
-    WHERE txid < ${horizon}
-    ORDER BY txid DESC, position DESC LIMIT 1`);
+    SELECT e.txid::text AS txid, e.position::text AS position FROM "DomainEvent" e
+    WHERE e.txid < ${horizon}
+    -- The columns, not the text aliases of the same names (text order would put "99" after "100").
+    ORDER BY e.txid DESC, e.position DESC LIMIT 1`);
   return row ? { txid: BigInt(row.txid), position: BigInt(row.position) } : { txid: 0n, position: 0n };
 }
 
