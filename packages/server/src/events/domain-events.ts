@@ -3,8 +3,8 @@
 // the events to write in that same transaction (see outbox.ts). A dedupe key, unique per
 // workspace, makes a second write of one change (a retry, a concurrent writer) a no-op.
 import { type AccountRisk, isNpsDetractor, type RiskReason } from "@pulse/schema/metrics";
-import type { Decimal } from "decimal.js";
 import type { DomainEventType, HealthBand, SentimentRating, SurveyKind } from "@pulse/schema/prisma";
+import type { Decimal } from "decimal.js";
 
 export const DOMAIN_EVENT_TYPES = [
   "HEALTH_BAND_CHANGED",

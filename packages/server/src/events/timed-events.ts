@@ -2,7 +2,7 @@
 // without achievement, and a pending contract enters its renewal window. A scan finds them
 // (run with the hourly snapshot job); each is written once, by its dedupe key, however often
 // the scan runs and on however many servers.
-import { milestoneProgress, RISK_RENEWAL_WINDOW_DAYS, MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
+import { MILLISECONDS_PER_DAY, milestoneProgress, RISK_RENEWAL_WINDOW_DAYS } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { loadWorkspaceSettings } from "../health/settings.ts";
 import { AccountFacts } from "../loaders/facts.ts";

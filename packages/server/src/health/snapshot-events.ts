@@ -4,8 +4,8 @@
 // and the snapshots said before, read under the account's row lock: a recomputation with the
 // same band and risk writes nothing, and two servers computing one account report it once.
 import {
-  accountRisk,
   type AccountRisk,
+  accountRisk,
   HEALTH_TREND_DAYS,
   healthTrend,
   MILLISECONDS_PER_DAY,
