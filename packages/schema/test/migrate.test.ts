@@ -321,3 +321,56 @@ describe("migration 20261201100000_health_coverage on a populated database", () 
     await pglite.close();
   });
 });
+
+// The domain-event outbox (20261201150000_domain_events) applies on a database of the previous
+// schema that already holds a workspace, an account and a snapshot, and takes events after.
+describe("the domain events migration on a populated database", () => {
+  const previous = migrations.filter((migration) => migration.name < "20261201150000_domain_events");
+  const populate = `
+    INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt")
+      VALUES ('00000000-0000-4000-8000-000000000001', 'old', 'Old', 's', now());
+    INSERT INTO "Account" (id, "workspaceId", "externalId", name, "signedUpAt", "updatedAt")
+      VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'acme', 'Acme', now(), now());
+    INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
+      VALUES ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001',
+              '00000000-0000-4000-8000-000000000002', '2026-11-30', 55, 'YELLOW', '[]');`;
+  const insertEvent = `
+    INSERT INTO "DomainEvent" ("workspaceId", "accountId", type, "occurredAt", payload, "snapshotId")
+      VALUES ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002',
+              'HEALTH_BAND_CHANGED', now(), '{"from":"GREEN","to":"YELLOW"}', '00000000-0000-4000-8000-000000000003')
+      RETURNING position::text, txid::text, (txid = (pg_current_xact_id()::text)::bigint) AS "ownTransaction"`;
+
+  it("applies on PGlite", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    expect(previous.length).toBe(migrations.length - 1);
+    await applyMigrations(connection, { migrations: previous });
+    await connection.exec(populate);
+    const result = await applyMigrations(connection);
+    expect(result.applied).toEqual(["20261201150000_domain_events"]);
+    const [event] = await connection.query<{ position: string; ownTransaction: boolean }>(insertEvent);
+    expect(event).toMatchObject({ position: "1", ownTransaction: true });
+    await pglite.close();
+  });
+
+  it("applies on PostgreSQL", async () => {
+    const scratch = await createTestDatabase("migrate_events");
+    try {
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      try {
+        const connection = postgresConnection(client);
+        await applyMigrations(connection, { migrations: previous });
+        await connection.exec(populate);
+        const result = await applyMigrations(connection);
+        expect(result.applied).toEqual(["20261201150000_domain_events"]);
+        const [event] = await connection.query<{ position: string; ownTransaction: boolean }>(insertEvent);
+        expect(event).toMatchObject({ position: "1", ownTransaction: true });
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await scratch.drop();
+    }
+  });
+});

@@ -24,6 +24,7 @@ import {
   runDatabaseCommand,
 } from "./commands.ts";
 import { isDevelopmentOnLoopback, type PulseConfig, readConfig } from "./config.ts";
+import { recordAllTimedEvents } from "./events/timed-events.ts";
 import { ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";
@@ -257,6 +258,7 @@ async function serve(
     }
     const written = await ensureTodaysSnapshots(database.prisma);
     if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
+    await recordAllTimedEvents(database.prisma);
     const documented = await findDocumentedDemoCredentials(database.prisma);
     if (!developmentOnLoopback) warnAboutDocumentedCredentials(documented, config);
     const demoKeyOpensGraphiql = developmentOnLoopback && documented.secretKey.includes(DEMO_SLUG);
@@ -290,6 +292,11 @@ async function serve(
       name: "health-snapshots",
       everyMs: 3_600_000,
       run: () => ensureTodaysSnapshots(database.prisma),
+    }).add({
+      // Milestone stalled and renewal window entered (deduplicated by key besides).
+      name: "timed-events",
+      everyMs: 3_600_000,
+      run: () => recordAllTimedEvents(database.prisma),
     });
     started.metrics.watchJobs(() => jobs.ages());
     jobs.start();

@@ -5,6 +5,7 @@ import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
 import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
+import type { DomainEventStream } from "./events/event-stream.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
@@ -37,6 +38,8 @@ export interface Context {
   readFromPrimary(): void;
   /** The server's rate limiter (null without limits): widget operations count signed visitors. */
   rateLimiter: RateLimiter | null;
+  /** Live domain events of this server (subscriptions). */
+  events?: DomainEventStream;
 }
 
 export interface ServerContext {
@@ -48,6 +51,8 @@ export interface ServerContext {
   /** Workspaces' portfolio inputs between requests, checked against their facts revision. */
   portfolios?: PortfolioCache;
   rateLimiter?: RateLimiter | null;
+  /** Live domain events (subscriptions). */
+  events?: DomainEventStream;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -91,6 +96,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
       wrote = true;
     },
     rateLimiter: server.rateLimiter ?? null,
+    events: server.events,
   };
 }
 

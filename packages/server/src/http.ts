@@ -193,9 +193,11 @@ export async function startHttpServer(
         // keep-alive sockets.
         draining = true;
         server.close(() => {
-          Promise.all([snapshots.flush(), yoga.rateLimiter?.close()]).then(() => resolve(), () => resolve());
+          Promise.all([snapshots.flush(), yoga.rateLimiter?.close(), yoga.events.stop()]).then(() => resolve(), () => resolve());
         });
         server.closeIdleConnections();
+        // Subscriptions are open responses: ending their streams lets server.close() finish.
+        void yoga.events.stop();
       }),
   };
 }

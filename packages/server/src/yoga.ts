@@ -12,6 +12,7 @@ import { PortfolioCache } from "./loaders/portfolio.ts";
 import type { ServerMetrics } from "./operations/metrics.ts";
 import { useTracing } from "./operations/tracing.ts";
 import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphiql.ts";
+import { DomainEventStream } from "./events/event-stream.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
@@ -61,6 +62,8 @@ export interface PulseYogaOptions {
   metrics?: ServerMetrics;
   /** OpenTelemetry spans per operation to the global tracer provider (default false). */
   tracing?: boolean;
+  /** Live domain events for subscriptions; by default one per Yoga, stopped when the database closes. */
+  events?: DomainEventStream;
 }
 
 export const GRAPHQL_ENDPOINT = "/graphql";
@@ -86,9 +89,10 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits, options.redisUrl) : null;
   const persisted = options.persistedOperations ?? {};
   const portfolios = new PortfolioCache();
+  const events = options.events ?? new DomainEventStream(options.database, { redisUrl: options.redisUrl });
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, rateLimiter, portfolios }),
+    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, rateLimiter, portfolios, events }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,
@@ -146,7 +150,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       useErrorCodes(),
     ],
   });
-  return Object.assign(yoga, { rateLimiter, keys });
+  return Object.assign(yoga, { rateLimiter, keys, events });
 }
 
 export type PulseYoga = ReturnType<typeof createPulseYoga>;

@@ -1,9 +1,12 @@
 // Daily health snapshots: one row per account and UTC day, kept for trends, history charts,
 // and ordering/filtering accounts by health across pages. A day's snapshot is computed as of
 // the end of that day (or now, for today) and upserted, so recomputing is always safe.
+import { accountHistory, isHistoryActiveAt } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { AccountFacts } from "../loaders/facts.ts";
+import { OutboxSignal } from "../events/outbox.ts";
 import { accountHealth } from "./account-health.ts";
+import { prepareSnapshotEvents, snapshotRisks } from "./snapshot-events.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
 
 const DAY_MS = 86_400_000;
@@ -33,7 +36,7 @@ export async function recordHealthSnapshots(
       ...(options.accountIds ? { id: { in: [...options.accountIds] } } : {}),
       signedUpAt: { lt: asOf },
     },
-    select: { id: true, seats: true, signedUpAt: true },
+    select: { id: true, seats: true, signedUpAt: true, churnedAt: true },
     orderBy: { id: "asc" },
   });
   let written = 0;
@@ -48,13 +51,30 @@ export async function recordHealthSnapshots(
       return health ? [{ account, health }] : [];
     });
     if (rows.length === 0) continue;
-    await prisma.$executeRaw`
+    // Domain events (band changed, at-risk entered/left) go in the snapshots' transaction.
+    const revenue = facts.revenueEvents();
+    const scored = await Promise.all(
+      rows.map(async (r) => ({
+        accountId: r.account.id,
+        score: r.health.score,
+        band: r.health.band,
+        active: isHistoryActiveAt(accountHistory({ ...r.account, revenueEvents: await revenue.load(r.account.id) }), asOf),
+      })),
+    );
+    const risks = await snapshotRisks(facts, scored, asOf);
+    const eventsWritten = await prisma.$transaction(async (tx) => {
+      const writeEvents = await prepareSnapshotEvents(tx, { workspaceId, day, asOf, healths: scored, risks });
+      const snapshots = await tx.$queryRaw<{ id: string; accountId: string }[]>`
       INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
       SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components
       FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health.score)}::float8[],
                   ${rows.map((r) => r.health.band)}::text[], ${rows.map((r) => JSON.stringify(r.health.components))}::jsonb[])
         AS r("accountId", score, band, components)
-      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components`;
+      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components
+      RETURNING id::text AS id, "accountId"::text AS "accountId"`;
+      return writeEvents(new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot.id])));
+    });
+    if (eventsWritten > 0) OutboxSignal.of(prisma).written();
     written += rows.length;
   }
   return written;

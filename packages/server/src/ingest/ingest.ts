@@ -5,6 +5,8 @@ import { Prisma } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
 import type { z } from "zod";
 import type { Context } from "../context.ts";
+import type { DomainEventDraft } from "../events/domain-events.ts";
+import { OutboxSignal, writeDomainEvents } from "../events/outbox.ts";
 import { markAccountsChanged } from "./changes.ts";
 import { Problems } from "./problems.ts";
 import { type LocatedItem, type ResolvedItem, resolveReferences } from "./references.ts";
@@ -39,6 +41,8 @@ export interface WriteScope {
   now: Date;
   /** Problems only the stored rows can reveal (e.g. a reused idempotency key). */
   problems: Problems;
+  /** Domain events of this write: written to the outbox in the same transaction. */
+  events: DomainEventDraft[];
 }
 
 export interface IngestionSpec<Item extends object> {
@@ -101,17 +105,20 @@ export async function ingest<Item extends object>(
   // Nothing valid is left to resolve: answer without opening a transaction.
   if (valid.length === 0) problems.throwIfAny();
 
+  let eventsWritten = false;
   const attempt = () =>
     ctx.prisma.$transaction(
       async (tx) => {
         const resolved = await resolveReferences(tx, ctx.workspaceId, valid, problems);
         for (const item of resolved) spec.check?.(item, problems);
         problems.throwIfAny();
+        const events: DomainEventDraft[] = [];
         const written = await spec.write(
-          { tx, workspaceId: ctx.workspaceId, now: ctx.now, problems },
+          { tx, workspaceId: ctx.workspaceId, now: ctx.now, problems, events },
           resolved,
         );
         problems.throwIfAny();
+        eventsWritten = (await writeDomainEvents(tx, events)) > 0;
         return written;
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
@@ -122,6 +129,7 @@ export async function ingest<Item extends object>(
     if (isUniqueViolation(error)) return attempt();
     throw error;
   });
+  if (eventsWritten) OutboxSignal.of(ctx.prisma).written();
   markAccountsChanged(
     ctx,
     rows.filter((row) => row.outcome !== "UNCHANGED").flatMap((row) => row.accountIds),

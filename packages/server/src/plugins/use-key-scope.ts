@@ -5,6 +5,7 @@
 import type { Plugin } from "graphql-yoga";
 import {
   type DocumentNode,
+  type ExecutionArgs,
   type FragmentDefinitionNode,
   GraphQLError,
   Kind,
@@ -42,40 +43,49 @@ function rootFieldNames(
   return names;
 }
 
+/** Throws when the operation's key may not run it (see the top of the file). */
+function checkKeyScope(args: Pick<ExecutionArgs, "contextValue" | "document">): void {
+  const context = args.contextValue as Context;
+  const document = args.document as DocumentNode;
+  // The operation that runs (useOperation selected it and executes only it).
+  const operation = executedOperation(args);
+  const fragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  const rootFields = [...rootFieldNames(operation.selectionSet, fragments, new Set())];
+  if (context.auth.kind === "ADMIN") {
+    const denied = rootFields.filter((name) => !ADMIN_ROOT_FIELDS.has(name));
+    if (denied.length > 0) {
+      throw forbidden(`An admin key may only create, list and disable workspaces; not allowed: ${denied.join(", ")}.`);
+    }
+    return;
+  }
+  const administrative = rootFields.filter((name) => name !== "__typename" && ADMIN_ROOT_FIELDS.has(name));
+  if (administrative.length > 0) {
+    throw forbidden(`Only an admin key (ak_…, made with \`pulse keys create --admin\`) may call ${administrative.join(", ")}.`);
+  }
+  if (context.auth.kind === "PUBLISHABLE") {
+    const denied = rootFields.filter((name) => !PUBLISHABLE_ROOT_FIELDS.has(name));
+    if (denied.length > 0) {
+      throw forbidden(
+        `A publishable key may only call the widget operations; not allowed: ${denied.join(", ")}.`,
+      );
+    }
+  } else if (operation.operation === "mutation" && !context.auth.scopes.includes("write")) {
+    throw forbidden("This API key is read-only.");
+  }
+}
+
 export function useKeyScope(): Plugin<Context> {
   return {
     onExecute({ args }) {
-      const context = args.contextValue as Context;
-      const document = args.document as DocumentNode;
-      // The operation that runs (useOperation selected it and executes only it).
-      const operation = executedOperation(args);
-      const fragments = new Map(
-        document.definitions
-          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-          .map((d) => [d.name.value, d]),
-      );
-      const rootFields = [...rootFieldNames(operation.selectionSet, fragments, new Set())];
-      if (context.auth.kind === "ADMIN") {
-        const denied = rootFields.filter((name) => !ADMIN_ROOT_FIELDS.has(name));
-        if (denied.length > 0) {
-          throw forbidden(`An admin key may only create, list and disable workspaces; not allowed: ${denied.join(", ")}.`);
-        }
-        return;
-      }
-      const administrative = rootFields.filter((name) => name !== "__typename" && ADMIN_ROOT_FIELDS.has(name));
-      if (administrative.length > 0) {
-        throw forbidden(`Only an admin key (ak_…, made with \`pulse keys create --admin\`) may call ${administrative.join(", ")}.`);
-      }
-      if (context.auth.kind === "PUBLISHABLE") {
-        const denied = rootFields.filter((name) => !PUBLISHABLE_ROOT_FIELDS.has(name));
-        if (denied.length > 0) {
-          throw forbidden(
-            `A publishable key may only call the widget operations; not allowed: ${denied.join(", ")}.`,
-          );
-        }
-      } else if (operation.operation === "mutation" && !context.auth.scopes.includes("write")) {
-        throw forbidden("This API key is read-only.");
-      }
+      checkKeyScope(args);
+    },
+    // Subscriptions (domain events) do not pass through onExecute: the same check here.
+    onSubscribe({ args }) {
+      checkKeyScope(args);
     },
   };
 }

@@ -114,21 +114,34 @@ export function executedOperation(args: Pick<ExecutionArgs, "document">): Operat
   return selected.operation;
 }
 
-/** Must be the first plugin with an `onExecute` hook. */
+/**
+ * Selects the operation in `args` itself (Envelop hands the same `args` to every later hook and
+ * to the executor), or returns the error to answer with.
+ */
+function selectInto(args: Pick<ExecutionArgs, "document" | "operationName">): GraphQLError | null {
+  let selected: SelectedOperation;
+  try {
+    selected = selectOperation(args.document, args.operationName);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return error;
+  }
+  args.document = selected.document;
+  args.operationName = selected.operation.name?.value ?? null;
+  return null;
+}
+
+/** Must be the first plugin with an `onExecute` or `onSubscribe` hook. */
 export function useOperation(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      let selected: SelectedOperation;
-      try {
-        selected = selectOperation(args.document, args.operationName);
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        setResultAndStopExecution({ errors: [error] });
-        return;
-      }
-      // Envelop hands the same `args` to every later hook and to the executor.
-      args.document = selected.document;
-      args.operationName = selected.operation.name?.value ?? null;
+      const error = selectInto(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    // Subscriptions take the same path, so what is checked is what streams.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = selectInto(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
 }

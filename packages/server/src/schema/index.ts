@@ -25,5 +25,6 @@ import "./allowed-origins.ts";
 import "./nodes.ts";
 import { roundFloatFields } from "./round-floats.ts";
 import "./admin.ts";
+import "./domain-events.ts";
 
 export const schema = roundFloatFields(builder.toSchema({ sortSchema: true }));

@@ -1,6 +1,7 @@
 // Ingestion of accounts, upserted on the client's externalId.
 import { LifecycleStage } from "@pulse/schema/prisma";
 import { z } from "zod";
+import { churnChanged } from "../../events/domain-events.ts";
 import { builder } from "../../builder.ts";
 import { count, externalId, instant, text } from "../../ingest/fields.ts";
 import { findByKeys, upsertRows } from "../../ingest/upsert.ts";
@@ -86,7 +87,7 @@ addIngestionMutations({
     typename: "Account",
     schema: accountSchema,
     batchKey: (account) => ({ field: "externalId", value: account.externalId }),
-    async write({ tx, workspaceId, problems }, items) {
+    async write({ tx, workspaceId, now, problems, events }, items) {
       const stored = await findByKeys(
         items.map((item) => item.input.externalId),
         (keys) => tx.account.findMany({ where: { workspaceId, externalId: { in: keys } } }),
@@ -103,7 +104,7 @@ addIngestionMutations({
         }
       }
       problems.throwIfAny();
-      return upsertRows(tx.account, items, {
+      const rows = await upsertRows(tx.account, items, {
         existing: ({ input }) => stored.get(input.externalId),
         data: ({ input }) => ({
           workspaceId,
@@ -119,6 +120,23 @@ addIngestionMutations({
         }),
         accountOf: (account) => account.id,
       });
+      // A stored account whose churnedAt was set or cleared churned or came back; an account
+      // created as churned (an import of history) is no change.
+      for (const [index, row] of rows.entries()) {
+        const item = items[index];
+        const before = item && stored.get(item.input.externalId);
+        if (row.outcome !== "UPDATED" || !item || !before || item.input.churnedAt === undefined) continue;
+        events.push(
+          ...churnChanged({
+            workspaceId,
+            accountId: row.id,
+            before: before.churnedAt,
+            after: item.input.churnedAt,
+            now,
+          }),
+        );
+      }
+      return rows;
     },
   },
 });

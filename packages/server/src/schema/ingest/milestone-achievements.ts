@@ -2,6 +2,7 @@
 // changes nothing, a new achievedAt updates it. Achieving the first-value milestone sets the
 // account's firstValueAt (earliest achievement wins) in the same transaction.
 import { z } from "zod";
+import { milestoneAchieved } from "../../events/domain-events.ts";
 import { builder } from "../../builder.ts";
 import { externalId, instant } from "../../ingest/fields.ts";
 import { applyFirstValue } from "../../ingest/first-value.ts";
@@ -55,7 +56,7 @@ addIngestionMutations({
         );
       }
     },
-    async write({ tx, workspaceId }, items) {
+    async write({ tx, workspaceId, events }, items) {
       // The product of the two id lists is a superset of the pairs; the map picks the pairs.
       const candidates = await tx.milestoneAchievement.findMany({
         where: {
@@ -75,6 +76,20 @@ addIngestionMutations({
         }),
         accountOf: (achievement) => achievement.accountId,
       });
+      for (const [index, row] of rows.entries()) {
+        const item = items[index];
+        if (row.outcome !== "CREATED" || !item) continue;
+        events.push(
+          milestoneAchieved({
+            workspaceId,
+            accountId: item.refs.account.id,
+            achievementId: row.id,
+            milestoneId: item.refs.milestone.id,
+            milestoneKey: item.refs.milestone.key,
+            achievedAt: item.input.achievedAt,
+          }),
+        );
+      }
       const reachedFirstValue = items
         .filter((item, index) => item.refs.milestone.isFirstValue && rows[index]?.outcome !== "UNCHANGED")
         .map((item) => item.refs.account.id);

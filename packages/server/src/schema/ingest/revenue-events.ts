@@ -1,13 +1,41 @@
 // Ingestion of revenue events: changes of an account's MRR. With an externalId they are
 // upserted on it; without one every call records a new event.
+import { mrrAt } from "@pulse/schema/metrics";
 import { RevenueEventKind } from "@pulse/schema/prisma";
 import type { Decimal } from "decimal.js";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
+import { mrrChanged } from "../../events/domain-events.ts";
+import { lockAccounts } from "../../events/outbox.ts";
 import { externalId, instant, mrrDelta } from "../../ingest/fields.ts";
+
+import type { Transaction } from "../../ingest/ingest.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
 import { RevenueEventKindEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
+
+/** Each account's MRR now (sum of the deltas of events before now), read inside the transaction. */
+async function mrrNow(
+  tx: Transaction,
+  accountIds: readonly string[],
+  now: Date,
+): Promise<Map<string, Decimal>> {
+  const events = await tx.revenueEvent.findMany({
+    where: { accountId: { in: [...accountIds] } },
+    select: { accountId: true, kind: true, mrrDelta: true, occurredAt: true },
+  });
+  return new Map(
+    accountIds.map((accountId) => [
+      accountId,
+      mrrAt(
+        events
+          .filter((event) => event.accountId === accountId)
+          .map((event) => ({ ...event, mrrDelta: event.mrrDelta.toString() })),
+        now,
+      ),
+    ]),
+  );
+}
 
 const RevenueEventInput = builder.inputType("RevenueEventInput", {
   description: "A change of an account's monthly recurring revenue.",
@@ -66,14 +94,41 @@ addIngestionMutations({
     typename: "RevenueEvent",
     schema: revenueEventSchema,
     batchKey: (event) => (event.externalId ? { field: "externalId", value: event.externalId } : undefined),
-    write: ({ tx, workspaceId }, items) =>
-      upsertByExternalId(tx.revenueEvent, workspaceId, items, ({ input, refs }) => ({
+    async write({ tx, workspaceId, now, events }, items) {
+      // MRR before and after, with the accounts locked so a concurrent write waits and then
+      // compares with this one's result (each change reported once, in order).
+      // (An updated event may move from another account: that one's MRR changes too.)
+      const externalIds = items.flatMap((item) => (item.input.externalId ? [item.input.externalId] : []));
+      const moved = externalIds.length
+        ? await tx.revenueEvent.findMany({
+            where: { workspaceId, externalId: { in: externalIds } },
+            select: { accountId: true },
+          })
+        : [];
+      const touched = [
+        ...new Set([...items.map((item) => item.refs.account.id), ...moved.map((row) => row.accountId)]),
+      ];
+      await lockAccounts(tx, touched);
+      const before = await mrrNow(tx, touched, now);
+      const rows = await upsertByExternalId(tx.revenueEvent, workspaceId, items, ({ input, refs }) => ({
         workspaceId,
         accountId: refs.account.id,
         externalId: input.externalId,
         kind: input.kind,
         mrrDelta: input.mrrDelta,
         occurredAt: input.occurredAt,
-      })),
+      }));
+      const changed = [
+        ...new Set(rows.filter((row) => row.outcome !== "UNCHANGED").flatMap((row) => row.accountIds)),
+      ];
+      if (changed.length === 0) return rows;
+      const after = await mrrNow(tx, changed, now);
+      for (const accountId of changed) {
+        const from = before.get(accountId);
+        const to = after.get(accountId);
+        if (from && to) events.push(...mrrChanged({ workspaceId, accountId, before: from, after: to, now }));
+      }
+      return rows;
+    },
   },
 });

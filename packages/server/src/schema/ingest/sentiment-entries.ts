@@ -2,11 +2,31 @@
 // externalId they are upserted on it; without one every call records a new entry.
 import { SentimentRating } from "@pulse/schema/prisma";
 import { z } from "zod";
+import { type LatestSentiment, sentimentChanged } from "../../events/domain-events.ts";
+import { lockAccounts } from "../../events/outbox.ts";
 import { builder } from "../../builder.ts";
 import { externalId, instant, text } from "../../ingest/fields.ts";
+import type { Transaction } from "../../ingest/ingest.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
 import { SentimentRatingEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";
+
+/** The latest entry of each account (by recorded time, then id), one statement. */
+async function latestSentiments(
+  tx: Transaction,
+  accountIds: readonly string[],
+): Promise<Map<string, LatestSentiment>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await tx.sentimentEntry.findMany({
+    where: { accountId: { in: [...accountIds] } },
+    distinct: ["accountId"],
+    orderBy: [{ accountId: "asc" }, { createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, accountId: true, rating: true, createdAt: true },
+  });
+  return new Map(
+    rows.map((row) => [row.accountId, { entryId: row.id, rating: row.rating, recordedAt: row.createdAt }]),
+  );
+}
 
 const SentimentEntryInput = builder.inputType("SentimentEntryInput", {
   description:
@@ -47,16 +67,50 @@ addIngestionMutations({
     typename: "SentimentEntry",
     schema: sentimentEntrySchema,
     batchKey: (entry) => (entry.externalId ? { field: "externalId", value: entry.externalId } : undefined),
-    write: ({ tx, workspaceId, now }, items) =>
-      upsertByExternalId(tx.sentimentEntry, workspaceId, items, ({ input, refs }, current) => ({
+    async write({ tx, workspaceId, now, events }, items) {
+      // The latest rating before and after, with the accounts locked (see revenue-events.ts).
+      const externalIds = items.flatMap((item) => (item.input.externalId ? [item.input.externalId] : []));
+      const moved = externalIds.length
+        ? await tx.sentimentEntry.findMany({
+            where: { workspaceId, externalId: { in: externalIds } },
+            select: { accountId: true },
+          })
+        : [];
+      const touched = [
+        ...new Set([...items.map((item) => item.refs.account.id), ...moved.map((row) => row.accountId)]),
+      ];
+      await lockAccounts(tx, touched);
+      const before = await latestSentiments(tx, touched);
+      const rows = await upsertByExternalId(
+        tx.sentimentEntry,
         workspaceId,
-        accountId: refs.account.id,
-        externalId: input.externalId,
-        rating: input.rating,
-        note: input.note,
-        author: input.author,
-        // A retry without recordedAt keeps the stored time rather than moving it to now.
-        createdAt: input.recordedAt ?? (current ? undefined : now),
-      })),
+        items,
+        ({ input, refs }, current) => ({
+          workspaceId,
+          accountId: refs.account.id,
+          externalId: input.externalId,
+          rating: input.rating,
+          note: input.note,
+          author: input.author,
+          // A retry without recordedAt keeps the stored time rather than moving it to now.
+          createdAt: input.recordedAt ?? (current ? undefined : now),
+        }),
+      );
+      const changed = [
+        ...new Set(rows.filter((row) => row.outcome !== "UNCHANGED").flatMap((row) => row.accountIds)),
+      ];
+      const after = await latestSentiments(tx, changed);
+      for (const accountId of changed) {
+        events.push(
+          ...sentimentChanged({
+            workspaceId,
+            accountId,
+            before: before.get(accountId) ?? null,
+            after: after.get(accountId) ?? null,
+          }),
+        );
+      }
+      return rows;
+    },
   },
 });

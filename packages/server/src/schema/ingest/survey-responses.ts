@@ -5,6 +5,7 @@ import { CES_SCALE, CSAT_SCALE, NPS_SCALE, type SurveyScale } from "@pulse/schem
 import type { SurveyKind } from "@pulse/schema/prisma";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
+import { surveyResponseReceived } from "../../events/domain-events.ts";
 import { externalId, instant, text } from "../../ingest/fields.ts";
 import { changedFields, findByKeys, upsertRows } from "../../ingest/upsert.ts";
 import { addIngestionMutations } from "./ingestion.ts";
@@ -72,7 +73,7 @@ addIngestionMutations({
         );
       }
     },
-    async write({ tx, workspaceId, now, problems }, items) {
+    async write({ tx, workspaceId, now, problems, events }, items) {
       const stored = await findByKeys(
         items.map((item) => item.input.idempotencyKey),
         (keys) => tx.surveyResponse.findMany({ where: { workspaceId, idempotencyKey: { in: keys } } }),
@@ -103,7 +104,7 @@ addIngestionMutations({
         }
       }
       problems.throwIfAny();
-      return upsertRows(tx.surveyResponse, items, {
+      const rows = await upsertRows(tx.surveyResponse, items, {
         existing: ({ input }) => stored.get(input.idempotencyKey),
         data: (item, current) => ({
           ...answerOf(item, current !== undefined),
@@ -113,6 +114,24 @@ addIngestionMutations({
         }),
         accountOf: (response) => response.accountId,
       });
+      // Only a new response is received; a retry (at most a changed comment) is not.
+      for (const [index, row] of rows.entries()) {
+        const item = items[index];
+        if (row.outcome !== "CREATED" || !item) continue;
+        events.push(
+          surveyResponseReceived({
+            workspaceId,
+            accountId: item.refs.account.id,
+            responseId: row.id,
+            surveyId: item.refs.survey.id,
+            kind: item.refs.survey.kind,
+            score: item.input.score,
+            contactId: item.refs.contact?.id ?? null,
+            respondedAt: item.input.respondedAt ?? now,
+          }),
+        );
+      }
+      return rows;
     },
   },
 });

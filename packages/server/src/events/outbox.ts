@@ -1,0 +1,272 @@
+// The outbox: domain events are rows of "DomainEvent", inserted by the transaction of the change
+// that causes them (so an event exists exactly when its change committed, whatever happens to
+// the process after the commit), and read back in one total order by subscribers and workers.
+//
+// The order and the resume cursor. A bigserial alone is not a safe cursor: positions are taken
+// when rows are inserted, not when they commit, so a reader could see position 6 committed,
+// move its cursor there, and never see position 5 committed a moment later. Serializing every
+// writer behind one lock would fix that at the cost of the write path. Instead each row carries
+// its transaction's id (pg_current_xact_id) and readers go in (txid, position) order, only
+// below the xmin of their snapshot: every transaction with a smaller id has ended, so no row
+// can appear there later, and the cursor (txid, position) never skips one. The cost is latency:
+// while a transaction that started earlier is still open, newer events wait for it to end.
+// Transaction ids are shared by every database of a PostgreSQL cluster, so a long transaction
+// in another database (a bulk load, a backup) would hold the horizon back too: the horizon
+// leaves out the in-progress transactions that pg_stat_activity shows running in another
+// database (they cannot write this outbox). Any it cannot place (a role without the right to
+// see other sessions, one that ended meanwhile) still counts, so the rule only errs by waiting.
+import { type SqlReader, type SqlStatement, sql } from "@pulse/schema/database";
+import type { DomainEventType, HealthBand, Prisma, PrismaClient } from "@pulse/schema/prisma";
+import type { DomainEventDraft } from "./domain-events.ts";
+
+/** The Prisma client inside an interactive transaction. */
+type Transaction = Prisma.TransactionClient;
+
+/** A position in the outbox's order. */
+export interface OutboxCursor {
+  txid: bigint;
+  position: bigint;
+}
+
+/** A committed event as subscribers see it. */
+export interface StoredDomainEvent {
+  /** The event's id, which is also its cursor: `<txid>-<position>`. */
+  id: string;
+  cursor: OutboxCursor;
+  workspaceId: string;
+  accountId: string;
+  /** The account's segment when the event was read (subscriptions filter on it). */
+  segment: string | null;
+  type: DomainEventType;
+  occurredAt: Date;
+  payload: unknown;
+  snapshotId: string | null;
+}
+
+const CURSOR_PATTERN = /^(\d{1,19})-(\d{1,19})$/;
+
+export function encodeCursor(cursor: OutboxCursor): string {
+  return `${cursor.txid}-${cursor.position}`;
+}
+
+/** The cursor of an event id, or null when the text is not one. */
+export function decodeCursor(id: string): OutboxCursor | null {
+  const match = CURSOR_PATTERN.exec(id);
+  if (!match?.[1] || !match[2]) return null;
+  const cursor = { txid: BigInt(match[1]), position: BigInt(match[2]) };
+  const max = 2n ** 63n - 1n;
+  return cursor.txid > max || cursor.position > max ? null : cursor;
+}
+
+export function compareCursors(a: OutboxCursor, b: OutboxCursor): number {
+  if (a.txid !== b.txid) return a.txid < b.txid ? -1 : 1;
+  if (a.position !== b.position) return a.position < b.position ? -1 : 1;
+  return 0;
+}
+
+/** `timestamp` columns hold UTC wall-clock time. */
+function utc(date: Date): string {
+  return date.toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** The drafts as the JSON array the insert statements read with jsonb_to_recordset. */
+export function outboxRows(drafts: readonly DomainEventDraft[]): string {
+  return JSON.stringify(
+    drafts.map((draft) => ({
+      workspace_id: draft.workspaceId,
+      account_id: draft.accountId,
+      type: draft.type,
+      occurred_at: utc(draft.occurredAt),
+      payload: draft.payload,
+      snapshot_id: draft.snapshotId ?? null,
+      dedupe_key: draft.dedupeKey ?? null,
+    })),
+  );
+}
+
+/** The columns of outboxRows(), for a statement that inserts them (see survey-writes.ts). */
+export const OUTBOX_ROW_COLUMNS = `workspace_id uuid, account_id uuid, type text, occurred_at timestamp,
+  payload jsonb, snapshot_id uuid, dedupe_key text`;
+
+/**
+ * Writes events with one statement, inside the caller's transaction; an event whose dedupe key
+ * is already stored is skipped. Returns how many were written.
+ */
+export async function writeDomainEvents(
+  tx: Transaction,
+  drafts: readonly DomainEventDraft[],
+): Promise<number> {
+  if (drafts.length === 0) return 0;
+  return tx.$executeRawUnsafe(
+    `INSERT INTO "DomainEvent" ("workspaceId", "accountId", type, "occurredAt", payload, "snapshotId", "dedupeKey")
+     SELECT workspace_id, account_id, type::"DomainEventType", occurred_at, payload, snapshot_id, dedupe_key
+     FROM jsonb_to_recordset($1::jsonb) AS e(${OUTBOX_ROW_COLUMNS})
+     ON CONFLICT ("workspaceId", "dedupeKey") DO NOTHING`,
+    outboxRows(drafts),
+  );
+}
+
+/**
+ * Locks the accounts' rows until the transaction ends, in id order (no deadlock between two
+ * writers): state read after it (the latest sentiment, the MRR, the last snapshot) cannot change
+ * under the caller, so two concurrent writers never both report the same change.
+ */
+export async function lockAccounts(tx: Transaction, accountIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(accountIds)].sort();
+  if (ids.length === 0) return;
+  await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+}
+
+export interface SnapshotEventState {
+  /** The band of the account's newest snapshot, and its day. */
+  latest: { band: HealthBand; day: Date } | null;
+  /** Whether the last at-risk event entered (true) or left (false); false when there is none. */
+  atRisk: boolean;
+}
+
+/** What the snapshot events of these accounts compare with (one statement). */
+export async function snapshotEventState(
+  tx: Transaction,
+  accountIds: readonly string[],
+): Promise<Map<string, SnapshotEventState>> {
+  const rows = await tx.$queryRaw<
+    { accountId: string; band: HealthBand | null; day: Date | null; atRisk: boolean | null }[]
+  >`
+    SELECT a.id::text AS "accountId", s.band::text AS band, s.day, (r.type = 'AT_RISK_ENTERED') AS "atRisk"
+    FROM unnest(${[...accountIds]}::uuid[]) AS a(id)
+    LEFT JOIN LATERAL (
+      SELECT band, day FROM "HealthSnapshot" WHERE "accountId" = a.id ORDER BY day DESC LIMIT 1
+    ) s ON true
+    LEFT JOIN LATERAL (
+      SELECT type FROM "DomainEvent"
+      WHERE "accountId" = a.id AND type IN ('AT_RISK_ENTERED', 'AT_RISK_LEFT')
+      ORDER BY txid DESC, position DESC LIMIT 1
+    ) r ON true`;
+  return new Map(
+    rows.map((row) => [
+      row.accountId,
+      {
+        latest: row.band && row.day ? { band: row.band, day: new Date(row.day) } : null,
+        atRisk: row.atRisk === true,
+      },
+    ]),
+  );
+}
+
+/**
+ * The horizon: every transaction of this database with a smaller id has ended as of this
+ * statement's snapshot. The smallest in-progress id not running in another database, or the
+ * snapshot's xmax when there is none.
+ */
+const HORIZON = `(WITH snap AS (SELECT pg_current_snapshot() AS s)
+  SELECT COALESCE(
+    (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
+     WHERE NOT EXISTS (
+       SELECT 1 FROM pg_stat_activity a
+       WHERE a.datname <> current_database() AND a.backend_xid IS NOT NULL
+         AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
+    (SELECT pg_snapshot_xmax(s) FROM snap))::text::bigint)`;
+
+/** The horizon as a `sql` fragment (no parameters). */
+function horizonSql(): SqlStatement {
+  return { text: HORIZON, values: [], parts: [HORIZON] };
+}
+
+interface EventRow {
+  txid: string;
+  position: string;
+  workspaceId: string;
+  accountId: string;
+  segment: string | null;
+  type: DomainEventType;
+  occurredAt: Date;
+  payload: unknown;
+  snapshotId: string | null;
+}
+
+export interface OutboxRead {
+  events: StoredDomainEvent[];
+  /** Where the next read starts: the last event read, or the cursor given when none was. */
+  cursor: OutboxCursor;
+}
+
+/**
+ * Committed events after `after`, oldest first, of one workspace or of all, at most `limit`.
+ * Only rows of transactions below this statement's snapshot xmin are read (see the header).
+ */
+export async function readOutbox(
+  reader: SqlReader,
+  options: { after: OutboxCursor; workspaceId?: string; limit: number },
+): Promise<OutboxRead> {
+  const { after, limit } = options;
+  const workspace = options.workspaceId ? sql`AND e."workspaceId" = ${options.workspaceId}::uuid` : sql``;
+  const horizon = horizonSql();
+  const rows = await reader.read<EventRow>(sql`
+    SELECT e.txid::text AS txid, e.position::text AS position, e."workspaceId"::text AS "workspaceId",
+           e."accountId"::text AS "accountId", a.segment, e.type::text AS type, e."occurredAt",
+           e.payload, e."snapshotId"::text AS "snapshotId"
+    FROM "DomainEvent" e JOIN "Account" a ON a.id = e."accountId"
+    WHERE (e.txid, e.position) > (${after.txid.toString()}::bigint, ${after.position.toString()}::bigint)
+      AND e.txid < ${horizon} ${workspace}
+    ORDER BY e.txid, e.position
+    LIMIT ${limit}::int`);
+  const events = rows.map((row): StoredDomainEvent => {
+    const cursor = { txid: BigInt(row.txid), position: BigInt(row.position) };
+    return {
+      id: encodeCursor(cursor),
+      cursor,
+      workspaceId: row.workspaceId,
+      accountId: row.accountId,
+      segment: row.segment,
+      type: row.type,
+      occurredAt: new Date(row.occurredAt),
+      payload: typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload,
+      snapshotId: row.snapshotId,
+    };
+  });
+  return { events, cursor: events.at(-1)?.cursor ?? after };
+}
+
+/**
+ * The cursor everything committed so far lies at or before: the newest row below the horizon,
+ * or (0, 0) when there is none. A reader starting here sees only what commits later.
+ */
+export async function outboxHead(reader: SqlReader): Promise<OutboxCursor> {
+  const horizon = horizonSql();
+  const [row] = await reader.read<{ txid: string; position: string }>(sql`
+    SELECT e.txid::text AS txid, e.position::text AS position FROM "DomainEvent" e
+    WHERE e.txid < ${horizon}
+    -- The columns, not the text aliases of the same names (text order would put "99" after "100").
+    ORDER BY e.txid DESC, e.position DESC LIMIT 1`);
+  return row ? { txid: BigInt(row.txid), position: BigInt(row.position) } : { txid: 0n, position: 0n };
+}
+
+/**
+ * After-commit signals of one database's writers in this process: the event stream (see
+ * event-stream.ts) reads the outbox at once instead of at its next poll. Only a speed-up: a
+ * signal that is lost (a crash right after the commit) delays events until that poll.
+ */
+export class OutboxSignal {
+  private readonly listeners = new Set<() => void>();
+
+  listen(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  written(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private static readonly perDatabase = new WeakMap<PrismaClient, OutboxSignal>();
+
+  /** The signal of one database (its Prisma client), shared by its writers and readers. */
+  static of(prisma: PrismaClient): OutboxSignal {
+    let signal = OutboxSignal.perDatabase.get(prisma);
+    if (!signal) {
+      signal = new OutboxSignal();
+      OutboxSignal.perDatabase.set(prisma, signal);
+    }
+    return signal;
+  }
+}

@@ -1,0 +1,98 @@
+// Domain events as a GraphQL subscription, served over Server-Sent Events by Yoga: the
+// workspace's events with filters, resumable from the last event id a client saw.
+import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
+import { GraphQLError } from "graphql";
+import { builder } from "../builder.ts";
+import { DOMAIN_EVENT_TYPES } from "../events/domain-events.ts";
+import { decodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
+import { isUuid } from "../ids.ts";
+import { AccountRef } from "./account.ts";
+
+export const DomainEventTypeEnum = builder.enumType("DomainEventType", {
+  values: DOMAIN_EVENT_TYPES,
+  description: "What changed about an account.",
+});
+
+const DomainEventRef = builder.objectRef<StoredDomainEvent>("DomainEvent").implement({
+  description: "Something that changed about an account, recorded in the transaction of the change.",
+  fields: (t) => ({
+    id: t.id({
+      description: "The event's id, unique and ordered; pass the last one seen as `after` to resume.",
+      resolve: (event) => event.id,
+    }),
+    type: t.field({ type: DomainEventTypeEnum, resolve: (event) => event.type }),
+    occurredAt: t.field({ type: "DateTime", resolve: (event) => event.occurredAt }),
+    accountId: t.id({
+      description: "Global id of the account.",
+      resolve: (event) => encodeGlobalID("Account", event.accountId),
+    }),
+    account: t.field({
+      type: AccountRef,
+      nullable: true,
+      description: "The account as it is now (null once deleted).",
+      resolve: (event, _args, ctx) =>
+        ctx.prisma.account.findFirst({ where: { id: event.accountId, workspaceId: ctx.workspaceId } }),
+    }),
+    payload: t.field({
+      type: "JSON",
+      description:
+        "What the event says, by type (e.g. { from, to } of a band change; reasons of at-risk entered).",
+      resolve: (event) => event.payload,
+    }),
+    snapshotId: t.string({
+      nullable: true,
+      description: "The health snapshot the event comes from (band changed, at-risk entered/left).",
+      resolve: (event) => event.snapshotId,
+    }),
+  }),
+});
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
+}
+
+builder.subscriptionType({});
+
+builder.subscriptionField("domainEvents", (t) =>
+  t.field({
+    type: DomainEventRef,
+    description:
+      "The workspace's domain events as they are committed (secret keys only), over Server-Sent Events. With `after`, first every event after that id that the filters select, then live ones: none missed, none twice.",
+    args: {
+      types: t.arg({ type: [DomainEventTypeEnum], required: false, description: "Only these types." }),
+      accountIds: t.arg.idList({ required: false, description: "Only these accounts (global ids)." }),
+      segment: t.arg.string({ required: false, description: "Only accounts of this segment." }),
+      after: t.arg.id({
+        required: false,
+        description: "The id of the last event received: resume after it.",
+      }),
+    },
+    subscribe: (_root, args, ctx) => {
+      if (!ctx.events) throw new GraphQLError("Subscriptions are not available on this server.");
+      const after = args.after == null ? null : decodeCursor(String(args.after));
+      if (args.after != null && !after)
+        throw badInput(`\`after\` is not an event id: "${String(args.after)}".`);
+      const accountIds = args.accountIds?.map((id) => {
+        let decoded: { typename: string; id: string } | null = null;
+        try {
+          decoded = decodeGlobalID(String(id));
+        } catch {
+          decoded = null;
+        }
+        if (decoded?.typename !== "Account" || !isUuid(decoded.id))
+          throw badInput(`\`accountIds\`: "${String(id)}" is not an account id.`);
+        return decoded.id;
+      });
+      return ctx.events.subscribe(
+        {
+          workspaceId: ctx.workspaceId,
+          types: args.types ?? null,
+          accountIds: accountIds ?? null,
+          segment: args.segment ?? null,
+        },
+        after,
+      );
+    },
+    resolve: (event) => event,
+  }),
+);
