@@ -16,6 +16,7 @@ const redisUrl = process.env.PULSE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const LIMITS = {
   perIp: 100_000,
   perSecretKey: 100_000,
+  perPublishableIp: 1000,
   perPublishableVisitor: 1000,
   perPublishableKey: 1000,
   trustProxy: false,

@@ -243,6 +243,8 @@ describe("README.md, run as written", () => {
     expect(skipped.map((block) => block.code.split("\n")[0])).toEqual([
       "npx -y pnpm@10.20.0 install && npx -y pnpm@10.20.0 start",
       "npx -y pnpm@10.20.0 install --frozen-lockfile && npx -y pnpm@10.20.0 test",
+      "curl -N http://127.0.0.1:4000/graphql \\",
+      "// subscribe.mjs: node subscribe.mjs",
       "createdb pulse",
     ]);
     for (const block of skipped)

@@ -294,7 +294,10 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
         expect((await graphql(yoga, key, `{ __typename }`)).status).toBe(401);
         expect((await graphql(server.url, key, `{ __typename }`)).status).toBe(401);
       }
-      expect((await fetch(`${server.url}/badge/${badgeToken}.json`)).status).toBe(403);
+      // The image answers 403; the shields.io form answers its error as shields.io wants it.
+      expect((await fetch(`${server.url}/badge/${badgeToken}.svg`)).status).toBe(403);
+      const shields = await fetch(`${server.url}/badge/${badgeToken}.json`);
+      expect(await shields.json()).toMatchObject({ isError: true });
       // The other workspaces are unaffected.
       expect((await graphql(yoga, a.secretKey, `{ workspace { name } }`)).status).toBe(200);
       const active = await graphql<{ workspaces: { edges: { node: { slug: string } }[] } }>(
