@@ -116,6 +116,7 @@ export async function startHttpServer(
             "content-type": badge.contentType,
             "cache-control": badge.cacheControl,
             "access-control-allow-origin": "*",
+            "access-control-expose-headers": "retry-after",
             "x-content-type-options": "nosniff",
             "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
           });

@@ -104,6 +104,8 @@ export function createPulseYoga(options: PulseYogaOptions) {
       allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-api-key", "x-graphql-yoga-csrf"],
       methods: ["GET", "POST", "OPTIONS"],
       credentials: false,
+      // Pages may read when to retry a 429 (and a 503).
+      exposedHeaders: ["retry-after"],
       maxAge: 600,
     },
     graphiql: limits.introspection

@@ -132,6 +132,7 @@ describe.each(DATABASE_KINDS)("badges on %s", (kind) => {
     expect(statuses).toEqual([200, 200, 429]);
     const limited = await fetch(`${server.url}/badge/${token}.svg`, { headers: office });
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(limited.headers.get("access-control-expose-headers")).toMatch(/retry-after/i);
     const json = await fetch(`${server.url}/badge/${token}.json`, { headers: office });
     expect(json.status).toBe(200);
     expect(Number(json.headers.get("retry-after"))).toBeGreaterThan(0);

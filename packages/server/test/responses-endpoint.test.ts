@@ -580,6 +580,7 @@ describe.each(DATABASE_KINDS)("POST /widgets/v1/responses on %s", (kind) => {
       headers: {
         "content-type": "application/json",
         authorization: `Bearer ${acme.publishableKey}`,
+        origin: "https://shop.example.com",
         ...office,
       },
       body: JSON.stringify({
@@ -589,6 +590,7 @@ describe.each(DATABASE_KINDS)("POST /widgets/v1/responses on %s", (kind) => {
     });
     expect(viaGraphql.status).toBe(429);
     expect(Number(viaGraphql.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(viaGraphql.headers.get("access-control-expose-headers")).toMatch(/retry-after/i);
     expect(
       ((await viaGraphql.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions
         .code,
