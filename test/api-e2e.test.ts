@@ -2,8 +2,8 @@
 // against values computed by hand from PRODUCT.md's definitions (its worked examples included),
 // on PGlite and on PostgreSQL.
 import type { Database } from "@pulse/schema/database";
-import { createTestDatabase } from "@pulse/schema/test/postgres";
 import { openDatabase } from "@pulse/schema/database";
+import { createTestDatabase } from "@pulse/schema/test/postgres";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
 import { createWorkspace } from "@pulse/server/workspaces";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

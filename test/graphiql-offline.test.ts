@@ -78,6 +78,7 @@ describe("GraphiQL without the internet, in Chromium", () => {
     await page.goto(`${server.url}/graphql`);
     // GraphiQL replaced the "Loading …" placeholder with its editors.
     await page.locator(".graphiql-container").first().waitFor({ timeout: 30_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText() (the rendered text), not the DOM property
     await expect.poll(() => page.locator("#root").innerText(), { timeout: 30_000 }).not.toContain("Loading");
 
     // The pre-filled Authorization header (graphiqlHeaders) is in the headers editor.
@@ -87,6 +88,7 @@ describe("GraphiQL without the internet, in Chromium", () => {
       .first()
       .click();
     await expect
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText() (the rendered text), not the DOM property
       .poll(async () => (await page.locator(".graphiql-editor-tool").innerText()).replace(/\u00a0/g, " "), {
         timeout: 10_000,
       })
@@ -104,6 +106,7 @@ describe("GraphiQL without the internet, in Chromium", () => {
     expect(await response.json()).toMatchObject({ data: { workspace: { name: "Offline Inc." } } });
     // Monaco renders spaces as no-break spaces.
     await expect
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText() (the rendered text), not the DOM property
       .poll(async () => (await page.locator(".graphiql-response").innerText()).replace(/\u00a0/g, " "), {
         timeout: 10_000,
       })

@@ -146,7 +146,8 @@ describe("three servers behind PgBouncer, with a streaming replica and Redis", (
   it("reads a mutation's own writes from the primary while queries read the (paused) replica", async () => {
     const [first, second, third] = servers as [StartedServer, StartedServer, StartedServer];
     const before = await post(second, key, CONFIG);
-    const initial = (before.body.data?.workspace as { healthScoreConfig: ConfigAnswer }).healthScoreConfig;
+    const initial = (before.body.data?.workspace as { healthScoreConfig: ConfigAnswer } | undefined)
+      ?.healthScoreConfig;
     expect(usageWeight(initial)).toBe(40);
 
     replica.psql("SELECT pg_wal_replay_pause()");
@@ -154,19 +155,23 @@ describe("three servers behind PgBouncer, with a streaming replica and Redis", (
       const raised = await post(first, key, UPDATE_CONFIG, {
         input: { components: [{ key: "usage", weight: 55 }] },
       });
-      const raisedConfig = (raised.body.data?.updateHealthScoreConfig as { data?: ConfigAnswer }).data;
+      const raisedConfig = (raised.body.data?.updateHealthScoreConfig as { data?: ConfigAnswer } | undefined)
+        ?.data;
       expect(usageWeight(raisedConfig)).toBe(55);
 
       // A plain query reads the replica, which has not replayed the change yet.
       const stale = await post(second, key, CONFIG);
       expect(
-        usageWeight((stale.body.data?.workspace as { healthScoreConfig: ConfigAnswer }).healthScoreConfig),
+        usageWeight(
+          (stale.body.data?.workspace as { healthScoreConfig: ConfigAnswer } | undefined)?.healthScoreConfig,
+        ),
       ).toBe(40);
 
       // A second change on a third server merges into the current configuration (read from the
       // primary): read from the replica, it would silently undo the first change.
       const green = await post(third, key, UPDATE_CONFIG, { input: { greenThreshold: 75 } });
-      const greenConfig = (green.body.data?.updateHealthScoreConfig as { data?: ConfigAnswer }).data;
+      const greenConfig = (green.body.data?.updateHealthScoreConfig as { data?: ConfigAnswer } | undefined)
+        ?.data;
       expect(greenConfig?.greenThreshold).toBe(75);
       expect(usageWeight(greenConfig)).toBe(55);
     } finally {
@@ -174,8 +179,9 @@ describe("three servers behind PgBouncer, with a streaming replica and Redis", (
     }
     await replicaCaughtUp();
     const after = await post(second, key, CONFIG);
-    const final = (after.body.data?.workspace as { healthScoreConfig: ConfigAnswer }).healthScoreConfig;
-    expect(final.greenThreshold).toBe(75);
+    const final = (after.body.data?.workspace as { healthScoreConfig: ConfigAnswer } | undefined)
+      ?.healthScoreConfig;
+    expect(final?.greenThreshold).toBe(75);
     expect(usageWeight(final)).toBe(55);
   });
 });

@@ -26,9 +26,18 @@ async function gql(url: string, key: string, query: string, variables?: unknown)
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] } };
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        data?: Record<string, unknown>;
+        errors?: { extensions?: { code?: string } }[];
+      },
+    };
   } catch (error) {
-    return { status: 0, body: { errors: [{ extensions: { code: `FETCH_FAILED ${(error as Error).message}` } }] } };
+    return {
+      status: 0,
+      body: { errors: [{ extensions: { code: `FETCH_FAILED ${(error as Error).message}` } }] },
+    };
   }
 }
 
@@ -40,10 +49,17 @@ async function submitResponse(url: string, key: string, input: Record<string, un
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
       body: JSON.stringify(input),
     });
-    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] };
+    const body = (await response.json()) as {
+      data?: Record<string, unknown>;
+      errors?: { extensions?: { code?: string } }[];
+    };
     return { status: response.status, retryAfter: response.headers.get("retry-after"), body };
   } catch (error) {
-    return { status: 0, retryAfter: null, body: { errors: [{ extensions: { code: `FETCH_FAILED ${(error as Error).message}` } }] } };
+    return {
+      status: 0,
+      retryAfter: null,
+      body: { errors: [{ extensions: { code: `FETCH_FAILED ${(error as Error).message}` } }] },
+    };
   }
 }
 
@@ -66,11 +82,23 @@ describe("PostgreSQL restarts under a running Pulse", () => {
       if (result.status === 200 && !result.body.errors) acknowledged.push(`before-${i}`);
     }
     expect(acknowledged).toHaveLength(5);
-    await database.prisma.account.create({ data: { workspaceId: workspace.workspaceId, externalId: "acct", name: "Acct", signedUpAt: new Date("2026-01-01") } });
-    await database.prisma.survey.create({ data: { workspaceId: workspace.workspaceId, key: "nps", kind: "NPS", question: "?" } });
+    await database.prisma.account.create({
+      data: {
+        workspaceId: workspace.workspaceId,
+        externalId: "acct",
+        name: "Acct",
+        signedUpAt: new Date("2026-01-01"),
+      },
+    });
+    await database.prisma.survey.create({
+      data: { workspaceId: workspace.workspaceId, key: "nps", kind: "NPS", question: "?" },
+    });
     const answer = async (contact: string) => ({
       survey: "nps",
-      token: await signWidgetToken({ workspaceId: workspace.workspaceId, account: "acct", contact }, workspace.signingSecret),
+      token: await signWidgetToken(
+        { workspaceId: workspace.workspaceId, account: "acct", contact },
+        workspace.signingSecret,
+      ),
       responseId: `resilient-${contact}`,
       score: 8,
     });
@@ -81,7 +109,11 @@ describe("PostgreSQL restarts under a running Pulse", () => {
 
     postgres.stop("fast");
     // Its key, secret and survey are still cached: the write itself finds no database.
-    const submitWhileDown = await submitResponse(server.url, workspace.publishableKey, await answer("during"));
+    const submitWhileDown = await submitResponse(
+      server.url,
+      workspace.publishableKey,
+      await answer("during"),
+    );
     expect(submitWhileDown.status).toBe(503);
     expect(submitWhileDown.body.errors?.[0]?.extensions?.code).toBe("DATABASE_UNAVAILABLE");
     expect(submitWhileDown.retryAfter).toBe("2");
@@ -103,12 +135,17 @@ describe("PostgreSQL restarts under a running Pulse", () => {
     expect(recovered).toBe(true);
     const after = await gql(server.url, workspace.secretKey, rename, { name: "after" });
     expect(after.body.errors).toBeUndefined();
-    const stored = await database.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.workspaceId } });
+    const stored = await database.prisma.workspace.findUniqueOrThrow({
+      where: { id: workspace.workspaceId },
+    });
     expect(stored.name).toBe("after");
     const submitAfter = await submitResponse(server.url, workspace.publishableKey, await answer("after"));
     expect(submitAfter.status).toBe(200);
     answered.push("resilient-after");
-    const responses = await database.prisma.surveyResponse.findMany({ where: { workspaceId: workspace.workspaceId }, orderBy: { idempotencyKey: "asc" } });
+    const responses = await database.prisma.surveyResponse.findMany({
+      where: { workspaceId: workspace.workspaceId },
+      orderBy: { idempotencyKey: "asc" },
+    });
     expect(responses.map((row) => row.idempotencyKey)).toEqual(answered.sort());
   });
 });
@@ -140,7 +177,11 @@ describe("SIGTERM", () => {
     const key = /Demo secret key\s+(\S+)/.exec(output)?.[1] ?? "";
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     // A portfolio over every account takes a while on the embedded database: long enough to be in flight.
-    const inFlight = gql(url, key, `{ portfolio { nps { score } logoChurnRate netRevenueRetention healthDistribution { green } atRiskCount } }`);
+    const inFlight = gql(
+      url,
+      key,
+      `{ portfolio { nps { score } logoChurnRate netRevenueRetention healthDistribution { green } atRiskCount } }`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 150));
     child.kill("SIGTERM");
     const result = await inFlight;

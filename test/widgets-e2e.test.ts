@@ -13,7 +13,16 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
-const chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const chromiumFlags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 describe("widgets against the real server, in Chromium", () => {
   let database: Database;
@@ -26,7 +35,10 @@ describe("widgets against the real server, in Chromium", () => {
     const seeded = await seedDemoWorkspace(database.prisma, { accounts: 12 });
     await recordHealthSnapshots(database.prisma, seeded.workspaceId, {});
     server = await startHttpServer({ database, port: 0 });
-    browser = await chromium.launch({ executablePath: process.env.PULSE_CHROMIUM ?? "/usr/bin/chromium", args: chromiumFlags });
+    browser = await chromium.launch({
+      executablePath: process.env.PULSE_CHROMIUM ?? "/usr/bin/chromium",
+      args: chromiumFlags,
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -42,7 +54,8 @@ describe("widgets against the real server, in Chromium", () => {
     });
     page.on("pageerror", (error) => errors.push(error.message));
     page.on("response", (response) => {
-      if (response.status() >= 400 && !response.url().endsWith("/favicon.ico")) errors.push(`${response.status()} ${response.url()}`);
+      if (response.status() >= 400 && !response.url().endsWith("/favicon.ico"))
+        errors.push(`${response.status()} ${response.url()}`);
     });
     await page.goto(`${server.url}/demo/?${query}`);
     return { page, errors };
@@ -61,12 +74,21 @@ describe("widgets against the real server, in Chromium", () => {
   it("shows the health badge with its accessible name", async () => {
     const { page, errors } = await openDemo();
     const pill = page.locator("pulse-health-badge").first();
-    await expect.poll(async () => (await pill.locator('[role="img"], [aria-label]').first().getAttribute("aria-label")) ?? "", { timeout: 15_000 }).toMatch(
-      /Health \d+, (green|yellow|red)/i,
-    );
+    await expect
+      .poll(
+        async () =>
+          (await pill.locator('[role="img"], [aria-label]').first().getAttribute("aria-label")) ?? "",
+        { timeout: 15_000 },
+      )
+      .toMatch(/Health \d+, (green|yellow|red)/i);
     await page.screenshot({ path: join(screenshots, "demo-page.png"), fullPage: true });
     // The browser's own favicon request is the only failed load allowed.
-    expect(errors.filter((e) => !e.startsWith("Failed to load resource: the server responded with a status of 404")), errors.join("\n")).toEqual([]);
+    expect(
+      errors.filter(
+        (e) => !e.startsWith("Failed to load resource: the server responded with a status of 404"),
+      ),
+      errors.join("\n"),
+    ).toEqual([]);
     await page.close();
   });
 
@@ -94,14 +116,28 @@ describe("widgets against the real server, in Chromium", () => {
     await survey.getByRole("radio").first().focus();
     for (let i = 0; i < 9; i++) await page.keyboard.press("ArrowRight");
     await expect.poll(() => nine.isChecked()).toBe(true);
-    await survey.getByRole("button", { name: /submit|send|next/i }).first().click();
+    await survey
+      .getByRole("button", { name: /submit|send|next/i })
+      .first()
+      .click();
     const comment = survey.getByRole("textbox");
     await comment.waitFor({ timeout: 20_000 });
     await comment.fill("Reports save us hours <b>every</b> week");
-    await survey.getByRole("button", { name: /submit|send/i }).first().click();
-    await expect.poll(() => survey.evaluate((el) => el.shadowRoot?.textContent ?? ""), { timeout: 20_000 }).toMatch(/thank/i);
+    await survey
+      .getByRole("button", { name: /submit|send/i })
+      .first()
+      .click();
     await expect
-      .poll(async () => database.prisma.surveyResponse.findMany({ where: { contact: { externalId: { startsWith: "demo-visitor-" } }, kind: "NPS" } }), { timeout: 20_000 })
+      .poll(() => survey.evaluate((el) => el.shadowRoot?.textContent ?? ""), { timeout: 20_000 })
+      .toMatch(/thank/i);
+    await expect
+      .poll(
+        async () =>
+          database.prisma.surveyResponse.findMany({
+            where: { contact: { externalId: { startsWith: "demo-visitor-" } }, kind: "NPS" },
+          }),
+        { timeout: 20_000 },
+      )
       .toEqual([expect.objectContaining({ score: 9, comment: "Reports save us hours <b>every</b> week" })]);
     expect(submits).toBeGreaterThanOrEqual(2);
     expect(graphqlOperations).not.toContain("PulseSubmitSurveyResponse");
@@ -114,7 +150,9 @@ describe("widgets against the real server, in Chromium", () => {
     const survey = page.locator("pulse-nps-survey");
     await survey.getByRole("radio").first().waitFor({ timeout: 15_000 });
     await expect
-      .poll(() => survey.evaluate((el) => el.shadowRoot?.querySelector("[part~=question]")?.textContent?.trim()))
+      .poll(() =>
+        survey.evaluate((el) => el.shadowRoot?.querySelector("[part~=question]")?.textContent?.trim()),
+      )
       .toBe("Wie wahrscheinlich ist es, dass Sie Acme Analytics einem Freund oder Kollegen empfehlen?");
     expect(await survey.getByRole("button", { name: "Absenden" }).count()).toBe(1);
     await page.close();
@@ -126,7 +164,9 @@ describe("widgets against the real server, in Chromium", () => {
     const dismiss = survey.getByRole("button", { name: /dismiss|close/i });
     await dismiss.waitFor({ timeout: 15_000 });
     await dismiss.click();
-    await expect.poll(async () => database.prisma.surveyDismissal.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => database.prisma.surveyDismissal.count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await page.close();
   });
 });

@@ -87,7 +87,11 @@ async function existingDataSet(): Promise<DataSet | null> {
     const meta = new Map(rows.rows.map((row) => [row.key, row.value]));
     const current = fingerprint();
     const stored = JSON.parse(meta.get("fingerprint") ?? "null") as Fingerprint | null;
-    if (!stored || stored.version !== current.version || JSON.stringify(stored.dataSet) !== JSON.stringify(current.dataSet)) {
+    if (
+      !stored ||
+      stored.version !== current.version ||
+      JSON.stringify(stored.dataSet) !== JSON.stringify(current.dataSet)
+    ) {
       return null;
     }
     // The same generator and parameters under older migrations: migrate it, as Pulse migrates a
@@ -96,10 +100,20 @@ async function existingDataSet(): Promise<DataSet | null> {
       const known = new Set(current.migrations);
       if (!stored.migrations.every((migration) => known.has(migration))) return null;
       await migratePostgres(databaseUrl);
-      await client.query("UPDATE bench_meta SET value = $1 WHERE key = 'fingerprint'", [JSON.stringify(current)]);
+      await client.query("UPDATE bench_meta SET value = $1 WHERE key = 'fingerprint'", [
+        JSON.stringify(current),
+      ]);
     }
-    const dataSetRow = JSON.parse(meta.get("dataset") ?? "{}") as Omit<DataSet, "now" | "url"> & { now: string };
-    return { ...dataSetRow, url: databaseUrl, now: new Date(dataSetRow.now), seededInSeconds: null, phases: {} };
+    const dataSetRow = JSON.parse(meta.get("dataset") ?? "{}") as Omit<DataSet, "now" | "url"> & {
+      now: string;
+    };
+    return {
+      ...dataSetRow,
+      url: databaseUrl,
+      now: new Date(dataSetRow.now),
+      seededInSeconds: null,
+      phases: {},
+    };
   });
 }
 

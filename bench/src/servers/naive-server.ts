@@ -9,7 +9,6 @@ import type { AddressInfo } from "node:net";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import {
   accountRisk,
-  isActiveAt,
   customerEffortScore,
   customerSatisfaction,
   FEEDBACK_HEALTH_WINDOW_DAYS,
@@ -17,6 +16,7 @@ import {
   HEALTH_TREND_DAYS,
   healthScore,
   healthTrend,
+  isActiveAt,
   MILLISECONDS_PER_DAY,
   mrrAt,
   netPromoterScore,

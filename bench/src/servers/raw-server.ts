@@ -22,13 +22,13 @@ import {
   parseHealthConfig,
   paymentTimelinessFromCounts,
   RISK_DETRACTOR_WINDOW_DAYS,
+  roundFigure,
   type ScoreCount,
   SUPPORT_HEALTH_WINDOW_DAYS,
   supportLoadFromCounts,
   type TicketCountsByPriority,
   USAGE_HEALTH_WINDOW_DAYS,
   usageHealthComponent,
-  roundFigure,
   usageMetrics,
 } from "@pulse/schema/metrics";
 import { Decimal } from "decimal.js";

@@ -3,7 +3,7 @@
 // first unless PRISMA_SCHEMA_ENGINE_BINARY points at an existing file. The variable is set
 // for this child process only, so `prisma migrate deploy` elsewhere still finds the real engine.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -124,7 +124,9 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const statements = new StatementCounter();
   if (options.url) {
     const migration =
-      options.migrate === false ? emptyResult() : await migratePostgres(options.directUrl ?? options.url, log);
+      options.migrate === false
+        ? emptyResult()
+        : await migratePostgres(options.directUrl ?? options.url, log);
     const openPool = (connectionString: string) => {
       const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
       // A broken idle connection (e.g. the server restarted) must not crash the process;
@@ -158,7 +160,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
           idle: each.idleCount,
           waiting: each.waitingCount,
         })),
-      migrate: (migrateLog = log) => migratePostgres(options.directUrl ?? (options.url as string), migrateLog),
+      migrate: (migrateLog = log) =>
+        migratePostgres(options.directUrl ?? (options.url as string), migrateLog),
       async close() {
         await background.drain();
         await prisma.$disconnect();

@@ -1,5 +1,4 @@
-export { openDatabase, type Database, type DatabaseOptions, StatementCounter } from "./database.ts";
-export { applyMigrations, readMigrations, MigrationError } from "./migrate.ts";
+export { type Database, type DatabaseOptions, openDatabase, StatementCounter } from "./database.ts";
 export {
   type DecimalColumn,
   decimalColumn,
@@ -7,3 +6,4 @@ export {
   decimalColumns,
   parseDecimalColumns,
 } from "./decimal-columns.ts";
+export { applyMigrations, MigrationError, readMigrations } from "./migrate.ts";

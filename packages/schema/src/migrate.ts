@@ -4,7 +4,7 @@
 // transaction; a session advisory lock (the same key Prisma uses) serializes concurrent
 // start-ups, and the list of applied migrations is re-read after the lock is taken.
 import { createHash, randomUUID } from "node:crypto";
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -7,8 +7,9 @@
 // Results are parsed the same way on PostgreSQL (pg) and PGlite: `timestamp` columns (Prisma's
 // DateTime) and `date` columns are UTC instants, whatever the process's time zone. Queries cast
 // numeric and bigint results to text or int, and uuids to text, so no other type needs parsing.
-import type { PGlite } from "@electric-sql/pglite";
+
 import { createHash } from "node:crypto";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { StatementCounter } from "./database.ts";
 

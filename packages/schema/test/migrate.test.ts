@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffSchemas, readSchemaText, runPrisma6 } from "../tools/schema-diff.mjs";
 import { migratePostgres, openDatabase, pgliteConnection, postgresConnection } from "../src/database.ts";
 import { applyMigrations, type MigrationConnection, MigrationError, readMigrations } from "../src/migrate.ts";
+import { diffSchemas, readSchemaText, runPrisma6 } from "../tools/schema-diff.mjs";
 import { createTestDatabase, describeSchema, type TestDatabase } from "./postgres.ts";
 
 const migrations = readMigrations();

@@ -3,7 +3,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
-export const adminUrl = process.env.PULSE_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const adminUrl =
+  process.env.PULSE_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   name: string;
@@ -38,7 +39,9 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 }
 
 /** A normalized description of the public schema: tables, columns, enums, indexes, constraints. */
-export async function describeSchema(query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
+export async function describeSchema(
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+): Promise<string[]> {
   const parts: string[] = [];
   const columns = await query(`
     SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default,

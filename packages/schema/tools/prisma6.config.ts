@@ -7,6 +7,5 @@ import { defineConfig } from "prisma6/config";
 export default defineConfig({
   engine: "js",
   experimental: { adapter: true },
-  adapter: async () =>
-    new PrismaPg({ connectionString: process.env.PULSE_TOOLING_DATABASE_URL ?? "" }),
+  adapter: async () => new PrismaPg({ connectionString: process.env.PULSE_TOOLING_DATABASE_URL ?? "" }),
 });

@@ -33,7 +33,8 @@ export function runPrisma6({ args, schemas = {}, databaseUrl }) {
   try {
     const placeholder = join(work, "engine-placeholder");
     writeFileSync(placeholder, "placeholder\n");
-    for (const [name, text] of Object.entries(schemas)) writeFileSync(join(work, name), toPrisma6Schema(text));
+    for (const [name, text] of Object.entries(schemas))
+      writeFileSync(join(work, name), toPrisma6Schema(text));
     cpSync(join(packageRoot, "prisma", "migrations"), join(work, "migrations"), { recursive: true });
     const resolved = args.map((arg) => (arg in schemas ? join(work, arg) : arg));
     const result = spawnSync(process.execPath, [prisma6Cli, ...resolved, "--config", config], {

@@ -71,7 +71,7 @@ builder.addScalarType("JSON", JSONResolver);
 
 /** Exact decimal numbers (money, rates) as strings, so no precision is lost in JSON. */
 builder.scalarType("Decimal", {
-  description: "An exact decimal number, serialized as a string (e.g. \"1234.5000\").",
+  description: 'An exact decimal number, serialized as a string (e.g. "1234.5000").',
   serialize: (value) => new Decimal(value.toString()).toString(),
   parseValue: (value) => parseDecimal(value),
   parseLiteral: (ast) => {

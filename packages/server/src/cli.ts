@@ -288,16 +288,18 @@ async function serve(
     printBanner(started.url, startedAt, developmentOnLoopback ? documented : null);
     // Today's snapshot for every account, hourly, so history and health ordering stay current.
     // Once across every server on the database (jobs/scheduler.ts).
-    const jobs = new JobScheduler(database).add({
-      name: "health-snapshots",
-      everyMs: 3_600_000,
-      run: () => ensureTodaysSnapshots(database.prisma),
-    }).add({
-      // Milestone stalled and renewal window entered (deduplicated by key besides).
-      name: "timed-events",
-      everyMs: 3_600_000,
-      run: () => recordAllTimedEvents(database.prisma),
-    });
+    const jobs = new JobScheduler(database)
+      .add({
+        name: "health-snapshots",
+        everyMs: 3_600_000,
+        run: () => ensureTodaysSnapshots(database.prisma),
+      })
+      .add({
+        // Milestone stalled and renewal window entered (deduplicated by key besides).
+        name: "timed-events",
+        everyMs: 3_600_000,
+        run: () => recordAllTimedEvents(database.prisma),
+      });
     started.metrics.watchJobs(() => jobs.ages());
     jobs.start();
     const backfill = new AbortController();

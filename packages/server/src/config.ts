@@ -24,7 +24,10 @@ const environment = z.object({
     .optional(),
   /** false behind PgBouncer < 1.21 in transaction mode (no named prepared statements there). */
   PULSE_DB_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
-  PULSE_DATA_DIR: z.string().min(1).default(join(repositoryRoot, ".data", "pglite")),
+  PULSE_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(join(repositoryRoot, ".data", "pglite")),
   PULSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** production: introspection, field suggestions and GraphiQL off unless asked for. */
   PULSE_ENV: z.enum(["development", "production"]).default("development"),
@@ -35,7 +38,12 @@ const environment = z.object({
     .regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL")
     .optional(),
   PULSE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
-  PULSE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  PULSE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   /** When set, GET /metrics (Prometheus) requires `Authorization: Bearer <token>`. */
   PULSE_METRICS_TOKEN: z.string().min(16, "PULSE_METRICS_TOKEN must have at least 16 characters").optional(),
   /** OpenTelemetry spans per GraphQL operation, to the tracer provider the process registers. */

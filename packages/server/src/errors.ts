@@ -8,11 +8,25 @@ const CONNECTION_PROBLEM =
 /** Whether an error (or one it wraps) says the database could not be reached. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 5) return false;
-  const candidate = error as { message?: unknown; code?: unknown; cause?: unknown; originalError?: unknown; kind?: unknown };
+  const candidate = error as {
+    message?: unknown;
+    code?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    kind?: unknown;
+  };
   if (typeof candidate.message === "string" && CONNECTION_PROBLEM.test(candidate.message)) return true;
-  if (typeof candidate.code === "string" && /^(ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08\d\d\d|P1001|P1017)$/.test(candidate.code)) return true;
-  if (typeof candidate.kind === "string" && /DatabaseNotReachable|ConnectionClosed/.test(candidate.kind)) return true;
-  return isDatabaseUnavailable(candidate.cause, depth + 1) || isDatabaseUnavailable(candidate.originalError, depth + 1);
+  if (
+    typeof candidate.code === "string" &&
+    /^(ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08\d\d\d|P1001|P1017)$/.test(candidate.code)
+  )
+    return true;
+  if (typeof candidate.kind === "string" && /DatabaseNotReachable|ConnectionClosed/.test(candidate.kind))
+    return true;
+  return (
+    isDatabaseUnavailable(candidate.cause, depth + 1) ||
+    isDatabaseUnavailable(candidate.originalError, depth + 1)
+  );
 }
 
 export function databaseUnavailableError(): GraphQLError {
@@ -32,7 +46,8 @@ export function maskError(error: unknown, message: string): Error {
     });
   }
   // Errors we raised on purpose (GraphQLError, located or not) carry their code: keep them.
-  if (error instanceof GraphQLError && (!error.originalError || original instanceof GraphQLError)) return error;
+  if (error instanceof GraphQLError && (!error.originalError || original instanceof GraphQLError))
+    return error;
   console.error("[graphql] unexpected error:", original);
   return new GraphQLError(message, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),

@@ -10,9 +10,15 @@ import { SnapshotRefresher } from "./health/refresher.ts";
 import { logger, requestIdFrom, withRequestId } from "./operations/logger.ts";
 import { createServerMetrics, type ServerMetrics } from "./operations/metrics.ts";
 import { readiness } from "./operations/readiness.ts";
-import { bodyLengthRefusal, errorAnswer, handleResponsesRoute, RESPONSES_PATH, sendAnswer } from "./widget/responses-route.ts";
-import { handleWidgetRoutes } from "./widgets-route.ts";
 import { notFoundBody } from "./plugins/use-graphql-endpoint.ts";
+import {
+  bodyLengthRefusal,
+  errorAnswer,
+  handleResponsesRoute,
+  RESPONSES_PATH,
+  sendAnswer,
+} from "./widget/responses-route.ts";
+import { handleWidgetRoutes } from "./widgets-route.ts";
 import { createPulseYoga, GRAPHQL_ENDPOINT, type PulseYogaOptions } from "./yoga.ts";
 
 function nodeHeader(request: IncomingMessage, name: string): string | null {
@@ -55,7 +61,14 @@ export async function startHttpServer(
   const badgeCache = new BadgeCache();
   const clock = options.clock ?? (() => new Date());
   // Survey submissions without GraphQL, under the same key cache and rate limits as /graphql.
-  const responsesRoute = { database: options.database, keys: yoga.keys, rateLimiter: yoga.rateLimiter, snapshots, clock, maxBodyBytes };
+  const responsesRoute = {
+    database: options.database,
+    keys: yoga.keys,
+    rateLimiter: yoga.rateLimiter,
+    snapshots,
+    clock,
+    maxBodyBytes,
+  };
   const server = createServer((request, response) => {
     // Every log line of this request carries its id, which the answer echoes.
     const requestId = requestIdFrom(request.headers["x-request-id"]);
@@ -77,7 +90,10 @@ export async function startHttpServer(
           checks: { database: `unknown: ${(error as Error).message}`, migrations: "unknown", draining },
         }))
         .then((ready) => {
-          response.writeHead(ready.ready ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+          response.writeHead(ready.ready ? 200 : 503, {
+            "content-type": "application/json",
+            "cache-control": "no-store",
+          });
           response.end(JSON.stringify({ status: ready.ready ? "ready" : "not ready", ...ready.checks }));
         });
       return;
@@ -108,8 +124,13 @@ export async function startHttpServer(
     }
     if (url.pathname.startsWith("/badge/") && (request.method === "GET" || request.method === "HEAD")) {
       const limiter = yoga.rateLimiter;
-      const ip = limiter ? limiter.clientIp({ get: (name) => nodeHeader(request, name) }, request) : "unknown";
-      badgeResponse({ database: options.database, snapshots }, url, badgeCache, clock(), { rateLimiter: limiter, ip }).then(
+      const ip = limiter
+        ? limiter.clientIp({ get: (name) => nodeHeader(request, name) }, request)
+        : "unknown";
+      badgeResponse({ database: options.database, snapshots }, url, badgeCache, clock(), {
+        rateLimiter: limiter,
+        ip,
+      }).then(
         (badge) => {
           response.writeHead(badge.status, {
             ...badge.headers,
@@ -135,7 +156,10 @@ export async function startHttpServer(
         console.error("[widgets] unexpected error:", error);
         if (!request.readableEnded) request.resume();
         if (response.headersSent) response.end();
-        else sendAnswer(response, errorAnswer(500, "INTERNAL_SERVER_ERROR", "Unexpected error."), { "access-control-allow-origin": "*" });
+        else
+          sendAnswer(response, errorAnswer(500, "INTERNAL_SERVER_ERROR", "Unexpected error."), {
+            "access-control-allow-origin": "*",
+          });
       });
       return;
     }
@@ -155,7 +179,10 @@ export async function startHttpServer(
     // One routing decision on the parsed path: GraphQL is /graphql exactly (Yoga alone would also
     // take any URL whose text ends in it); everything else is a 404.
     // GraphiQL's own assets (served from node_modules by a Yoga plugin, see graphiql.ts).
-    if (url.pathname.startsWith(GRAPHIQL_ASSETS_PATH) && (request.method === "GET" || request.method === "HEAD")) {
+    if (
+      url.pathname.startsWith(GRAPHIQL_ASSETS_PATH) &&
+      (request.method === "GET" || request.method === "HEAD")
+    ) {
       yoga.handle(request, response);
       return;
     }
@@ -194,7 +221,10 @@ export async function startHttpServer(
         // keep-alive sockets.
         draining = true;
         server.close(() => {
-          Promise.all([snapshots.flush(), yoga.rateLimiter?.close(), yoga.events.stop()]).then(() => resolve(), () => resolve());
+          Promise.all([snapshots.flush(), yoga.rateLimiter?.close(), yoga.events.stop()]).then(
+            () => resolve(),
+            () => resolve(),
+          );
         });
         server.closeIdleConnections();
         // Subscriptions are open responses: ending their streams lets server.close() finish.

@@ -1,19 +1,20 @@
 // The Yoga server, testable in-process with `yoga.fetch(...)`. It is a factory (not a module
 // constant) because the database is opened at start-up and injected.
-import type { Database } from "@pulse/schema/database";
+
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
+import type { Database } from "@pulse/schema/database";
 import { execute } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import { ApiKeyCache } from "./auth/api-keys.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
 import { maskError } from "./errors.ts";
+import { DomainEventStream } from "./events/event-stream.ts";
+import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphiql.ts";
+import { SnapshotRefresher } from "./health/refresher.ts";
 import { PortfolioCache } from "./loaders/portfolio.ts";
 import type { ServerMetrics } from "./operations/metrics.ts";
 import { useTracing } from "./operations/tracing.ts";
-import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphiql.ts";
-import { DomainEventStream } from "./events/event-stream.ts";
-import { SnapshotRefresher } from "./health/refresher.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
 import { useErrorCodes } from "./plugins/use-error-codes.ts";
@@ -92,7 +93,17 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const events = options.events ?? new DomainEventStream(options.database, { redisUrl: options.redisUrl });
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: (initial) => createContext({ ...initial, database: options.database, clock: options.clock, snapshots, keys, rateLimiter, portfolios, events }),
+    context: (initial) =>
+      createContext({
+        ...initial,
+        database: options.database,
+        clock: options.clock,
+        snapshots,
+        keys,
+        rateLimiter,
+        portfolios,
+        events,
+      }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: options.logging ?? false,
@@ -101,7 +112,13 @@ export function createPulseYoga(options: PulseYogaOptions) {
     maskedErrors: { maskError },
     cors: {
       origin: "*",
-      allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-api-key", "x-graphql-yoga-csrf"],
+      allowedHeaders: [
+        "authorization",
+        "content-type",
+        "idempotency-key",
+        "x-api-key",
+        "x-graphql-yoga-csrf",
+      ],
       methods: ["GET", "POST", "OPTIONS"],
       credentials: false,
       // Pages may read when to retry a 429 (and a 503).
@@ -112,7 +129,8 @@ export function createPulseYoga(options: PulseYogaOptions) {
       ? {
           title: "Pulse",
           headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders) : undefined,
-          defaultQuery: "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
+          defaultQuery:
+            "{\n  workspace { name }\n  accounts(first: 5) {\n    edges { node { name segment health { score band } } }\n  }\n}\n",
         }
       : false,
     // GraphiQL's assets come from this server (no CDN), so it works offline.
@@ -140,9 +158,19 @@ export function createPulseYoga(options: PulseYogaOptions) {
         allowArbitraryOperations: !options.persistedOperationsOnly,
         skipDocumentValidation: false,
         customErrors: {
-          keyNotFound: { message: "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.", extensions: { code: "BAD_REQUEST", http: { status: 400 } } },
-          notFound: { message: "Unknown persisted operation.", extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } } },
-          persistedQueryOnly: { message: "This server accepts persisted operations only.", extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } } },
+          keyNotFound: {
+            message:
+              "Send a `query`, or the sha256 hash of a persisted operation in extensions.persistedQuery.",
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          },
+          notFound: {
+            message: "Unknown persisted operation.",
+            extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 400 } },
+          },
+          persistedQueryOnly: {
+            message: "This server accepts persisted operations only.",
+            extensions: { code: "PERSISTED_QUERY_ONLY", http: { status: 400 } },
+          },
         },
       }),
       ...useQueryLimits(limits),

@@ -21,9 +21,24 @@ interface Case {
 }
 
 const TABLES = [
-  "workspace", "apiKey", "account", "contact", "revenueEvent", "contract", "usageEvent", "supportTicket", "invoice",
-  "survey", "surveyResponse", "surveyDismissal", "sentimentEntry", "milestone", "milestoneAchievement", "businessReview",
-  "healthSnapshot", "idempotencyRecord",
+  "workspace",
+  "apiKey",
+  "account",
+  "contact",
+  "revenueEvent",
+  "contract",
+  "usageEvent",
+  "supportTicket",
+  "invoice",
+  "survey",
+  "surveyResponse",
+  "surveyDismissal",
+  "sentimentEntry",
+  "milestone",
+  "milestoneAchievement",
+  "businessReview",
+  "healthSnapshot",
+  "idempotencyRecord",
 ] as const;
 
 async function rowCounts(database: Database): Promise<Record<string, number>> {
@@ -47,25 +62,65 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
     ({ database, drop } = await openTestDatabase("postgres", "badinput"));
     acme = await newWorkspace(database, "acme");
     other = await newWorkspace(database, "other");
-    const account = await database.prisma.account.create({ data: { workspaceId: acme.workspaceId, externalId: "a1", name: "Acme One", seats: 5, signedUpAt: new Date("2026-01-01") } });
-    const foreign = await database.prisma.account.create({ data: { workspaceId: other.workspaceId, externalId: "a1", name: "Other One", signedUpAt: new Date("2026-01-01") } });
-    const foreignContact = await database.prisma.contact.create({ data: { workspaceId: other.workspaceId, accountId: foreign.id, externalId: "c1" } });
-    const foreignKey = await database.prisma.apiKey.findFirstOrThrow({ where: { workspaceId: other.workspaceId, kind: "SECRET" } });
-    await database.prisma.survey.create({ data: { workspaceId: acme.workspaceId, key: "nps", kind: "NPS", question: "?" } });
-    await database.prisma.survey.create({ data: { workspaceId: acme.workspaceId, key: "ces", kind: "CES", question: "?" } });
-    await database.prisma.survey.create({ data: { workspaceId: acme.workspaceId, key: "csat", kind: "CSAT", question: "?" } });
+    const account = await database.prisma.account.create({
+      data: {
+        workspaceId: acme.workspaceId,
+        externalId: "a1",
+        name: "Acme One",
+        seats: 5,
+        signedUpAt: new Date("2026-01-01"),
+      },
+    });
+    const foreign = await database.prisma.account.create({
+      data: {
+        workspaceId: other.workspaceId,
+        externalId: "a1",
+        name: "Other One",
+        signedUpAt: new Date("2026-01-01"),
+      },
+    });
+    const foreignContact = await database.prisma.contact.create({
+      data: { workspaceId: other.workspaceId, accountId: foreign.id, externalId: "c1" },
+    });
+    const foreignKey = await database.prisma.apiKey.findFirstOrThrow({
+      where: { workspaceId: other.workspaceId, kind: "SECRET" },
+    });
+    await database.prisma.survey.create({
+      data: { workspaceId: acme.workspaceId, key: "nps", kind: "NPS", question: "?" },
+    });
+    await database.prisma.survey.create({
+      data: { workspaceId: acme.workspaceId, key: "ces", kind: "CES", question: "?" },
+    });
+    await database.prisma.survey.create({
+      data: { workspaceId: acme.workspaceId, key: "csat", kind: "CSAT", question: "?" },
+    });
     const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
     ids.account = globalId("Account", account.id);
     ids.foreignAccount = globalId("Account", foreign.id);
     ids.foreignContact = globalId("Contact", foreignContact.id);
     ids.foreignKey = globalId("ApiKey", foreignKey.id);
-    tokens.valid = await signWidgetToken({ workspaceId: acme.workspaceId, account: "a1", contact: "u1" }, acme.signingSecret);
-    tokens.otherWorkspace = await signWidgetToken({ workspaceId: other.workspaceId, account: "a1", contact: "c1" }, other.signingSecret);
-    tokens.wrongSecret = await signWidgetToken({ workspaceId: acme.workspaceId, account: "a1", contact: "u1" }, "guess");
+    tokens.valid = await signWidgetToken(
+      { workspaceId: acme.workspaceId, account: "a1", contact: "u1" },
+      acme.signingSecret,
+    );
+    tokens.otherWorkspace = await signWidgetToken(
+      { workspaceId: other.workspaceId, account: "a1", contact: "c1" },
+      other.signingSecret,
+    );
+    tokens.wrongSecret = await signWidgetToken(
+      { workspaceId: acme.workspaceId, account: "a1", contact: "u1" },
+      "guess",
+    );
     tokens.expired = await new SignJWT({ wid: acme.workspaceId, acc: "a1", cnt: "u1" })
-      .setProtectedHeader({ alg: "HS256" }).setIssuer("pulse-widget").setExpirationTime(Math.floor(Date.now() / 1000) - 600)
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("pulse-widget")
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 600)
       .sign(new TextEncoder().encode(acme.signingSecret));
-    tokens.none = await new SignJWT({ wid: acme.workspaceId, acc: "a1", cnt: "u1" }).setProtectedHeader({ alg: "HS256" }).setIssuer("pulse-widget").sign(new TextEncoder().encode(acme.signingSecret)).then((t) => `${t.split(".").slice(0, 2).join(".")}.`);
+    tokens.none = await new SignJWT({ wid: acme.workspaceId, acc: "a1", cnt: "u1" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("pulse-widget")
+      .sign(new TextEncoder().encode(acme.signingSecret))
+      .then((t) => `${t.split(".").slice(0, 2).join(".")}.`);
     server = await startHttpServer({ database, port: 0 });
   });
   afterAll(async () => {
@@ -75,15 +130,32 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
 
   function corpus(): Case[] {
     const submit = (score: unknown, extra: Record<string, unknown> = {}, survey = "nps") => ({
-      query: "mutation($input: SubmitSurveyResponseInput!) { submitSurveyResponse(input: $input) { responseId } }",
-      variables: { input: { survey, token: tokens.valid, responseId: `resp-${Math.random().toString(36).slice(2, 12)}`, score, ...extra } },
+      query:
+        "mutation($input: SubmitSurveyResponseInput!) { submitSurveyResponse(input: $input) { responseId } }",
+      variables: {
+        input: {
+          survey,
+          token: tokens.valid,
+          responseId: `resp-${Math.random().toString(36).slice(2, 12)}`,
+          score,
+          ...extra,
+        },
+      },
     });
-    const widgetSurvey = (token: unknown) => ({ query: "query($t: String!) { widgetSurvey(survey: \"nps\", token: $t) { shouldAsk } }", variables: { t: token } });
+    const widgetSurvey = (token: unknown) => ({
+      query: 'query($t: String!) { widgetSurvey(survey: "nps", token: $t) { shouldAsk } }',
+      variables: { t: token },
+    });
     const rename = (input: unknown) => ({
-      query: "mutation($input: UpdateWorkspaceInput!) { updateWorkspace(input: $input) { __typename ... on ValidationError { code } } }",
+      query:
+        "mutation($input: UpdateWorkspaceInput!) { updateWorkspace(input: $input) { __typename ... on ValidationError { code } } }",
       variables: { input },
     });
-    const page = (variables: unknown) => ({ query: "query($first: Int, $after: String) { accounts(first: $first, after: $after) { edges { cursor } } }", variables });
+    const page = (variables: unknown) => ({
+      query:
+        "query($first: Int, $after: String) { accounts(first: $first, after: $after) { edges { cursor } } }",
+      variables,
+    });
     const node = (id: unknown) => ({ query: "query($id: ID!) { node(id: $id) { id } }", variables: { id } });
     const parse = ["GRAPHQL_PARSE_FAILED"];
     const validation = ["GRAPHQL_VALIDATION_FAILED"];
@@ -102,9 +174,22 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
       { name: "empty body", body: "", codes: request },
       { name: "no query", body: { variables: {} }, codes: request },
       { name: "query is a number", body: { query: 5 }, codes: request },
-      { name: "variables is a string", body: { query: "{ workspace { name } }", variables: "x" }, codes: request },
-      { name: "unknown operationName", body: { query: "query A { workspace { name } }", operationName: "B" }, codes: ["OPERATION_RESOLUTION_FAILURE"] },
-      { name: "form-encoded body with broken GraphQL", body: "query=%7B%20workspace%20%7B", contentType: "application/x-www-form-urlencoded", codes: [...request, ...parse] },
+      {
+        name: "variables is a string",
+        body: { query: "{ workspace { name } }", variables: "x" },
+        codes: request,
+      },
+      {
+        name: "unknown operationName",
+        body: { query: "query A { workspace { name } }", operationName: "B" },
+        codes: ["OPERATION_RESOLUTION_FAILURE"],
+      },
+      {
+        name: "form-encoded body with broken GraphQL",
+        body: "query=%7B%20workspace%20%7B",
+        contentType: "application/x-www-form-urlencoded",
+        codes: [...request, ...parse],
+      },
       // Malformed GraphQL
       { name: "unclosed selection", body: { query: "{ workspace { name " }, codes: parse },
       { name: "stray brace", body: { query: "{ workspace } }" }, codes: parse },
@@ -112,12 +197,30 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
       { name: "empty document", body: { query: "" }, codes: [...parse, ...request] },
       { name: "only a comment", body: { query: "# nothing" }, codes: parse },
       { name: "unknown field", body: { query: "{ workspace { password } }" }, codes: validation },
-      { name: "unknown argument", body: { query: "{ accounts(limit: 5) { edges { cursor } } }" }, codes: validation },
+      {
+        name: "unknown argument",
+        body: { query: "{ accounts(limit: 5) { edges { cursor } } }" },
+        codes: validation,
+      },
       { name: "missing required argument", body: { query: "{ widgetBadge { score } }" }, codes: validation },
-      { name: "string literal for Int", body: { query: '{ accounts(first: "5") { edges { cursor } } }' }, codes: validation },
+      {
+        name: "string literal for Int",
+        body: { query: '{ accounts(first: "5") { edges { cursor } } }' },
+        codes: validation,
+      },
       { name: "selection on a scalar", body: { query: "{ workspace { name { x } } }" }, codes: validation },
-      { name: "fragment cycle", body: { query: "{ workspace { ...A } } fragment A on Workspace { ...B } fragment B on Workspace { ...A }" }, codes: validation },
-      { name: "two anonymous operations", body: { query: "{ workspace { name } } { workspace { slug } }" }, codes: [...validation, "OPERATION_RESOLUTION_FAILURE"] },
+      {
+        name: "fragment cycle",
+        body: {
+          query: "{ workspace { ...A } } fragment A on Workspace { ...B } fragment B on Workspace { ...A }",
+        },
+        codes: validation,
+      },
+      {
+        name: "two anonymous operations",
+        body: { query: "{ workspace { name } } { workspace { slug } }" },
+        codes: [...validation, "OPERATION_RESOLUTION_FAILURE"],
+      },
       // Wrong variable types
       { name: "string for Int variable", body: page({ first: "five" }), codes: input },
       { name: "float for Int variable", body: page({ first: 2.5 }), codes: input },
@@ -130,8 +233,20 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
       { name: "unknown input field", body: rename({ name: "x", admin: true }), codes: input },
       { name: "decimal that is not a number", body: rename({ grossMargin: "12abc" }), codes: input },
       { name: "decimal NaN", body: rename({ grossMargin: "NaN" }), codes: input },
-      { name: "impossible date", body: { query: 'query { portfolio(period: { from: "2026-02-30", to: "2026-03-01" }) { logoChurnRate } }' }, codes: input },
-      { name: "period ending before it starts", body: { query: 'query { portfolio(period: { from: "2026-03-01", to: "2026-02-01" }) { logoChurnRate } }' }, codes: input },
+      {
+        name: "impossible date",
+        body: {
+          query: 'query { portfolio(period: { from: "2026-02-30", to: "2026-03-01" }) { logoChurnRate } }',
+        },
+        codes: input,
+      },
+      {
+        name: "period ending before it starts",
+        body: {
+          query: 'query { portfolio(period: { from: "2026-03-01", to: "2026-02-01" }) { logoChurnRate } }',
+        },
+        codes: input,
+      },
       // Out-of-scale scores and bad widget input
       { name: "NPS 11", body: submit(11), key: "publishable", codes: input },
       { name: "NPS -1", body: submit(-1), key: "publishable", codes: input },
@@ -140,50 +255,173 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
       { name: "CES 8", body: submit(8, {}, "ces"), key: "publishable", codes: input },
       { name: "CSAT 6", body: submit(6, {}, "csat"), key: "publishable", codes: input },
       { name: "score as string", body: submit("9"), key: "publishable", codes: input },
-      { name: "responseId too short", body: submit(9, { responseId: "x" }), key: "publishable", codes: input },
-      { name: "responseId with spaces and quotes", body: submit(9, { responseId: "a b'; DROP TABLE x;--" }), key: "publishable", codes: input },
-      { name: "comment over 2,000 characters", body: submit(9, { comment: "x".repeat(2001) }), key: "publishable", codes: input },
-      { name: "unknown survey", body: { ...submit(9), variables: { input: { survey: "nope", token: tokens.valid, responseId: "resp-unknown-1", score: 5 } } }, key: "publishable", codes: ["NOT_FOUND"] },
+      {
+        name: "responseId too short",
+        body: submit(9, { responseId: "x" }),
+        key: "publishable",
+        codes: input,
+      },
+      {
+        name: "responseId with spaces and quotes",
+        body: submit(9, { responseId: "a b'; DROP TABLE x;--" }),
+        key: "publishable",
+        codes: input,
+      },
+      {
+        name: "comment over 2,000 characters",
+        body: submit(9, { comment: "x".repeat(2001) }),
+        key: "publishable",
+        codes: input,
+      },
+      {
+        name: "unknown survey",
+        body: {
+          ...submit(9),
+          variables: {
+            input: { survey: "nope", token: tokens.valid, responseId: "resp-unknown-1", score: 5 },
+          },
+        },
+        key: "publishable",
+        codes: ["NOT_FOUND"],
+      },
       // Huge strings and lists
-      { name: "200 KB workspace name", body: rename({ name: "n".repeat(200_000) }), codes: [...input, "PAYLOAD_TOO_LARGE"] },
-      { name: "10,000 key features", body: rename({ keyFeatures: Array.from({ length: 10_000 }, (_, i) => `f${i}`) }), codes: [...input, "PAYLOAD_TOO_LARGE"] },
-      { name: "10 KB search string", body: { query: "query($s: String) { accounts(first: 1, filter: { search: $s }) { totalCount } }", variables: { s: "s".repeat(10_000) } }, codes: input },
+      {
+        name: "200 KB workspace name",
+        body: rename({ name: "n".repeat(200_000) }),
+        codes: [...input, "PAYLOAD_TOO_LARGE"],
+      },
+      {
+        name: "10,000 key features",
+        body: rename({ keyFeatures: Array.from({ length: 10_000 }, (_, i) => `f${i}`) }),
+        codes: [...input, "PAYLOAD_TOO_LARGE"],
+      },
+      {
+        name: "10 KB search string",
+        body: {
+          query: "query($s: String) { accounts(first: 1, filter: { search: $s }) { totalCount } }",
+          variables: { s: "s".repeat(10_000) },
+        },
+        codes: input,
+      },
       { name: "body over 1 MB", body: rename({ name: "x".repeat(1_100_000) }), codes: ["PAYLOAD_TOO_LARGE"] },
       // Unicode edge cases
       { name: "NUL character in a name", body: rename({ name: "Acme\u0000Corp" }), codes: input },
       { name: "lone high surrogate", body: rename({ name: "Acme \ud800" }), codes: input },
       { name: "lone low surrogate", body: rename({ name: "\udc00 Acme" }), codes: input },
-      { name: "NUL in the document", body: { query: '{ account(externalId: "a\u0000") { name } }' }, codes: input },
+      {
+        name: "NUL in the document",
+        body: { query: '{ account(externalId: "a\u0000") { name } }' },
+        codes: input,
+      },
       { name: "empty name after trimming", body: rename({ name: "   " }), codes: input },
       // Deep, wide and repeated queries
-      { name: "depth bomb", body: { query: `{ ${"account(externalId: \"a1\") { contacts(first: 1) { edges { node { ".repeat(5)}name${" } } } }".repeat(5)} }` }, codes: complex },
-      { name: "alias bomb", body: { query: `{ ${Array.from({ length: 100 }, (_, i) => `w${i}: workspace { name }`).join(" ")} }` }, codes: complex },
-      { name: "directive bomb", body: { query: `{ workspace { name ${"@skip(if: false) ".repeat(100)} } }` }, codes: complex },
+      {
+        name: "depth bomb",
+        body: {
+          query: `{ ${'account(externalId: "a1") { contacts(first: 1) { edges { node { '.repeat(5)}name${" } } } }".repeat(5)} }`,
+        },
+        codes: complex,
+      },
+      {
+        name: "alias bomb",
+        body: {
+          query: `{ ${Array.from({ length: 100 }, (_, i) => `w${i}: workspace { name }`).join(" ")} }`,
+        },
+        codes: complex,
+      },
+      {
+        name: "directive bomb",
+        body: { query: `{ workspace { name ${"@skip(if: false) ".repeat(100)} } }` },
+        codes: complex,
+      },
       { name: "token flood", body: { query: `{ workspace { ${"name ".repeat(20_000)} } }` }, codes: complex },
-      { name: "wide page of every metric at 100 × 3 aliases", body: { query: `{ ${[1, 2, 3].map((i) => `p${i}: accounts(first: 100) { edges { node { health { score components { key value } } usage { activeUsers features { key } } risk { reasons { code } } } } }`).join(" ")} }` }, codes: complex },
+      {
+        name: "wide page of every metric at 100 × 3 aliases",
+        body: {
+          query: `{ ${[1, 2, 3].map((i) => `p${i}: accounts(first: 100) { edges { node { health { score components { key value } } usage { activeUsers features { key } } risk { reasons { code } } } } }`).join(" ")} }`,
+        },
+        codes: complex,
+      },
       // Invalid cursors and ids
       { name: "garbage cursor", body: page({ first: 1, after: "garbage!!" }), codes: input },
-      { name: "cursor of the wrong shape", body: page({ first: 1, after: Buffer.from('{"a":1}').toString("base64url") }), codes: input },
-      { name: "cursor with a non-uuid id", body: page({ first: 1, after: Buffer.from('["x","1; DROP TABLE"]').toString("base64url") }), codes: input },
-      { name: "node id that is not base64", body: node("%%%"), codes: [...input, "BAD_REQUEST", "NOT_FOUND"] },
-      { name: "node id of an unknown type", body: node(Buffer.from("Password:1").toString("base64")), codes: [...input, "BAD_REQUEST", "NOT_FOUND"] },
-      { name: "node id with a non-uuid", body: node(Buffer.from("Account:1 OR 1=1").toString("base64")), codes: [...input, "BAD_REQUEST", "NOT_FOUND"] },
+      {
+        name: "cursor of the wrong shape",
+        body: page({ first: 1, after: Buffer.from('{"a":1}').toString("base64url") }),
+        codes: input,
+      },
+      {
+        name: "cursor with a non-uuid id",
+        body: page({ first: 1, after: Buffer.from('["x","1; DROP TABLE"]').toString("base64url") }),
+        codes: input,
+      },
+      {
+        name: "node id that is not base64",
+        body: node("%%%"),
+        codes: [...input, "BAD_REQUEST", "NOT_FOUND"],
+      },
+      {
+        name: "node id of an unknown type",
+        body: node(Buffer.from("Password:1").toString("base64")),
+        codes: [...input, "BAD_REQUEST", "NOT_FOUND"],
+      },
+      {
+        name: "node id with a non-uuid",
+        body: node(Buffer.from("Account:1 OR 1=1").toString("base64")),
+        codes: [...input, "BAD_REQUEST", "NOT_FOUND"],
+      },
       // Forged and foreign tokens
       { name: "expired token", body: widgetSurvey(tokens.expired), key: "publishable", codes: token },
-      { name: "token signed with a guessed secret", body: widgetSurvey(tokens.wrongSecret), key: "publishable", codes: token },
-      { name: "token of another workspace", body: widgetSurvey(tokens.otherWorkspace), key: "publishable", codes: token },
-      { name: "unsigned (alg none) token", body: widgetSurvey(tokens.none), key: "publishable", codes: token },
+      {
+        name: "token signed with a guessed secret",
+        body: widgetSurvey(tokens.wrongSecret),
+        key: "publishable",
+        codes: token,
+      },
+      {
+        name: "token of another workspace",
+        body: widgetSurvey(tokens.otherWorkspace),
+        key: "publishable",
+        codes: token,
+      },
+      {
+        name: "unsigned (alg none) token",
+        body: widgetSurvey(tokens.none),
+        key: "publishable",
+        codes: token,
+      },
       { name: "token that is not a JWT", body: widgetSurvey("hello"), key: "publishable", codes: token },
       { name: "empty token", body: widgetSurvey(""), key: "publishable", codes: token },
       { name: "10 KB token", body: widgetSurvey("a".repeat(10_000)), key: "publishable", codes: token },
       // Other tenants' ids, keys and scopes
-      { name: "revoke another workspace's key", body: { query: "mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on NotFoundError { code } } }", variables: { id: ids.foreignKey } }, codes: ["NOT_FOUND"] },
+      {
+        name: "revoke another workspace's key",
+        body: {
+          query: "mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on NotFoundError { code } } }",
+          variables: { id: ids.foreignKey },
+        },
+        codes: ["NOT_FOUND"],
+      },
       { name: "node of another workspace's contact", body: node(ids.foreignContact), codes: ["NOT_FOUND"] },
       { name: "node of another workspace's account", body: node(ids.foreignAccount), codes: ["NOT_FOUND"] },
-      { name: "publishable key reading accounts", body: { query: "{ accounts(first: 1) { edges { cursor } } }" }, key: "publishable", codes: ["FORBIDDEN"] },
-      { name: "publishable key hiding a mutation in a fragment", body: { query: "mutation { ...M } fragment M on Mutation { rotateSigningSecret }" }, key: "publishable", codes: ["FORBIDDEN"] },
+      {
+        name: "publishable key reading accounts",
+        body: { query: "{ accounts(first: 1) { edges { cursor } } }" },
+        key: "publishable",
+        codes: ["FORBIDDEN"],
+      },
+      {
+        name: "publishable key hiding a mutation in a fragment",
+        body: { query: "mutation { ...M } fragment M on Mutation { rotateSigningSecret }" },
+        key: "publishable",
+        codes: ["FORBIDDEN"],
+      },
       { name: "no key", body: { query: "{ workspace { name } }" }, key: "none", codes: ["UNAUTHENTICATED"] },
-      { name: "SQL in the key", body: { query: "{ workspace { name } }" }, key: "other", codes: ["UNAUTHENTICATED"] },
+      {
+        name: "SQL in the key",
+        body: { query: "{ workspace { name } }" },
+        key: "other",
+        codes: ["UNAUTHENTICATED"],
+      },
     ];
   }
 
@@ -194,25 +432,46 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
     const failures: string[] = [];
     for (const testCase of cases) {
       const key =
-        testCase.key === "none" ? null : testCase.key === "publishable" ? acme.publishableKey : testCase.key === "other" ? "sk_' OR '1'='1" : acme.secretKey;
+        testCase.key === "none"
+          ? null
+          : testCase.key === "publishable"
+            ? acme.publishableKey
+            : testCase.key === "other"
+              ? "sk_' OR '1'='1"
+              : acme.secretKey;
       const body = typeof testCase.body === "string" ? testCase.body : JSON.stringify(testCase.body);
       const response = await fetch(`${server.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": testCase.contentType ?? "application/json", accept: "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        headers: {
+          "content-type": testCase.contentType ?? "application/json",
+          accept: "application/json",
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
         body,
       });
       const text = await response.text();
-      let parsed: { data?: Record<string, { code?: string } | null> | null; errors?: { message: string; extensions?: { code?: string } }[] } = {};
+      let parsed: {
+        data?: Record<string, { code?: string } | null> | null;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      } = {};
       try {
         parsed = JSON.parse(text);
       } catch {
         failures.push(`${testCase.name}: not JSON (${response.status}) ${text.slice(0, 80)}`);
         continue;
       }
-      const code = parsed.errors?.[0]?.extensions?.code ?? Object.values(parsed.data ?? {}).find((value) => value && typeof value === "object" && "code" in value)?.code;
+      const code =
+        parsed.errors?.[0]?.extensions?.code ??
+        Object.values(parsed.data ?? {}).find(
+          (value) => value && typeof value === "object" && "code" in value,
+        )?.code;
       const message = parsed.errors?.[0]?.message ?? "";
-      if (!code || !testCase.codes.includes(code)) failures.push(`${testCase.name}: got ${code ?? "no code"} (${response.status}) ${message.slice(0, 100)}`);
-      if (/Unexpected error|stack|at .*\.ts:\d+/.test(message)) failures.push(`${testCase.name}: leaks internals: ${message.slice(0, 100)}`);
+      if (!code || !testCase.codes.includes(code))
+        failures.push(
+          `${testCase.name}: got ${code ?? "no code"} (${response.status}) ${message.slice(0, 100)}`,
+        );
+      if (/Unexpected error|stack|at .*\.ts:\d+/.test(message))
+        failures.push(`${testCase.name}: leaks internals: ${message.slice(0, 100)}`);
     }
     expect(failures).toEqual([]);
     expect(await rowCounts(database)).toEqual(before);
@@ -229,16 +488,24 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${acme.secretKey}` },
-      body: JSON.stringify({ query: "query($s: String) { accounts(first: 10, filter: { search: $s }) { totalCount } }", variables: { s: "%" } }),
+      body: JSON.stringify({
+        query: "query($s: String) { accounts(first: 10, filter: { search: $s }) { totalCount } }",
+        variables: { s: "%" },
+      }),
     });
     expect(await response.json()).toEqual({ data: { accounts: { totalCount: 0 } } });
     const renamed = await fetch(`${server.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${acme.secretKey}` },
-      body: JSON.stringify({ query: "mutation($n: String!) { updateWorkspace(input: { name: $n }) { __typename } }", variables: { n: payload } }),
+      body: JSON.stringify({
+        query: "mutation($n: String!) { updateWorkspace(input: { name: $n }) { __typename } }",
+        variables: { n: payload },
+      }),
     });
     expect(renamed.status).toBe(200);
-    expect((await database.prisma.workspace.findUniqueOrThrow({ where: { id: acme.workspaceId } })).name).toBe(payload);
+    expect(
+      (await database.prisma.workspace.findUniqueOrThrow({ where: { id: acme.workspaceId } })).name,
+    ).toBe(payload);
     expect(await database.prisma.account.count()).toBe(2);
   });
 });

@@ -21,10 +21,10 @@
 // - Prepared statements per connection and the survey group commit: statement text and rows
 //   that each carry their own workspace id; no result is shared between requests.
 import { createHash } from "node:crypto";
-import { signWidgetToken } from "../src/auth/widget-token.ts";
-import { type StartedServer, startHttpServer } from "../src/http.ts";
 import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signWidgetToken } from "../src/auth/widget-token.ts";
+import { type StartedServer, startHttpServer } from "../src/http.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, newWorkspace, openTestDatabase } from "./helpers.ts";

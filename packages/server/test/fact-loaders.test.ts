@@ -6,16 +6,16 @@ import type { Database } from "@pulse/schema/database";
 import {
   type GraphQLField,
   type GraphQLObjectType,
+  type GraphQLOutputType,
   getNamedType,
   isEnumType,
   isNonNullType,
   isObjectType,
   isScalarType,
-  type GraphQLOutputType,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { schema } from "../src/schema/index.ts";
 import { SnapshotRefresher } from "../src/health/refresher.ts";
+import { schema } from "../src/schema/index.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase } from "./helpers.ts";
 import { ingestOne } from "./ingest-helpers.ts";
@@ -78,7 +78,10 @@ function nestedSelection(paths: FactPath[]): string {
     let node = tree;
     path.forEach((name, index) => {
       if (index === path.length - 1) node[name] = `id __typename ${leafSelection(type)}`;
-      else node = (node[name] ??= {}) as Tree;
+      else {
+        node[name] ??= {};
+        node = node[name] as Tree;
+      }
     });
   }
   const render = (node: Tree): string =>
@@ -91,8 +94,9 @@ function nestedSelection(paths: FactPath[]): string {
 }
 
 function collect(value: unknown, into: Map<string, Record<string, unknown>>) {
-  if (Array.isArray(value)) value.forEach((entry) => collect(entry, into));
-  else if (value && typeof value === "object") {
+  if (Array.isArray(value)) {
+    for (const entry of value) collect(entry, into);
+  } else if (value && typeof value === "object") {
     const object = value as Record<string, unknown>;
     if (
       typeof object.id === "string" &&

@@ -2,10 +2,10 @@
 // database made for the test), with workspaces created through the same code as production.
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase, type TestDatabase } from "@pulse/schema/test/postgres";
+import { type StartedServer, startHttpServer } from "../src/http.ts";
 import { seedDemoWorkspace } from "../src/seed/demo.ts";
 import { type CreatedWorkspace, createWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
-import { type StartedServer, startHttpServer } from "../src/http.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
 export const DATABASE_KINDS: DatabaseKind[] = ["pglite", "postgres"];

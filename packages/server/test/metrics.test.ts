@@ -1,9 +1,9 @@
 // Account and portfolio metrics through the API: a page of any size costs the same number of
 // SQL statements, and every value equals the pure formulas applied to the raw facts.
+
+import type { Database } from "@pulse/schema/database";
 import {
   accountRisk,
-  isActiveAt,
-  roundFigure,
   cesFromScoreCounts,
   csatFromScoreCounts,
   customerEffortScore,
@@ -11,11 +11,13 @@ import {
   DEFAULT_HEALTH_CONFIG,
   feedbackHealthComponent,
   healthScore,
+  isActiveAt,
   logoRetention,
   mrrAt,
   netPromoterScore,
   paymentHealthComponent,
   revenueRetention,
+  roundFigure,
   supportHealthComponent,
   trailingDays,
   usageAggregatesFromEvents,
@@ -27,7 +29,6 @@ import { recordHealthSnapshots } from "../src/health/snapshots.ts";
 import { DEMO_KEY_FEATURES } from "../src/seed/demo.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, openDemoDatabase } from "./helpers.ts";
-import type { Database } from "@pulse/schema/database";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const DAY = 86_400_000;

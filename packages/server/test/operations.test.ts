@@ -1,12 +1,13 @@
 // Operations endpoints of a real server: liveness, readiness (database, migrations, draining),
 // Prometheus metrics (per operation, errors by code, pools, event-loop lag, bounded labels),
 // request ids, structured logs, and OpenTelemetry spans when tracing is on.
-import type { Database } from "@pulse/schema/database";
+
 import {
+  BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
-  BasicTracerProvider,
 } from "@opentelemetry/sdk-trace-base";
+import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
 import { createLogger, withRequestId } from "../src/operations/logger.ts";

@@ -161,7 +161,12 @@ describe("query plans stay flat as the workspace grows (PostgreSQL)", () => {
       const plan = (explained.rows[0] as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]?.Plan;
       if (plan) rows += rowsTouched(plan, detail);
     }
-    return { rows, statements: sent.length, detail, texts: sent.map((statement) => statement.text.replace(/\s+/g, " ").slice(0, 160)) };
+    return {
+      rows,
+      statements: sent.length,
+      detail,
+      texts: sent.map((statement) => statement.text.replace(/\s+/g, " ").slice(0, 160)),
+    };
   }
 
   async function measureAll(): Promise<Map<string, Measured>> {
@@ -175,9 +180,10 @@ describe("query plans stay flat as the workspace grows (PostgreSQL)", () => {
 
   function expectFlat(before: Measured, after: Measured, name: string): void {
     const message = `${name}: ${Math.round(before.rows)} → ${Math.round(after.rows)} rows touched\nbefore:\n  ${before.detail.join("\n  ")}\nafter:\n  ${after.detail.join("\n  ")}`;
-    expect(after.statements, `${name}: statements\nbefore:\n  ${before.texts.join("\n  ")}\nafter:\n  ${after.texts.join("\n  ")}`).toBe(
-      before.statements,
-    );
+    expect(
+      after.statements,
+      `${name}: statements\nbefore:\n  ${before.texts.join("\n  ")}\nafter:\n  ${after.texts.join("\n  ")}`,
+    ).toBe(before.statements);
     expect(after.rows, message).toBeLessThanOrEqual(before.rows * FLAT_RATIO + SLACK_ROWS);
   }
 

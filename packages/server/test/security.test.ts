@@ -5,10 +5,10 @@ import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
 import type { StartedServer } from "../src/http.ts";
+import { startHttpServer } from "../src/http.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga, type PulseYogaOptions } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase, startTestServer } from "./helpers.ts";
-import { startHttpServer } from "../src/http.ts";
 
 async function post(target: PulseYoga, body: unknown, headers: Record<string, string> = {}) {
   const response = await target.fetch("http://pulse.test/graphql", {

@@ -15,7 +15,9 @@ describe("widget tokens on a pinned clock", () => {
     );
     const identity = await verifyWidgetToken(token, SECRET, DATA_SET_NOW);
     expect(identity.expiresAt?.toISOString()).toBe("2026-03-10T12:10:00.000Z");
-    await expect(verifyWidgetToken(token, SECRET, new Date("2026-03-10T12:11:00Z"))).rejects.toThrow("expired");
+    await expect(verifyWidgetToken(token, SECRET, new Date("2026-03-10T12:11:00Z"))).rejects.toThrow(
+      "expired",
+    );
   });
 
   it("defaults to the wall clock", async () => {

@@ -2,8 +2,8 @@ import type { Database } from "@pulse/schema/database";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
-import type { StartedServer } from "../src/http.ts";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
+import type { StartedServer } from "../src/http.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase, startTestServer } from "./helpers.ts";
@@ -93,32 +93,55 @@ describe.each(DATABASE_KINDS)("widget operations on %s", (kind) => {
   });
 
   it("answers with the survey's texts in the best match for the page's locale: exact, language, region, default", async () => {
-    const configured = await graphql<{ upsertSurvey: { __typename: string } }>(yoga, acme.secretKey, `mutation($input: SurveyInput!) { upsertSurvey(input: $input) { __typename } }`, {
-      input: {
-        key: "nps-intl",
-        kind: "NPS",
-        question: "How likely are you to recommend us?",
-        followUpQuestion: "Why?",
-        translations: [
-          { locale: "de", question: "Wie wahrscheinlich empfehlen Sie uns?", followUpQuestion: "Warum?" },
-          { locale: "de-CH", question: "Wie wahrscheinlich empfehlen Sie uns weiter?" },
-          { locale: "pt-BR", question: "Qual a probabilidade de nos recomendar?" },
-        ],
+    const configured = await graphql<{ upsertSurvey: { __typename: string } }>(
+      yoga,
+      acme.secretKey,
+      `mutation($input: SurveyInput!) { upsertSurvey(input: $input) { __typename } }`,
+      {
+        input: {
+          key: "nps-intl",
+          kind: "NPS",
+          question: "How likely are you to recommend us?",
+          followUpQuestion: "Why?",
+          translations: [
+            { locale: "de", question: "Wie wahrscheinlich empfehlen Sie uns?", followUpQuestion: "Warum?" },
+            { locale: "de-CH", question: "Wie wahrscheinlich empfehlen Sie uns weiter?" },
+            { locale: "pt-BR", question: "Qual a probabilidade de nos recomendar?" },
+          ],
+        },
       },
-    });
+    );
     expect(configured.data?.upsertSurvey.__typename).toBe("MutationUpsertSurveySuccess");
     const texts = async (locale: string | null) => {
       const query = `query($survey: String!, $token: String!, $locale: String) { widgetSurvey(survey: $survey, token: $token, locale: $locale) { locale question followUpQuestion } }`;
-      const result = await graphql<{ widgetSurvey: { locale: string; question: string; followUpQuestion: string | null } }>(yoga, acme.publishableKey, query, { survey: "nps-intl", token: await token("user-intl"), locale });
+      const result = await graphql<{
+        widgetSurvey: { locale: string; question: string; followUpQuestion: string | null };
+      }>(yoga, acme.publishableKey, query, { survey: "nps-intl", token: await token("user-intl"), locale });
       expect(result.errors).toBeUndefined();
       return result.data?.widgetSurvey;
     };
-    const german = { locale: "de", question: "Wie wahrscheinlich empfehlen Sie uns?", followUpQuestion: "Warum?" };
+    const german = {
+      locale: "de",
+      question: "Wie wahrscheinlich empfehlen Sie uns?",
+      followUpQuestion: "Warum?",
+    };
     expect(await texts("de")).toEqual(german);
     expect(await texts("de-at")).toEqual(german); // no de-AT: the language alone
-    expect(await texts("DE-ch")).toEqual({ locale: "de-CH", question: "Wie wahrscheinlich empfehlen Sie uns weiter?", followUpQuestion: null });
-    expect(await texts("pt")).toEqual({ locale: "pt-BR", question: "Qual a probabilidade de nos recomendar?", followUpQuestion: null }); // another region
-    const english = { locale: "en", question: "How likely are you to recommend us?", followUpQuestion: "Why?" };
+    expect(await texts("DE-ch")).toEqual({
+      locale: "de-CH",
+      question: "Wie wahrscheinlich empfehlen Sie uns weiter?",
+      followUpQuestion: null,
+    });
+    expect(await texts("pt")).toEqual({
+      locale: "pt-BR",
+      question: "Qual a probabilidade de nos recomendar?",
+      followUpQuestion: null,
+    }); // another region
+    const english = {
+      locale: "en",
+      question: "How likely are you to recommend us?",
+      followUpQuestion: "Why?",
+    };
     expect(await texts("fr-FR")).toEqual(english);
     expect(await texts(null)).toEqual(english);
     expect(await texts("not a language tag")).toEqual(english);
@@ -264,10 +287,16 @@ describe.each(DATABASE_KINDS)("widget operations on %s", (kind) => {
       .setIssuer("pulse-widget")
       .setIssuedAt()
       .sign(new TextEncoder().encode(acme.signingSecret));
-    const before = [await database.prisma.contact.count(), await database.prisma.surveyResponse.count(), await database.prisma.surveyDismissal.count()];
+    const before = [
+      await database.prisma.contact.count(),
+      await database.prisma.surveyResponse.count(),
+      await database.prisma.surveyDismissal.count(),
+    ];
     const answers = [
       await graphql(yoga, acme.publishableKey, SURVEY, { survey: "nps", token: forever }),
-      await graphql(yoga, acme.publishableKey, SUBMIT, { input: { survey: "ces", token: forever, responseId: "resp-forever-1", score: 6 } }),
+      await graphql(yoga, acme.publishableKey, SUBMIT, {
+        input: { survey: "ces", token: forever, responseId: "resp-forever-1", score: 6 },
+      }),
       await graphql(yoga, acme.publishableKey, DISMISS, { input: { survey: "ces", token: forever } }),
     ];
     for (const answer of answers) {
@@ -280,14 +309,25 @@ describe.each(DATABASE_KINDS)("widget operations on %s", (kind) => {
       body: JSON.stringify({ survey: "ces", token: forever, responseId: "resp-forever-2", score: 6 }),
     });
     expect(endpoint.status).toBe(400);
-    expect(await endpoint.json()).toMatchObject({ errors: [{ extensions: { code: "INVALID_TOKEN" }, message: expect.stringMatching(/must expire/) }] });
-    expect([await database.prisma.contact.count(), await database.prisma.surveyResponse.count(), await database.prisma.surveyDismissal.count()]).toEqual(before);
+    expect(await endpoint.json()).toMatchObject({
+      errors: [{ extensions: { code: "INVALID_TOKEN" }, message: expect.stringMatching(/must expire/) }],
+    });
+    expect([
+      await database.prisma.contact.count(),
+      await database.prisma.surveyResponse.count(),
+      await database.prisma.surveyDismissal.count(),
+    ]).toEqual(before);
     // The same claims read as a badge are fine: badge tokens may be long-lived.
     const badge = await graphql(yoga, acme.publishableKey, BADGE, { token: forever });
     expect(badge.errors).toBeUndefined();
     expect((await fetch(`${server.url}/badge/${forever}.svg`)).status).toBe(200);
     // signWidgetToken refuses to make one.
-    await expect(signWidgetToken({ workspaceId: acme.workspaceId, account: "acct-1", contact: "u", expiresInSeconds: null }, acme.signingSecret)).rejects.toThrow(/must expire/);
+    await expect(
+      signWidgetToken(
+        { workspaceId: acme.workspaceId, account: "acct-1", contact: "u", expiresInSeconds: null },
+        acme.signingSecret,
+      ),
+    ).rejects.toThrow(/must expire/);
   });
 
   it("reads the badge through GraphQL with a publishable key", async () => {

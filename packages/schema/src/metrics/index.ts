@@ -44,7 +44,6 @@ export {
   parseHealthConfig,
   type StoredHealthConfig,
 } from "./health-config.ts";
-export { FIGURE_DECIMALS, roundFigure } from "./rounding.ts";
 export { HEALTH_TREND_DAYS, type HealthSnapshot, healthTrend } from "./health-history.ts";
 export {
   type HealthBand,
@@ -67,8 +66,8 @@ export {
   DEFAULT_LIFETIME_CAP_MONTHS,
   LIFETIME_CHURN_WINDOW_DAYS,
   type LifetimeSettings,
-  lifetimeSettingsForReads,
   type LifetimeValue,
+  lifetimeSettingsForReads,
   type PortfolioLifetimeValue,
   portfolioLifetimeValue,
   portfolioLifetimeValueFromHistories,
@@ -148,6 +147,7 @@ export {
   type RiskReason,
   type RiskReasonCode,
 } from "./risk.ts";
+export { FIGURE_DECIMALS, roundFigure } from "./rounding.ts";
 export {
   type CsmSentiment,
   csmSentiment,

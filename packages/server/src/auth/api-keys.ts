@@ -122,6 +122,7 @@ export class ApiKeyCache {
   }
 
   evictWorkspace(workspaceId: string): void {
-    for (const [hash, entry] of this.entries) if (entry.key?.workspaceId === workspaceId) this.entries.delete(hash);
+    for (const [hash, entry] of this.entries)
+      if (entry.key?.workspaceId === workspaceId) this.entries.delete(hash);
   }
 }

@@ -1,11 +1,12 @@
 // The workspace settings every metric of a request needs, read once per request (one statement).
+
+import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import {
   type HealthConfig,
   healthConfigForReads,
   lifetimeSettingsForReads,
   type MilestoneDefinition,
 } from "@pulse/schema/metrics";
-import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 
 export interface WorkspaceSettings {

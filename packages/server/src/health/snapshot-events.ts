@@ -48,7 +48,14 @@ export async function snapshotRisks(
         snapshots: earlier ? [{ takenAt: earlier.day, score: earlier.score }] : [],
         now: asOf,
       });
-      return accountRisk({ now: asOf, active: health.active, health, trend, npsResponses, contracts: pending });
+      return accountRisk({
+        now: asOf,
+        active: health.active,
+        health,
+        trend,
+        npsResponses,
+        contracts: pending,
+      });
     }),
   );
   return new Map(healths.map((health, index) => [health.accountId, risks[index] as AccountRisk]));

@@ -3,11 +3,11 @@
 // the end of that day (or now, for today) and upserted, so recomputing is always safe.
 import { accountHistory, isHistoryActiveAt } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
-import { AccountFacts } from "../loaders/facts.ts";
 import { OutboxSignal } from "../events/outbox.ts";
+import { AccountFacts } from "../loaders/facts.ts";
 import { accountHealth } from "./account-health.ts";
-import { prepareSnapshotEvents, snapshotRisks } from "./snapshot-events.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
+import { prepareSnapshotEvents, snapshotRisks } from "./snapshot-events.ts";
 
 const DAY_MS = 86_400_000;
 const CHUNK = 500;
@@ -58,7 +58,10 @@ export async function recordHealthSnapshots(
         accountId: r.account.id,
         score: r.health.score,
         band: r.health.band,
-        active: isHistoryActiveAt(accountHistory({ ...r.account, revenueEvents: await revenue.load(r.account.id) }), asOf),
+        active: isHistoryActiveAt(
+          accountHistory({ ...r.account, revenueEvents: await revenue.load(r.account.id) }),
+          asOf,
+        ),
       })),
     );
     const risks = await snapshotRisks(facts, scored, asOf);

@@ -164,8 +164,9 @@ function futureDates(
       }
       return;
     }
-    if (Array.isArray(value)) value.forEach((entry, index) => visit(entry, [...path, String(index)]));
-    else if (typeof value === "object" && value !== null && !(value instanceof Decimal)) {
+    if (Array.isArray(value)) {
+      for (const [index, entry] of value.entries()) visit(entry, [...path, String(index)]);
+    } else if (typeof value === "object" && value !== null && !(value instanceof Decimal)) {
       for (const [key, entry] of Object.entries(value)) {
         if (path.length === 0 && scheduled.has(key)) continue;
         visit(entry, [...path, key]);

@@ -13,7 +13,7 @@ import {
   timelineMrrAt,
   trailingDays,
 } from "@pulse/schema/metrics";
-import { Prisma } from "@pulse/schema/prisma";
+import type { Prisma } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
 import { historiesById } from "./portfolio-facts.ts";
 

@@ -2,7 +2,6 @@
 // accounts with one grouped SQL statement (per distinct period), so a page's cost does not
 // depend on its size. Loaders are created per request (or per job) and cache for its duration.
 import { coalescingReader, readerFor, type SqlReader, sql } from "@pulse/schema/database";
-import type { BusinessReview, Contract, PrismaClient, SentimentEntry } from "@pulse/schema/prisma";
 import {
   NPS_DETRACTOR_MAX,
   type Period,
@@ -10,6 +9,7 @@ import {
   type TicketCountsByPriority,
   type UsageAggregates,
 } from "@pulse/schema/metrics";
+import type { BusinessReview, Contract, PrismaClient, SentimentEntry } from "@pulse/schema/prisma";
 import DataLoader from "dataloader";
 import { factColumns } from "./fact-columns.ts";
 

@@ -79,7 +79,11 @@ export class PortfolioCache {
 
   constructor(private readonly maxWorkspaces = 32) {}
 
-  get(workspaceId: string, revision: string, load: () => Promise<PortfolioAccountRow[]>): Promise<PortfolioAccountRow[]> {
+  get(
+    workspaceId: string,
+    revision: string,
+    load: () => Promise<PortfolioAccountRow[]>,
+  ): Promise<PortfolioAccountRow[]> {
     const entry = this.entries.get(workspaceId);
     this.entries.delete(workspaceId);
     if (entry && entry.revision === revision) {

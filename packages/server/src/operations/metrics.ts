@@ -3,11 +3,12 @@
 // @graphql-yoga/plugin-prometheus; Pulse adds errors by code, the database pools, and gauges that
 // background work registers (job and outbox lag). Node's defaults (event-loop lag, memory, GC) are
 // collected too. Operation names are client-chosen, so only a bounded set of them becomes a label.
-import type { Database } from "@pulse/schema/database";
+
 import { createCounter, createHistogram, usePrometheus } from "@graphql-yoga/plugin-prometheus";
+import type { Database } from "@pulse/schema/database";
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 
 /** Distinct operation names kept as labels; later ones are counted as "other". */
 const MAX_OPERATION_NAMES = 200;

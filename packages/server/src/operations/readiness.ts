@@ -2,8 +2,8 @@
 // the database answers, every migration this version knows is applied, and the server is not
 // draining (a server that is shutting down answers 503 so the load balancer stops sending).
 import type { Database } from "@pulse/schema/database";
-import { readMigrations } from "@pulse/schema/migrate";
 import { sql } from "@pulse/schema/database";
+import { readMigrations } from "@pulse/schema/migrate";
 
 export interface Readiness {
   ready: boolean;

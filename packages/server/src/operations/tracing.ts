@@ -3,7 +3,7 @@
 // the OpenTelemetry SDK and exporter of their choice (e.g. `node --import ./otel.mjs`); Pulse
 // bundles no exporter, so nothing leaves the process unless one is configured.
 import { useOpenTelemetry } from "@envelop/opentelemetry";
-import { trace, type TracerProvider } from "@opentelemetry/api";
+import { type TracerProvider, trace } from "@opentelemetry/api";
 import type { Plugin } from "graphql-yoga";
 
 export function useTracing(provider: TracerProvider = trace.getTracerProvider()): Plugin {

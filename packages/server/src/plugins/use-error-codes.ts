@@ -24,17 +24,24 @@ function withCode(error: GraphQLError): GraphQLError {
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
-    extensions: { ...extensions, code: typeof extensions.code === "string" && !tooComplex ? extensions.code : codeFor(error) },
+    extensions: {
+      ...extensions,
+      code: typeof extensions.code === "string" && !tooComplex ? extensions.code : codeFor(error),
+    },
   });
 }
 
 export function useErrorCodes(): Plugin {
   return {
     onResultProcess({ result, setResult }) {
-      if (Array.isArray(result) || !result || typeof result !== "object" || Symbol.asyncIterator in result) return;
+      if (Array.isArray(result) || !result || typeof result !== "object" || Symbol.asyncIterator in result)
+        return;
       const errors = (result as { errors?: readonly GraphQLError[] }).errors;
       if (!errors?.length) return;
-      setResult({ ...result, errors: errors.map((error) => (error instanceof GraphQLError ? withCode(error) : error)) });
+      setResult({
+        ...result,
+        errors: errors.map((error) => (error instanceof GraphQLError ? withCode(error) : error)),
+      });
     },
   };
 }

@@ -2,7 +2,7 @@
 // secret keys without the "write" scope may not run mutations; admin keys (`ak_…`) may only
 // call the workspace administration operations, which no other key may call. Checked once per operation,
 // before execution, from the operation's root fields.
-import type { Plugin } from "graphql-yoga";
+
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -11,6 +11,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from "graphql";
+import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
 import { executedOperation } from "./use-operation.ts";
 
@@ -58,13 +59,17 @@ function checkKeyScope(args: Pick<ExecutionArgs, "contextValue" | "document">): 
   if (context.auth.kind === "ADMIN") {
     const denied = rootFields.filter((name) => !ADMIN_ROOT_FIELDS.has(name));
     if (denied.length > 0) {
-      throw forbidden(`An admin key may only create, list and disable workspaces; not allowed: ${denied.join(", ")}.`);
+      throw forbidden(
+        `An admin key may only create, list and disable workspaces; not allowed: ${denied.join(", ")}.`,
+      );
     }
     return;
   }
   const administrative = rootFields.filter((name) => name !== "__typename" && ADMIN_ROOT_FIELDS.has(name));
   if (administrative.length > 0) {
-    throw forbidden(`Only an admin key (ak_…, made with \`pulse keys create --admin\`) may call ${administrative.join(", ")}.`);
+    throw forbidden(
+      `Only an admin key (ak_…, made with \`pulse keys create --admin\`) may call ${administrative.join(", ")}.`,
+    );
   }
   if (context.auth.kind === "PUBLISHABLE") {
     const denied = rootFields.filter((name) => !PUBLISHABLE_ROOT_FIELDS.has(name));

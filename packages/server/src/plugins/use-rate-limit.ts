@@ -7,14 +7,14 @@
 // Redis-backed when REDIS_URL is set, so several servers share one budget; in memory otherwise.
 // Every refusal says when to retry (Retry-After).
 import type { IncomingMessage } from "node:http";
+import type { Plugin } from "graphql-yoga";
 import { Redis } from "ioredis";
 import {
+  type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
-  type RateLimiterAbstract,
 } from "rate-limiter-flexible";
-import type { Plugin } from "graphql-yoga";
 import type { AuthenticatedKey } from "../auth/api-keys.ts";
 
 export interface RateLimits {

@@ -1,10 +1,10 @@
+import { queryFromInfo } from "@pothos/plugin-prisma";
+import { joinSql, sql } from "@pulse/schema/database";
 import type { Account } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
-import { isUuid, nodeWhere } from "../ids.ts";
-import { queryFromInfo } from "@pothos/plugin-prisma";
-import { joinSql, sql } from "@pulse/schema/database";
 import type { Context } from "../context.ts";
+import { isUuid, nodeWhere } from "../ids.ts";
 import {
   type AccountFilter,
   accountBaseWhere,
@@ -15,7 +15,7 @@ import {
   orderedAccountIds,
 } from "../loaders/account-index.ts";
 import { HealthBandEnum } from "./metric-types.ts";
-import { assertPageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.ts";
+import { assertPageSize, DEFAULT_PAGE_SIZE } from "./pagination.ts";
 
 export const LifecycleStageEnum = builder.enumType("LifecycleStage", {
   values: ["ONBOARDING", "ADOPTION", "ACTIVE", "RENEWAL", "CHURNED"] as const,

@@ -2,7 +2,7 @@
 // create a workspace (its keys and signing secret are returned once), list them, disable one
 // (its keys and widget tokens stop working). Only admin keys (`ak_…`, made by the CLI) reach
 // these fields, and admin keys reach nothing else (plugins/use-key-scope.ts).
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
+import { type ResolveCursorConnectionArgs, resolveCursorConnection } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import { isUuid } from "../ids.ts";

@@ -4,10 +4,18 @@ import { nodeWhere } from "../ids.ts";
 import { MoneyRef } from "./metric-types.ts";
 
 export const SurveyKindEnum = builder.enumType("SurveyKind", { values: ["NPS", "CSAT", "CES"] as const });
-export const TicketPriorityEnum = builder.enumType("TicketPriority", { values: ["LOW", "NORMAL", "HIGH", "URGENT"] as const });
-export const UsageEventKindEnum = builder.enumType("UsageEventKind", { values: ["LOGIN", "FEATURE", "SESSION"] as const });
-export const RenewalOutcomeEnum = builder.enumType("RenewalOutcome", { values: ["RENEWED", "CHURNED", "PENDING"] as const });
-export const SentimentRatingEnum = builder.enumType("SentimentRating", { values: ["RED", "YELLOW", "GREEN"] as const });
+export const TicketPriorityEnum = builder.enumType("TicketPriority", {
+  values: ["LOW", "NORMAL", "HIGH", "URGENT"] as const,
+});
+export const UsageEventKindEnum = builder.enumType("UsageEventKind", {
+  values: ["LOGIN", "FEATURE", "SESSION"] as const,
+});
+export const RenewalOutcomeEnum = builder.enumType("RenewalOutcome", {
+  values: ["RENEWED", "CHURNED", "PENDING"] as const,
+});
+export const SentimentRatingEnum = builder.enumType("SentimentRating", {
+  values: ["RED", "YELLOW", "GREEN"] as const,
+});
 export const ReviewOutcomeEnum = builder.enumType("ReviewOutcome", { values: ["UP", "DOWN"] as const });
 
 export const SurveyResponseRef = builder.prismaNode("SurveyResponse", {
@@ -57,7 +65,10 @@ export const RevenueEventKindEnum = builder.enumType("RevenueEventKind", {
 });
 
 /** Money of a fact row, in the workspace's currency. */
-async function money(amount: { toString(): string } | null, ctx: { settings(): Promise<{ currency: string }> }) {
+async function money(
+  amount: { toString(): string } | null,
+  ctx: { settings(): Promise<{ currency: string }> },
+) {
   return amount === null ? null : { amount: amount.toString(), currency: (await ctx.settings()).currency };
 }
 
@@ -67,7 +78,11 @@ export const RevenueEventRef = builder.prismaNode("RevenueEvent", {
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     kind: t.expose("kind", { type: RevenueEventKindEnum }),
-    mrrDelta: t.field({ type: MoneyRef, resolve: async (event, _args, ctx) => (await money(event.mrrDelta, ctx)) ?? { amount: "0", currency: "USD" } }),
+    mrrDelta: t.field({
+      type: MoneyRef,
+      resolve: async (event, _args, ctx) =>
+        (await money(event.mrrDelta, ctx)) ?? { amount: "0", currency: "USD" },
+    }),
     occurredAt: t.expose("occurredAt", { type: "DateTime" }),
     account: t.relation("account"),
   }),
@@ -78,7 +93,11 @@ export const InvoiceRef = builder.prismaNode("Invoice", {
   findUnique: (id, ctx) => nodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
-    amount: t.field({ type: MoneyRef, resolve: async (invoice, _args, ctx) => (await money(invoice.amount, ctx)) ?? { amount: "0", currency: "USD" } }),
+    amount: t.field({
+      type: MoneyRef,
+      resolve: async (invoice, _args, ctx) =>
+        (await money(invoice.amount, ctx)) ?? { amount: "0", currency: "USD" },
+    }),
     dueAt: t.expose("dueAt", { type: "DateTime" }),
     paidAt: t.expose("paidAt", { type: "DateTime", nullable: true }),
     account: t.relation("account"),
@@ -102,7 +121,11 @@ export const ContractRef = builder.prismaNode("Contract", {
     externalId: t.exposeString("externalId", { nullable: true }),
     startsAt: t.expose("startsAt", { type: "DateTime" }),
     endsAt: t.expose("endsAt", { type: "DateTime" }),
-    value: t.field({ type: MoneyRef, nullable: true, resolve: (contract, _args, ctx) => money(contract.value, ctx) }),
+    value: t.field({
+      type: MoneyRef,
+      nullable: true,
+      resolve: (contract, _args, ctx) => money(contract.value, ctx),
+    }),
     renewalOutcome: t.expose("renewalOutcome", { type: RenewalOutcomeEnum }),
   }),
 });

@@ -11,10 +11,16 @@ export const PeriodInput = builder.inputType("PeriodInput", {
 });
 
 /** The requested period, or the trailing `defaultDays` before the request's `now`. */
-export function resolvePeriod(input: { from: Date; to: Date } | null | undefined, now: Date, defaultDays: number): Period {
+export function resolvePeriod(
+  input: { from: Date; to: Date } | null | undefined,
+  now: Date,
+  defaultDays: number,
+): Period {
   if (!input) return trailingDays(now, defaultDays);
   if (input.to.getTime() <= input.from.getTime()) {
-    throw new GraphQLError("`period.to` must be after `period.from`.", { extensions: { code: "BAD_USER_INPUT" } });
+    throw new GraphQLError("`period.to` must be after `period.from`.", {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
   }
   if (input.to.getTime() - input.from.getTime() > 20 * 366 * 86_400_000) {
     throw new GraphQLError("A period may span at most 20 years.", { extensions: { code: "BAD_USER_INPUT" } });

@@ -14,7 +14,7 @@ import {
   renewalRate,
   revenueRetentionFromHistories,
 } from "@pulse/schema/metrics";
-import { Decimal } from "decimal.js";
+import type { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";

@@ -3,12 +3,12 @@
 import { SurveyKind } from "@pulse/schema/prisma";
 import { z } from "zod";
 import { builder } from "../builder.ts";
-import { WidgetLookups } from "../widget/lookups.ts";
 import { nodeWhere } from "../ids.ts";
 import { configKey, count, text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
-import { parseInput, plannedQuery, ValidationError } from "./errors.ts";
+import { WidgetLookups } from "../widget/lookups.ts";
 import { localeTag, MAX_TRANSLATIONS, type SurveyTexts, storedTranslations } from "../widget/survey-texts.ts";
+import { parseInput, plannedQuery, ValidationError } from "./errors.ts";
 import { SurveyKindEnum } from "./facts.ts";
 
 const SurveyTranslationRef = builder.objectRef<SurveyTexts>("SurveyTranslation").implement({

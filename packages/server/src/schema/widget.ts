@@ -1,9 +1,9 @@
 // The operations the embedded widgets call with a publishable key: load a survey, answer or
 // dismiss it, and read a health badge, only for the account/contact named in a signed token.
 import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
+import type { WidgetIdentity } from "../auth/widget-token.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
-import type { WidgetIdentity } from "../auth/widget-token.ts";
 import {
   activeSurvey,
   checkContact,
@@ -39,7 +39,10 @@ const WidgetSurveyRef = builder.objectRef<WidgetSurveyShape>("WidgetSurvey").imp
     id: t.exposeID("id"),
     key: t.exposeString("key"),
     kind: t.field({ type: SurveyKindEnum, resolve: (survey) => survey.kind }),
-    locale: t.exposeString("locale", { description: "The locale of question and followUpQuestion: the best match for the requested one (exact, then its language, then another region of it), else the survey's default." }),
+    locale: t.exposeString("locale", {
+      description:
+        "The locale of question and followUpQuestion: the best match for the requested one (exact, then its language, then another region of it), else the survey's default.",
+    }),
     question: t.exposeString("question"),
     followUpQuestion: t.exposeString("followUpQuestion", { nullable: true }),
     reaskIntervalDays: t.exposeInt("reaskIntervalDays"),
@@ -56,7 +59,9 @@ builder.queryField("widgetSurvey", (t) =>
     args: {
       survey: t.arg.string({ required: true }),
       token: t.arg.string({ required: true }),
-      locale: t.arg.string({ description: "The page's language tag (e.g. de-AT): the texts come in the best match." }),
+      locale: t.arg.string({
+        description: "The page's language tag (e.g. de-AT): the texts come in the best match.",
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const identity = await identify(ctx, args.token);

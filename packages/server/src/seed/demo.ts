@@ -159,17 +159,66 @@ export async function seedDemoWorkspace(
   });
 
   // German texts too, so the demo page with ?lang=de asks in German (the widgets send the page's language).
-  const DEMO_SURVEY_TRANSLATIONS: Record<string, { locale: string; question: string; followUpQuestion: string }[]> = {
-    "nps-main": [{ locale: "de", question: "Wie wahrscheinlich ist es, dass Sie Acme Analytics einem Freund oder Kollegen empfehlen?", followUpQuestion: "Was ist der wichtigste Grund für Ihre Bewertung?" }],
-    "csat-support": [{ locale: "de", question: "Wie zufrieden sind Sie mit der Unterstützung, die Sie erhalten haben?", followUpQuestion: "Was hätten wir besser machen können?" }],
-    "ces-onboarding": [{ locale: "de", question: "Wie einfach war die Einrichtung?", followUpQuestion: "Was hat es schwerer gemacht als nötig?" }],
+  const DEMO_SURVEY_TRANSLATIONS: Record<
+    string,
+    { locale: string; question: string; followUpQuestion: string }[]
+  > = {
+    "nps-main": [
+      {
+        locale: "de",
+        question: "Wie wahrscheinlich ist es, dass Sie Acme Analytics einem Freund oder Kollegen empfehlen?",
+        followUpQuestion: "Was ist der wichtigste Grund für Ihre Bewertung?",
+      },
+    ],
+    "csat-support": [
+      {
+        locale: "de",
+        question: "Wie zufrieden sind Sie mit der Unterstützung, die Sie erhalten haben?",
+        followUpQuestion: "Was hätten wir besser machen können?",
+      },
+    ],
+    "ces-onboarding": [
+      {
+        locale: "de",
+        question: "Wie einfach war die Einrichtung?",
+        followUpQuestion: "Was hat es schwerer gemacht als nötig?",
+      },
+    ],
   };
-  const milestones = DEMO_MILESTONES.map((m, position) => ({ ...m, id: random.uuid(), workspaceId, position }));
+  const milestones = DEMO_MILESTONES.map((m, position) => ({
+    ...m,
+    id: random.uuid(),
+    workspaceId,
+    position,
+  }));
   const surveys = [
-    { key: "nps-main", kind: "NPS", question: "How likely are you to recommend Acme Analytics to a friend or colleague?", followUpQuestion: "What is the main reason for your score?", reaskIntervalDays: 90 },
-    { key: "csat-support", kind: "CSAT", question: "How satisfied are you with the support you received?", followUpQuestion: "How could we have done better?", reaskIntervalDays: 30 },
-    { key: "ces-onboarding", kind: "CES", question: "How easy was it to get set up?", followUpQuestion: "What made it harder than it should be?", reaskIntervalDays: 180 },
-  ].map((s) => ({ ...s, translations: DEMO_SURVEY_TRANSLATIONS[s.key] ?? [], id: random.uuid(), workspaceId }));
+    {
+      key: "nps-main",
+      kind: "NPS",
+      question: "How likely are you to recommend Acme Analytics to a friend or colleague?",
+      followUpQuestion: "What is the main reason for your score?",
+      reaskIntervalDays: 90,
+    },
+    {
+      key: "csat-support",
+      kind: "CSAT",
+      question: "How satisfied are you with the support you received?",
+      followUpQuestion: "How could we have done better?",
+      reaskIntervalDays: 30,
+    },
+    {
+      key: "ces-onboarding",
+      kind: "CES",
+      question: "How easy was it to get set up?",
+      followUpQuestion: "What made it harder than it should be?",
+      reaskIntervalDays: 180,
+    },
+  ].map((s) => ({
+    ...s,
+    translations: DEMO_SURVEY_TRANSLATIONS[s.key] ?? [],
+    id: random.uuid(),
+    workspaceId,
+  }));
 
   const rows: Record<string, Row[]> = {
     account: [],

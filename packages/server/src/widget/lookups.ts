@@ -2,9 +2,10 @@
 // survey named by key. Both change rarely and are read on every submission, so they are cached
 // for a few seconds per database. Changes made through this server evict at once; other servers
 // see them within `ttlMs` (the same bound as the API-key cache).
+
+import type { KeyObject } from "node:crypto";
 import type { Database } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
-import type { KeyObject } from "node:crypto";
 import { widgetTokenKey } from "../auth/widget-token.ts";
 import { type SurveyTexts, storedTranslations } from "./survey-texts.ts";
 

@@ -15,8 +15,8 @@ import {
 } from "../auth/widget-token.ts";
 import type { Context } from "../context.ts";
 import { type CachedSurvey, WidgetLookups } from "./lookups.ts";
-import { SurveySubmissions, type TokenContact } from "./survey-writes.ts";
 import { bestSurveyTexts, type SurveyTexts } from "./survey-texts.ts";
+import { SurveySubmissions, type TokenContact } from "./survey-writes.ts";
 
 /** What the widget operations read of a request's context. */
 export type WidgetContext = Pick<

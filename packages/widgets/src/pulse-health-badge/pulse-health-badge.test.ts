@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { commands, page } from "vitest/browser";
+import type { WidgetBadge } from "../internal/client";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { acmeBadge, history } from "../test-support/badges";
-import type { WidgetBadge } from "../internal/client";
 import { fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
 import { events, fakePulseForEachTest, mount, screenshot, shadow } from "../test-support/fixtures";
 import "./pulse-health-badge";

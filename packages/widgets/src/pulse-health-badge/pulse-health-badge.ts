@@ -1,9 +1,9 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
 import {
-  type HealthBand,
   GRAPHQL_PATH,
-  requestPulse,
+  type HealthBand,
   PulseRequestError,
+  requestPulse,
   WIDGET_BADGE_QUERY,
   type WidgetBadge,
   type WidgetBadgePoint,

@@ -1,8 +1,8 @@
 // Ingestion of accounts, upserted on the client's externalId.
 import { LifecycleStage } from "@pulse/schema/prisma";
 import { z } from "zod";
-import { churnChanged } from "../../events/domain-events.ts";
 import { builder } from "../../builder.ts";
+import { churnChanged } from "../../events/domain-events.ts";
 import { count, externalId, instant, text } from "../../ingest/fields.ts";
 import { findByKeys, upsertRows } from "../../ingest/upsert.ts";
 import { LifecycleStageEnum } from "../account.ts";

@@ -3,7 +3,7 @@
 import { RenewalOutcome } from "@pulse/schema/prisma";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
-import { externalId, instant, contractValue } from "../../ingest/fields.ts";
+import { contractValue, externalId, instant } from "../../ingest/fields.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
 import { RenewalOutcomeEnum } from "../facts.ts";
 import { addIngestionMutations } from "./ingestion.ts";

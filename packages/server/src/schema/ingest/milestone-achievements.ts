@@ -2,8 +2,8 @@
 // changes nothing, a new achievedAt updates it. Achieving the first-value milestone sets the
 // account's firstValueAt (earliest achievement wins) in the same transaction.
 import { z } from "zod";
-import { milestoneAchieved } from "../../events/domain-events.ts";
 import { builder } from "../../builder.ts";
+import { milestoneAchieved } from "../../events/domain-events.ts";
 import { externalId, instant } from "../../ingest/fields.ts";
 import { applyFirstValue } from "../../ingest/first-value.ts";
 import { upsertRows } from "../../ingest/upsert.ts";

@@ -2,9 +2,9 @@
 // externalId they are upserted on it; without one every call records a new entry.
 import { SentimentRating } from "@pulse/schema/prisma";
 import { z } from "zod";
+import { builder } from "../../builder.ts";
 import { type LatestSentiment, sentimentChanged } from "../../events/domain-events.ts";
 import { lockAccounts } from "../../events/outbox.ts";
-import { builder } from "../../builder.ts";
 import { externalId, instant, text } from "../../ingest/fields.ts";
 import type { Transaction } from "../../ingest/ingest.ts";
 import { upsertByExternalId } from "../../ingest/upsert.ts";
