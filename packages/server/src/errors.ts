@@ -1,6 +1,7 @@
 // How unexpected errors reach clients: a lost database connection becomes a clear, retryable
 // 503 DATABASE_UNAVAILABLE; anything else is masked as "Unexpected error." and logged.
 import { GraphQLError } from "graphql";
+import { logger } from "./operations/logger.ts";
 
 const CONNECTION_PROBLEM =
   /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection (is )?closed|terminating connection|server closed the connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database|DatabaseNotReachable|ConnectionClosed|Client has encountered a connection error/i;
@@ -48,7 +49,7 @@ export function maskError(error: unknown, message: string): Error {
   // Errors we raised on purpose (GraphQLError, located or not) carry their code: keep them.
   if (error instanceof GraphQLError && (!error.originalError || original instanceof GraphQLError))
     return error;
-  console.error("[graphql] unexpected error:", original);
+  logger.error("unexpected error in a GraphQL request", { error: original });
   return new GraphQLError(message, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions: { code: "INTERNAL_SERVER_ERROR" },

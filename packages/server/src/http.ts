@@ -144,7 +144,7 @@ export async function startHttpServer(
           response.end(request.method === "HEAD" ? undefined : badge.body);
         },
         (error: unknown) => {
-          console.error("[badge]", error);
+          logger.error("badge failed", { error });
           response.writeHead(500, { "content-type": "text/plain" });
           response.end("badge unavailable");
         },
@@ -153,7 +153,7 @@ export async function startHttpServer(
     }
     if (url.pathname === RESPONSES_PATH) {
       handleResponsesRoute(request, response, responsesRoute).catch((error: unknown) => {
-        console.error("[widgets] unexpected error:", error);
+        logger.error("survey submission failed", { error });
         if (!request.readableEnded) request.resume();
         if (response.headersSent) response.end();
         else
@@ -169,7 +169,7 @@ export async function startHttpServer(
           if (!handled) notFound(response, url.pathname);
         },
         (error: unknown) => {
-          console.error("[widgets]", error);
+          logger.error("widget route failed", { error });
           if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
           response.end("unavailable");
         },

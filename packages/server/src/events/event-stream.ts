@@ -20,6 +20,7 @@ import type { Database } from "@pulse/schema/database";
 import type { DomainEventType } from "@pulse/schema/prisma";
 import { createPubSub, Repeater } from "graphql-yoga";
 import { Redis } from "ioredis";
+import { logger } from "../operations/logger.ts";
 import {
   compareCursors,
   type OutboxCursor,
@@ -107,7 +108,7 @@ export class DomainEventStream {
     this.pageSize = options.pageSize ?? 500;
     this.maxQueued = options.maxQueued ?? 10_000;
     this.channel = options.channel ?? "pulse:domain-events";
-    this.onError = options.onError ?? ((error) => console.error("[events] outbox read failed:", error));
+    this.onError = options.onError ?? ((error) => logger.error("outbox read failed", { error }));
     if (options.redisUrl) {
       // Connected on first use: a server that never writes nor subscribes opens no connection.
       const publish = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });

@@ -4,6 +4,7 @@
 // belongs to its database: closing the database flushes what is pending first, so no refresh
 // outlives it.
 import type { Database } from "@pulse/schema/database";
+import { logger } from "../operations/logger.ts";
 import { recordHealthSnapshots } from "./snapshots.ts";
 
 export class SnapshotRefresher {
@@ -15,7 +16,7 @@ export class SnapshotRefresher {
     private readonly database: Database,
     private readonly delayMs = 1_000,
     private readonly onError: (error: unknown) => void = (error) =>
-      console.error("[health] snapshot refresh failed:", error),
+      logger.error("snapshot refresh failed", { error }),
   ) {
     database.onClose(() => this.flush());
   }
