@@ -633,14 +633,19 @@ describe.each(DATABASE_KINDS)("POST /widgets/v1/responses on %s", (kind) => {
     // Deleted behind the server's back: its cached survey now breaks the write's foreign key.
     await database.prisma.surveyResponse.deleteMany({ where: { surveyId: survey.id } });
     await database.prisma.survey.delete({ where: { id: survey.id } });
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    // The server's log lines are JSON on stderr (operations/logger.ts).
+    const logged = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       const answer = await post(server.url, ws.publishableKey, await input("c2"));
       expect(answer.status).toBe(500);
       expect(answer.body).toEqual({
         errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
       });
-      expect(logged).toHaveBeenCalled();
+      const errors = logged.mock.calls
+        .map(([line]) => String(line))
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { level: string; msg: string; error?: unknown });
+      expect(errors).toContainEqual(expect.objectContaining({ level: "error", error: expect.anything() }));
     } finally {
       logged.mockRestore();
     }
