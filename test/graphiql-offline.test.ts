@@ -6,21 +6,11 @@ import { fileURLToPath } from "node:url";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
 import { createWorkspace } from "@pulse/server/workspaces";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./chromium.ts";
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
-const chromiumFlags = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 function isLoopback(url: string): boolean {
   const { protocol, hostname } = new URL(url);
   if (protocol === "data:" || protocol === "blob:" || protocol === "about:") return true;
@@ -42,10 +32,7 @@ describe("GraphiQL without the internet, in Chromium", () => {
       port: 0,
       graphiqlHeaders: { Authorization: `Bearer ${secretKey}` },
     });
-    browser = await chromium.launch({
-      executablePath: process.env.PULSE_CHROMIUM ?? "/usr/bin/chromium",
-      args: chromiumFlags,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -44,22 +44,12 @@ import {
   seedDemoWorkspace,
 } from "@pulse/server/src/seed/demo.ts";
 import { type DocumentNode, getNamedType, isUnionType, Kind, parse, type SelectionSetNode } from "graphql";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./chromium.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "..");
-const chromiumFlags = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 export interface ReadmeBlock {
   /** The fence's language tag, lowercased; "" without one. */
   language: string;
@@ -327,10 +317,7 @@ describe("README.md, run as written", () => {
       // html: the embed on a host page of another origin, in Chromium, offline but for loopback.
       expect(env.PULSE_WIDGET_TOKEN, "a block before the embed prints the widget token").toMatch(JWT);
       hostPageHtml = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>README embed</title></head><body>\n${code}\n</body></html>`;
-      browser ??= await chromium.launch({
-        executablePath: process.env.PULSE_CHROMIUM ?? "/usr/bin/chromium",
-        args: chromiumFlags,
-      });
+      browser ??= await launchChromium();
       const context = await browser.newContext();
       const offline: string[] = [];
       await context.route("**/*", (route) => {

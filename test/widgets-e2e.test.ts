@@ -9,21 +9,11 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
 import { recordHealthSnapshots } from "@pulse/server/src/health/snapshots.ts";
 import { seedDemoWorkspace } from "@pulse/server/src/seed/demo.ts";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./chromium.ts";
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
-const chromiumFlags = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 describe("widgets against the real server, in Chromium", () => {
   let database: Database;
   let server: StartedServer;
@@ -35,10 +25,7 @@ describe("widgets against the real server, in Chromium", () => {
     const seeded = await seedDemoWorkspace(database.prisma, { accounts: 12 });
     await recordHealthSnapshots(database.prisma, seeded.workspaceId, {});
     server = await startHttpServer({ database, port: 0 });
-    browser = await chromium.launch({
-      executablePath: process.env.PULSE_CHROMIUM ?? "/usr/bin/chromium",
-      args: chromiumFlags,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
