@@ -82,17 +82,17 @@ function failure(
   message: string,
   headers?: Record<string, string>,
 ): BadgeResponse {
+  const text =
+    status === 429
+      ? "rate limited"
+      : status === 403
+        ? "invalid token"
+        : status === 404
+          ? "not found"
+          : "bad request";
   if (format === "json") {
     // shields.io's endpoint format: an error is a 200 with isError, which it renders as a badge
     // saying what went wrong (any other status shows as a broken image).
-    const text =
-      status === 429
-        ? "rate limited"
-        : status === 403
-          ? "invalid token"
-          : status === 404
-            ? "not found"
-            : "bad request";
     return {
       status: 200,
       contentType: "application/json",
@@ -108,14 +108,6 @@ function failure(
       }),
     };
   }
-  const text =
-    status === 429
-      ? "rate limited"
-      : status === 403
-        ? "invalid token"
-        : status === 404
-          ? "not found"
-          : "bad request";
   return {
     status,
     contentType: "image/svg+xml",
