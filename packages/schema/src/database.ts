@@ -18,6 +18,7 @@ export { DataDirLockedError, type LockHolder, readLockHolder } from "./data-dir-
 export {
   coalescingReader,
   joinSql,
+  prismaReader,
   readerFor,
   type SqlReader,
   type SqlStatement,

@@ -18,6 +18,9 @@ export const DOMAIN_EVENT_TYPES = [
   "ACCOUNT_CHURNED",
   "ACCOUNT_REACTIVATED",
   "MRR_CHANGED",
+  "PLAYBOOK_FIRED",
+  "TASK_CREATED",
+  "TASK_COMPLETED",
 ] as const satisfies readonly DomainEventType[];
 
 /** The payload of each event type (JSON: dates as ISO strings, money as decimal strings). */
@@ -42,6 +45,29 @@ export interface DomainEventPayloads {
   ACCOUNT_CHURNED: { churnedAt: string };
   ACCOUNT_REACTIVATED: { previousChurnedAt: string };
   MRR_CHANGED: { from: string; to: string; delta: string };
+  /**
+   * A playbook's "send to a webhook endpoint" action: the webhook worker delivers it to that
+   * endpoint only, whatever the endpoint's event types.
+   */
+  PLAYBOOK_FIRED: {
+    webhookEndpointId: string;
+    playbookId: string;
+    playbookName: string;
+    firingId: string;
+    event: { type: DomainEventType; id: string; payload: unknown };
+  };
+  TASK_CREATED: TaskEventPayload;
+  TASK_COMPLETED: TaskEventPayload;
+}
+
+/** What a task event says of its task. */
+export interface TaskEventPayload {
+  taskId: string;
+  title: string;
+  owner: string | null;
+  dueAt: string | null;
+  /** The playbook whose firing made it, or null for a task made through the API. */
+  playbookId: string | null;
 }
 
 interface DraftOf<Type extends DomainEventType> {
@@ -289,4 +315,75 @@ export function mrrChanged(
       },
     },
   ];
+}
+
+interface TaskFacts {
+  id: string;
+  workspaceId: string;
+  accountId: string;
+  title: string;
+  owner: string | null;
+  dueAt: Date | null;
+  playbookId: string | null;
+}
+
+function taskPayload(task: TaskFacts): TaskEventPayload {
+  return {
+    taskId: task.id,
+    title: task.title,
+    owner: task.owner,
+    dueAt: task.dueAt?.toISOString() ?? null,
+    playbookId: task.playbookId,
+  };
+}
+
+/** A new task (through the API or a playbook's firing): once per task. */
+export function taskCreated(task: TaskFacts & { createdAt: Date }): DomainEventDraft {
+  return {
+    type: "TASK_CREATED",
+    workspaceId: task.workspaceId,
+    accountId: task.accountId,
+    occurredAt: task.createdAt,
+    dedupeKey: `task-created:${task.id}`,
+    payload: taskPayload(task),
+  };
+}
+
+/** A task whose status became DONE; once per completion (a reopened task completes again). */
+export function taskCompleted(task: TaskFacts & { completedAt: Date }): DomainEventDraft {
+  return {
+    type: "TASK_COMPLETED",
+    workspaceId: task.workspaceId,
+    accountId: task.accountId,
+    occurredAt: task.completedAt,
+    dedupeKey: `task-completed:${task.id}:${task.completedAt.toISOString()}`,
+    payload: taskPayload(task),
+  };
+}
+
+/** A playbook's webhook action: one event per firing and endpoint. */
+export function playbookFired(input: {
+  workspaceId: string;
+  accountId: string;
+  firedAt: Date;
+  webhookEndpointId: string;
+  playbookId: string;
+  playbookName: string;
+  firingId: string;
+  event: { type: DomainEventType; id: string; payload: unknown };
+}): DomainEventDraft {
+  return {
+    type: "PLAYBOOK_FIRED",
+    workspaceId: input.workspaceId,
+    accountId: input.accountId,
+    occurredAt: input.firedAt,
+    dedupeKey: `playbook-fired:${input.firingId}:${input.webhookEndpointId}`,
+    payload: {
+      webhookEndpointId: input.webhookEndpointId,
+      playbookId: input.playbookId,
+      playbookName: input.playbookName,
+      firingId: input.firingId,
+      event: input.event,
+    },
+  };
 }

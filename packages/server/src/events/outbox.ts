@@ -168,7 +168,7 @@ const HORIZON = `(WITH snap AS (SELECT pg_current_snapshot() AS s)
     (SELECT pg_snapshot_xmax(s) FROM snap))::text::bigint)`;
 
 /** The horizon as a `sql` fragment (no parameters). */
-function horizonSql(): SqlStatement {
+export function horizonSql(): SqlStatement {
   return { text: HORIZON, values: [], parts: [HORIZON] };
 }
 

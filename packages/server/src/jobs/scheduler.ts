@@ -30,6 +30,10 @@ export class JobScheduler {
   private running: Promise<unknown> = Promise.resolve();
   private readonly abort = new AbortController();
   private readonly clock: () => Date;
+  /** Jobs woken (see wake) and running now in this process, and those woken again meanwhile. */
+  private readonly woken = new Map<string, Promise<void>>();
+  private readonly wokenAgain = new Set<string>();
+  private stopped = false;
 
   constructor(
     private readonly database: Database,
@@ -57,12 +61,42 @@ export class JobScheduler {
     tick();
   }
 
+  /**
+   * Runs a job now, whatever its interval (after a write it should see at once). Still once across
+   * servers: a run elsewhere is not doubled, and since that run may have read before the write,
+   * the job is tried again after `retryMs`. Wakes while it runs here coalesce into one more run.
+   */
+  wake(name: string, retryMs = 1_000): void {
+    const job = this.jobs.find((candidate) => candidate.name === name);
+    if (!job || this.stopped || this.abort.signal.aborted) return;
+    if (this.woken.has(name)) {
+      this.wokenAgain.add(name);
+      return;
+    }
+    const run = this.runIfDue(job, true)
+      .then((ran) => {
+        if (ran || this.stopped) return;
+        // Busy on another server: look again shortly (unref'd: it never holds the process open).
+        const timer = setTimeout(() => this.wake(name, retryMs), retryMs);
+        timer.unref();
+      })
+      .catch((error: unknown) => logger.error("job wake failed", { job: name, error }))
+      .finally(() => {
+        this.woken.delete(name);
+        if (this.wokenAgain.delete(name)) this.wake(name, retryMs);
+      });
+    this.woken.set(name, run);
+  }
+
   /** Stops ticking, asks a running job to stop, and waits for it. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.abort.abort();
+    this.wokenAgain.clear();
     await this.running;
+    await Promise.all(this.woken.values());
   }
 
   /** Runs every job that is due and not running elsewhere; returns the names of those it ran. */
@@ -75,7 +109,7 @@ export class JobScheduler {
     return ran;
   }
 
-  private async runIfDue(job: PeriodicJob): Promise<boolean> {
+  private async runIfDue(job: PeriodicJob, force = false): Promise<boolean> {
     const prisma = this.database.prisma;
     // The row exists before anyone locks it, so two first runs skip each other instead of waiting.
     // (Only when missing: an INSERT that conflicts with a row locked FOR UPDATE waits for the lock.)
@@ -86,7 +120,7 @@ export class JobScheduler {
     const due = (startedAt: Date | null) => !startedAt || now.getTime() - startedAt.getTime() >= job.everyMs;
     if (this.database.kind === "pglite") {
       const row = await prisma.jobRun.findUnique({ where: { name: job.name } });
-      if (!due(row?.startedAt ?? null)) return false;
+      if (!force && !due(row?.startedAt ?? null)) return false;
       await prisma.jobRun.update({ where: { name: job.name }, data: { startedAt: now } });
       const lastError = await this.execute(job);
       await prisma.jobRun.update({
@@ -100,7 +134,7 @@ export class JobScheduler {
         const rows = await tx.$queryRaw<{ startedAt: Date | null }[]>`
           SELECT "startedAt" FROM "JobRun" WHERE name = ${job.name} FOR UPDATE SKIP LOCKED`;
         const [row] = rows;
-        if (!row || !due(row.startedAt)) return false;
+        if (!row || (!force && !due(row.startedAt))) return false;
         await tx.$executeRaw`UPDATE "JobRun" SET "startedAt" = ${now} WHERE name = ${job.name}`;
         const lastError = await this.execute(job);
         await tx.$executeRaw`UPDATE "JobRun" SET "finishedAt" = ${this.clock()}, "lastError" = ${lastError} WHERE name = ${job.name}`;
