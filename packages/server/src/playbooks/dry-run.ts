@@ -86,7 +86,12 @@ export async function dryRunPlaybook(
     for (const event of events) {
       if (matches.length >= options.first) {
         // Stopped at the page's last match: the rest of the chunk is the next page.
-        return { matches, scannedEvents: scanned, endCursor: last ? encodeCursor(last) : null, hasNextPage: true };
+        return {
+          matches,
+          scannedEvents: scanned,
+          endCursor: last ? encodeCursor(last) : null,
+          hasNextPage: true,
+        };
       }
       scanned++;
       last = event.cursor;

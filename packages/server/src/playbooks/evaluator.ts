@@ -26,7 +26,7 @@ import {
   writeDomainEvents,
 } from "../events/outbox.ts";
 import type { JobScheduler } from "../jobs/scheduler.ts";
-import { type AccountState, conditionsHold, taskOfAction, type TriggerEvent } from "./conditions.ts";
+import { type AccountState, conditionsHold, type TriggerEvent, taskOfAction } from "./conditions.ts";
 import { loadAccountStates, type PlaybookDefinition, playbookDefinition } from "./playbooks.ts";
 import { insertTasks } from "./tasks.ts";
 
@@ -264,7 +264,11 @@ export function schedulePlaybooks(
   options: PlaybookEvaluatorOptions & { everyMs?: number } = {},
 ): PlaybookEvaluator {
   const evaluator = new PlaybookEvaluator(database, options);
-  jobs.add({ name: PLAYBOOK_JOB, everyMs: options.everyMs ?? 10_000, run: (signal) => evaluator.run(signal) });
+  jobs.add({
+    name: PLAYBOOK_JOB,
+    everyMs: options.everyMs ?? 10_000,
+    run: (signal) => evaluator.run(signal),
+  });
   const unlisten = OutboxSignal.of(database.prisma).listen(() => jobs.wake(PLAYBOOK_JOB));
   database.onClose(async () => unlisten());
   return evaluator;

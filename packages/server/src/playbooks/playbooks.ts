@@ -1,11 +1,16 @@
 // Playbooks as stored rows, and the account state their conditions read. Shared by the
 // evaluator, the dry run and the GraphQL layer.
-import { sql } from "@pulse/schema/database";
+import { prismaReader, type SqlReader, sql } from "@pulse/schema/database";
 import { mrrAt } from "@pulse/schema/metrics";
-import type { DomainEventType, HealthBand, Prisma, PrismaClient, RevenueEventKind } from "@pulse/schema/prisma";
-import type { AccountState, PlaybookAction, PlaybookConditions } from "./conditions.ts";
-import { prismaReader, type SqlReader } from "@pulse/schema/database";
+import type {
+  DomainEventType,
+  HealthBand,
+  Prisma,
+  PrismaClient,
+  RevenueEventKind,
+} from "@pulse/schema/prisma";
 import type { OutboxCursor } from "../events/outbox.ts";
+import type { AccountState, PlaybookAction, PlaybookConditions } from "./conditions.ts";
 
 /** A playbook as the evaluator uses it. */
 export interface PlaybookDefinition {

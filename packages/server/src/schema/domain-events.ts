@@ -13,7 +13,7 @@ export const DomainEventTypeEnum = builder.enumType("DomainEventType", {
   description: "What changed about an account.",
 });
 
-const DomainEventRef = builder.objectRef<StoredDomainEvent>("DomainEvent").implement({
+export const DomainEventRef = builder.objectRef<StoredDomainEvent>("DomainEvent").implement({
   description: "Something that changed about an account, recorded in the transaction of the change.",
   fields: (t) => ({
     id: t.id({

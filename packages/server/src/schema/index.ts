@@ -26,5 +26,7 @@ import "./nodes.ts";
 import { roundFloatFields } from "./round-floats.ts";
 import "./admin.ts";
 import "./domain-events.ts";
+import "./tasks.ts";
+import "./playbooks.ts";
 
 export const schema = roundFloatFields(builder.toSchema({ sortSchema: true }));
