@@ -40,7 +40,9 @@ describe.each(DATABASE_KINDS)("CS tasks on %s", (kind) => {
   }
 
   async function createTask(key: string, input: Record<string, unknown>) {
-    const result = await gql<{ createTask: TaskNode & { __typename: string; message?: string; fields?: { path: string }[] } }>(
+    const result = await gql<{
+      createTask: TaskNode & { __typename: string; message?: string; fields?: { path: string }[] };
+    }>(
       key,
       `mutation($input: CreateTaskInput!) { createTask(input: $input) {
         __typename
@@ -51,7 +53,11 @@ describe.each(DATABASE_KINDS)("CS tasks on %s", (kind) => {
       { input },
     );
     expect(result.errors).toBeUndefined();
-    const answer = result.data?.createTask as unknown as { __typename: string; data?: TaskNode; message?: string };
+    const answer = result.data?.createTask as unknown as {
+      __typename: string;
+      data?: TaskNode;
+      message?: string;
+    };
     return answer;
   }
 
@@ -93,7 +99,11 @@ describe.each(DATABASE_KINDS)("CS tasks on %s", (kind) => {
 
   it("creates a task for the account's CSM by default, with a TASK_CREATED event", async () => {
     const due = new Date(NOW.getTime() + 3 * DAY).toISOString();
-    const created = await createTask(a.secretKey, { accountExternalId: "acme", title: "Call about renewal", dueAt: due });
+    const created = await createTask(a.secretKey, {
+      accountExternalId: "acme",
+      title: "Call about renewal",
+      dueAt: due,
+    });
     expect(created.__typename).toBe("MutationCreateTaskSuccess");
     expect(created.data).toMatchObject({
       title: "Call about renewal",
@@ -123,14 +133,21 @@ describe.each(DATABASE_KINDS)("CS tasks on %s", (kind) => {
     expect(both.message).toMatch(/exactly one of `account` or `accountExternalId`/);
     const missing = await createTask(a.secretKey, { accountExternalId: "nope", title: "x" });
     expect(missing.__typename).toBe("NotFoundError");
-    const badDate = await gql(a.secretKey, `mutation { createTask(input: { accountExternalId: "acme", title: "x", dueAt: "soon" }) { __typename } }`);
+    const badDate = await gql(
+      a.secretKey,
+      `mutation { createTask(input: { accountExternalId: "acme", title: "x", dueAt: "soon" }) { __typename } }`,
+    );
     expect(badDate.errors?.[0]?.message).toMatch(/DateTime|ISO/);
     expect(await database.prisma.task.count()).toBe(before);
     expect(await taskEvents(a.workspaceId)).toHaveLength(eventsBefore);
   });
 
   it("updates status, due date and owner; DONE records completedAt and one TASK_COMPLETED", async () => {
-    const created = await createTask(a.secretKey, { accountExternalId: "globex", title: "Send QBR deck", priority: "HIGH" });
+    const created = await createTask(a.secretKey, {
+      accountExternalId: "globex",
+      title: "Send QBR deck",
+      priority: "HIGH",
+    });
     const id = created.data?.id;
     const update = (input: Record<string, unknown>, key = a.secretKey) =>
       gql<{ updateTask: { __typename: string; data?: TaskNode; message?: string } }>(
@@ -202,10 +219,14 @@ describe.each(DATABASE_KINDS)("CS tasks on %s", (kind) => {
     expect(await list({ unassigned: true })).toEqual(["Send QBR deck"]);
     expect(await list({ status: ["OPEN", "IN_PROGRESS"] })).toEqual(["Once", "Call about renewal"]);
     expect(await list({ status: ["DONE"] })).toEqual(["Send QBR deck"]);
-    expect(await list({ dueBefore: new Date(NOW.getTime() + 4 * DAY).toISOString() })).toEqual(["Call about renewal"]);
+    expect(await list({ dueBefore: new Date(NOW.getTime() + 4 * DAY).toISOString() })).toEqual([
+      "Call about renewal",
+    ]);
     expect(await list({ dueBefore: new Date(NOW.getTime() + 2 * DAY).toISOString() })).toEqual([]);
     expect(await list({ origin: "PLAYBOOK" })).toEqual([]);
-    const acme = await database.prisma.account.findFirstOrThrow({ where: { workspaceId: a.workspaceId, externalId: "acme" } });
+    const acme = await database.prisma.account.findFirstOrThrow({
+      where: { workspaceId: a.workspaceId, externalId: "acme" },
+    });
     const acmeId = Buffer.from(`Account:${acme.id}`).toString("base64");
     expect(await list({ account: [acmeId] })).toEqual(["Call about renewal"]);
     const perAccount = await gql<{ account: { tasks: { edges: { node: { title: string } }[] } } }>(
@@ -215,7 +236,10 @@ describe.each(DATABASE_KINDS)("CS tasks on %s", (kind) => {
     expect(perAccount.data?.account.tasks.edges.map((edge) => edge.node.title)).toEqual(["Send QBR deck"]);
     const bad = await gql(a.secretKey, `{ tasks(first: 500) { edges { node { id } } } }`);
     expect(bad.errors?.[0]?.message).toMatch(/between 0 and 100/);
-    const badPlaybook = await gql(a.secretKey, `{ tasks(first: 5, filter: { playbook: ["nope"] }) { edges { node { id } } } }`);
+    const badPlaybook = await gql(
+      a.secretKey,
+      `{ tasks(first: 5, filter: { playbook: ["nope"] }) { edges { node { id } } } }`,
+    );
     expect(badPlaybook.errors?.[0]?.message).toMatch(/not a Playbook id/);
   });
 
@@ -247,7 +271,10 @@ describe.each(DATABASE_KINDS)("CS tasks on %s", (kind) => {
 
   it("costs the same statements for a page of 2 and of 20 tasks (with their accounts)", async () => {
     for (let index = 0; index < 20; index++) {
-      await createTask(a.secretKey, { accountExternalId: index % 2 ? "acme" : "globex", title: `Bulk ${index}` });
+      await createTask(a.secretKey, {
+        accountExternalId: index % 2 ? "acme" : "globex",
+        title: `Bulk ${index}`,
+      });
     }
     const statements = async (query: string, first: number) => {
       const sent: string[] = [];
