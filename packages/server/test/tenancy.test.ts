@@ -36,6 +36,36 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     foreign.Survey = (await prisma.survey.findFirstOrThrow({ where })).id;
     foreign.Milestone = (await prisma.milestone.findFirstOrThrow({ where })).id;
     foreign.Workspace = b.workspaceId;
+    const account = foreign.Account;
+    foreign.Task = (
+      await prisma.task.create({
+        data: { workspaceId: b.workspaceId, accountId: account, title: "B's task" },
+      })
+    ).id;
+    const playbook = await prisma.playbook.create({
+      data: {
+        workspaceId: b.workspaceId,
+        name: "B's playbook",
+        triggerType: "SURVEY_RESPONSE_RECEIVED",
+        actions: [{ kind: "SEND_WEBHOOK", webhookEndpointId: "b" }],
+        activeAfterTxid: 0n,
+        activeAfterPosition: 0n,
+      },
+    });
+    foreign.Playbook = playbook.id;
+    foreign.PlaybookFiring = (
+      await prisma.playbookFiring.create({
+        data: {
+          workspaceId: b.workspaceId,
+          playbookId: playbook.id,
+          accountId: account,
+          eventTxid: 1n,
+          eventPosition: 1n,
+          eventType: "SURVEY_RESPONSE_RECEIVED",
+          results: [],
+        },
+      })
+    ).id;
   });
   afterAll(async () => {
     await drop?.();
@@ -47,9 +77,12 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
       "ApiKey",
       "Contact",
       "Milestone",
+      "Playbook",
+      "PlaybookFiring",
       "SupportTicket",
       "Survey",
       "SurveyResponse",
+      "Task",
       "UsageEvent",
       "Workspace",
     ]);
@@ -172,6 +205,56 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(deleted.data?.deleteMilestone.__typename).not.toMatch(/Success$/);
     expect(await database.prisma.milestone.count({ where: { id: foreign.Milestone } })).toBe(1);
+  });
+
+  it("shows and changes none of their tasks, playbooks or firings", async () => {
+    const lists = await graphql<{
+      tasks: { edges: unknown[] };
+      playbooks: unknown[];
+      playbookFirings: { edges: unknown[] };
+    }>(
+      yoga,
+      a.secretKey,
+      `{ tasks(first: 100) { edges { node { id } } } playbooks { id } playbookFirings(first: 100) { edges { node { id } } } }`,
+    );
+    expect(lists.errors).toBeUndefined();
+    expect(lists.data).toEqual({ tasks: { edges: [] }, playbooks: [], playbookFirings: { edges: [] } });
+    const task = globalId("Task", foreign.Task ?? "");
+    const playbook = globalId("Playbook", foreign.Playbook ?? "");
+    const writes = await graphql<Record<string, { __typename: string }>>(
+      yoga,
+      a.secretKey,
+      `mutation($task: ID!, $playbook: ID!, $account: ID!) {
+        updateTask(id: $task, input: { status: DONE }) { __typename }
+        disablePlaybook(id: $playbook) { __typename }
+        deletePlaybook(id: $playbook) { __typename }
+        createTask(input: { account: $account, title: "Sneaky" }) { __typename }
+      }`,
+      { task, playbook, account: globalId("Account", foreign.Account ?? "") },
+    );
+    expect(writes.errors).toBeUndefined();
+    expect(Object.values(writes.data ?? {}).map((answer) => answer.__typename)).toEqual([
+      "NotFoundError",
+      "NotFoundError",
+      "NotFoundError",
+      "NotFoundError",
+    ]);
+    const dryRun = await graphql<{ playbookDryRun: { __typename: string } }>(
+      yoga,
+      a.secretKey,
+      `query($playbook: ID!, $since: DateTime!) { playbookDryRun(playbook: $playbook, since: $since) { __typename } }`,
+      { playbook, since: new Date(Date.now() - 86_400_000).toISOString() },
+    );
+    expect(dryRun.data?.playbookDryRun.__typename).toBe("NotFoundError");
+    expect(await database.prisma.task.findUniqueOrThrow({ where: { id: foreign.Task } })).toMatchObject({
+      status: "OPEN",
+    });
+    expect(
+      await database.prisma.playbook.findUniqueOrThrow({ where: { id: foreign.Playbook } }),
+    ).toMatchObject({
+      enabled: true,
+    });
+    expect(await database.prisma.task.count({ where: { title: "Sneaky" } })).toBe(0);
   });
 
   describe("admin keys", () => {
