@@ -28,6 +28,7 @@ import { recordAllTimedEvents } from "./events/timed-events.ts";
 import { ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";
+import { schedulePlaybooks } from "./playbooks/evaluator.ts";
 import { DEFAULT_RATE_LIMITS } from "./plugins/use-rate-limit.ts";
 import {
   DEMO_PUBLISHABLE_KEY,
@@ -288,7 +289,9 @@ async function serve(
     printBanner(started.url, startedAt, developmentOnLoopback ? documented : null);
     // Today's snapshot for every account, hourly, so history and health ordering stay current.
     // Once across every server on the database (jobs/scheduler.ts).
-    const jobs = new JobScheduler(database)
+    // Ticks every 10 s: the playbook evaluator runs then at the latest (it is also woken after each
+    // write of this server); the hourly jobs only check their last run.
+    const jobs = new JobScheduler(database, { tickMs: 10_000 })
       .add({
         name: "health-snapshots",
         everyMs: 3_600_000,
@@ -300,6 +303,8 @@ async function serve(
         everyMs: 3_600_000,
         run: () => recordAllTimedEvents(database.prisma),
       });
+    // New outbox events against the workspaces' playbooks, once across servers (playbooks/evaluator.ts).
+    schedulePlaybooks(jobs, database);
     started.metrics.watchJobs(() => jobs.ages());
     jobs.start();
     const backfill = new AbortController();

@@ -5,10 +5,13 @@ import {
   milestoneAchieved,
   milestoneStalled,
   mrrChanged,
+  playbookFired,
   renewalWindowEntered,
   sentimentChanged,
   snapshotEvents,
   surveyResponseReceived,
+  taskCompleted,
+  taskCreated,
 } from "./domain-events.ts";
 
 const ref = { workspaceId: "w", accountId: "a" };
@@ -141,5 +144,42 @@ describe("ingestion events", () => {
     const extended = renewalWindowEntered({ ...renewal, endsAt: new Date("2028-01-01T00:00:00Z") });
     expect(first.dedupeKey).not.toBe(extended.dedupeKey);
     expect(first.payload).toEqual({ contractId: "c", endsAt: "2027-01-01T00:00:00.000Z", windowDays: 90 });
+  });
+});
+
+describe("task and playbook events", () => {
+  const task = { ...ref, id: "t", title: "Call", owner: "dana", dueAt: at, playbookId: null };
+  it("a created task once per task, a completion once per completion", () => {
+    expect(taskCreated({ ...task, createdAt: at })).toEqual({
+      type: "TASK_CREATED",
+      ...ref,
+      occurredAt: at,
+      dedupeKey: "task-created:t",
+      payload: { taskId: "t", title: "Call", owner: "dana", dueAt: at.toISOString(), playbookId: null },
+    });
+    const later = new Date(at.getTime() + 1000);
+    expect(taskCompleted({ ...task, completedAt: at }).dedupeKey).not.toBe(
+      taskCompleted({ ...task, completedAt: later }).dedupeKey,
+    );
+  });
+  it("a playbook's webhook action carries the endpoint, the firing and the triggering event", () => {
+    const event = { type: "SURVEY_RESPONSE_RECEIVED" as const, id: "9-1", payload: { score: 2 } };
+    expect(
+      playbookFired({
+        ...ref,
+        firedAt: at,
+        webhookEndpointId: "e",
+        playbookId: "p",
+        playbookName: "Detractors",
+        firingId: "f",
+        event,
+      }),
+    ).toEqual({
+      type: "PLAYBOOK_FIRED",
+      ...ref,
+      occurredAt: at,
+      dedupeKey: "playbook-fired:f:e",
+      payload: { webhookEndpointId: "e", playbookId: "p", playbookName: "Detractors", firingId: "f", event },
+    });
   });
 });
