@@ -36,6 +36,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
+import { JobScheduler } from "@pulse/server/src/jobs/scheduler.ts";
+import { schedulePlaybooks } from "@pulse/server/src/playbooks/evaluator.ts";
 import { schema } from "@pulse/server/src/schema/index.ts";
 import {
   DEMO_PUBLISHABLE_KEY,
@@ -165,6 +167,7 @@ describe("README.md, run as written", () => {
   const blocks = readmeBlocks(readme);
   let database: Database;
   let server: StartedServer;
+  let jobs: JobScheduler;
   let browser: Browser;
   let hostPage: Server;
   let hostPageHtml = "";
@@ -177,6 +180,10 @@ describe("README.md, run as written", () => {
     database = await openDatabase({ dataDir: ":memory:" });
     const demo = await seedDemoWorkspace(database.prisma, { accounts: 12 });
     server = await startHttpServer({ database, port: 0 });
+    // The background work `pulse start` runs with the server (cli.ts): the playbook evaluator.
+    jobs = new JobScheduler(database, { tickMs: 10_000 });
+    schedulePlaybooks(jobs, database);
+    jobs.start();
     env.PULSE_WORKSPACE_ID = demo.workspaceId;
     env.PULSE_SIGNING_SECRET = DEMO_SIGNING_SECRET;
     mkdirSync(join(scratch, "node_modules"), { recursive: true });
@@ -201,6 +208,7 @@ describe("README.md, run as written", () => {
     await browser?.close();
     await new Promise((resolve) => hostPage?.close(resolve));
     await server?.close();
+    await jobs?.stop();
     await database?.close();
     rmSync(scratch, { recursive: true, force: true });
   });
