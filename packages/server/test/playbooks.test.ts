@@ -54,7 +54,12 @@ async function setUp(database: Database, ws: CreatedWorkspace) {
     });
   }
   await database.prisma.survey.create({
-    data: { workspaceId: ws.workspaceId, key: "nps", kind: "NPS", question: "How likely are you to recommend us?" },
+    data: {
+      workspaceId: ws.workspaceId,
+      key: "nps",
+      kind: "NPS",
+      question: "How likely are you to recommend us?",
+    },
   });
 }
 
