@@ -51,6 +51,46 @@ describe("jobs once across two servers on PostgreSQL", () => {
     expect(age?.seconds).toBeLessThan(5);
   });
 
+  it("wake runs a job at once whatever its interval, once across servers, and retries while another server runs it", async () => {
+    let runs = 0;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = {
+      name: "woken",
+      everyMs: 3_600_000,
+      run: async () => {
+        runs += 1;
+        if (runs === 1) await held;
+      },
+    };
+    const a = new JobScheduler(one, { clock }).add(slow);
+    const b = new JobScheduler(two, { clock }).add(slow);
+    const waitFor = async (count: number) => {
+      const deadline = Date.now() + 10_000;
+      while (runs < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+    // Not due (it is hourly) but woken: it runs now, on A, and holds its lock.
+    a.wake("woken");
+    await waitFor(1);
+    expect(runs).toBe(1);
+    // B is woken while A runs it: B does not run it beside A, and tries again shortly.
+    b.wake("woken", 200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toBe(1);
+    release();
+    await waitFor(2);
+    expect(runs).toBe(2);
+    // A stopped scheduler ignores wakes.
+    await a.stop();
+    await b.stop();
+    a.wake("woken");
+    b.wake("woken");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toBe(2);
+  });
+
   it("takes over a run whose server died during it", async () => {
     let release: () => void = () => {};
     let started: () => void = () => {};
