@@ -248,6 +248,14 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
       { id, input: { ...DETRACTOR_PLAYBOOK, name: "Scratch 2", enabled: false } },
     );
     expect(updated.data?.updatePlaybook.data).toMatchObject({ name: "Scratch 2", enabled: false });
+    const kept = await gql<{ updatePlaybook: PlaybookAnswer }>(
+      a.secretKey,
+      `mutation($id: ID!, $input: PlaybookInput!) { updatePlaybook(id: $id, input: $input) { ${UPDATE_RESULT}
+        ... on MutationUpdatePlaybookSuccess { data { id name enabled } } } }`,
+      { id, input: { ...DETRACTOR_PLAYBOOK, name: "Scratch 3" } },
+    );
+    // An omitted `enabled` keeps it disabled.
+    expect(kept.data?.updatePlaybook.data).toMatchObject({ name: "Scratch 3", enabled: false });
     expect((await mutate(a.secretKey, "deletePlaybook")).data?.result?.__typename).toBe(
       "MutationDeletePlaybookSuccess",
     );

@@ -260,7 +260,7 @@ const PlaybookInput = builder.inputType("PlaybookInput", {
   fields: (t) => ({
     name: t.string({ required: true, description: "Unique in the workspace." }),
     description: t.string(),
-    enabled: t.boolean({ description: "Default true." }),
+    enabled: t.boolean({ description: "Default true when created; omitted in an update, the flag is kept." }),
     trigger: t.field({
       type: DomainEventTypeEnum,
       required: true,
@@ -482,7 +482,7 @@ builder.mutationField("updatePlaybook", (t) =>
   t.prismaField({
     type: "Playbook",
     description:
-      "Replaces a playbook's name, trigger, conditions and actions (the whole input, as at creation). Enabling it here counts as enabling (see enablePlaybook).",
+      "Replaces a playbook's name, trigger, conditions and actions (the whole input, as at creation); an omitted `enabled` keeps its flag. Enabling it here counts as enabling (see enablePlaybook).",
     errors: { types: [ValidationError, NotFoundError] },
     args: {
       id: t.arg.globalID({ for: PlaybookRef, required: true }),
@@ -494,11 +494,14 @@ builder.mutationField("updatePlaybook", (t) =>
       const playbook = await ctx.prisma.$transaction(async (tx) => {
         const stored = await lockedPlaybook(tx, args.id.id, workspaceId);
         if (await nameTaken(tx, workspaceId, fields.name, stored.id)) throw duplicateName(fields.name);
-        const head = fields.enabled && !stored.enabled ? await ensureCursor(tx) : null;
+        // An omitted `enabled` keeps the stored flag.
+        const enabled = args.input.enabled ?? stored.enabled;
+        const head = enabled && !stored.enabled ? await ensureCursor(tx) : null;
         return tx.playbook.update({
           where: { id: stored.id },
           data: {
             ...fields,
+            enabled,
             conditions: asJson(fields.conditions),
             actions: asJson(fields.actions),
             ...(head ? { activeAfterTxid: head.txid, activeAfterPosition: head.position } : {}),
