@@ -508,9 +508,11 @@ describe("two evaluators on one PostgreSQL", () => {
         new PlaybookEvaluator(second, { batchSize: 7 }),
       ];
       let writing = true;
-      const loops = evaluators.map(async (evaluator) => {
+      // What each evaluator reports it fired: together, each firing once.
+      const fired = [0, 0];
+      const loops = evaluators.map(async (evaluator, index) => {
         while (writing) {
-          await evaluator.run();
+          fired[index] += (await evaluator.run()).firings;
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
       });
@@ -537,10 +539,11 @@ describe("two evaluators on one PostgreSQL", () => {
       );
       writing = false;
       await Promise.all(loops);
-      for (const evaluator of evaluators) await evaluator.run();
+      for (const [index, evaluator] of evaluators.entries()) fired[index] += (await evaluator.run()).firings;
       const detractors = scores.filter((score) => score <= 6).length;
       const firings = await database.prisma.playbookFiring.findMany();
       expect(firings).toHaveLength(detractors);
+      expect((fired[0] ?? 0) + (fired[1] ?? 0)).toBe(detractors);
       expect(new Set(firings.map((firing) => `${firing.eventTxid}-${firing.eventPosition}`)).size).toBe(
         detractors,
       );
