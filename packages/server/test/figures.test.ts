@@ -311,7 +311,13 @@ describe.each(DATABASE_KINDS)("figures on %s", (kind) => {
         }
       }
       expect(wrong).toEqual([]);
-      expect(decimals.sort()).toEqual(["Money.amount", "Workspace.grossMargin"]);
+      // A playbook's MRR bounds are money amounts too (in the workspace's currency).
+      expect(decimals.sort()).toEqual([
+        "Money.amount",
+        "PlaybookConditions.mrrMax",
+        "PlaybookConditions.mrrMin",
+        "Workspace.grossMargin",
+      ]);
     });
 
     it("no figure carries more than 9 decimals (40/60 is 0.666666667, not 0.6666666666666666)", async () => {
