@@ -233,6 +233,8 @@ describe.each(DATABASE_KINDS)("viewer tokens on %s", (kind) => {
       const answer = await send("{ accounts(first: 1) { totalCount } }", asViewer(token));
       expect(answer.status, name).toBe(401);
       expect(answer.body.errors?.[0]?.extensions?.code, name).toBe(code);
+      // The page can read why (and refresh its token on EXPIRED_VIEWER_TOKEN).
+      expect(answer.headers.get("access-control-allow-origin"), name).toBe(ORIGIN);
       expect(answer.body.data, name).toBeUndefined();
     }
     const withSecret = await send("{ __typename }", {
