@@ -117,6 +117,42 @@ describe.each(DATABASE_KINDS)("viewer tokens on %s", (kind) => {
     expect(new Set(figures.atRiskAccounts.map((account) => account.csmOwner))).toEqual(
       figures.atRiskAccounts.length ? new Set([csm]) : new Set(),
     );
+    // Exactly those accounts: the portfolio's MRR and active accounts now are the sums over the
+    // CSM's accounts as the secret key sees them one by one; its at-risk list is theirs.
+    const own = await send(
+      `query($filter: AccountFilter) { accounts(first: 100, filter: $filter) { edges { node { externalId churnedAt mrr { amount } } } }
+        atRisk: accounts(first: 100, filter: { atRisk: true }, orderBy: { field: MRR, direction: DESC }) { edges { node { externalId csmOwner } } } }`,
+      { authorization: `Bearer ${secretKey}` },
+      { filter: { csmOwner: [csm] } },
+    );
+    expect(own.body.errors).toBeUndefined();
+    const ownData = own.body.data as {
+      accounts: {
+        edges: { node: { externalId: string; churnedAt: string | null; mrr: { amount: string } } }[];
+      };
+      atRisk: { edges: { node: { externalId: string; csmOwner: string } }[] };
+    };
+    const rows = ownData.accounts.edges.map((edge) => edge.node);
+    const active = rows.filter((row) => row.churnedAt === null);
+    const exact = await send(
+      "{ portfolio { activeAccounts mrr { amount } atRiskAccounts(first: 100) { externalId } } }",
+      asViewer(token),
+    );
+    const scoped = exact.body.data?.portfolio as {
+      activeAccounts: number;
+      mrr: { amount: string };
+      atRiskAccounts: { externalId: string }[];
+    };
+    expect(scoped.activeAccounts).toBe(active.length);
+    expect(Number(scoped.mrr.amount)).toBeCloseTo(
+      active.reduce((sum, row) => sum + Number(row.mrr.amount), 0),
+      4,
+    );
+    const atRisk = ownData.atRisk.edges
+      .map((edge) => edge.node)
+      .filter((node) => node.csmOwner === csm)
+      .map((node) => node.externalId);
+    expect(scoped.atRiskAccounts.map((account) => account.externalId)).toEqual(atRisk);
   });
 
   it("a segment scope's portfolio and series equal the secret key's portfolio of that segment", async () => {
