@@ -54,6 +54,23 @@ export {
   healthScore,
 } from "./health-score.ts";
 export {
+  assertBacktestHorizon,
+  type BandChurn,
+  type BandDistribution,
+  type ChurnSample,
+  churnRateByBand,
+  churnRocAuc,
+  type FlagQuality,
+  flagPrecisionRecall,
+  HEALTH_BANDS,
+  type HealthConfigPreviewSummary,
+  healthConfigPreviewSummary,
+  MAX_BACKTEST_HORIZON_DAYS,
+  type PathToGreenStep,
+  pathToGreen,
+  type ScoredBand,
+} from "./health-lab.ts";
+export {
   type Arpa,
   accountLifetimeValue,
   arpaFromTotals,
