@@ -161,6 +161,7 @@ describe("assertBacktestHorizon", () => {
   it("whole days from 1 to 365", () => {
     assertBacktestHorizon(1);
     assertBacktestHorizon(365);
-    for (const bad of [0, -3, 1.5, 366, Number.NaN]) expectMetricError(() => assertBacktestHorizon(bad), "INVALID_PERIOD");
+    for (const bad of [0, -3, 1.5, 366, Number.NaN])
+      expectMetricError(() => assertBacktestHorizon(bad), "INVALID_PERIOD");
   });
 });

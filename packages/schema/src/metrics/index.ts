@@ -46,14 +46,6 @@ export {
 } from "./health-config.ts";
 export { HEALTH_TREND_DAYS, type HealthSnapshot, healthTrend } from "./health-history.ts";
 export {
-  type HealthBand,
-  type HealthComponentValues,
-  type HealthScore,
-  type HealthScoreComponent,
-  healthBand,
-  healthScore,
-} from "./health-score.ts";
-export {
   assertBacktestHorizon,
   type BandChurn,
   type BandDistribution,
@@ -70,6 +62,14 @@ export {
   pathToGreen,
   type ScoredBand,
 } from "./health-lab.ts";
+export {
+  type HealthBand,
+  type HealthComponentValues,
+  type HealthScore,
+  type HealthScoreComponent,
+  healthBand,
+  healthScore,
+} from "./health-score.ts";
 export {
   type Arpa,
   accountLifetimeValue,

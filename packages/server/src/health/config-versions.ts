@@ -66,7 +66,8 @@ export async function changeHealthConfig(
         RETURNING id::text AS id, version, "createdAt", "apiKeyId"::text AS "apiKeyId", "restoredFromVersion", config`;
       if (!row) throw new Error("The configuration version was not stored.");
       let events = 0;
-      for (const chunk of prepared) events += await writeHealthSnapshots(tx, input.workspaceId, chunk, row.id);
+      for (const chunk of prepared)
+        events += await writeHealthSnapshots(tx, input.workspaceId, chunk, row.id);
       return { version: versionRow(row), eventsWritten: events };
     },
     { timeout: CHANGE_TIMEOUT_MS, maxWait: CHANGE_TIMEOUT_MS },

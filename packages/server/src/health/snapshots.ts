@@ -126,7 +126,14 @@ export async function prepareTodaysSnapshots(
   const prepared: PreparedSnapshots[] = [];
   for (let offset = 0; offset < accounts.length; offset += CHUNK) {
     prepared.push(
-      await prepareSnapshots(prisma, workspaceId, settings, accounts.slice(offset, offset + CHUNK), day, asOf),
+      await prepareSnapshots(
+        prisma,
+        workspaceId,
+        settings,
+        accounts.slice(offset, offset + CHUNK),
+        day,
+        asOf,
+      ),
     );
   }
   return prepared;
