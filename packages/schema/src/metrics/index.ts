@@ -31,6 +31,7 @@ export {
   assertValidHealthConfig,
   DEFAULT_HEALTH_CONFIG,
   DEFAULT_MINIMUM_COVERAGE,
+  frozenHealthConfig,
   HEALTH_COMPONENT_KEYS,
   type HealthBandThresholds,
   type HealthComponentKey,

@@ -13,6 +13,7 @@ import {
   churnRocAuc,
   type FlagQuality,
   flagPrecisionRecall,
+  frozenHealthConfig,
   HEALTH_COMPONENT_KEYS,
   HEALTH_TREND_DAYS,
   type HealthBand,
@@ -84,7 +85,11 @@ export async function previewHealthConfig(input: {
   proposed: HealthConfig;
   now: Date;
 }): Promise<HealthConfigPreview> {
-  const { settings, proposed, now } = input;
+  const { now } = input;
+  // Frozen: validated once, not once per account (see assertValidHealthConfig).
+  const current = frozenHealthConfig(input.settings.healthConfig);
+  const proposed = frozenHealthConfig(input.proposed);
+  const settings = { ...input.settings, healthConfig: current };
   const activeIds = new Set(
     input.portfolio.filter((row) => isHistoryActiveAt(accountHistory(row), now)).map((row) => row.id),
   );
@@ -157,7 +162,8 @@ export async function healthBacktest(input: {
   horizonDays: number;
   now: Date;
 }): Promise<HealthBacktest> {
-  const { period, horizonDays, config, settings } = input;
+  const { period, horizonDays, settings } = input;
+  const config = frozenHealthConfig(input.config);
   assertBacktestHorizon(horizonDays);
   if (period.to.getTime() > input.now.getTime()) {
     throw labError("the period must end by now: a backtest needs the outcome of every account");
