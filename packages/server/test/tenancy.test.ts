@@ -194,8 +194,13 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     expect(lab.data?.workspace.healthConfigVersions.edges).toEqual([{ node: { version: 1 } }]);
     // Only A's own account (the one its upsert above created), never B's.
     const ownAccounts = await database.prisma.account.count({ where: { workspaceId: a.workspaceId } });
-    expect(ownAccounts).toBeLessThan(await database.prisma.account.count({ where: { workspaceId: b.workspaceId } }));
-    expect(lab.data?.previewHealthScoreConfig.data).toEqual({ accounts: ownAccounts, bandChanges: { edges: [] } });
+    expect(ownAccounts).toBeLessThan(
+      await database.prisma.account.count({ where: { workspaceId: b.workspaceId } }),
+    );
+    expect(lab.data?.previewHealthScoreConfig.data).toEqual({
+      accounts: ownAccounts,
+      bandChanges: { edges: [] },
+    });
     expect(lab.data?.healthBacktest.data).toEqual({ churnedAccounts: 0, retainedAccounts: 0 });
     const versionsOfB = await database.prisma.healthConfigVersion.count({
       where: { workspaceId: b.workspaceId },

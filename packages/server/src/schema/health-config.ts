@@ -237,6 +237,7 @@ const HealthBandDistributionRef = builder
 
 const HealthBandChangeRef = builder.objectRef<BandChange>("HealthBandChange").implement({
   fields: (t) => ({
+    // A page's accounts come in one statement: Prisma batches the findUnique calls of one tick.
     account: t.prismaField({
       type: "Account",
       resolve: (query, change, _args, ctx) =>
@@ -275,7 +276,6 @@ const HealthConfigPreviewRef = builder.objectRef<Preview>("HealthConfigPreview")
   }),
 });
 
-/** The accounts page of a band-change connection is read with one statement (Prisma's own batching). */
 builder.queryField("previewHealthScoreConfig", (t) =>
   t.field({
     type: HealthConfigPreviewRef,
