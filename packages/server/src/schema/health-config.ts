@@ -288,7 +288,9 @@ builder.queryField("previewHealthScoreConfig", (t) =>
       const proposed = mergeConfigInput(settings.healthConfig, args.config);
       return previewHealthConfig({
         prisma: ctx.prisma,
-        reader: ctx.facts.reader,
+        // A query reads from the replica like the request's own reader, but uncoalesced: the
+        // preview sends its fact families as parallel statements.
+        reader: ctx.database.sql,
         workspaceId: ctx.workspaceId,
         settings,
         portfolio: await ctx.portfolioAccounts(),
