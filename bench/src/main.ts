@@ -1,6 +1,6 @@
 // `pnpm bench`: seeds (or reuses) the large data set, runs every scenario, prints a table and
 // writes bench/results/latest.json (and latest.md, the table for BENCHMARKS.md).
-//   --only=D,R,N,P,Y,I,F,W,S run some scenarios (D/R/N run together; F: findings probes; S: start-up)
+//   --only=D,R,N,P,Y,I,L,F,W,S run some scenarios (D/R/N run together; L: health-config preview; F: findings probes; S: start-up)
 //   --reseed                 drop and regenerate the data set
 //   --seed-only              stop after the data set is ready
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { RunningServer } from "./lib/server.ts";
 import { type DashboardResults, dashboardScenarios } from "./scenarios/dashboard.ts";
 import { type FieldCost, fieldCosts } from "./scenarios/field-costs.ts";
 import { type IngestionResults, ingestionScenario } from "./scenarios/ingestion.ts";
+import { type LabResults, labScenario } from "./scenarios/lab.ts";
 import { type OverheadResults, overheadScenario } from "./scenarios/overhead.ts";
 import { type PortfolioResults, portfolioScenario } from "./scenarios/portfolio.ts";
 import { type ProbeResults, probes } from "./scenarios/probes.ts";
@@ -30,7 +31,7 @@ const { values } = parseArgs({
   },
 });
 const selected = new Set(
-  (values.only ?? "D,R,N,P,Y,I,F,W,S").split(",").map((name) => name.trim().toUpperCase()),
+  (values.only ?? "D,R,N,P,Y,I,L,F,W,S").split(",").map((name) => name.trim().toUpperCase()),
 );
 const wants = (name: string) => selected.has(name);
 
@@ -52,6 +53,7 @@ interface Results {
   portfolio?: PortfolioResults;
   overhead?: OverheadResults;
   ingestion?: IngestionResults;
+  lab?: LabResults;
   widgets?: WidgetResults;
   startup?: StartupResults;
   probes?: ProbeResults;
@@ -138,6 +140,7 @@ try {
   if (wants("P")) results.portfolio = await portfolioScenario(run, pulse);
   if (wants("Y")) results.overhead = await overheadScenario(run, pulse);
   if (wants("I")) results.ingestion = await ingestionScenario(run, pulse);
+  if (wants("L")) results.lab = await labScenario(run, pulse);
 } finally {
   await pulse.stop();
 }
@@ -156,7 +159,7 @@ console.log(`\n${markdown}\n`);
 log(`results written to bench/results/latest.json and latest.md (run took ${results.runSeconds} s)`);
 
 function evaluate(results: Results): void {
-  const { dashboard, portfolio, overhead, ingestion, widgets } = results;
+  const { dashboard, portfolio, overhead, ingestion, widgets, lab } = results;
   const add = (target: string, goal: string, value: string, met: boolean | null) =>
     results.targets.push({ target, goal, value, met });
   if (dashboard) {
@@ -182,6 +185,14 @@ function evaluate(results: Results): void {
       "deep equal",
       dashboard.sameJson ? "equal" : (dashboard.difference ?? "different"),
       dashboard.sameJson,
+    );
+  }
+  if (lab) {
+    add(
+      `L health-config preview over ${lab.accounts} accounts (p50 of ${lab.requestsMs.length}, ${lab.statements} statements)`,
+      "< 2000 ms",
+      `${lab.p50Ms} ms (max ${lab.maxMs} ms)`,
+      lab.p50Ms < 2000,
     );
   }
   if (portfolio) {

@@ -166,6 +166,9 @@ export function prismaReader(client: RawQueryClient): SqlReader {
  * `new Date()` reads as UTC midnight. Every query read through it must have been built by `sql`.
  */
 export function coalescingReader(reader: SqlReader): SqlReader {
+  // Already coalescing (e.g. a request's reader handed to a workspace-wide evaluation): wrapping
+  // it again would hand it a combined statement, which is not built by `sql`.
+  if (coalescing.has(reader)) return reader;
   type Waiting = { statement: SqlStatement; resolve(rows: unknown[]): void; reject(error: unknown): void };
   let waiting: Waiting[] = [];
   const flush = () => {
@@ -186,7 +189,7 @@ export function coalescingReader(reader: SqlReader): SqlReader {
       },
     );
   };
-  return {
+  const coalesced: SqlReader = {
     read<Row>(statement: SqlStatement): Promise<Row[]> {
       if (!statement.parts)
         return Promise.reject(new Error("coalescingReader reads statements built by `sql` only."));
@@ -196,7 +199,11 @@ export function coalescingReader(reader: SqlReader): SqlReader {
       });
     },
   };
+  coalescing.add(coalesced);
+  return coalesced;
 }
+
+const coalescing = new WeakSet<SqlReader>();
 
 const readers = new WeakMap<object, SqlReader>();
 

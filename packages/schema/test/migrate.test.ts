@@ -374,3 +374,38 @@ describe("the domain events migration on a populated database", () => {
     }
   });
 });
+
+describe("health_config_versions migration", () => {
+  it("gives every existing workspace version 1 from its stored configuration, and a new workspace its version 1", async () => {
+    const pglite = new PGlite();
+    const connection = pgliteConnection(pglite);
+    const index = migrations.findIndex((migration) => migration.name.endsWith("_health_config_versions"));
+    expect(index).toBeGreaterThan(0);
+    await applyMigrations(connection, { migrations: migrations.slice(0, index) });
+    await pglite.query(
+      `INSERT INTO "Workspace" (id, slug, name, "signingSecret", "healthConfig", "updatedAt") VALUES
+       ('00000000-0000-4000-8000-000000000001', 'tuned', 'Tuned', 's', '{"bands":{"green":80}}', now()),
+       ('00000000-0000-4000-8000-000000000002', 'plain', 'Plain', 's', '{}', now())`,
+    );
+    await applyMigrations(connection, { migrations: migrations.slice(0, index + 1) });
+    await pglite.query(
+      `INSERT INTO "Workspace" (id, slug, name, "signingSecret", "updatedAt")
+       VALUES ('00000000-0000-4000-8000-000000000003', 'new', 'New', 's', now())`,
+    );
+    const versions = await pglite.query<{
+      slug: string;
+      version: number;
+      config: unknown;
+      apiKeyId: string | null;
+    }>(
+      `SELECT w.slug, v.version, v.config, v."apiKeyId" FROM "HealthConfigVersion" v
+       JOIN "Workspace" w ON w.id = v."workspaceId" ORDER BY w.slug`,
+    );
+    expect(versions.rows).toEqual([
+      { slug: "new", version: 1, config: {}, apiKeyId: null },
+      { slug: "plain", version: 1, config: {}, apiKeyId: null },
+      { slug: "tuned", version: 1, config: { bands: { green: 80 } }, apiKeyId: null },
+    ]);
+    await pglite.close();
+  });
+});

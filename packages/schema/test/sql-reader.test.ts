@@ -129,6 +129,20 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
       day: new Date(row.day as string),
     });
 
+    it("wraps a coalescing reader as itself: its reads still start together as one statement", async () => {
+      const inner = coalescingReader(database.sql);
+      const outer = coalescingReader(inner);
+      expect(outer).toBe(inner);
+      const before = database.statements.count;
+      const [first, ordered] = await Promise.all([
+        outer.read<Record<string, unknown>>(facts("acc-1")),
+        inner.read<{ n: number }>(sql`SELECT n FROM generate_series(${1}::int, ${2}::int) AS n ORDER BY n`),
+      ]);
+      expect(database.statements.count).toBe(before + 1);
+      expect(first.map(asInstants)).toEqual([expected]);
+      expect(ordered).toEqual([{ n: 1 }, { n: 2 }]);
+    });
+
     it("sends reads that start together as one statement, each with its own rows and parameters", async () => {
       const reader = coalescingReader(database.sql);
       const before = database.statements.count;

@@ -38,6 +38,7 @@ const TABLES = [
   "milestoneAchievement",
   "businessReview",
   "healthSnapshot",
+  "healthConfigVersion",
   "idempotencyRecord",
 ] as const;
 
@@ -99,6 +100,14 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
     ids.foreignAccount = globalId("Account", foreign.id);
     ids.foreignContact = globalId("Contact", foreignContact.id);
     ids.foreignKey = globalId("ApiKey", foreignKey.id);
+    ids.foreignVersion = globalId(
+      "HealthConfigVersion",
+      (
+        await database.prisma.healthConfigVersion.findFirstOrThrow({
+          where: { workspaceId: other.workspaceId },
+        })
+      ).id,
+    );
     tokens.valid = await signWidgetToken(
       { workspaceId: acme.workspaceId, account: "a1", contact: "u1" },
       acme.signingSecret,
@@ -127,6 +136,79 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
     await server?.close();
     await drop?.();
   });
+
+  /** The health-score lab: invalid configurations, periods and horizons, foreign versions. */
+  function healthLabCases(): Case[] {
+    const update = (input: unknown) => ({
+      query:
+        "mutation($input: UpdateHealthScoreConfigInput!) { updateHealthScoreConfig(input: $input) { ... on ValidationError { code message } } }",
+      variables: { input },
+    });
+    const preview = (config: unknown) => ({
+      query:
+        "query($config: UpdateHealthScoreConfigInput!) { previewHealthScoreConfig(config: $config) { ... on ValidationError { code message } } }",
+      variables: { config },
+    });
+    const backtest = (period: unknown, horizonDays: unknown) => ({
+      query:
+        "query($period: PeriodInput!, $h: Int!) { healthBacktest(period: $period, horizonDays: $h) { ... on ValidationError { code message } } }",
+      variables: { period, h: horizonDays },
+    });
+    const restore = (id: unknown) => ({
+      query:
+        "mutation($id: ID!) { restoreHealthConfigVersion(id: $id) { ... on NotFoundError { code message } } }",
+      variables: { id },
+    });
+    const period = { from: "2026-01-01T00:00:00Z", to: "2026-04-01T00:00:00Z" };
+    return [
+      {
+        name: "health config: yellow above green",
+        body: update({ greenThreshold: 30, yellowThreshold: 60 }),
+        codes: ["BAD_USER_INPUT"],
+      },
+      {
+        name: "health config: weight 1e308",
+        body: update({ components: [{ key: "usage", weight: 1e308 }] }),
+        codes: ["BAD_USER_INPUT"],
+      },
+      {
+        name: "health config: every component disabled",
+        body: update({
+          components: ["usage", "feedback", "support", "payment"].map((key) => ({ key, enabled: false })),
+        }),
+        codes: ["BAD_USER_INPUT"],
+      },
+      {
+        name: "preview: negative weight",
+        body: preview({ components: [{ key: "usage", weight: -1 }] }),
+        codes: ["BAD_USER_INPUT"],
+      },
+      { name: "preview: threshold 120", body: preview({ greenThreshold: 120 }), codes: ["BAD_USER_INPUT"] },
+      { name: "backtest: horizon 0 days", body: backtest(period, 0), codes: ["BAD_USER_INPUT"] },
+      { name: "backtest: horizon 10,000 days", body: backtest(period, 10_000), codes: ["BAD_USER_INPUT"] },
+      {
+        name: "backtest: period backwards",
+        body: backtest({ from: period.to, to: period.from }, 30),
+        codes: ["BAD_USER_INPUT"],
+      },
+      {
+        name: "backtest: period ending in 2099",
+        body: backtest({ from: period.from, to: "2099-01-01T00:00:00Z" }, 30),
+        codes: ["BAD_USER_INPUT"],
+      },
+      { name: "backtest: horizon as text", body: backtest(period, "30"), codes: ["BAD_USER_INPUT"] },
+      {
+        name: "restore: another workspace's version",
+        body: restore(ids.foreignVersion),
+        codes: ["NOT_FOUND"],
+      },
+      {
+        name: "restore: a malformed id",
+        body: restore("not-a-global-id"),
+        codes: ["BAD_REQUEST"],
+      },
+    ];
+  }
 
   function corpus(): Case[] {
     const submit = (score: unknown, extra: Record<string, unknown> = {}, survey = "nps") => ({
@@ -415,6 +497,7 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
         key: "publishable",
         codes: ["FORBIDDEN"],
       },
+      ...healthLabCases(),
       { name: "no key", body: { query: "{ workspace { name } }" }, key: "none", codes: ["UNAUTHENTICATED"] },
       {
         name: "SQL in the key",

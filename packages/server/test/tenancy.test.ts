@@ -81,6 +81,7 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
         },
       })
     ).id;
+    foreign.HealthConfigVersion = (await prisma.healthConfigVersion.findFirstOrThrow({ where })).id;
   });
   afterAll(async () => {
     await drop?.();
@@ -91,6 +92,7 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
       "Account",
       "ApiKey",
       "Contact",
+      "HealthConfigVersion",
       "Milestone",
       "Playbook",
       "PlaybookFiring",
@@ -270,6 +272,48 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
       enabled: true,
     });
     expect(await database.prisma.task.count({ where: { title: "Sneaky" } })).toBe(0);
+  it("health lab: versions, restore, preview and backtest see only the caller's workspace", async () => {
+    const lab = await graphql<{
+      workspace: { healthConfigVersions: { edges: { node: { version: number } }[] } };
+      previewHealthScoreConfig: { data: { accounts: number; bandChanges: { edges: unknown[] } } };
+      healthBacktest: { data: { churnedAccounts: number; retainedAccounts: number } };
+    }>(
+      yoga,
+      a.secretKey,
+      `{ workspace { healthConfigVersions(first: 10) { edges { node { version } } } }
+         previewHealthScoreConfig(config: { greenThreshold: 10, yellowThreshold: 5 }) {
+           ... on QueryPreviewHealthScoreConfigSuccess { data { accounts bandChanges(first: 10) { edges { cursor } } } } }
+         healthBacktest(period: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }, horizonDays: 30) {
+           ... on QueryHealthBacktestSuccess { data { churnedAccounts retainedAccounts } } } }`,
+    );
+    expect(lab.errors).toBeUndefined();
+    expect(lab.data?.workspace.healthConfigVersions.edges).toEqual([{ node: { version: 1 } }]);
+    // Only A's own account (the one its upsert above created), never B's.
+    const ownAccounts = await database.prisma.account.count({ where: { workspaceId: a.workspaceId } });
+    expect(ownAccounts).toBeLessThan(
+      await database.prisma.account.count({ where: { workspaceId: b.workspaceId } }),
+    );
+    expect(lab.data?.previewHealthScoreConfig.data).toEqual({
+      accounts: ownAccounts,
+      bandChanges: { edges: [] },
+    });
+    expect(lab.data?.healthBacktest.data).toEqual({ churnedAccounts: 0, retainedAccounts: 0 });
+    const versionsOfB = await database.prisma.healthConfigVersion.count({
+      where: { workspaceId: b.workspaceId },
+    });
+    const restore = await graphql<{ restoreHealthConfigVersion: { __typename: string } }>(
+      yoga,
+      a.secretKey,
+      `mutation($id: ID!) { restoreHealthConfigVersion(id: $id) { __typename } }`,
+      { id: globalId("HealthConfigVersion", foreign.HealthConfigVersion ?? "") },
+    );
+    expect(restore.data?.restoreHealthConfigVersion.__typename).toBe("NotFoundError");
+    expect(await database.prisma.healthConfigVersion.count({ where: { workspaceId: a.workspaceId } })).toBe(
+      1,
+    );
+    expect(await database.prisma.healthConfigVersion.count({ where: { workspaceId: b.workspaceId } })).toBe(
+      versionsOfB,
+    );
   });
 
   describe("admin keys", () => {
@@ -306,6 +350,14 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
           { ids: Object.entries(foreign).map(([type, id]) => globalId(type, id)) },
         ],
         [`{ portfolio { activeAccounts } }`],
+        [`{ previewHealthScoreConfig(config: {}) { __typename } }`],
+        [
+          `{ healthBacktest(period: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }, horizonDays: 30) { __typename } }`,
+        ],
+        [
+          `mutation($id: ID!) { restoreHealthConfigVersion(id: $id) { __typename } }`,
+          { id: globalId("HealthConfigVersion", foreign.HealthConfigVersion ?? "") },
+        ],
         [`query($t: String!) { widgetBadge(token: $t) { score } }`, { t: token }],
         [`mutation { createApiKey(input: { kind: SECRET, name: "x" }) { __typename } }`],
         [

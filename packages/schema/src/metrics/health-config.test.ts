@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_HEALTH_CONFIG,
+  frozenHealthConfig,
   healthConfigForReads,
   healthConfigSchema,
   parseHealthConfig,
@@ -141,5 +142,22 @@ describe("healthConfigForReads", () => {
     expect(read.issues.map((issue) => issue.path)).toContain("components.usage.weight");
     expect(healthScore({ usage: 80, feedback: 60, support: 90 }, read.config).score).toBe(6800 / 90);
     expect(healthConfigForReads("garbage").config).toEqual(DEFAULT_HEALTH_CONFIG);
+  });
+});
+
+describe("frozenHealthConfig", () => {
+  it("is a deep-frozen copy that scores like the original", () => {
+    const config = parseHealthConfig({ bands: { green: 80, yellow: 30 } });
+    const frozen = frozenHealthConfig(config);
+    expect(frozen).toEqual(config);
+    expect(Object.isFrozen(frozen.components.usage)).toBe(true);
+    expect(healthScore({ usage: 75 }, frozen)).toEqual(healthScore({ usage: 75 }, config));
+  });
+
+  it("a mutable configuration is checked on every use, so a change after a valid use is still refused", () => {
+    const config = parseHealthConfig({});
+    healthScore({ usage: 50 }, config);
+    config.bands.yellow = 90;
+    expectMetricError(() => healthScore({ usage: 50 }, config), "INVALID_HEALTH_CONFIG");
   });
 });

@@ -224,8 +224,31 @@ export function healthConfigForReads(stored: unknown): StoredHealthConfig {
   }
 }
 
-/** Checks an already complete configuration (e.g. built in code) without merging defaults. */
+/** Deep-frozen configurations that validated: they cannot have changed since, so need no second check. */
+const validatedFrozen = new WeakSet<HealthConfig>();
+
+function isDeepFrozen(config: HealthConfig): boolean {
+  return (
+    Object.isFrozen(config) &&
+    Object.isFrozen(config.components) &&
+    Object.isFrozen(config.bands) &&
+    Object.values(config.components).every((setting) => Object.isFrozen(setting))
+  );
+}
+
+/**
+ * Checks an already complete configuration (e.g. built in code) without merging defaults. A
+ * deep-frozen one (DEFAULT_HEALTH_CONFIG, `frozenHealthConfig`) is checked once: scoring every
+ * account of a workspace with it then does not validate it per account.
+ */
 export function assertValidHealthConfig(config: HealthConfig): void {
+  if (validatedFrozen.has(config)) return;
   const parsed = healthConfigSchema.safeParse(config);
   if (!parsed.success) throw configError(parsed.error);
+  if (isDeepFrozen(config)) validatedFrozen.add(config);
+}
+
+/** A deep-frozen copy, for scoring many accounts with one configuration. */
+export function frozenHealthConfig(config: HealthConfig): HealthConfig {
+  return deepFreeze(structuredClone(config));
 }

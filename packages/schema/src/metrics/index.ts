@@ -31,6 +31,7 @@ export {
   assertValidHealthConfig,
   DEFAULT_HEALTH_CONFIG,
   DEFAULT_MINIMUM_COVERAGE,
+  frozenHealthConfig,
   HEALTH_COMPONENT_KEYS,
   type HealthBandThresholds,
   type HealthComponentKey,
@@ -45,6 +46,23 @@ export {
   type StoredHealthConfig,
 } from "./health-config.ts";
 export { HEALTH_TREND_DAYS, type HealthSnapshot, healthTrend } from "./health-history.ts";
+export {
+  assertBacktestHorizon,
+  type BandChurn,
+  type BandDistribution,
+  type ChurnSample,
+  churnRateByBand,
+  churnRocAuc,
+  type FlagQuality,
+  flagPrecisionRecall,
+  HEALTH_BANDS,
+  type HealthConfigPreviewSummary,
+  healthConfigPreviewSummary,
+  MAX_BACKTEST_HORIZON_DAYS,
+  type PathToGreenStep,
+  pathToGreen,
+  type ScoredBand,
+} from "./health-lab.ts";
 export {
   type HealthBand,
   type HealthComponentValues,

@@ -7,24 +7,37 @@ import {
   ebrHealthComponent,
   FEEDBACK_HEALTH_WINDOW_DAYS,
   feedbackHealthComponent,
+  HEALTH_COMPONENT_KEYS,
+  type HealthComponentKey,
   type HealthComponentValues,
+  type HealthConfig,
   type HealthScore,
   healthScore,
   milestoneProgress,
   milestonesHealthComponent,
   npsFromScoreCounts,
   PAYMENT_HEALTH_WINDOW_DAYS,
+  type Period,
   paymentTimelinessFromCounts,
   SUPPORT_HEALTH_WINDOW_DAYS,
   sentimentHealthComponent,
   supportLoadFromCounts,
+  type TicketCountsByPriority,
   trailingDays,
   USAGE_HEALTH_WINDOW_DAYS,
   type UsageMetrics,
   usageHealthComponent,
   usageMetrics,
 } from "@pulse/schema/metrics";
-import type { AccountFacts } from "../loaders/facts.ts";
+import type {
+  AccountFacts,
+  AchievementFact,
+  InvoiceCounts,
+  ReviewFact,
+  SentimentFact,
+  SurveyScoreCounts,
+  UsageWindowAggregates,
+} from "../loaders/facts.ts";
 import type { WorkspaceSettings } from "./settings.ts";
 
 export interface HealthAccount {
@@ -35,8 +48,8 @@ export interface HealthAccount {
 
 /** Usage metrics of the period, computed once per account and period (health and `usage` share them). */
 export function accountUsage(
-  facts: AccountFacts,
-  settings: WorkspaceSettings,
+  facts: Pick<HealthFacts, "memo" | "usage">,
+  settings: Pick<WorkspaceSettings, "keyFeatures">,
   account: HealthAccount,
   period: { from: Date; to: Date },
 ): Promise<{ metrics: UsageMetrics; everHadUsage: boolean }> {
@@ -53,6 +66,30 @@ export function accountUsage(
   });
 }
 
+/** The component keys a configuration enables. */
+export function enabledComponents(config: HealthConfig): HealthComponentKey[] {
+  return HEALTH_COMPONENT_KEYS.filter((key) => config.components[key].enabled);
+}
+
+/**
+ * The facts the health components are computed from: the request's AccountFacts, or the
+ * backtest's point-in-time facts (health/backtest.ts), whose windows differ per account.
+ */
+export interface HealthFacts {
+  memo<Value>(key: string, compute: () => Promise<Value>): Promise<Value>;
+  usage(period: Period): Loads<UsageWindowAggregates>;
+  surveyScoreCounts(period: Period): Loads<SurveyScoreCounts>;
+  ticketCounts(period: Period): Loads<TicketCountsByPriority>;
+  invoiceCounts(period: Period): Loads<InvoiceCounts>;
+  sentimentEntries(): Loads<SentimentFact[]>;
+  milestoneAchievements(): Loads<AchievementFact[]>;
+  businessReviews(): Loads<ReviewFact[]>;
+}
+
+interface Loads<Value> {
+  load(accountId: string): Promise<Value>;
+}
+
 /** Health of one account as of `now`; only enabled components are gathered. */
 export async function accountHealth(
   facts: AccountFacts,
@@ -60,7 +97,27 @@ export async function accountHealth(
   account: HealthAccount,
   now: Date,
 ): Promise<HealthScore> {
-  const enabled = settings.healthConfig.components;
+  const values = await healthComponentValues(
+    facts,
+    settings,
+    account,
+    now,
+    enabledComponents(settings.healthConfig),
+  );
+  return healthScore(values, settings.healthConfig);
+}
+
+/** The values (0–100 or null) of the given components of one account as of `now`. */
+export async function healthComponentValues(
+  facts: HealthFacts,
+  settings: Pick<WorkspaceSettings, "keyFeatures" | "milestones">,
+  account: HealthAccount,
+  now: Date,
+  keys: readonly HealthComponentKey[],
+): Promise<HealthComponentValues> {
+  const enabled = Object.fromEntries(
+    HEALTH_COMPONENT_KEYS.map((key) => [key, { enabled: keys.includes(key) }]),
+  ) as Record<HealthComponentKey, { enabled: boolean }>;
   const values: HealthComponentValues = {};
   const work: Promise<void>[] = [];
   if (enabled.usage.enabled) {
@@ -141,5 +198,5 @@ export async function accountHealth(
     );
   }
   await Promise.all(work);
-  return healthScore(values, settings.healthConfig);
+  return values;
 }

@@ -13,6 +13,8 @@ export interface WorkspaceSettings {
   workspaceId: string;
   currency: string;
   healthConfig: HealthConfig;
+  /** The stored version of `healthConfig` (null for a workspace without versions). */
+  healthConfigVersionId: string | null;
   keyFeatures: string[];
   grossMargin: string;
   lifetimeCapMonths: number;
@@ -35,6 +37,8 @@ export async function loadWorkspaceSettings(
   const [row] = await reader.read<SettingsRow>(sql`
     SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
            w."factsRevision"::text AS "factsRevision",
+           (SELECT v.id::text FROM "HealthConfigVersion" v WHERE v."workspaceId" = w.id
+            ORDER BY v.version DESC LIMIT 1) AS "healthConfigVersionId",
            coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,
                                                        'targetDays', m."targetDays", 'isFirstValue', m."isFirstValue")
                                      ORDER BY m.position, m.key)
@@ -56,5 +60,6 @@ export async function loadWorkspaceSettings(
     lifetimeCapMonths: lifetime.lifetimeCapMonths,
     milestones: row.milestones,
     factsRevision: row.factsRevision,
+    healthConfigVersionId: row.healthConfigVersionId,
   };
 }

@@ -1,19 +1,142 @@
 // Daily health snapshots: one row per account and UTC day, kept for trends, history charts,
 // and ordering/filtering accounts by health across pages. A day's snapshot is computed as of
 // the end of that day (or now, for today) and upserted, so recomputing is always safe.
-import { accountHistory, isHistoryActiveAt } from "@pulse/schema/metrics";
-import type { PrismaClient } from "@pulse/schema/prisma";
+import { type AccountRisk, accountHistory, type HealthScore, isHistoryActiveAt } from "@pulse/schema/metrics";
+import type { Prisma, PrismaClient } from "@pulse/schema/prisma";
 import { OutboxSignal } from "../events/outbox.ts";
 import { AccountFacts } from "../loaders/facts.ts";
 import { accountHealth } from "./account-health.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
-import { prepareSnapshotEvents, snapshotRisks } from "./snapshot-events.ts";
+import { prepareSnapshotEvents, type SnapshotHealth, snapshotRisks } from "./snapshot-events.ts";
 
 const DAY_MS = 86_400_000;
 const CHUNK = 500;
 
 export function utcDay(instant: Date): Date {
   return new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate()));
+}
+
+interface SnapshotAccount {
+  id: string;
+  seats: number;
+  signedUpAt: Date;
+  churnedAt: Date | null;
+}
+
+/** One chunk of computed snapshots, ready to be written in a transaction. */
+export interface PreparedSnapshots {
+  day: Date;
+  asOf: Date;
+  rows: { account: SnapshotAccount; health: HealthScore }[];
+  scored: SnapshotHealth[];
+  risks: Map<string, AccountRisk>;
+}
+
+/** The instant a day's snapshot is computed as of: the end of the day, or now for today. */
+function snapshotInstant(day: Date, now: Date): Date {
+  return new Date(Math.min(day.getTime() + DAY_MS, now.getTime()));
+}
+
+async function snapshotAccounts(
+  prisma: PrismaClient,
+  workspaceId: string,
+  accountIds: readonly string[] | undefined,
+  asOf: Date,
+): Promise<SnapshotAccount[]> {
+  return prisma.account.findMany({
+    where: { workspaceId, ...(accountIds ? { id: { in: [...accountIds] } } : {}), signedUpAt: { lt: asOf } },
+    select: { id: true, seats: true, signedUpAt: true, churnedAt: true },
+    orderBy: { id: "asc" },
+  });
+}
+
+/** Computes one chunk's scores, activity and risks (reads only, before any transaction). */
+async function prepareSnapshots(
+  prisma: PrismaClient,
+  workspaceId: string,
+  settings: WorkspaceSettings,
+  chunk: SnapshotAccount[],
+  day: Date,
+  asOf: Date,
+): Promise<PreparedSnapshots> {
+  const facts = new AccountFacts(prisma, workspaceId);
+  const healths = await Promise.all(chunk.map((account) => accountHealth(facts, settings, account, asOf)));
+  // An account with too little data gets a snapshot too, with a null score and band: the
+  // health distribution, the band filter and the badge then see "insufficient data".
+  const rows = chunk.flatMap((account, index) => {
+    const health = healths[index];
+    return health ? [{ account, health }] : [];
+  });
+  const revenue = facts.revenueEvents();
+  const scored = await Promise.all(
+    rows.map(async (r) => ({
+      accountId: r.account.id,
+      score: r.health.score,
+      band: r.health.band,
+      active: isHistoryActiveAt(
+        accountHistory({ ...r.account, revenueEvents: await revenue.load(r.account.id) }),
+        asOf,
+      ),
+    })),
+  );
+  const risks = await snapshotRisks(facts, scored, asOf);
+  return { day, asOf, rows, scored, risks };
+}
+
+/**
+ * Writes prepared snapshots (with the configuration version they were computed with) and their
+ * domain events (band changed, at-risk entered/left) in the caller's transaction. Returns how
+ * many events were written.
+ */
+export async function writeHealthSnapshots(
+  tx: Prisma.TransactionClient,
+  workspaceId: string,
+  prepared: PreparedSnapshots,
+  configVersionId: string | null,
+): Promise<number> {
+  const { day, asOf, rows, scored, risks } = prepared;
+  if (rows.length === 0) return 0;
+  const writeEvents = await prepareSnapshotEvents(tx, { workspaceId, day, asOf, healths: scored, risks });
+  const snapshots = await tx.$queryRaw<{ id: string; accountId: string }[]>`
+      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components, "configVersionId")
+      SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components,
+             ${configVersionId}::uuid
+      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health.score)}::float8[],
+                  ${rows.map((r) => r.health.band)}::text[], ${rows.map((r) => JSON.stringify(r.health.components))}::jsonb[])
+        AS r("accountId", score, band, components)
+      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band,
+        components = EXCLUDED.components, "configVersionId" = EXCLUDED."configVersionId"
+      RETURNING id::text AS id, "accountId"::text AS "accountId"`;
+  return writeEvents(new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot.id])));
+}
+
+/**
+ * Computes today's snapshots of every account of the workspace with `settings`, without writing
+ * them: a configuration change writes them in its own transaction (see health/config-versions.ts).
+ */
+export async function prepareTodaysSnapshots(
+  prisma: PrismaClient,
+  workspaceId: string,
+  settings: WorkspaceSettings,
+  now: Date,
+): Promise<PreparedSnapshots[]> {
+  const day = utcDay(now);
+  const asOf = snapshotInstant(day, now);
+  const accounts = await snapshotAccounts(prisma, workspaceId, undefined, asOf);
+  const prepared: PreparedSnapshots[] = [];
+  for (let offset = 0; offset < accounts.length; offset += CHUNK) {
+    prepared.push(
+      await prepareSnapshots(
+        prisma,
+        workspaceId,
+        settings,
+        accounts.slice(offset, offset + CHUNK),
+        day,
+        asOf,
+      ),
+    );
+  }
+  return prepared;
 }
 
 /**
@@ -28,57 +151,20 @@ export async function recordHealthSnapshots(
 ): Promise<number> {
   const now = options.now ?? new Date();
   const day = utcDay(options.day ?? now);
-  const asOf = new Date(Math.min(day.getTime() + DAY_MS, now.getTime()));
+  const asOf = snapshotInstant(day, now);
   const settings = options.settings ?? (await loadWorkspaceSettings(prisma, workspaceId));
-  const accounts = await prisma.account.findMany({
-    where: {
-      workspaceId,
-      ...(options.accountIds ? { id: { in: [...options.accountIds] } } : {}),
-      signedUpAt: { lt: asOf },
-    },
-    select: { id: true, seats: true, signedUpAt: true, churnedAt: true },
-    orderBy: { id: "asc" },
-  });
+  const accounts = await snapshotAccounts(prisma, workspaceId, options.accountIds, asOf);
   let written = 0;
   for (let offset = 0; offset < accounts.length; offset += CHUNK) {
     const chunk = accounts.slice(offset, offset + CHUNK);
-    const facts = new AccountFacts(prisma, workspaceId);
-    const healths = await Promise.all(chunk.map((account) => accountHealth(facts, settings, account, asOf)));
-    // An account with too little data gets a snapshot too, with a null score and band: the
-    // health distribution, the band filter and the badge then see "insufficient data".
-    const rows = chunk.flatMap((account, index) => {
-      const health = healths[index];
-      return health ? [{ account, health }] : [];
-    });
-    if (rows.length === 0) continue;
+    const prepared = await prepareSnapshots(prisma, workspaceId, settings, chunk, day, asOf);
+    if (prepared.rows.length === 0) continue;
     // Domain events (band changed, at-risk entered/left) go in the snapshots' transaction.
-    const revenue = facts.revenueEvents();
-    const scored = await Promise.all(
-      rows.map(async (r) => ({
-        accountId: r.account.id,
-        score: r.health.score,
-        band: r.health.band,
-        active: isHistoryActiveAt(
-          accountHistory({ ...r.account, revenueEvents: await revenue.load(r.account.id) }),
-          asOf,
-        ),
-      })),
+    const eventsWritten = await prisma.$transaction((tx) =>
+      writeHealthSnapshots(tx, workspaceId, prepared, settings.healthConfigVersionId),
     );
-    const risks = await snapshotRisks(facts, scored, asOf);
-    const eventsWritten = await prisma.$transaction(async (tx) => {
-      const writeEvents = await prepareSnapshotEvents(tx, { workspaceId, day, asOf, healths: scored, risks });
-      const snapshots = await tx.$queryRaw<{ id: string; accountId: string }[]>`
-      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
-      SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components
-      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health.score)}::float8[],
-                  ${rows.map((r) => r.health.band)}::text[], ${rows.map((r) => JSON.stringify(r.health.components))}::jsonb[])
-        AS r("accountId", score, band, components)
-      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components
-      RETURNING id::text AS id, "accountId"::text AS "accountId"`;
-      return writeEvents(new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot.id])));
-    });
     if (eventsWritten > 0) OutboxSignal.of(prisma).written();
-    written += rows.length;
+    written += prepared.rows.length;
   }
   return written;
 }

@@ -76,6 +76,8 @@ export class AccountFacts {
     prisma: PrismaClient,
     private readonly workspaceId: string,
     reader: SqlReader = readerFor(prisma),
+    /** Keys per statement; unbounded for workspace-wide evaluations (preview, backtest). */
+    private readonly maxBatchSize = 1000,
   ) {
     this.reader = coalescingReader(reader);
   }
@@ -95,7 +97,7 @@ export class AccountFacts {
   private loader<Value>(key: string, batch: (ids: string[]) => Promise<Value[]>): DataLoader<string, Value> {
     let loader = this.loaders.get(key) as DataLoader<string, Value> | undefined;
     if (!loader) {
-      loader = new DataLoader<string, Value>((ids) => batch([...ids]), { maxBatchSize: 1000 });
+      loader = new DataLoader<string, Value>((ids) => batch([...ids]), { maxBatchSize: this.maxBatchSize });
       this.loaders.set(key, loader as DataLoader<string, unknown>);
     }
     return loader;

@@ -1,16 +1,18 @@
 // GraphQL types of the metric results of @pulse/schema/metrics, shared by account and
 // portfolio fields. Percentages, scores and ratios are floats (rounded to 9 decimals where the
 // schema is built, see schema/index.ts); money is an exact Decimal with a currency.
-import type {
-  CesResult,
-  CsatResult,
-  HealthScore,
-  HealthScoreComponent,
-  MilestoneProgress,
-  MilestoneState,
-  NpsResult,
-  RiskReason,
-  UsageMetrics,
+import {
+  type CesResult,
+  type CsatResult,
+  type HealthScore,
+  type HealthScoreComponent,
+  type MilestoneProgress,
+  type MilestoneState,
+  type NpsResult,
+  type PathToGreenStep,
+  pathToGreen,
+  type RiskReason,
+  type UsageMetrics,
 } from "@pulse/schema/metrics";
 import type { Decimal } from "decimal.js";
 import { builder } from "../builder.ts";
@@ -128,6 +130,22 @@ const HealthComponentRef = builder.objectRef<HealthScoreComponent>("HealthCompon
   }),
 });
 
+const PathToGreenStepRef = builder.objectRef<PathToGreenStep>("PathToGreenStep").implement({
+  description: "What one component alone would have to be for the score to reach the green threshold.",
+  fields: (t) => ({
+    key: t.field({ type: HealthComponentKeyEnum, resolve: (step) => step.key }),
+    value: t.exposeFloat("value", { description: "The component's value now (0–100)" }),
+    target: t.exposeFloat("target", {
+      nullable: true,
+      description: "The value that alone brings the score to the green threshold; null when unreachable",
+    }),
+    change: t.exposeFloat("change", { nullable: true, description: "target − value; null when unreachable" }),
+    reachable: t.exposeBoolean("reachable", {
+      description: "False when even 100 in this component alone leaves the score below green",
+    }),
+  }),
+});
+
 export const HealthRef = builder.objectRef<HealthScore & { trend: number | null }>("Health").implement({
   description: "Explainable health score: weighted mean of the enabled components that have data.",
   fields: (t) => ({
@@ -149,6 +167,16 @@ export const HealthRef = builder.objectRef<HealthScore & { trend: number | null 
     trend: t.exposeFloat("trend", {
       nullable: true,
       description: "Score now − the latest daily snapshot at or before 30 days ago",
+    }),
+    pathToGreen: t.field({
+      type: [PathToGreenStepRef],
+      description:
+        "For each used component, the value that alone would turn the score GREEN (or that it cannot), smallest change first; empty when already GREEN or without a score",
+      resolve: async (health, _args, ctx) =>
+        pathToGreen(
+          Object.fromEntries(health.components.map((component) => [component.key, component.value])),
+          (await ctx.settings()).healthConfig,
+        ),
     }),
   }),
 });

@@ -1,0 +1,89 @@
+// Versions of a workspace's health configuration: every change stores the whole configuration as
+// a new version (when, by which key) in the same transaction as the change itself and as today's
+// snapshots recomputed with it, so a failure leaves the configuration, its versions and the
+// snapshots as they were.
+import { type HealthConfig, healthConfigForReads } from "@pulse/schema/metrics";
+import type { PrismaClient } from "@pulse/schema/prisma";
+import { OutboxSignal } from "../events/outbox.ts";
+import { loadWorkspaceSettings } from "./settings.ts";
+import { prepareTodaysSnapshots, writeHealthSnapshots } from "./snapshots.ts";
+
+export interface HealthConfigVersionRow {
+  id: string;
+  version: number;
+  createdAt: Date;
+  apiKeyId: string | null;
+  restoredFromVersion: number | null;
+  config: HealthConfig;
+}
+
+interface StoredVersionRow extends Omit<HealthConfigVersionRow, "config"> {
+  config: unknown;
+}
+
+/** A stored version as reads see it: merged over the defaults (a backfilled one may be partial). */
+export function versionRow(row: StoredVersionRow): HealthConfigVersionRow {
+  return { ...row, config: healthConfigForReads(row.config).config };
+}
+
+/** Writing today's snapshots of a large workspace takes longer than Prisma's 5 s default. */
+const CHANGE_TIMEOUT_MS = 120_000;
+
+/**
+ * Makes `config` the workspace's configuration: stores it and its new version and today's
+ * snapshots computed with it, in one transaction. The snapshots are computed before the
+ * transaction (reads only); the workspace row is locked first, so concurrent changes get
+ * consecutive version numbers.
+ */
+export async function changeHealthConfig(
+  prisma: PrismaClient,
+  input: {
+    workspaceId: string;
+    config: HealthConfig;
+    apiKeyId: string | null;
+    now: Date;
+    restoredFromVersion?: number;
+  },
+): Promise<HealthConfigVersionRow> {
+  const settings = await loadWorkspaceSettings(prisma, input.workspaceId);
+  const prepared = await prepareTodaysSnapshots(
+    prisma,
+    input.workspaceId,
+    { ...settings, healthConfig: input.config },
+    input.now,
+  );
+  const stored = JSON.stringify(input.config);
+  const { version, eventsWritten } = await prisma.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${input.workspaceId}::uuid FOR UPDATE`;
+      await tx.$executeRaw`UPDATE "Workspace" SET "healthConfig" = ${stored}::jsonb, "updatedAt" = ${input.now}
+        WHERE id = ${input.workspaceId}::uuid`;
+      const [row] = await tx.$queryRaw<StoredVersionRow[]>`
+        INSERT INTO "HealthConfigVersion" (id, "workspaceId", version, config, "apiKeyId", "restoredFromVersion", "createdAt")
+        SELECT gen_random_uuid(), ${input.workspaceId}::uuid, coalesce(max(version), 0) + 1, ${stored}::jsonb,
+               ${input.apiKeyId}::uuid, ${input.restoredFromVersion ?? null}::int, ${input.now}
+        FROM "HealthConfigVersion" WHERE "workspaceId" = ${input.workspaceId}::uuid
+        RETURNING id::text AS id, version, "createdAt", "apiKeyId"::text AS "apiKeyId", "restoredFromVersion", config`;
+      if (!row) throw new Error("The configuration version was not stored.");
+      let events = 0;
+      for (const chunk of prepared)
+        events += await writeHealthSnapshots(tx, input.workspaceId, chunk, row.id);
+      return { version: versionRow(row), eventsWritten: events };
+    },
+    { timeout: CHANGE_TIMEOUT_MS, maxWait: CHANGE_TIMEOUT_MS },
+  );
+  if (eventsWritten > 0) OutboxSignal.of(prisma).written();
+  return version;
+}
+
+/** One stored version of the workspace, or null (also for another workspace's version). */
+export async function findHealthConfigVersion(
+  prisma: PrismaClient,
+  workspaceId: string,
+  id: string,
+): Promise<HealthConfigVersionRow | null> {
+  const [row] = await prisma.$queryRaw<StoredVersionRow[]>`
+    SELECT id::text AS id, version, "createdAt", "apiKeyId"::text AS "apiKeyId", "restoredFromVersion", config
+    FROM "HealthConfigVersion" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid`;
+  return row ? versionRow(row) : null;
+}
