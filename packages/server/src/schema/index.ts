@@ -5,6 +5,7 @@ import "./account.ts";
 import "./facts.ts";
 import "./account-metrics.ts";
 import "./portfolio.ts";
+import "./targets.ts";
 import "./health-config.ts";
 import "./widget.ts";
 import "./api-keys.ts";
