@@ -77,6 +77,7 @@ describe("public API", () => {
       "unitEconomics",
       "lifecycleJourney",
       "stageStays",
+      "stageAt",
       "median",
       "medianDays",
       "conversionRate",

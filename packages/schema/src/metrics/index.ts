@@ -65,6 +65,7 @@ export {
   NEXT_LIFECYCLE_STAGE,
   type StageJourney,
   type StageStay,
+  stageAt,
   stageStays,
 } from "./lifecycle.ts";
 export {

@@ -113,3 +113,15 @@ describe("lifecycleJourney", () => {
     );
   });
 });
+
+describe("stageAt", () => {
+  it("is the stage of the latest change strictly before the instant", () => {
+    const changes = [
+      { toStage: "ONBOARDING", changedAt: utc("2026-01-01") },
+      { toStage: "ADOPTION", changedAt: utc("2026-01-11") },
+    ] as const;
+    expect(stageAt(changes, utc("2026-01-01"))).toBeNull();
+    expect(stageAt(changes, utc("2026-01-11"))).toBe("ONBOARDING");
+    expect(stageAt(changes, utc("2026-01-12"))).toBe("ADOPTION");
+  });
+});

@@ -168,3 +168,13 @@ export function meanOfKnown(values: readonly (number | null)[]): number | null {
   }
   return known.reduce((sum, value) => sum + value, 0) / known.length;
 }
+
+/** The stage of the latest change before `at` (as of t: strictly before); null before the first. */
+export function stageAt(changes: readonly LifecycleStageChangeFact[], at: Date): LifecycleStageName | null {
+  assertValidDate(at, "at");
+  let stage: LifecycleStageName | null = null;
+  for (const stay of stageStays(changes)) {
+    if (stay.enteredAt.getTime() < at.getTime()) stage = stay.stage;
+  }
+  return stage;
+}

@@ -69,19 +69,21 @@ const MovementsRef = builder.objectRef<Awaited<ReturnType<typeof logos>>>("Accou
   }),
 });
 
-const RenewalRateRef = builder.objectRef<Awaited<ReturnType<typeof renewals>>>("RenewalRate").implement({
-  fields: (t) => ({
-    rate: t.exposeFloat("rate", {
-      nullable: true,
-      description: "100 × renewed / decided contracts ending in the period",
+export const RenewalRateRef = builder
+  .objectRef<Awaited<ReturnType<typeof renewals>>>("RenewalRate")
+  .implement({
+    fields: (t) => ({
+      rate: t.exposeFloat("rate", {
+        nullable: true,
+        description: "100 × renewed / decided contracts ending in the period",
+      }),
+      renewed: t.exposeInt("renewed"),
+      churned: t.exposeInt("churned"),
+      pending: t.exposeInt("pending"),
     }),
-    renewed: t.exposeInt("renewed"),
-    churned: t.exposeInt("churned"),
-    pending: t.exposeInt("pending"),
-  }),
-});
+  });
 
-const TimeToFirstValueRef = builder
+export const TimeToFirstValueRef = builder
   .objectRef<ReturnType<typeof portfolioTimeToFirstValue>>("PortfolioTimeToFirstValue")
   .implement({
     fields: (t) => ({
@@ -91,7 +93,7 @@ const TimeToFirstValueRef = builder
     }),
   });
 
-const OnboardingRef = builder
+export const OnboardingRef = builder
   .objectRef<Awaited<ReturnType<typeof onboarding>>>("OnboardingCompletion")
   .implement({
     fields: (t) => ({
