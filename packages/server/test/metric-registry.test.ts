@@ -42,7 +42,7 @@ describe("metric registry", () => {
     const metricEnum = schema.getType("PortfolioMetric");
     if (!isEnumType(metricEnum)) throw new Error("PortfolioMetric is not an enum");
     expect(metricEnum.getValues().map((value) => value.name)).toEqual(
-      METRIC_REGISTRY.map((entry) => entry.metric),
+      METRIC_REGISTRY.map((entry): string => entry.metric).sort(),
     );
   });
 
