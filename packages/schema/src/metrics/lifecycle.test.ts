@@ -5,6 +5,7 @@ import {
   meanOfKnown,
   median,
   medianDays,
+  stageAt,
   stageStays,
 } from "./lifecycle.ts";
 import { expectMetricError, utc } from "./testing.ts";
