@@ -307,8 +307,8 @@ describe.each(DATABASE_KINDS)("journey, unit economics and targets on %s", (kind
       }[];
     }>(yoga, acme.secretKey, "{ metricTargets { id metric currentValue progress expectedProgress status } }");
     expect(list.errors).toBeUndefined();
-    // Trailing 90 days: the 9,300 of January over the 4 sign-ups since Dec 15 (acct-1…3 and, in
-    // December… none) — read through the same formulas as the portfolio of that window.
+    // The current value is CAC over the trailing 90 days (Dec 15 – Mar 15): the same figure as the
+    // portfolio of that window.
     const window = await graphql<{ portfolio: { cac: { amount: string } | null } }>(
       yoga,
       acme.secretKey,
