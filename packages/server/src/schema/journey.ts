@@ -2,7 +2,7 @@
 // accounts in it at the period's end, those entering it, their conversions to the next stage and
 // the median days in it (lifecycleJourney), and each stage's own metrics through the same
 // formulas as the portfolio. Statements: the stage history is one; the stage metrics reuse the
-// portfolio's shared reads, and adoption's usage is one batched read of its accounts.
+// portfolio's shared reads, and adoption's usage is one read of all of its accounts.
 import {
   type LifecycleStageChangeFact,
   type LifecycleStageName,
@@ -65,11 +65,14 @@ async function adoptionMetrics(ctx: Context, root: JourneyRoot) {
   const [histories, settings] = await Promise.all([stageHistories(ctx, root.segment), ctx.settings()]);
   const adopting = histories.filter((account) => stageAt(account.changes, root.period.to) === "ADOPTION");
   const window = trailingDays(at, USAGE_HEALTH_WINDOW_DAYS);
-  const aggregates = await ctx.facts.usage(window).loadMany(adopting.map((account) => account.accountId));
+  // One statement for all of them, however many (not the page loader, which batches by 1,000).
+  const aggregates = await ctx.facts.usageOf(
+    window,
+    adopting.map((account) => account.accountId),
+  );
   const metrics = adopting.map((account, index) => {
     const aggregate = aggregates[index];
-    if (aggregate === undefined || aggregate instanceof Error)
-      throw aggregate ?? new Error("usage not loaded");
+    if (aggregate === undefined) throw new Error("usage not loaded");
     const { everHadUsage: _ever, ...counts } = aggregate;
     return usageMetrics({
       ...counts,
