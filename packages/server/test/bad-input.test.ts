@@ -40,6 +40,9 @@ const TABLES = [
   "healthSnapshot",
   "healthConfigVersion",
   "idempotencyRecord",
+  "lifecycleStageChange",
+  "acquisitionSpend",
+  "metricTarget",
 ] as const;
 
 async function rowCounts(database: Database): Promise<Record<string, number>> {
@@ -108,6 +111,16 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
         })
       ).id,
     );
+    const foreignTarget = await database.prisma.metricTarget.create({
+      data: {
+        workspaceId: other.workspaceId,
+        metric: "NPS",
+        baseline: 0,
+        target: 10,
+        dueAt: new Date("2099-01-01"),
+      },
+    });
+    ids.foreignTarget = globalId("MetricTarget", foreignTarget.id);
     tokens.valid = await signWidgetToken(
       { workspaceId: acme.workspaceId, account: "a1", contact: "u1" },
       acme.signingSecret,
@@ -239,6 +252,26 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
       variables,
     });
     const node = (id: unknown) => ({ query: "query($id: ID!) { node(id: $id) { id } }", variables: { id } });
+    const spend = (input: Record<string, unknown>) => ({
+      query:
+        "mutation($input: AcquisitionSpendInput!) { upsertAcquisitionSpend(input: $input) { __typename ... on ValidationError { code } } }",
+      variables: {
+        input: {
+          externalId: "s1",
+          periodStart: "2026-01-01",
+          periodEnd: "2026-02-01",
+          amount: "100",
+          ...input,
+        },
+      },
+    });
+    const target = (input: Record<string, unknown>) => ({
+      query:
+        "mutation($input: MetricTargetInput!) { setMetricTarget(input: $input) { __typename ... on ValidationError { code } ... on NotFoundError { code } } }",
+      variables: {
+        input: { metric: "NPS", baseline: 10, target: 20, dueAt: "2099-01-01T00:00:00Z", ...input },
+      },
+    });
     const parse = ["GRAPHQL_PARSE_FAILED"];
     const validation = ["GRAPHQL_VALIDATION_FAILED"];
     const input = ["BAD_USER_INPUT"];
@@ -474,6 +507,71 @@ describe("bad input corpus (PostgreSQL, real HTTP)", () => {
       { name: "token that is not a JWT", body: widgetSurvey("hello"), key: "publishable", codes: token },
       { name: "empty token", body: widgetSurvey(""), key: "publishable", codes: token },
       { name: "10 KB token", body: widgetSurvey("a".repeat(10_000)), key: "publishable", codes: token },
+      // Acquisition spend, targets, journey and stage history
+      { name: "negative spend", body: spend({ amount: "-5" }), codes: input },
+      { name: "spend with 5 decimals", body: spend({ amount: "1.00001" }), codes: input },
+      { name: "spend ending before it starts", body: spend({ periodEnd: "2025-12-01" }), codes: input },
+      { name: "spend over 11 years", body: spend({ periodEnd: "2037-02-01" }), codes: input },
+      {
+        name: "spend starting in 2090",
+        body: spend({ periodStart: "2090-01-01", periodEnd: "2090-02-01" }),
+        codes: input,
+      },
+      { name: "spend with a blank external id", body: spend({ externalId: " s1" }), codes: input },
+      {
+        name: "empty spend batch",
+        body: {
+          query:
+            "mutation { upsertAcquisitionSpends(input: { items: [] }) { __typename ... on ValidationError { code } } }",
+        },
+        codes: input,
+      },
+      { name: "target equal to its baseline", body: target({ target: 10 }), codes: input },
+      { name: "target due in the past", body: target({ dueAt: "2020-01-01T00:00:00Z" }), codes: input },
+      { name: "target window of 0 days", body: target({ windowDays: 0 }), codes: input },
+      { name: "target window of 4000 days", body: target({ windowDays: 4000 }), codes: input },
+      { name: "target of an unknown metric", body: target({ metric: "HAPPINESS" }), codes: input },
+      {
+        name: "update another workspace's target",
+        body: target({ id: ids.foreignTarget }),
+        codes: ["NOT_FOUND"],
+      },
+      {
+        name: "update a target by a malformed id",
+        body: target({ id: "'; DROP TABLE x;--" }),
+        codes: ["NOT_FOUND"],
+      },
+      {
+        name: "delete another workspace's target",
+        body: {
+          query:
+            "mutation($id: ID!) { deleteMetricTarget(id: $id) { __typename ... on NotFoundError { code } } }",
+          variables: { id: ids.foreignTarget },
+        },
+        codes: ["NOT_FOUND"],
+      },
+      {
+        name: "journey over an inverted period",
+        body: { query: '{ journey(period: { from: "2026-02-01", to: "2026-01-01" }) { from } }' },
+        codes: input,
+      },
+      {
+        name: "stage entered before sign-up",
+        body: {
+          query:
+            "mutation($input: AccountInput!) { upsertAccount(input: $input) { __typename ... on ValidationError { code } } }",
+          variables: {
+            input: {
+              externalId: "a1",
+              name: "Acme One",
+              signedUpAt: "2026-01-01",
+              lifecycleStage: "ADOPTION",
+              lifecycleStageChangedAt: "2025-12-01",
+            },
+          },
+        },
+        codes: input,
+      },
       // Other tenants' ids, keys and scopes
       {
         name: "revoke another workspace's key",

@@ -225,7 +225,35 @@ const CASES: FactCase[] = [
     changeOutcome: "UPDATED",
     invalid: { patch: { executivesAttended: -1 }, field: "executivesAttended" },
   },
+  {
+    family: "acquisition spend",
+    single: "upsertAcquisitionSpend",
+    batch: "upsertAcquisitionSpends",
+    itemInput: "AcquisitionSpendInput",
+    batchInput: "UpsertAcquisitionSpendsInput",
+    table: "acquisitionSpends",
+    item: (scope, n) => ({
+      externalId: `${scope}-spend-${n}`,
+      periodStart: at(1, 0),
+      periodEnd: at(28, 0),
+      amount: "1200.50",
+      segment: "SMB",
+    }),
+    change: (item) => ({ ...item, amount: "1300" }),
+    changeOutcome: "UPDATED",
+    invalid: { patch: { amount: "-1" }, field: "amount" },
+  },
 ];
+
+/** Facts that name no account: their own external ids are their only keys. */
+const ACCOUNTLESS: Record<string, { broken: Item; field: string; foreign: Item }> = {
+  accounts: { broken: { name: "" }, field: "name", foreign: { externalId: "their-account" } },
+  "acquisition spend": {
+    broken: { periodEnd: at(1, 0) },
+    field: "periodEnd",
+    foreign: { externalId: "their-spend" },
+  },
+};
 
 const SCOPES = ["single", "batch", "atomic", "tenant"];
 
@@ -271,6 +299,15 @@ describe.each(DATABASE_KINDS)("ingestion of every fact on %s", (kind) => {
         name: "Foreign",
         signedUpAt: new Date(SIGNED_UP_AT),
       })),
+    });
+    await prisma.acquisitionSpend.create({
+      data: {
+        workspaceId: other.workspaceId,
+        externalId: "their-spend",
+        periodStart: new Date(at(1, 0)),
+        periodEnd: new Date(at(2, 0)),
+        amount: "5",
+      },
     });
   });
 
@@ -350,19 +387,20 @@ describe.each(DATABASE_KINDS)("ingestion of every fact on %s", (kind) => {
 
     it(`${fact.batch}: one invalid item and one missing account write nothing and are both listed`, async () => {
       const before = await countRows(prisma, acme.workspaceId);
+      const accountless = ACCOUNTLESS[fact.family];
       const items = [
         fact.item("atomic", 0),
         { ...fact.item("atomic", 1), ...fact.invalid.patch },
         fact.item("atomic", 2),
-        fact.family === "accounts"
-          ? { ...fact.item("atomic", 3), name: "" }
+        accountless
+          ? { ...fact.item("atomic", 3), ...accountless.broken }
           : { ...fact.item("atomic", 3), accountExternalId: "no-such-account" },
       ];
       const result = await ingestBatch(ctx.yoga, acme.secretKey, fact.batch, fact.batchInput, items);
       expect(result.__typename).toBe("ValidationError");
       expect(result.fields?.map((problem) => problem.path)).toEqual([
         `items.1.${fact.invalid.field}`,
-        fact.family === "accounts" ? "items.3.name" : "items.3.accountExternalId",
+        accountless ? `items.3.${accountless.field}` : "items.3.accountExternalId",
       ]);
       expect(result.message).toMatch(/nothing was written/);
       expect(await countRows(prisma, acme.workspaceId)).toEqual(before);
@@ -371,16 +409,26 @@ describe.each(DATABASE_KINDS)("ingestion of every fact on %s", (kind) => {
     it(`${fact.batch}: another workspace's rows are never found nor touched`, async () => {
       const mine = await countRows(prisma, acme.workspaceId);
       const theirs = await countRows(prisma, other.workspaceId);
-      if (fact.family === "accounts") {
-        // The same externalId in two workspaces names two accounts.
+      const accountless = ACCOUNTLESS[fact.family];
+      if (accountless) {
+        // The same externalId in two workspaces names two rows.
         const result = await ingestBatch(ctx.yoga, acme.secretKey, fact.batch, fact.batchInput, [
-          { ...fact.item("tenant", 0), externalId: "their-account" },
+          { ...fact.item("tenant", 0), ...accountless.foreign },
         ]);
         expect(result).toMatchObject({ created: 1 });
-        const foreign = await prisma.account.findUniqueOrThrow({
-          where: { workspaceId_externalId: { workspaceId: other.workspaceId, externalId: "their-account" } },
-        });
-        expect(foreign.name).toBe("Foreign");
+        if (fact.family === "accounts") {
+          const foreign = await prisma.account.findUniqueOrThrow({
+            where: {
+              workspaceId_externalId: { workspaceId: other.workspaceId, externalId: "their-account" },
+            },
+          });
+          expect(foreign.name).toBe("Foreign");
+        } else {
+          const foreign = await prisma.acquisitionSpend.findUniqueOrThrow({
+            where: { workspaceId_externalId: { workspaceId: other.workspaceId, externalId: "their-spend" } },
+          });
+          expect(foreign.amount.toString()).toBe("5");
+        }
         expect(await countRows(prisma, other.workspaceId)).toEqual(theirs);
         return;
       }

@@ -133,6 +133,8 @@ export async function countRows(prisma: PrismaClient, workspaceId: string): Prom
     sentimentEntries: await prisma.sentimentEntry.count(where),
     milestoneAchievements: await prisma.milestoneAchievement.count(where),
     businessReviews: await prisma.businessReview.count(where),
+    acquisitionSpends: await prisma.acquisitionSpend.count(where),
+    lifecycleStageChanges: await prisma.lifecycleStageChange.count(where),
   };
 }
 

@@ -272,6 +272,8 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
       enabled: true,
     });
     expect(await database.prisma.task.count({ where: { title: "Sneaky" } })).toBe(0);
+  });
+
   it("health lab: versions, restore, preview and backtest see only the caller's workspace", async () => {
     const lab = await graphql<{
       workspace: { healthConfigVersions: { edges: { node: { version: number } }[] } };
@@ -314,6 +316,65 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     expect(await database.prisma.healthConfigVersion.count({ where: { workspaceId: b.workspaceId } })).toBe(
       versionsOfB,
     );
+  });
+
+  it("keeps targets, acquisition spend and stage history apart: lists, journey, portfolio and writes", async () => {
+    const theirTarget = await database.prisma.metricTarget.findFirstOrThrow({
+      where: { workspaceId: b.workspaceId },
+    });
+    const theirTargetId = globalId("MetricTarget", theirTarget.id);
+    const query = `{ metricTargets { id } portfolio(period: { from: "2020-01-01", to: "2030-01-01" }) { acquisitionSpend { amount } }
+      journey(period: { from: "2020-01-01", to: "2030-01-01" }) { stages { entered } } }`;
+    const mine = await graphql<{
+      metricTargets: unknown[];
+      portfolio: { acquisitionSpend: { amount: string } };
+      journey: { stages: { entered: number }[] };
+    }>(yoga, a.secretKey, query);
+    const theirs = await graphql<typeof mine.data>(yoga, b.secretKey, query);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.metricTargets).toEqual([]);
+    expect(mine.data?.portfolio.acquisitionSpend.amount).toBe("0");
+    const entered = (answer: typeof mine.data) =>
+      (answer?.journey.stages ?? []).reduce((sum, stage) => sum + stage.entered, 0);
+    const ownChanges = await database.prisma.lifecycleStageChange.count({
+      where: { workspaceId: a.workspaceId },
+    });
+    expect(entered(mine.data)).toBe(ownChanges);
+    expect(entered(theirs.data)).toBeGreaterThan(ownChanges);
+    expect(theirs.data?.metricTargets.length).toBeGreaterThan(0);
+    expect(Number(theirs.data?.portfolio.acquisitionSpend.amount)).toBeGreaterThan(0);
+
+    const update = await graphql<{ set: { __typename: string } }>(
+      yoga,
+      a.secretKey,
+      `mutation($id: ID!) { set: setMetricTarget(input: { id: $id, metric: NPS, baseline: 0, target: 99, dueAt: "2099-01-01T00:00:00Z" }) { __typename } }`,
+      { id: theirTargetId },
+    );
+    expect(update.data?.set.__typename).toBe("NotFoundError");
+    const removal = await graphql<{ deleted: { __typename: string } }>(
+      yoga,
+      a.secretKey,
+      `mutation($id: ID!) { deleted: deleteMetricTarget(id: $id) { __typename } }`,
+      { id: theirTargetId },
+    );
+    expect(removal.data?.deleted.__typename).toBe("NotFoundError");
+    expect(await database.prisma.metricTarget.findUniqueOrThrow({ where: { id: theirTarget.id } })).toEqual(
+      theirTarget,
+    );
+    // Spend with another workspace's external id is a new row of the caller's own.
+    const theirSpend = await database.prisma.acquisitionSpend.findFirstOrThrow({
+      where: { workspaceId: b.workspaceId },
+    });
+    const spend = await graphql<{ upsertAcquisitionSpend: { __typename: string } }>(
+      yoga,
+      a.secretKey,
+      `mutation($ext: String!) { upsertAcquisitionSpend(input: { externalId: $ext, periodStart: "2026-01-01", periodEnd: "2026-01-02", amount: "1" }) { __typename } }`,
+      { ext: theirSpend.externalId },
+    );
+    expect(spend.data?.upsertAcquisitionSpend.__typename).toMatch(/Success$/);
+    expect(
+      await database.prisma.acquisitionSpend.findUniqueOrThrow({ where: { id: theirSpend.id } }),
+    ).toEqual(theirSpend);
   });
 
   describe("admin keys", () => {

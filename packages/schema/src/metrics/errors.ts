@@ -19,7 +19,9 @@ export type MetricErrorCode =
   /** A workspace setting (gross margin, lifetime cap) is outside its range. */
   | "INVALID_SETTING"
   /** The health-score configuration does not validate. */
-  | "INVALID_HEALTH_CONFIG";
+  | "INVALID_HEALTH_CONFIG"
+  /** A metric target's values or dates are impossible (target equal to baseline, due before start). */
+  | "INVALID_TARGET";
 
 export interface MetricErrorIssue {
   /** Dotted path of the offending field, e.g. "components.usage.weight"; "" for the whole input. */

@@ -70,6 +70,22 @@ describe("public API", () => {
       "averageRevenuePerAccountFromHistories",
       "trailingYearLogoChurnRateFromHistories",
       "portfolioLifetimeValueFromHistories",
+      "acquisitionSpendInPeriod",
+      "customerAcquisitionCost",
+      "cacPaybackMonths",
+      "lifetimeValueToCac",
+      "unitEconomics",
+      "lifecycleJourney",
+      "stageStays",
+      "stageAt",
+      "median",
+      "medianDays",
+      "conversionRate",
+      "meanOfKnown",
+      "targetProgress",
+      "expectedTargetProgress",
+      "targetLineValue",
+      "evaluateTarget",
     ];
     for (const name of functions)
       expect(typeof (metrics as Record<string, unknown>)[name], name).toBe("function");

@@ -72,6 +72,21 @@ export {
   healthScore,
 } from "./health-score.ts";
 export {
+  conversionRate,
+  LIFECYCLE_STAGES,
+  type LifecycleStageChangeFact,
+  type LifecycleStageName,
+  lifecycleJourney,
+  meanOfKnown,
+  median,
+  medianDays,
+  NEXT_LIFECYCLE_STAGE,
+  type StageJourney,
+  type StageStay,
+  stageAt,
+  stageStays,
+} from "./lifecycle.ts";
+export {
   type Arpa,
   accountLifetimeValue,
   arpaFromTotals,
@@ -189,11 +204,30 @@ export {
 } from "./support.ts";
 export { CES_SCALE, CSAT_SCALE, NPS_SCALE, type ScoreCount, type SurveyScale } from "./survey-scale.ts";
 export {
+  assertValidTarget,
+  evaluateTarget,
+  expectedTargetProgress,
+  type TargetDefinition,
+  type TargetEvaluation,
+  type TargetStatus,
+  targetLineValue,
+  targetProgress,
+} from "./targets.ts";
+export {
   type FirstValueAccount,
   type PortfolioTimeToFirstValue,
   portfolioTimeToFirstValue,
   timeToFirstValueDays,
 } from "./time-to-value.ts";
+export {
+  type AcquisitionSpendEntry,
+  acquisitionSpendInPeriod,
+  cacPaybackMonths,
+  customerAcquisitionCost,
+  lifetimeValueToCac,
+  type UnitEconomics,
+  unitEconomics,
+} from "./unit-economics.ts";
 export {
   USAGE_HEALTH_WINDOW_DAYS,
   type UsageAggregates,

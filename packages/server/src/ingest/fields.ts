@@ -59,3 +59,7 @@ const notNegative = (value: Decimal) => value.gte(0);
 export const mrrDelta = storedDecimal("RevenueEvent", "mrrDelta");
 export const contractValue = storedDecimal("Contract", "value").refine(notNegative, "must not be negative");
 export const invoiceAmount = storedDecimal("Invoice", "amount").refine(notNegative, "must not be negative");
+export const spendAmount = storedDecimal("AcquisitionSpend", "amount").refine(
+  notNegative,
+  "must not be negative",
+);

@@ -140,17 +140,25 @@ export class AccountFacts {
 
   /** Usage aggregates of the period (one statement) and whether the account ever had usage. */
   usage(period: Period): DataLoader<string, UsageWindowAggregates> {
-    return this.loader(`usage|${periodKey(period)}`, async (ids) => {
-      const rows = await this.reader.read<{
-        accountId: string;
-        activeUsers: number;
-        loginEvents: number;
-        sessionCount: number;
-        sessionSeconds: string;
-        userDays: number;
-        featureCounts: Record<string, number> | null;
-        everHadUsage: boolean;
-      }>(sql`
+    return this.loader(`usage|${periodKey(period)}`, (ids) => this.usageOf(period, ids));
+  }
+
+  /**
+   * The same aggregates for any number of accounts in one statement (a workspace-wide set, such
+   * as the accounts of a lifecycle stage), outside the per-page loader and its batch size.
+   */
+  async usageOf(period: Period, ids: readonly string[]): Promise<UsageWindowAggregates[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.reader.read<{
+      accountId: string;
+      activeUsers: number;
+      loginEvents: number;
+      sessionCount: number;
+      sessionSeconds: string;
+      userDays: number;
+      featureCounts: Record<string, number> | null;
+      everHadUsage: boolean;
+    }>(sql`
         WITH page AS (SELECT unnest(${ids}::uuid[]) AS id),
         windowed AS (
           SELECT e."accountId", e."contactId", e.kind, e."featureKey", e."durationSeconds",
@@ -182,19 +190,18 @@ export class AccountFacts {
         FROM page
         LEFT JOIN totals t ON t."accountId" = page.id
         LEFT JOIN features f ON f."accountId" = page.id`);
-      const byId = new Map(rows.map((row) => [row.accountId, row]));
-      return ids.map((id) => {
-        const row = byId.get(id);
-        return {
-          activeUsers: row?.activeUsers ?? 0,
-          loginEvents: row?.loginEvents ?? 0,
-          sessionCount: row?.sessionCount ?? 0,
-          sessionSeconds: BigInt(row?.sessionSeconds ?? "0"),
-          userDays: row?.userDays ?? 0,
-          featureCounts: row?.featureCounts ?? {},
-          everHadUsage: row?.everHadUsage ?? false,
-        };
-      });
+    const byId = new Map(rows.map((row) => [row.accountId, row]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      return {
+        activeUsers: row?.activeUsers ?? 0,
+        loginEvents: row?.loginEvents ?? 0,
+        sessionCount: row?.sessionCount ?? 0,
+        sessionSeconds: BigInt(row?.sessionSeconds ?? "0"),
+        userDays: row?.userDays ?? 0,
+        featureCounts: row?.featureCounts ?? {},
+        everHadUsage: row?.everHadUsage ?? false,
+      };
     });
   }
 

@@ -1,108 +1,43 @@
 // Portfolio metrics over a period (and segment), and their trend series. Inputs come from
-// workspace-wide reads shared across fields; the formulas are those of @pulse/schema/metrics.
+// workspace-wide reads shared across fields (portfolio-inputs.ts); the formulas are those of
+// @pulse/schema/metrics; every metric is an entry of the registry (metric-registry.ts).
 import {
-  averageRevenuePerAccountFromHistories,
   cesFromScoreCounts,
   csatFromScoreCounts,
   isHistoryActiveAt,
-  logoRetentionFromHistories,
   npsFromScoreCounts,
-  onboardingCompletionRate,
   type Period,
-  portfolioLifetimeValueFromHistories,
   portfolioTimeToFirstValue,
-  renewalRate,
-  revenueRetentionFromHistories,
 } from "@pulse/schema/metrics";
 import type { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { orderedAccountIds } from "../loaders/account-index.ts";
-import {
-  achievedMilestoneKeys,
-  contractOutcomes,
-  latestBands,
-  segmentAccounts,
-  surveyCountsByBucket,
-} from "../loaders/portfolio-facts.ts";
+import { latestBands, segmentAccounts, surveyCountsByBucket } from "../loaders/portfolio-facts.ts";
 import { AccountRef } from "./account.ts";
+import { PortfolioMetricEnum } from "./metric-enum.ts";
+import {
+  METRIC_REGISTRY,
+  type MetricEntry,
+  metricNumber,
+  type PortfolioMetricName,
+} from "./metric-registry.ts";
 import { CesRef, CsatRef, type Money, MoneyRef, NpsRef } from "./metric-types.ts";
 import { PeriodInput, resolvePeriod } from "./period.ts";
+import {
+  arpa,
+  logos,
+  onboarding,
+  type PortfolioRoot,
+  renewals,
+  revenue,
+  surveyCounts,
+} from "./portfolio-inputs.ts";
+import { targetLineAt } from "./targets.ts";
 
-const PORTFOLIO_DEFAULT_DAYS = 365;
+export const PORTFOLIO_DEFAULT_DAYS = 365;
 const MAX_SERIES_POINTS = 200;
-
-interface PortfolioRoot {
-  period: Period;
-  segment: string | null;
-}
-
-/** The instant "now-like" metrics (ARPA, CLTV, MRR) are taken at: the period's end, or now. */
-function asOf(root: PortfolioRoot, ctx: Context): Date {
-  return new Date(Math.min(root.period.to.getTime(), ctx.now.getTime()));
-}
-
-async function surveyCounts(ctx: Context, root: PortfolioRoot) {
-  const [counts] = await surveyCountsByBucket(ctx, root.segment, [root.period.from, root.period.to]);
-  return counts ?? { NPS: [], CSAT: [], CES: [] };
-}
-
-// Each metric is computed once per request, period and segment, however many fields (or series
-// metrics) read it, over the request's shared account histories.
-const periodKey = (root: PortfolioRoot) =>
-  `${root.segment}|${root.period.from.getTime()}|${root.period.to.getTime()}`;
-
-function revenue(ctx: Context, root: PortfolioRoot) {
-  return ctx.facts.memo(`portfolio-revenue|${periodKey(root)}`, async () =>
-    revenueRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
-  );
-}
-
-function logos(ctx: Context, root: PortfolioRoot) {
-  return ctx.facts.memo(`portfolio-logos|${periodKey(root)}`, async () =>
-    logoRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
-  );
-}
-
-/** Total MRR and active accounts at the period's end (or now). */
-function arpa(ctx: Context, root: PortfolioRoot) {
-  const at = asOf(root, ctx);
-  return ctx.facts.memo(`portfolio-arpa|${root.segment}|${at.getTime()}`, async () =>
-    averageRevenuePerAccountFromHistories((await segmentAccounts(ctx, root.segment)).histories, at),
-  );
-}
-
-function lifetime(ctx: Context, root: PortfolioRoot) {
-  const at = asOf(root, ctx);
-  return ctx.facts.memo(`portfolio-lifetime|${root.segment}|${at.getTime()}`, async () => {
-    const [settings, accounts] = await Promise.all([ctx.settings(), segmentAccounts(ctx, root.segment)]);
-    return portfolioLifetimeValueFromHistories(accounts.histories, at, {
-      grossMargin: settings.grossMargin,
-      lifetimeCapMonths: settings.lifetimeCapMonths,
-    });
-  });
-}
-
-async function onboarding(ctx: Context, root: PortfolioRoot) {
-  const [settings, accounts, achieved] = await Promise.all([
-    ctx.settings(),
-    segmentAccounts(ctx, root.segment),
-    achievedMilestoneKeys(ctx),
-  ]);
-  return onboardingCompletionRate({
-    milestones: settings.milestones,
-    accounts: accounts.rows.map((account) => ({
-      signedUpAt: account.signedUpAt,
-      achievedMilestoneKeys: achieved.get(account.id) ?? [],
-    })),
-    period: root.period,
-  });
-}
-
-async function renewals(ctx: Context, root: PortfolioRoot) {
-  return renewalRate(await contractOutcomes(ctx, root.segment), root.period);
-}
 
 async function money(ctx: Context, amount: Decimal): Promise<Money> {
   return { amount, currency: (await ctx.settings()).currency };
@@ -134,19 +69,21 @@ const MovementsRef = builder.objectRef<Awaited<ReturnType<typeof logos>>>("Accou
   }),
 });
 
-const RenewalRateRef = builder.objectRef<Awaited<ReturnType<typeof renewals>>>("RenewalRate").implement({
-  fields: (t) => ({
-    rate: t.exposeFloat("rate", {
-      nullable: true,
-      description: "100 × renewed / decided contracts ending in the period",
+export const RenewalRateRef = builder
+  .objectRef<Awaited<ReturnType<typeof renewals>>>("RenewalRate")
+  .implement({
+    fields: (t) => ({
+      rate: t.exposeFloat("rate", {
+        nullable: true,
+        description: "100 × renewed / decided contracts ending in the period",
+      }),
+      renewed: t.exposeInt("renewed"),
+      churned: t.exposeInt("churned"),
+      pending: t.exposeInt("pending"),
     }),
-    renewed: t.exposeInt("renewed"),
-    churned: t.exposeInt("churned"),
-    pending: t.exposeInt("pending"),
-  }),
-});
+  });
 
-const TimeToFirstValueRef = builder
+export const TimeToFirstValueRef = builder
   .objectRef<ReturnType<typeof portfolioTimeToFirstValue>>("PortfolioTimeToFirstValue")
   .implement({
     fields: (t) => ({
@@ -156,7 +93,7 @@ const TimeToFirstValueRef = builder
     }),
   });
 
-const OnboardingRef = builder
+export const OnboardingRef = builder
   .objectRef<Awaited<ReturnType<typeof onboarding>>>("OnboardingCompletion")
   .implement({
     fields: (t) => ({
@@ -187,8 +124,48 @@ const HealthDistributionRef = builder
     }),
   });
 
-const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio").implement({
+type PortfolioFieldBuilder = Parameters<Parameters<typeof PortfolioRef.implement>[0]["fields"] & object>[0];
+
+/** The Float and Money fields of the registry's entries (the nested ones live in their object types). */
+function registryFields(t: PortfolioFieldBuilder) {
+  const fields: Record<
+    string,
+    ReturnType<PortfolioFieldBuilder["float"]> | ReturnType<PortfolioFieldBuilder["field"]>
+  > = {};
+  for (const entry of METRIC_REGISTRY as readonly MetricEntry[]) {
+    if (entry.kind === "float") {
+      fields[entry.field] = t.float({
+        nullable: true,
+        ...(entry.description ? { description: entry.description } : {}),
+        resolve: (root, _a, ctx) => entry.value(ctx, root),
+      });
+    } else if (entry.kind === "money") {
+      const description = entry.description ? { description: entry.description } : {};
+      fields[entry.field] = entry.nullable
+        ? t.field({
+            type: MoneyRef,
+            nullable: true,
+            ...description,
+            resolve: async (root, _a, ctx) => optionalMoney(ctx, await entry.value(ctx, root)),
+          })
+        : t.field({
+            type: MoneyRef,
+            ...description,
+            resolve: async (root, _a, ctx) => {
+              const amount = await entry.value(ctx, root);
+              if (amount === null) throw new Error(`${entry.metric} has no value`);
+              return money(ctx, amount);
+            },
+          });
+    }
+  }
+  return fields;
+}
+
+const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio");
+PortfolioRef.implement({
   fields: (t) => ({
+    ...registryFields(t),
     from: t.field({ type: "DateTime", resolve: (root) => root.period.from }),
     to: t.field({ type: "DateTime", resolve: (root) => root.period.to }),
     segment: t.string({ nullable: true, resolve: (root) => root.segment }),
@@ -208,37 +185,9 @@ const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio").implement({
       resolve: async (root, _a, ctx) => cesFromScoreCounts((await surveyCounts(ctx, root)).CES),
     }),
     accountMovements: t.field({ type: MovementsRef, resolve: (root, _a, ctx) => logos(ctx, root) }),
-    logoChurnRate: t.float({
-      nullable: true,
-      resolve: async (root, _a, ctx) => (await logos(ctx, root)).logoChurnRate,
-    }),
-    customerRetentionRate: t.float({
-      nullable: true,
-      resolve: async (root, _a, ctx) => (await logos(ctx, root)).customerRetentionRate,
-    }),
     startingMrr: t.field({
       type: MoneyRef,
       resolve: async (root, _a, ctx) => money(ctx, (await revenue(ctx, root)).startingMrr),
-    }),
-    grossRevenueRetention: t.float({
-      nullable: true,
-      resolve: async (root, _a, ctx) => toNumber((await revenue(ctx, root)).grossRevenueRetention),
-    }),
-    netRevenueRetention: t.float({
-      nullable: true,
-      resolve: async (root, _a, ctx) => toNumber((await revenue(ctx, root)).netRevenueRetention),
-    }),
-    revenueChurnRate: t.float({
-      nullable: true,
-      resolve: async (root, _a, ctx) => toNumber((await revenue(ctx, root)).revenueChurnRate),
-    }),
-    expansionRevenue: t.field({
-      type: MoneyRef,
-      resolve: async (root, _a, ctx) => money(ctx, (await revenue(ctx, root)).expansionRevenue),
-    }),
-    expansionRate: t.float({
-      nullable: true,
-      resolve: async (root, _a, ctx) => toNumber((await revenue(ctx, root)).expansionRate),
     }),
     contractionMrr: t.field({
       type: MoneyRef,
@@ -249,22 +198,7 @@ const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio").implement({
       resolve: async (root, _a, ctx) => money(ctx, (await revenue(ctx, root)).churnedMrr),
     }),
     renewalRate: t.field({ type: RenewalRateRef, resolve: (root, _a, ctx) => renewals(ctx, root) }),
-    mrr: t.field({
-      type: MoneyRef,
-      description: "Total MRR of the active accounts at the period's end (or now)",
-      resolve: async (root, _a, ctx) => money(ctx, (await arpa(ctx, root)).totalMrr),
-    }),
     activeAccounts: t.int({ resolve: async (root, _a, ctx) => (await arpa(ctx, root)).activeAccounts }),
-    arpa: t.field({
-      type: MoneyRef,
-      nullable: true,
-      resolve: async (root, _a, ctx) => optionalMoney(ctx, (await lifetime(ctx, root)).arpa),
-    }),
-    averageLifetimeValue: t.field({
-      type: MoneyRef,
-      nullable: true,
-      resolve: async (root, _a, ctx) => optionalMoney(ctx, (await lifetime(ctx, root)).averageLifetimeValue),
-    }),
     timeToFirstValue: t.field({
       type: TimeToFirstValueRef,
       resolve: async (root, _a, ctx) =>
@@ -341,29 +275,6 @@ builder.queryField("portfolio", (t) =>
   }),
 );
 
-const PortfolioMetricEnum = builder.enumType("PortfolioMetric", {
-  values: [
-    "NPS",
-    "CSAT",
-    "CES",
-    "LOGO_CHURN_RATE",
-    "CUSTOMER_RETENTION_RATE",
-    "GROSS_REVENUE_RETENTION",
-    "NET_REVENUE_RETENTION",
-    "REVENUE_CHURN_RATE",
-    "EXPANSION_REVENUE",
-    "EXPANSION_RATE",
-    "RENEWAL_RATE",
-    "MRR",
-    "ARPA",
-    "AVERAGE_LIFETIME_VALUE",
-    "TIME_TO_FIRST_VALUE_MEDIAN",
-    "TIME_TO_FIRST_VALUE_AVERAGE",
-    "ONBOARDING_COMPLETION_RATE",
-  ] as const,
-});
-type PortfolioMetric = (typeof PortfolioMetricEnum)["$inferType"];
-
 const IntervalEnum = builder.enumType("SeriesInterval", { values: ["WEEK", "MONTH", "QUARTER"] as const });
 
 /** Calendar buckets (UTC; weeks start on Monday) covering [from, to), clipped to the period. */
@@ -399,67 +310,30 @@ export function seriesBounds(period: Period, interval: "WEEK" | "MONTH" | "QUART
   return bounds;
 }
 
-const toNumber = (value: Decimal | number | null | undefined) =>
-  value == null ? null : typeof value === "number" ? value : value.toNumber();
-
-async function metricValue(
-  metric: PortfolioMetric,
-  ctx: Context,
-  root: PortfolioRoot,
-  counts: Awaited<ReturnType<typeof surveyCounts>>,
-) {
-  switch (metric) {
-    case "NPS":
-      return npsFromScoreCounts(counts.NPS)?.score ?? null;
-    case "CSAT":
-      return csatFromScoreCounts(counts.CSAT)?.score ?? null;
-    case "CES":
-      return cesFromScoreCounts(counts.CES)?.score ?? null;
-    case "LOGO_CHURN_RATE":
-      return (await logos(ctx, root)).logoChurnRate;
-    case "CUSTOMER_RETENTION_RATE":
-      return (await logos(ctx, root)).customerRetentionRate;
-    case "GROSS_REVENUE_RETENTION":
-      return toNumber((await revenue(ctx, root)).grossRevenueRetention);
-    case "NET_REVENUE_RETENTION":
-      return toNumber((await revenue(ctx, root)).netRevenueRetention);
-    case "REVENUE_CHURN_RATE":
-      return toNumber((await revenue(ctx, root)).revenueChurnRate);
-    case "EXPANSION_REVENUE":
-      return toNumber((await revenue(ctx, root)).expansionRevenue);
-    case "EXPANSION_RATE":
-      return toNumber((await revenue(ctx, root)).expansionRate);
-    case "RENEWAL_RATE":
-      return (await renewals(ctx, root)).rate;
-    case "MRR":
-      return toNumber((await arpa(ctx, root)).totalMrr);
-    case "ARPA":
-      return toNumber((await lifetime(ctx, root)).arpa);
-    case "AVERAGE_LIFETIME_VALUE":
-      return toNumber((await lifetime(ctx, root)).averageLifetimeValue);
-    case "TIME_TO_FIRST_VALUE_MEDIAN":
-      return portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period)
-        .medianDays;
-    case "TIME_TO_FIRST_VALUE_AVERAGE":
-      return portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period)
-        .averageDays;
-    case "ONBOARDING_COMPLETION_RATE":
-      return (await onboarding(ctx, root)).rate;
-  }
+interface SeriesPoint {
+  from: Date;
+  to: Date;
+  value: number | null;
+  metric: PortfolioMetricName;
+  segment: string | null;
 }
 
-const SeriesPointRef = builder
-  .objectRef<{ from: Date; to: Date; value: number | null }>("SeriesPoint")
-  .implement({
-    fields: (t) => ({
-      from: t.expose("from", { type: "DateTime" }),
-      to: t.expose("to", { type: "DateTime" }),
-      value: t.exposeFloat("value", {
-        nullable: true,
-        description: "The metric over [from, to); null without data",
-      }),
+const SeriesPointRef = builder.objectRef<SeriesPoint>("SeriesPoint").implement({
+  fields: (t) => ({
+    from: t.expose("from", { type: "DateTime" }),
+    to: t.expose("to", { type: "DateTime" }),
+    value: t.exposeFloat("value", {
+      nullable: true,
+      description: "The metric over [from, to); null without data",
     }),
-  });
+    target: t.float({
+      nullable: true,
+      description:
+        "The target line at `to`: the latest target set for this metric and segment, from its baseline at creation to its value at the due date (null before it was set, or without one)",
+      resolve: (point, _a, ctx) => targetLineAt(ctx, point.metric, point.segment, point.to),
+    }),
+  }),
+});
 
 builder.queryField("metricSeries", (t) =>
   t.field({
@@ -478,14 +352,11 @@ builder.queryField("metricSeries", (t) =>
       const bounds = seriesBounds(period, args.interval);
       const surveyBuckets = await surveyCountsByBucket(ctx, segment, bounds);
       return Promise.all(
-        bounds.slice(0, -1).map(async (from, index) => {
+        bounds.slice(0, -1).map(async (from, index): Promise<SeriesPoint> => {
           const to = bounds[index + 1] as Date;
-          const counts = surveyBuckets[index] ?? { NPS: [], CSAT: [], CES: [] };
-          return {
-            from,
-            to,
-            value: await metricValue(args.metric, ctx, { period: { from, to }, segment }, counts),
-          };
+          const surveys = surveyBuckets[index] ?? { NPS: [], CSAT: [], CES: [] };
+          const value = await metricNumber(args.metric, ctx, { period: { from, to }, segment, surveys });
+          return { from, to, value, metric: args.metric, segment };
         }),
       );
     },

@@ -138,6 +138,9 @@ export async function seedDemoWorkspace(
   options: DemoSeedOptions = {},
 ): Promise<DemoSeedResult> {
   const random = new SeededRandom(20261123);
+  // Ids of the journey, spend and target rows come from a sequence of their own, so the rows
+  // that existed before them keep their ids and values.
+  const journeyIds = new SeededRandom(20261201);
   const today = startOfUtcDay(options.today ?? new Date());
   const at = (daysAgo: number) => new Date(today.getTime() - daysAgo * DAY);
   const accountCount = options.accounts ?? 240;
@@ -232,6 +235,9 @@ export async function seedDemoWorkspace(
     sentimentEntry: [],
     milestoneAchievement: [],
     businessReview: [],
+    lifecycleStageChange: [],
+    acquisitionSpend: [],
+    metricTarget: [],
   };
   const push = (table: string, row: Row) => rows[table]?.push({ workspaceId, ...row });
 
@@ -278,6 +284,30 @@ export async function seedDemoWorkspace(
         : signedUpDaysAgo < 120
           ? "ADOPTION"
           : "ACTIVE";
+    // Stage history ending in the stage stored: onboarding from sign-up, adoption after 44 days,
+    // active after 119 (each only while not churned), and the churn.
+    const stages: [string, Date, string][] = [["ONBOARDING", signedUpAt, "INGESTED"]];
+    const reached = (days: number) => {
+      const when = new Date(signedUpAt.getTime() + days * DAY);
+      return churnedAt ? when < churnedAt : when < today;
+    };
+    if (lifecycleStage !== "ONBOARDING" && reached(44)) {
+      stages.push(["ADOPTION", new Date(signedUpAt.getTime() + 44 * DAY), "INGESTED"]);
+    }
+    if ((lifecycleStage === "ACTIVE" || churnedAt) && reached(119)) {
+      stages.push(["ACTIVE", new Date(signedUpAt.getTime() + 119 * DAY), "INGESTED"]);
+    }
+    if (churnedAt) stages.push(["CHURNED", churnedAt, "CHURN"]);
+    stages.forEach(([toStage, changedAt, source], step) => {
+      push("lifecycleStageChange", {
+        id: journeyIds.uuid(),
+        accountId: id,
+        fromStage: step === 0 ? null : stages[step - 1]?.[0],
+        toStage,
+        changedAt,
+        source,
+      });
+    });
     push("account", {
       id,
       externalId: `acct_${String(index + 1).padStart(4, "0")}`,
@@ -563,6 +593,47 @@ export async function seedDemoWorkspace(
     }
   }
 
+  // Acquisition spend per segment and calendar month, for the last 24 months and the current one.
+  const SPEND_PER_MONTH: Record<(typeof DEMO_SEGMENTS)[number], number> = {
+    Enterprise: 18_000,
+    "Mid-Market": 7_500,
+    SMB: 2_400,
+  };
+  for (let month = -24; month <= 0; month++) {
+    const periodStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + month, 1));
+    const periodEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + month + 1, 1));
+    const key = periodStart.toISOString().slice(0, 7);
+    for (const segment of DEMO_SEGMENTS) {
+      push("acquisitionSpend", {
+        id: journeyIds.uuid(),
+        externalId: `spend_${key}_${segment.toLowerCase()}`,
+        segment,
+        periodStart,
+        periodEnd,
+        amount: String(SPEND_PER_MONTH[segment] * (1 + ((month + 24) % 3) / 10)),
+      });
+    }
+  }
+  // A few targets, set 60 days ago and due in 120 days.
+  const targets: [string, string | null, number, number, number][] = [
+    ["NET_REVENUE_RETENTION", null, 98, 106, 365],
+    ["LOGO_CHURN_RATE", null, 18, 12, 365],
+    ["NPS", null, 10, 30, 90],
+    ["CAC", "SMB", 1_200, 900, 365],
+  ];
+  for (const [metric, segment, baseline, target, windowDays] of targets) {
+    push("metricTarget", {
+      id: journeyIds.uuid(),
+      metric,
+      segment,
+      baseline,
+      target,
+      windowDays,
+      createdAt: at(60),
+      dueAt: at(-120),
+    });
+  }
+
   await prisma.milestone.createMany({ data: milestones });
   await prisma.survey.createMany({ data: surveys as never });
   const order = [
@@ -577,6 +648,9 @@ export async function seedDemoWorkspace(
     "sentimentEntry",
     "milestoneAchievement",
     "businessReview",
+    "lifecycleStageChange",
+    "acquisitionSpend",
+    "metricTarget",
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of order) {

@@ -1,5 +1,5 @@
 // Ingestion of accounts, upserted on the client's externalId.
-import { LifecycleStage } from "@pulse/schema/prisma";
+import { LifecycleChangeSource, LifecycleStage } from "@pulse/schema/prisma";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { churnChanged } from "../../events/domain-events.ts";
@@ -29,6 +29,12 @@ const AccountInput = builder.inputType("AccountInput", {
         "ONBOARDING when new. Setting churnedAt makes it CHURNED; clearing churnedAt (null) takes a CHURNED account back to ACTIVE (ONBOARDING before first value).",
     }),
     churnedAt: t.field({ type: "DateTime", required: false }),
+    lifecycleStageChangedAt: t.field({
+      type: "DateTime",
+      required: false,
+      description:
+        "When the stage this upsert sets was entered, for the lifecycle history (default: churnedAt for CHURNED, signedUpAt for a new account, else now). Recorded only when the stage changes.",
+    }),
   }),
 });
 
@@ -43,8 +49,16 @@ const accountSchema = z
     csmOwner: text(200).nullish(),
     lifecycleStage: z.enum(LifecycleStage).optional(),
     churnedAt: instant.nullish(),
+    lifecycleStageChangedAt: instant.optional(),
   })
   .superRefine((account, issues) => {
+    if (account.lifecycleStageChangedAt && account.lifecycleStageChangedAt < account.signedUpAt) {
+      issues.addIssue({
+        code: "custom",
+        path: ["lifecycleStageChangedAt"],
+        message: "must not be before signedUpAt",
+      });
+    }
     if (account.churnedAt && account.churnedAt < account.signedUpAt) {
       issues.addIssue({ code: "custom", path: ["churnedAt"], message: "must not be before signedUpAt" });
     }
@@ -74,6 +88,40 @@ function lifecycleStageOf(
     return stored.firstValueAt ? LifecycleStage.ACTIVE : LifecycleStage.ONBOARDING;
   }
   return undefined;
+}
+
+/**
+ * The history row of an upsert that changed (or, for a new account, set) the stage: where the
+ * stage came from and when it was entered. None when the stage stays as stored.
+ */
+function stageChange(
+  input: AccountItem,
+  before: { lifecycleStage: LifecycleStage } | undefined,
+  stage: LifecycleStage | undefined,
+  now: Date,
+): {
+  fromStage: LifecycleStage | null;
+  toStage: LifecycleStage;
+  changedAt: Date;
+  source: LifecycleChangeSource;
+} | null {
+  const toStage = stage ?? (before ? before.lifecycleStage : LifecycleStage.ONBOARDING);
+  if (before && before.lifecycleStage === toStage) return null;
+  const source = input.lifecycleStage
+    ? LifecycleChangeSource.INGESTED
+    : input.churnedAt
+      ? LifecycleChangeSource.CHURN
+      : input.churnedAt === null && before
+        ? LifecycleChangeSource.REACTIVATION
+        : LifecycleChangeSource.INGESTED;
+  const changedAt =
+    input.lifecycleStageChangedAt ??
+    (toStage === LifecycleStage.CHURNED && input.churnedAt
+      ? input.churnedAt
+      : before
+        ? now
+        : input.signedUpAt);
+  return { fromStage: before?.lifecycleStage ?? null, toStage, changedAt, source };
 }
 
 addIngestionMutations({
@@ -120,6 +168,15 @@ addIngestionMutations({
         }),
         accountOf: (account) => account.id,
       });
+      // Every stage an upsert sets or changes is recorded, with its time and source (one statement).
+      const changes = rows.flatMap((row, index) => {
+        const item = items[index];
+        if (!item || row.outcome === "UNCHANGED") return [];
+        const before = stored.get(item.input.externalId);
+        const change = stageChange(item.input, before, lifecycleStageOf(item.input, before), now);
+        return change ? [{ ...change, workspaceId, accountId: row.id }] : [];
+      });
+      if (changes.length > 0) await tx.lifecycleStageChange.createMany({ data: changes });
       // A stored account whose churnedAt was set or cleared churned or came back; an account
       // created as churned (an import of history) is no change.
       for (const [index, row] of rows.entries()) {

@@ -1,0 +1,127 @@
+// The inputs of portfolio metrics over one period and segment, each computed once per request
+// (memoized in the request's facts) over the request's shared account histories, whichever
+// portfolio field, series bucket, target or journey stage reads it.
+import {
+  acquisitionSpendInPeriod,
+  averageRevenuePerAccountFromHistories,
+  logoRetentionFromHistories,
+  onboardingCompletionRate,
+  type Period,
+  portfolioLifetimeValueFromHistories,
+  renewalRate,
+  revenueRetentionFromHistories,
+  unitEconomics,
+} from "@pulse/schema/metrics";
+import type { Decimal } from "decimal.js";
+import type { Context } from "../context.ts";
+import type { SurveyScoreCounts } from "../loaders/facts.ts";
+import {
+  achievedMilestoneKeys,
+  contractOutcomes,
+  segmentAccounts,
+  surveyCountsByBucket,
+} from "../loaders/portfolio-facts.ts";
+
+export interface PortfolioRoot {
+  period: Period;
+  segment: string | null;
+  /** The period's survey counts when already read for several periods at once (series buckets). */
+  surveys?: SurveyScoreCounts;
+}
+
+/** The instant "now-like" metrics (ARPA, CLTV, MRR) are taken at: the period's end, or now. */
+export function asOf(root: PortfolioRoot, ctx: Context): Date {
+  return new Date(Math.min(root.period.to.getTime(), ctx.now.getTime()));
+}
+
+export async function surveyCounts(ctx: Context, root: PortfolioRoot): Promise<SurveyScoreCounts> {
+  if (root.surveys) return root.surveys;
+  const [counts] = await surveyCountsByBucket(ctx, root.segment, [root.period.from, root.period.to]);
+  return counts ?? { NPS: [], CSAT: [], CES: [] };
+}
+
+const periodKey = (root: PortfolioRoot) =>
+  `${root.segment}|${root.period.from.getTime()}|${root.period.to.getTime()}`;
+
+export function revenue(ctx: Context, root: PortfolioRoot) {
+  return ctx.facts.memo(`portfolio-revenue|${periodKey(root)}`, async () =>
+    revenueRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
+  );
+}
+
+export function logos(ctx: Context, root: PortfolioRoot) {
+  return ctx.facts.memo(`portfolio-logos|${periodKey(root)}`, async () =>
+    logoRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
+  );
+}
+
+/** Total MRR and active accounts at the period's end (or now). */
+export function arpa(ctx: Context, root: PortfolioRoot) {
+  const at = asOf(root, ctx);
+  return ctx.facts.memo(`portfolio-arpa|${root.segment}|${at.getTime()}`, async () =>
+    averageRevenuePerAccountFromHistories((await segmentAccounts(ctx, root.segment)).histories, at),
+  );
+}
+
+export function lifetime(ctx: Context, root: PortfolioRoot) {
+  const at = asOf(root, ctx);
+  return ctx.facts.memo(`portfolio-lifetime|${root.segment}|${at.getTime()}`, async () => {
+    const [settings, accounts] = await Promise.all([ctx.settings(), segmentAccounts(ctx, root.segment)]);
+    return portfolioLifetimeValueFromHistories(accounts.histories, at, {
+      grossMargin: settings.grossMargin,
+      lifetimeCapMonths: settings.lifetimeCapMonths,
+    });
+  });
+}
+
+export async function onboarding(ctx: Context, root: PortfolioRoot) {
+  const [settings, accounts, achieved] = await Promise.all([
+    ctx.settings(),
+    segmentAccounts(ctx, root.segment),
+    achievedMilestoneKeys(ctx),
+  ]);
+  return onboardingCompletionRate({
+    milestones: settings.milestones,
+    accounts: accounts.rows.map((account) => ({
+      signedUpAt: account.signedUpAt,
+      achievedMilestoneKeys: achieved.get(account.id) ?? [],
+    })),
+    period: root.period,
+  });
+}
+
+export async function renewals(ctx: Context, root: PortfolioRoot) {
+  return renewalRate(await contractOutcomes(ctx, root.segment), root.period);
+}
+
+/** The workspace's acquisition spend entries (one statement per request, however many periods). */
+function spendEntries(ctx: Context) {
+  return ctx.facts.memo("acquisition-spend", () =>
+    ctx.prisma.acquisitionSpend.findMany({
+      where: { workspaceId: ctx.workspaceId },
+      select: { periodStart: true, periodEnd: true, amount: true, segment: true },
+    }),
+  );
+}
+
+/** Spend, CAC, CAC payback months and LTV:CAC of the period (see unitEconomics). */
+export function economics(ctx: Context, root: PortfolioRoot) {
+  return ctx.facts.memo(`portfolio-economics|${periodKey(root)}`, async () => {
+    const [entries, movements, values, settings] = await Promise.all([
+      spendEntries(ctx),
+      logos(ctx, root),
+      lifetime(ctx, root),
+      ctx.settings(),
+    ]);
+    return unitEconomics({
+      spend: acquisitionSpendInPeriod(entries, root.period, root.segment),
+      newAccounts: movements.newAccounts,
+      arpa: values.arpa,
+      averageLifetimeValue: values.averageLifetimeValue,
+      grossMargin: settings.grossMargin,
+    });
+  });
+}
+
+export const toNumber = (value: Decimal | number | null | undefined): number | null =>
+  value == null ? null : typeof value === "number" ? value : value.toNumber();
