@@ -40,6 +40,12 @@ export interface Context {
   rateLimiter: RateLimiter | null;
   /** Live domain events of this server (subscriptions). */
   events?: DomainEventStream;
+  /** Webhook settings: whether endpoint URLs may name private, loopback or link-local hosts. */
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  allowPrivate: boolean;
 }
 
 export interface ServerContext {
@@ -53,6 +59,7 @@ export interface ServerContext {
   rateLimiter?: RateLimiter | null;
   /** Live domain events (subscriptions). */
   events?: DomainEventStream;
+  webhooks?: WebhookSettings;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -97,6 +104,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     },
     rateLimiter: server.rateLimiter ?? null,
     events: server.events,
+    webhooks: server.webhooks ?? { allowPrivate: false },
   };
 }
 

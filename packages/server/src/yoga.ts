@@ -65,6 +65,8 @@ export interface PulseYogaOptions {
   tracing?: boolean;
   /** Live domain events for subscriptions; by default one per Yoga, stopped when the database closes. */
   events?: DomainEventStream;
+  /** Webhook endpoint URLs may name private, loopback or link-local hosts (default false). */
+  allowPrivateWebhooks?: boolean;
 }
 
 export const GRAPHQL_ENDPOINT = "/graphql";
@@ -103,6 +105,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
         rateLimiter,
         portfolios,
         events,
+        webhooks: { allowPrivate: options.allowPrivateWebhooks ?? false },
       }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,

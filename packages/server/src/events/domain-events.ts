@@ -18,6 +18,8 @@ export const DOMAIN_EVENT_TYPES = [
   "ACCOUNT_CHURNED",
   "ACCOUNT_REACTIVATED",
   "MRR_CHANGED",
+  "PLAYBOOK_FIRED",
+  "WEBHOOK_ENDPOINT_DISABLED",
 ] as const satisfies readonly DomainEventType[];
 
 /** The payload of each event type (JSON: dates as ISO strings, money as decimal strings). */
@@ -42,12 +44,29 @@ export interface DomainEventPayloads {
   ACCOUNT_CHURNED: { churnedAt: string };
   ACCOUNT_REACTIVATED: { previousChurnedAt: string };
   MRR_CHANGED: { from: string; to: string; delta: string };
+  /**
+   * Written by a playbook's firing; with `webhookEndpointId` it is sent to that endpoint only
+   * (whatever the event types the endpoint subscribes to).
+   */
+  PLAYBOOK_FIRED: {
+    playbookId: string;
+    firingId: string;
+    webhookEndpointId?: string | null;
+    event: { id: string; type: DomainEventType; payload: unknown };
+  };
+  WEBHOOK_ENDPOINT_DISABLED: {
+    endpointId: string;
+    url: string;
+    reason: string;
+    consecutiveFailures: number;
+  };
 }
 
 interface DraftOf<Type extends DomainEventType> {
   type: Type;
   workspaceId: string;
-  accountId: string;
+  /** Null for events about the workspace itself (a webhook endpoint disabled). */
+  accountId: Type extends "WEBHOOK_ENDPOINT_DISABLED" ? null : string;
   occurredAt: Date;
   payload: DomainEventPayloads[Type];
   /** The health snapshot the event comes from. */

@@ -69,7 +69,8 @@ interface Subscriber {
 export function matchesFilter(event: StoredDomainEvent, filter: DomainEventFilter): boolean {
   if (event.workspaceId !== filter.workspaceId) return false;
   if (filter.types?.length && !filter.types.includes(event.type)) return false;
-  if (filter.accountIds?.length && !filter.accountIds.includes(event.accountId)) return false;
+  if (filter.accountIds?.length && (!event.accountId || !filter.accountIds.includes(event.accountId)))
+    return false;
   if (filter.segment != null && event.segment !== filter.segment) return false;
   return true;
 }

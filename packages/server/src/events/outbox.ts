@@ -34,7 +34,8 @@ export interface StoredDomainEvent {
   id: string;
   cursor: OutboxCursor;
   workspaceId: string;
-  accountId: string;
+  /** Null for events about the workspace itself (a webhook endpoint disabled). */
+  accountId: string | null;
   /** The account's segment when the event was read (subscriptions filter on it). */
   segment: string | null;
   type: DomainEventType;
@@ -176,7 +177,7 @@ interface EventRow {
   txid: string;
   position: string;
   workspaceId: string;
-  accountId: string;
+  accountId: string | null;
   segment: string | null;
   type: DomainEventType;
   occurredAt: Date;
@@ -205,7 +206,7 @@ export async function readOutbox(
     SELECT e.txid::text AS txid, e.position::text AS position, e."workspaceId"::text AS "workspaceId",
            e."accountId"::text AS "accountId", a.segment, e.type::text AS type, e."occurredAt",
            e.payload, e."snapshotId"::text AS "snapshotId"
-    FROM "DomainEvent" e JOIN "Account" a ON a.id = e."accountId"
+    FROM "DomainEvent" e LEFT JOIN "Account" a ON a.id = e."accountId"
     WHERE (e.txid, e.position) > (${after.txid.toString()}::bigint, ${after.position.toString()}::bigint)
       AND e.txid < ${horizon} ${workspace}
     ORDER BY e.txid, e.position

@@ -23,15 +23,18 @@ const DomainEventRef = builder.objectRef<StoredDomainEvent>("DomainEvent").imple
     type: t.field({ type: DomainEventTypeEnum, resolve: (event) => event.type }),
     occurredAt: t.field({ type: "DateTime", resolve: (event) => event.occurredAt }),
     accountId: t.id({
-      description: "Global id of the account.",
-      resolve: (event) => encodeGlobalID("Account", event.accountId),
+      nullable: true,
+      description: "Global id of the account (null for events about the workspace itself).",
+      resolve: (event) => (event.accountId ? encodeGlobalID("Account", event.accountId) : null),
     }),
     account: t.field({
       type: AccountRef,
       nullable: true,
       description: "The account as it is now (null once deleted).",
       resolve: (event, _args, ctx) =>
-        ctx.prisma.account.findFirst({ where: { id: event.accountId, workspaceId: ctx.workspaceId } }),
+        event.accountId
+          ? ctx.prisma.account.findFirst({ where: { id: event.accountId, workspaceId: ctx.workspaceId } })
+          : null,
     }),
     payload: t.field({
       type: "JSON",

@@ -26,5 +26,6 @@ import "./nodes.ts";
 import { roundFloatFields } from "./round-floats.ts";
 import "./admin.ts";
 import "./domain-events.ts";
+import "./webhooks.ts";
 
 export const schema = roundFloatFields(builder.toSchema({ sortSchema: true }));
