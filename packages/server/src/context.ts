@@ -42,6 +42,11 @@ export interface Context {
   events?: DomainEventStream;
   /** Webhook settings: whether endpoint URLs may name private, loopback or link-local hosts. */
   webhooks: WebhookSettings;
+  /**
+   * SSE event ids of a subscription: the request's `Last-Event-ID` header (where a reconnecting
+   * client resumes), and the id of the event being sent (see plugins/use-event-ids.ts).
+   */
+  eventIds: { lastEventId: string | null; current: string | null };
 }
 
 export interface WebhookSettings {
@@ -68,7 +73,9 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
     // useApiKeyAuth answers 401 before this point; reaching here is a wiring bug.
     throw new GraphQLError("Request was not authenticated.", { extensions: { code: "UNAUTHENTICATED" } });
   }
-  return workspaceContext(initial, auth, initial.clock?.() ?? new Date());
+  const context = workspaceContext(initial, auth, initial.clock?.() ?? new Date());
+  context.eventIds.lastEventId = initial.request.headers.get("last-event-id");
+  return context;
 }
 
 /** A context for one workspace: GraphQL requests, and the badge endpoints (which have no key). */
@@ -105,6 +112,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     rateLimiter: server.rateLimiter ?? null,
     events: server.events,
     webhooks: server.webhooks ?? { allowPrivate: false },
+    eventIds: { lastEventId: null, current: null },
   };
 }
 

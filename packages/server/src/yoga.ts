@@ -18,6 +18,7 @@ import { useTracing } from "./operations/tracing.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
 import { useErrorCodes } from "./plugins/use-error-codes.ts";
+import { useEventIds } from "./plugins/use-event-ids.ts";
 import { useGraphQLEndpoint } from "./plugins/use-graphql-endpoint.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
 import { useInputSanity } from "./plugins/use-input-sanity.ts";
@@ -119,6 +120,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
         "authorization",
         "content-type",
         "idempotency-key",
+        "last-event-id",
         "x-api-key",
         "x-graphql-yoga-csrf",
       ],
@@ -181,6 +183,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       useReadYourWrites(),
       useIdempotency(),
       useErrorCodes(),
+      useEventIds(),
     ],
   });
   return Object.assign(yoga, { rateLimiter, keys, events });
