@@ -23,6 +23,8 @@ export interface ReceiverOptions {
   status?: number;
   /** Hold each request this long before answering (ms). */
   delayMs?: number;
+  /** Never answer the first N requests (their sender gives up or dies). */
+  hangFirst?: number;
 }
 
 export interface Receiver {
@@ -78,6 +80,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       };
       receiver.requests.push(received);
       const index = receiver.requests.length;
+      if (index <= (receiver.options.hangFirst ?? 0)) {
+        await new Promise<void>((resolve) => request.socket.once("close", () => resolve()));
+        return;
+      }
       if (receiver.options.delayMs)
         await new Promise((resolve) => setTimeout(resolve, receiver.options.delayMs));
       if (index <= (receiver.options.failFirst ?? 0)) {
