@@ -591,6 +591,54 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
     expect(await database.prisma.webhookDelivery.count({ where: { id: delivery.id } })).toBe(0);
   });
 
+  it("reads the delivery log in a fixed number of statements, whatever its length", async () => {
+    const created = await create(a, { url: "http://127.0.0.1:9/hook", eventTypes: ["MRR_CHANGED"] });
+    const endpointId = decodeId(created.endpoint.id);
+    const addDeliveries = async (count: number, offset: number) => {
+      for (let index = 0; index < count; index += 1) {
+        await database.prisma.webhookDelivery.create({
+          data: {
+            workspaceId: a.workspaceId,
+            endpointId,
+            eventId: `9-${offset + index}`,
+            eventType: "MRR_CHANGED",
+            body: "{}",
+            attemptLog: {
+              create: [
+                { attemptedAt: new Date(), succeeded: false, responseStatus: 500, latencyMs: 3 },
+                { attemptedAt: new Date(), succeeded: true, responseStatus: 200, latencyMs: 2 },
+              ],
+            },
+          },
+        });
+      }
+    };
+    const statementsFor = async () => {
+      // Today's snapshots of the accounts written before are computed in the background.
+      await server.snapshots.flush();
+      const before = database.statements.count;
+      const result = await graphql<{ node: { deliveries: { edges: unknown[] } } }>(
+        server.url,
+        a.secretKey,
+        `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 50) { edges { node {
+          eventId status attempts { responseStatus latencyMs } endpoint { url } } } } } } }`,
+        { id: created.endpoint.id },
+      );
+      expect(result.errors).toBeUndefined();
+      return {
+        statements: database.statements.count - before,
+        rows: result.data?.node.deliveries.edges.length,
+      };
+    };
+    await addDeliveries(2, 0);
+    const small = await statementsFor();
+    await addDeliveries(6, 2);
+    const large = await statementsFor();
+    expect(small.rows).toBe(2);
+    expect(large.rows).toBe(8);
+    expect(large.statements).toBe(small.statements);
+  });
+
   it("cleans up old outbox events every consumer has read, keeping what later writes depend on", async () => {
     worker();
     await emit([mrrChanged(a, accountA)]);
