@@ -12,6 +12,7 @@
 // several connections and neither runs on embedded PGlite (one connection, no background
 // workers); the lease is three statements that run on both.
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
@@ -173,6 +174,8 @@ export class WebhookWorker {
   private cycle: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** New outbox events may be there (a write signalled, or a poll): dispatch before leasing. */
+  private dispatchWanted = true;
 
   constructor(
     private readonly database: Database,
@@ -190,22 +193,28 @@ export class WebhookWorker {
     this.disableAfterFailures = options.disableAfterFailures ?? 50;
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    // One signal for every attempt under way (each request listens to it).
+    setMaxListeners(0, this.abort.signal);
     database.onClose(() => this.stop());
   }
 
   /** Works now, after every write of this process, and every poll interval. */
   start(): this {
     if (this.timer || this.stopped) return this;
-    this.unlisten = OutboxSignal.of(this.prisma).listen(() => this.wake());
-    this.timer = setInterval(() => this.wake(), this.pollIntervalMs);
+    this.unlisten = OutboxSignal.of(this.prisma).listen(() => this.wake(true));
+    this.timer = setInterval(() => this.wake(true), this.pollIntervalMs);
     this.timer.unref();
     this.wake();
     return this;
   }
 
-  /** Runs a cycle now, or once more after the one under way. */
-  wake(): void {
+  /**
+   * Runs a cycle now, or once more after the one under way; with `dispatch`, it first hands new
+   * outbox events to their endpoints (an attempt that ended only frees a slot: it leases only).
+   */
+  wake(dispatch = false): void {
     if (this.stopped) return;
+    if (dispatch) this.dispatchWanted = true;
     if (this.cycle) {
       this.again = true;
       return;
@@ -245,10 +254,18 @@ export class WebhookWorker {
 
   /** Dispatches the outbox until it is drained, then leases and starts due deliveries. */
   async runCycle(): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const result = await dispatchOutbox(this.prisma);
-      if (!result.dispatched || result.events < 500) break;
+    if (this.dispatchWanted) {
+      this.dispatchWanted = false;
+      try {
+        for (;;) {
+          if (this.stopped) return;
+          const result = await dispatchOutbox(this.prisma);
+          if (!result.dispatched || result.events < 500) break;
+        }
+      } catch (error) {
+        this.dispatchWanted = true;
+        throw error;
+      }
     }
     if (this.stopped) return;
     const leased = await this.lease();
