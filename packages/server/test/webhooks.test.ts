@@ -366,6 +366,35 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
     expect(otherWorkspace.requests).toHaveLength(1);
   });
 
+  it("fails an attempt that gets no answer within the timeout, and retries it", async () => {
+    const slow = await receiver({ delayMs: 1_500 });
+    const { secret, endpoint } = await create(a, { url: slow.url, eventTypes: ["MRR_CHANGED"] });
+    slow.options.secret = secret;
+    worker({ timeoutMs: 300 });
+    await emit([mrrChanged(a, accountA)]);
+    await until(() => slow.requests.length === 1);
+    slow.options.delayMs = 0;
+    await until(() => slow.processed.size === 1);
+    // The outcome is recorded once the answer is in.
+    await until(
+      async () =>
+        (await database.prisma.webhookAttempt.count({
+          where: { delivery: { endpointId: decodeId(endpoint.id) }, succeeded: true },
+        })) === 1,
+    );
+    const attempts = await database.prisma.webhookAttempt.findMany({
+      where: { delivery: { endpointId: decodeId(endpoint.id) } },
+      orderBy: { attemptedAt: "asc" },
+    });
+    expect(attempts[0]).toMatchObject({
+      succeeded: false,
+      responseStatus: null,
+      error: "no answer within 300 ms",
+    });
+    expect(attempts[0]?.latencyMs).toBeLessThan(1_500);
+    expect(attempts.at(-1)).toMatchObject({ succeeded: true, responseStatus: 204 });
+  });
+
   it("keeps at most N attempts in flight per endpoint", async () => {
     const slow = await receiver({ delayMs: 150 });
     const { secret } = await create(a, { url: slow.url, eventTypes: ["MRR_CHANGED"] });
@@ -613,17 +642,21 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
         });
       }
     };
-    const statementsFor = async () => {
-      // Today's snapshots of the accounts written before are computed in the background.
-      await server.snapshots.flush();
-      const before = database.statements.count;
-      const result = await graphql<{ node: { deliveries: { edges: unknown[] } } }>(
+    const request = () =>
+      graphql<{ node: { deliveries: { edges: unknown[] } } }>(
         server.url,
         a.secretKey,
         `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 50) { edges { node {
           eventId status attempts { responseStatus latencyMs } endpoint { url } } } } } } }`,
         { id: created.endpoint.id },
       );
+    const statementsFor = async () => {
+      // Today's snapshots of the accounts written before are computed in the background, and
+      // a first request refreshes the key's cached lookup: count a second one.
+      await server.snapshots.flush();
+      await request();
+      const before = database.statements.count;
+      const result = await request();
       expect(result.errors).toBeUndefined();
       return {
         statements: database.statements.count - before,

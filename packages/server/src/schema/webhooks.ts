@@ -22,7 +22,7 @@ export const WebhookDeliveryStatusEnum = builder.enumType("WebhookDeliveryStatus
   } as const,
 });
 
-const WebhookAttemptRef = builder.prismaObject("WebhookAttempt", {
+builder.prismaObject("WebhookAttempt", {
   description: "One HTTP attempt of a delivery.",
   fields: (t) => ({
     attemptedAt: t.expose("attemptedAt", { type: "DateTime" }),

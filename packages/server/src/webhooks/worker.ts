@@ -177,10 +177,7 @@ export class WebhookWorker {
   /** New outbox events may be there (a write signalled, or a poll): dispatch before leasing. */
   private dispatchWanted = true;
 
-  constructor(
-    private readonly database: Database,
-    options: WebhookWorkerOptions = {},
-  ) {
+  constructor(database: Database, options: WebhookWorkerOptions = {}) {
     this.prisma = database.prisma;
     this.allowPrivate = options.allowPrivate ?? false;
     this.maxInFlightPerEndpoint = options.maxInFlightPerEndpoint ?? 5;
