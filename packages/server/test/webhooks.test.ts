@@ -3,6 +3,9 @@
 // retries with backoff, the delivery log, redelivery, secret rotation, automatic disabling, the
 // playbook.fired routing, SSRF refusals, tenancy, outbox cleanup; and two workers on one
 // PostgreSQL delivering each event once.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase, type TestDatabase } from "@pulse/schema/test/postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -708,6 +711,62 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
 function decodeId(globalId: string): string {
   return Buffer.from(globalId, "base64").toString("utf8").split(":")[1] ?? "";
 }
+
+describe("the webhook worker and the database's lifecycle", () => {
+  it("stops before the database closes: the attempt under way is aborted and its lease given back", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pulse-webhooks-"));
+    const hanging = await startReceiver({ hangFirst: 1 });
+    try {
+      let database = await openDatabase({ dataDir });
+      const ws = await newWorkspace(database, "lifecycle");
+      const account = await database.prisma.account.create({
+        data: { workspaceId: ws.workspaceId, externalId: "x", name: "x", signedUpAt: new Date() },
+      });
+      await database.prisma.webhookEndpoint.create({
+        data: {
+          workspaceId: ws.workspaceId,
+          url: hanging.url,
+          eventTypes: ["MRR_CHANGED"],
+          secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        },
+      });
+      const worker = new WebhookWorker(database, FAST).start();
+      await database.prisma.$transaction((tx) =>
+        writeDomainEvents(tx, [
+          {
+            type: "MRR_CHANGED",
+            workspaceId: ws.workspaceId,
+            accountId: account.id,
+            occurredAt: new Date(),
+            payload: { from: "0", to: "1", delta: "1" },
+          },
+        ]),
+      );
+      OutboxSignal.of(database.prisma).written();
+      await until(() => hanging.requests.length === 1);
+      expect(worker.attemptsInFlight).toBe(1);
+      // The worker registered with the database: closing it stops the worker first.
+      await database.close();
+      expect(worker.attemptsInFlight).toBe(0);
+      database = await openDatabase({ dataDir });
+      try {
+        const delivery = await database.prisma.webhookDelivery.findFirstOrThrow();
+        expect(delivery).toMatchObject({
+          status: "PENDING",
+          leasedUntil: null,
+          leaseToken: null,
+          attempts: 0,
+        });
+        expect(await database.prisma.webhookAttempt.count()).toBe(0);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await hanging.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("webhooks with two servers on one PostgreSQL", () => {
   let pg: TestDatabase;
