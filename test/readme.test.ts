@@ -182,7 +182,8 @@ describe("README.md, run as written", () => {
   beforeAll(async () => {
     database = await openDatabase({ dataDir: ":memory:" });
     const demo = await seedDemoWorkspace(database.prisma, { accounts: 12 });
-    server = await startHttpServer({ database, port: 0 });
+    // The webhook example names a receiver on loopback (PULSE_WEBHOOKS_ALLOW_PRIVATE=true).
+    server = await startHttpServer({ database, port: 0, allowPrivateWebhooks: true });
     // The background work `pulse start` runs with the server (cli.ts): the playbook evaluator.
     jobs = new JobScheduler(database, { tickMs: 10_000 });
     schedulePlaybooks(jobs, database);
@@ -252,6 +253,7 @@ describe("README.md, run as written", () => {
       "npx -y pnpm@10.20.0 install --frozen-lockfile && npx -y pnpm@10.20.0 test",
       "curl -N http://127.0.0.1:4000/graphql \\",
       "// subscribe.mjs: node subscribe.mjs",
+      "// receive.mjs: PULSE_WEBHOOK_SECRET=whsec_… node receive.mjs",
       "createdb pulse",
     ]);
     for (const block of skipped)

@@ -38,6 +38,8 @@ import {
   type DocumentedDemoCredentials,
   findDocumentedDemoCredentials,
 } from "./seed/demo.ts";
+import { cleanUpOutbox } from "./webhooks/outbox-cleanup.ts";
+import { WebhookWorker } from "./webhooks/worker.ts";
 
 const HELP = `pulse — customer-success metrics server
 
@@ -285,6 +287,7 @@ async function serve(
       maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
       metricsToken: config.PULSE_METRICS_TOKEN,
       tracing: config.PULSE_OTEL_TRACES === "true",
+      allowPrivateWebhooks: config.PULSE_WEBHOOKS_ALLOW_PRIVATE === "true",
     });
     printBanner(started.url, startedAt, developmentOnLoopback ? documented : null);
     // Today's snapshot for every account, hourly, so history and health ordering stay current.
@@ -302,11 +305,29 @@ async function serve(
         name: "timed-events",
         everyMs: 3_600_000,
         run: () => recordAllTimedEvents(database.prisma),
+      })
+      .add({
+        // Old outbox events that every consumer has read (webhooks/outbox-cleanup.ts).
+        name: "outbox-cleanup",
+        everyMs: 3_600_000,
+        run: (signal) =>
+          cleanUpOutbox(database.prisma, {
+            now: new Date(),
+            retentionDays: config.PULSE_OUTBOX_RETENTION_DAYS,
+            signal,
+          }),
       });
     // New outbox events against the workspaces' playbooks, once across servers (playbooks/evaluator.ts).
     schedulePlaybooks(jobs, database);
     started.metrics.watchJobs(() => jobs.ages());
     jobs.start();
+    // Webhook deliveries from the outbox (each attempt by one server; webhooks/worker.ts).
+    const webhooks = new WebhookWorker(database, {
+      allowPrivate: config.PULSE_WEBHOOKS_ALLOW_PRIVATE === "true",
+      timeoutMs: config.PULSE_WEBHOOK_TIMEOUT_MS,
+      maxInFlightPerEndpoint: config.PULSE_WEBHOOK_MAX_IN_FLIGHT,
+      disableAfterFailures: config.PULSE_WEBHOOK_DISABLE_AFTER,
+    }).start();
     const backfill = new AbortController();
     const backfilling = seeded ? backfillDemoHistory(context, seeded, backfill.signal) : Promise.resolve();
     const shutdown = async (signal: string) => {
@@ -317,6 +338,7 @@ async function serve(
       // then does the database close (PGlite must not close under a running statement).
       await started.close();
       await backfilling;
+      await webhooks.stop();
       await jobs.stop();
       await database.close();
       process.exit(0);

@@ -51,6 +51,16 @@ const environment = z.object({
   /** Structured (JSON) log lines at this level and above. */
   PULSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   PULSE_EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Webhook URLs may name private, loopback and link-local hosts (a receiver inside the network). */
+  PULSE_WEBHOOKS_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
+  /** An attempt without an answer by then fails (ms). */
+  PULSE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Attempts under way at once per endpoint, across all servers. */
+  PULSE_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(5),
+  /** Failed attempts in a row after which an endpoint is disabled. */
+  PULSE_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Outbox events older than this many days, once every consumer has read them, are deleted. */
+  PULSE_OUTBOX_RETENTION_DAYS: z.coerce.number().min(0.001).max(3650).default(7),
 });
 
 export type PulseConfig = z.infer<typeof environment>;

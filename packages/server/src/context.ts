@@ -48,6 +48,17 @@ export interface Context {
   rateLimiter: RateLimiter | null;
   /** Live domain events of this server (subscriptions). */
   events?: DomainEventStream;
+  /** Webhook settings: whether endpoint URLs may name private, loopback or link-local hosts. */
+  webhooks: WebhookSettings;
+  /**
+   * SSE event ids of a subscription: the request's `Last-Event-ID` header (where a reconnecting
+   * client resumes), and the id of the event being sent (see plugins/use-event-ids.ts).
+   */
+  eventIds: { lastEventId: string | null; current: string | null };
+}
+
+export interface WebhookSettings {
+  allowPrivate: boolean;
 }
 
 export interface ServerContext {
@@ -61,6 +72,7 @@ export interface ServerContext {
   rateLimiter?: RateLimiter | null;
   /** Live domain events (subscriptions). */
   events?: DomainEventStream;
+  webhooks?: WebhookSettings;
 }
 
 export function createContext(initial: YogaInitialContext & ServerContext): Context {
@@ -69,7 +81,9 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
     // useApiKeyAuth answers 401 before this point; reaching here is a wiring bug.
     throw new GraphQLError("Request was not authenticated.", { extensions: { code: "UNAUTHENTICATED" } });
   }
-  return workspaceContext(initial, auth, initial.clock?.() ?? new Date());
+  const context = workspaceContext(initial, auth, initial.clock?.() ?? new Date());
+  context.eventIds.lastEventId = initial.request.headers.get("last-event-id");
+  return context;
 }
 
 /** A context for one workspace: GraphQL requests, and the badge endpoints (which have no key). */
@@ -115,6 +129,8 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     },
     rateLimiter: server.rateLimiter ?? null,
     events: server.events,
+    webhooks: server.webhooks ?? { allowPrivate: false },
+    eventIds: { lastEventId: null, current: null },
   };
 }
 

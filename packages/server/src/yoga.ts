@@ -19,6 +19,7 @@ import { useTracing } from "./operations/tracing.ts";
 import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
 import { useErrorCodes } from "./plugins/use-error-codes.ts";
+import { useEventIds } from "./plugins/use-event-ids.ts";
 import { useGraphQLEndpoint } from "./plugins/use-graphql-endpoint.ts";
 import { useIdempotency } from "./plugins/use-idempotency.ts";
 import { useInputSanity } from "./plugins/use-input-sanity.ts";
@@ -66,6 +67,8 @@ export interface PulseYogaOptions {
   tracing?: boolean;
   /** Live domain events for subscriptions; by default one per Yoga, stopped when the database closes. */
   events?: DomainEventStream;
+  /** Webhook endpoint URLs may name private, loopback or link-local hosts (default false). */
+  allowPrivateWebhooks?: boolean;
 }
 
 export const GRAPHQL_ENDPOINT = "/graphql";
@@ -104,6 +107,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
         rateLimiter,
         portfolios,
         events,
+        webhooks: { allowPrivate: options.allowPrivateWebhooks ?? false },
       }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
@@ -117,6 +121,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
         "authorization",
         "content-type",
         "idempotency-key",
+        "last-event-id",
         "x-api-key",
         "x-graphql-yoga-csrf",
         // Dashboards: a viewer token next to the publishable key (auth/viewer-token.ts).
@@ -181,6 +186,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       useReadYourWrites(),
       useIdempotency(),
       useErrorCodes(),
+      useEventIds(),
     ],
   });
   return Object.assign(yoga, { rateLimiter, keys, events });

@@ -326,6 +326,76 @@ describe.each(DATABASE_KINDS)("domain events over SSE on %s", (kind) => {
     resumed.close();
     again.close();
   });
+
+  it("sends each event with its SSE id, and resumes from the Last-Event-ID header on reconnect", async () => {
+    /** An SSE stream read as EventSource would: events with their `id:` fields. */
+    const open = (lastEventId?: string) => {
+      const controller = new AbortController();
+      const url = new URL(`${server.url}/graphql`);
+      url.searchParams.set("query", SUBSCRIPTION);
+      const received: { id: string | null; data: { data?: { domainEvents: ReceivedEvent } } }[] = [];
+      const done = fetch(url, {
+        headers: {
+          authorization: `Bearer ${a.secretKey}`,
+          accept: "text/event-stream",
+          ...(lastEventId ? { "last-event-id": lastEventId } : {}),
+        },
+        signal: controller.signal,
+      })
+        .then(async (response) => {
+          const reader = response.body?.getReader();
+          let buffer = "";
+          for (;;) {
+            const chunk = await reader?.read();
+            if (!chunk || chunk.done) return;
+            buffer += new TextDecoder().decode(chunk.value);
+            let end = buffer.indexOf("\n\n");
+            while (end >= 0) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              end = buffer.indexOf("\n\n");
+              const fields = new Map<string, string>();
+              for (const line of block.split("\n")) {
+                const colon = line.indexOf(":");
+                if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
+              }
+              if (fields.get("event") === "next")
+                received.push({ id: fields.get("id") ?? null, data: JSON.parse(fields.get("data") ?? "{}") });
+            }
+          }
+        })
+        .catch(() => {});
+      return { received, close: () => controller.abort(), done };
+    };
+    const live = open();
+    await until(() => events.liveSubscribers === 1);
+    await flip(a, "a-ent");
+    await until(() => live.received.length === 1);
+    const [first] = live.received;
+    expect(first?.id).toBe(first?.data.data?.domainEvents.id);
+    expect(first?.id).toMatch(/^\d+-\d+$/);
+    live.close();
+    await live.done;
+    await until(() => events.liveSubscribers === 0);
+
+    // Missed while the connection was down.
+    await flip(a, "a-smb");
+    await flip(a, "a-ent");
+    const reconnected = open(first?.id ?? "");
+    await until(() => reconnected.received.length === 2);
+    expect(reconnected.received.map((event) => event.data.data?.domainEvents.account?.externalId)).toEqual([
+      "a-smb",
+      "a-ent",
+    ]);
+    expect(reconnected.received.map((event) => event.id)).not.toContain(first?.id);
+    reconnected.close();
+    await reconnected.done;
+
+    const bad = await fetch(`${server.url}/graphql?query=${encodeURIComponent(SUBSCRIPTION)}`, {
+      headers: { authorization: `Bearer ${a.secretKey}`, accept: "text/event-stream", "last-event-id": "x" },
+    });
+    expect(await bad.text()).toContain("Last-Event-ID header is not an event id");
+  });
 });
 
 describe("domain events across two servers on one PostgreSQL", () => {

@@ -19,7 +19,7 @@ const START = new Date("2026-06-01T12:00:00.000Z");
 interface EventRow {
   position: bigint;
   type: DomainEventType;
-  accountId: string;
+  accountId: string | null;
   occurredAt: Date;
   payload: unknown;
   snapshotId: string | null;

@@ -409,7 +409,7 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
     const detractor = (event: (typeof events)[number]) => (event.payload as { detractor: boolean }).detractor;
     // Every detractor in ENT, including the one written before the playbook existed.
     const expected = events
-      .filter((event) => event.account.externalId === "ent" && detractor(event))
+      .filter((event) => event.account?.externalId === "ent" && detractor(event))
       .map(idOf);
     expect(expected).toHaveLength(3);
     const stored = await database.prisma.playbook.findFirstOrThrow({ where: { workspaceId: a.workspaceId } });
@@ -458,7 +458,7 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
       input: { ...DETRACTOR_PLAYBOOK, name: "SMB", conditions: { segments: ["SMB"], detractor: true } },
     });
     expect(proposed?.data?.matches.map((match) => match.event.id)).toEqual(
-      events.filter((event) => event.account.externalId === "smb" && detractor(event)).map(idOf),
+      events.filter((event) => event.account?.externalId === "smb" && detractor(event)).map(idOf),
     );
     expect((await dryRun({ playbook: playbookId }, b.secretKey))?.__typename).toBe("NotFoundError");
     expect(

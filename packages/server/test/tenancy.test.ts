@@ -82,6 +82,26 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
       })
     ).id;
     foreign.HealthConfigVersion = (await prisma.healthConfigVersion.findFirstOrThrow({ where })).id;
+    const endpoint = await prisma.webhookEndpoint.create({
+      data: {
+        workspaceId: b.workspaceId,
+        url: "https://example.com/hook",
+        eventTypes: ["MRR_CHANGED"],
+        secret: "whsec_x",
+      },
+    });
+    foreign.WebhookEndpoint = endpoint.id;
+    foreign.WebhookDelivery = (
+      await prisma.webhookDelivery.create({
+        data: {
+          workspaceId: b.workspaceId,
+          endpointId: endpoint.id,
+          eventId: "1-1",
+          eventType: "MRR_CHANGED",
+          body: "{}",
+        },
+      })
+    ).id;
   });
   afterAll(async () => {
     await drop?.();
@@ -101,6 +121,8 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
       "SurveyResponse",
       "Task",
       "UsageEvent",
+      "WebhookDelivery",
+      "WebhookEndpoint",
       "Workspace",
     ]);
   });
@@ -141,14 +163,21 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
       byId: unknown;
       accounts: { totalCount: number };
       portfolio: { activeAccounts: number; nps: unknown };
-      workspace: { milestones: unknown[]; surveys: unknown[]; apiKeys: unknown[] };
+      workspace: {
+        milestones: unknown[];
+        surveys: unknown[];
+        apiKeys: unknown[];
+        webhookEndpoints: unknown[];
+      };
+      webhookDeliveries: unknown[];
     }>(
       yoga,
       a.secretKey,
       `query($id: ID!, $ext: String!) {
       account(externalId: $ext) { id } byId: account(id: $id) { id }
       accounts(first: 100) { totalCount } portfolio { activeAccounts nps { score } }
-      workspace { milestones { key } surveys { key } apiKeys { prefix } }
+      workspace { milestones { key } surveys { key } apiKeys { prefix } webhookEndpoints { id } }
+      webhookDeliveries(eventId: "1-1") { id }
     }`,
       { id: globalId("Account", foreign.Account ?? ""), ext: externalId },
     );
@@ -160,6 +189,8 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     expect(result.data?.workspace.milestones).toEqual([]);
     expect(result.data?.workspace.surveys).toEqual([]);
     expect(result.data?.workspace.apiKeys).toHaveLength(2);
+    expect(result.data?.workspace.webhookEndpoints).toEqual([]);
+    expect(result.data?.webhookDeliveries).toEqual([]);
   });
 
   it("cannot write to them: ingestion treats their external ids as unknown, keys and tokens do not cross", async () => {

@@ -21,6 +21,7 @@ export const DOMAIN_EVENT_TYPES = [
   "PLAYBOOK_FIRED",
   "TASK_CREATED",
   "TASK_COMPLETED",
+  "WEBHOOK_ENDPOINT_DISABLED",
 ] as const satisfies readonly DomainEventType[];
 
 /** The payload of each event type (JSON: dates as ISO strings, money as decimal strings). */
@@ -50,7 +51,8 @@ export interface DomainEventPayloads {
    * endpoint only, whatever the endpoint's event types.
    */
   PLAYBOOK_FIRED: {
-    webhookEndpointId: string;
+    /** Null: no endpoint named, so the endpoints subscribing to `playbook.fired` get it. */
+    webhookEndpointId: string | null;
     playbookId: string;
     playbookName: string;
     firingId: string;
@@ -58,6 +60,12 @@ export interface DomainEventPayloads {
   };
   TASK_CREATED: TaskEventPayload;
   TASK_COMPLETED: TaskEventPayload;
+  WEBHOOK_ENDPOINT_DISABLED: {
+    endpointId: string;
+    url: string;
+    reason: string;
+    consecutiveFailures: number;
+  };
 }
 
 /** What a task event says of its task. */
@@ -73,7 +81,8 @@ export interface TaskEventPayload {
 interface DraftOf<Type extends DomainEventType> {
   type: Type;
   workspaceId: string;
-  accountId: string;
+  /** Null for events about the workspace itself (a webhook endpoint disabled). */
+  accountId: Type extends "WEBHOOK_ENDPOINT_DISABLED" ? null : string;
   occurredAt: Date;
   payload: DomainEventPayloads[Type];
   /** The health snapshot the event comes from. */

@@ -72,9 +72,17 @@ interface Subscriber {
 export function matchesFilter(event: StoredDomainEvent, filter: DomainEventFilter): boolean {
   if (event.workspaceId !== filter.workspaceId) return false;
   if (filter.types?.length && !filter.types.includes(event.type)) return false;
-  if (filter.accountIds?.length && !filter.accountIds.includes(event.accountId)) return false;
+  if (filter.accountIds?.length && (!event.accountId || !filter.accountIds.includes(event.accountId)))
+    return false;
   if (filter.segment != null && event.segment !== filter.segment) return false;
-  if (filter.scope && !inViewerScope(filter.scope, { ...event, id: event.accountId })) return false;
+  // A viewer sees its accounts' events only, never those about the workspace itself.
+  if (
+    filter.scope &&
+    (event.accountId === null ||
+      event.externalId === null ||
+      !inViewerScope(filter.scope, { ...event, id: event.accountId, externalId: event.externalId }))
+  )
+    return false;
   return true;
 }
 

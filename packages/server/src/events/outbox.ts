@@ -34,11 +34,12 @@ export interface StoredDomainEvent {
   id: string;
   cursor: OutboxCursor;
   workspaceId: string;
-  accountId: string;
+  /** Null for events about the workspace itself (a webhook endpoint disabled). */
+  accountId: string | null;
   /** The account's segment when the event was read (subscriptions filter on it). */
   segment: string | null;
   /** The account's external id and CSM when the event was read (a viewer token's scope is decided on them). */
-  externalId: string;
+  externalId: string | null;
   csmOwner: string | null;
   type: DomainEventType;
   occurredAt: Date;
@@ -179,9 +180,9 @@ interface EventRow {
   txid: string;
   position: string;
   workspaceId: string;
-  accountId: string;
+  accountId: string | null;
   segment: string | null;
-  externalId: string;
+  externalId: string | null;
   csmOwner: string | null;
   type: DomainEventType;
   occurredAt: Date;
@@ -196,23 +197,28 @@ export interface OutboxRead {
 }
 
 /**
- * Committed events after `after`, oldest first, of one workspace or of all, at most `limit`.
+ * Committed events after `after`, oldest first, of one workspace or of all, at most `limit`;
+ * optionally of one type only, written since a time (a playbook's dry run).
  * Only rows of transactions below this statement's snapshot xmin are read (see the header).
  */
 export async function readOutbox(
   reader: SqlReader,
-  options: { after: OutboxCursor; workspaceId?: string; limit: number },
+  options: { after: OutboxCursor; workspaceId?: string; limit: number; type?: DomainEventType; since?: Date },
 ): Promise<OutboxRead> {
   const { after, limit } = options;
   const workspace = options.workspaceId ? sql`AND e."workspaceId" = ${options.workspaceId}::uuid` : sql``;
+  const type = options.type ? sql`AND e.type = ${options.type}::"DomainEventType"` : sql``;
+  const since = options.since
+    ? sql`AND e."createdAt" >= (${options.since.toISOString()}::timestamptz AT TIME ZONE 'UTC')`
+    : sql``;
   const horizon = horizonSql();
   const rows = await reader.read<EventRow>(sql`
     SELECT e.txid::text AS txid, e.position::text AS position, e."workspaceId"::text AS "workspaceId",
            e."accountId"::text AS "accountId", a.segment, a."externalId", a."csmOwner", e.type::text AS type, e."occurredAt",
            e.payload, e."snapshotId"::text AS "snapshotId"
-    FROM "DomainEvent" e JOIN "Account" a ON a.id = e."accountId"
+    FROM "DomainEvent" e LEFT JOIN "Account" a ON a.id = e."accountId"
     WHERE (e.txid, e.position) > (${after.txid.toString()}::bigint, ${after.position.toString()}::bigint)
-      AND e.txid < ${horizon} ${workspace}
+      AND e.txid < ${horizon} ${workspace} ${type} ${since}
     ORDER BY e.txid, e.position
     LIMIT ${limit}::int`);
   const events = rows.map((row): StoredDomainEvent => {

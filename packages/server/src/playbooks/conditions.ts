@@ -49,9 +49,14 @@ export const SURVEY_CONDITION_TRIGGER: DomainEventType = "SURVEY_RESPONSE_RECEIV
 
 /**
  * Types a playbook cannot be triggered by: the events playbooks themselves cause, so no
- * playbook can set off itself (or another) in a loop.
+ * playbook can set off itself (or another) in a loop, and events about the workspace itself
+ * (no account to hold conditions on).
  */
-export const NON_TRIGGER_TYPES: readonly DomainEventType[] = ["PLAYBOOK_FIRED", "TASK_CREATED"];
+export const NON_TRIGGER_TYPES: readonly DomainEventType[] = [
+  "PLAYBOOK_FIRED",
+  "TASK_CREATED",
+  "WEBHOOK_ENDPOINT_DISABLED",
+];
 
 /** The account's state an evaluation reads (once per batch of events). */
 export interface AccountState {

@@ -4,7 +4,7 @@
 // answer pages by event id.
 import { type Database, type SqlReader, sql } from "@pulse/schema/database";
 import type { DomainEventType } from "@pulse/schema/prisma";
-import { encodeCursor, horizonSql, type OutboxCursor, type StoredDomainEvent } from "../events/outbox.ts";
+import { encodeCursor, type OutboxCursor, readOutbox } from "../events/outbox.ts";
 import { type Match, matchEvents } from "./evaluator.ts";
 import type { PlaybookDefinition } from "./playbooks.ts";
 
@@ -18,18 +18,6 @@ export interface DryRunPage {
   /** Pass as `after` for the next page; null when nothing was read. */
   endCursor: string | null;
   hasNextPage: boolean;
-}
-
-interface EventRow {
-  txid: string;
-  position: string;
-  workspaceId: string;
-  accountId: string;
-  segment: string | null;
-  type: DomainEventType;
-  occurredAt: Date;
-  payload: unknown;
-  snapshotId: string | null;
 }
 
 export async function dryRunPlaybook(
@@ -52,31 +40,12 @@ export async function dryRunPlaybook(
     }
     const cursor: OutboxCursor = last ?? after;
     const chunk = Math.min(500, scanLimit - scanned);
-    const rows: EventRow[] = await reader.read<EventRow>(sql`
-      SELECT e.txid::text AS txid, e.position::text AS position, e."workspaceId"::text AS "workspaceId",
-             e."accountId"::text AS "accountId", a.segment, e.type::text AS type, e."occurredAt",
-             e.payload, e."snapshotId"::text AS "snapshotId"
-      FROM "DomainEvent" e JOIN "Account" a ON a.id = e."accountId"
-      WHERE e."workspaceId" = ${playbook.workspaceId}::uuid
-        AND e.type = ${playbook.triggerType}::"DomainEventType"
-        AND e."createdAt" >= (${options.since.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-        AND (e.txid, e.position) > (${cursor.txid.toString()}::bigint, ${cursor.position.toString()}::bigint)
-        AND e.txid < ${horizonSql()}
-      ORDER BY e.txid, e.position
-      LIMIT ${chunk}::int`);
-    const events = rows.map((row): StoredDomainEvent => {
-      const eventCursor = { txid: BigInt(row.txid), position: BigInt(row.position) };
-      return {
-        id: encodeCursor(eventCursor),
-        cursor: eventCursor,
-        workspaceId: row.workspaceId,
-        accountId: row.accountId,
-        segment: row.segment,
-        type: row.type,
-        occurredAt: new Date(row.occurredAt),
-        payload: typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload,
-        snapshotId: row.snapshotId,
-      };
+    const { events } = await readOutbox(reader, {
+      after: cursor,
+      workspaceId: playbook.workspaceId,
+      type: playbook.triggerType,
+      since: options.since,
+      limit: chunk,
     });
     const found = new Map(
       (

@@ -38,10 +38,17 @@ export type ActionResult =
   | { kind: "SEND_WEBHOOK"; webhookEndpointId: string; eventDedupeKey: string };
 
 /** A playbook that an event and its account satisfy (the evaluator fires it; the dry run lists it). */
+/** An event about one account (playbooks are never triggered by the workspace's own events). */
+export type AccountEvent = StoredDomainEvent & { accountId: string };
+
 export interface Match {
   playbook: PlaybookDefinition;
-  event: StoredDomainEvent;
+  event: AccountEvent;
   account: AccountState;
+}
+
+function isAccountEvent(event: StoredDomainEvent): event is AccountEvent {
+  return event.accountId !== null;
 }
 
 /** Which (playbook, event) pairs hold, given the playbooks to consider and the events. */
@@ -52,8 +59,9 @@ export async function matchEvents(
   now: Date,
   options: { respectActiveAfter: boolean },
 ): Promise<Match[]> {
-  const candidates: { playbook: PlaybookDefinition; event: StoredDomainEvent }[] = [];
+  const candidates: { playbook: PlaybookDefinition; event: AccountEvent }[] = [];
   for (const event of events) {
+    if (!isAccountEvent(event)) continue;
     for (const playbook of playbooks) {
       if (playbook.workspaceId !== event.workspaceId || playbook.triggerType !== event.type) continue;
       if (options.respectActiveAfter && compareCursors(event.cursor, playbook.activeAfter) <= 0) continue;

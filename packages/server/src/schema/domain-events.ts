@@ -24,17 +24,20 @@ export const DomainEventRef = builder.objectRef<StoredDomainEvent>("DomainEvent"
     type: t.field({ type: DomainEventTypeEnum, resolve: (event) => event.type }),
     occurredAt: t.field({ type: "DateTime", resolve: (event) => event.occurredAt }),
     accountId: t.id({
-      description: "Global id of the account.",
-      resolve: (event) => encodeGlobalID("Account", event.accountId),
+      nullable: true,
+      description: "Global id of the account (null for events about the workspace itself).",
+      resolve: (event) => (event.accountId ? encodeGlobalID("Account", event.accountId) : null),
     }),
     account: t.field({
       type: AccountRef,
       nullable: true,
       description: "The account as it is now (null once deleted).",
       resolve: (event, _args, ctx) =>
-        ctx.prisma.account.findFirst({
-          where: withAccountScope({ id: event.accountId, workspaceId: ctx.workspaceId }, ctx.scope),
-        }),
+        event.accountId
+          ? ctx.prisma.account.findFirst({
+              where: withAccountScope({ id: event.accountId, workspaceId: ctx.workspaceId }, ctx.scope),
+            })
+          : null,
     }),
     payload: t.field({
       type: "JSON",
@@ -67,14 +70,21 @@ builder.subscriptionField("domainEvents", (t) =>
       segment: t.arg.string({ required: false, description: "Only accounts of this segment." }),
       after: t.arg.id({
         required: false,
-        description: "The id of the last event received: resume after it.",
+        description:
+          "The id of the last event received: resume after it. Without it, the `Last-Event-ID` header is used (an EventSource sends it on reconnect; every SSE event carries its id).",
       }),
     },
     subscribe: (_root, args, ctx) => {
       if (!ctx.events) throw new GraphQLError("Subscriptions are not available on this server.");
-      const after = args.after == null ? null : decodeCursor(String(args.after));
-      if (args.after != null && !after)
-        throw badInput(`\`after\` is not an event id: "${String(args.after)}".`);
+      // The argument, or else the Last-Event-ID header of a reconnecting EventSource.
+      const resumeFrom = args.after ?? ctx.eventIds.lastEventId;
+      const after = resumeFrom == null ? null : decodeCursor(String(resumeFrom));
+      if (resumeFrom != null && !after)
+        throw badInput(
+          args.after != null
+            ? `\`after\` is not an event id: "${String(args.after)}".`
+            : `The Last-Event-ID header is not an event id: "${String(resumeFrom)}".`,
+        );
       const accountIds = args.accountIds?.map((id) => {
         let decoded: { typename: string; id: string } | null = null;
         try {
@@ -97,6 +107,10 @@ builder.subscriptionField("domainEvents", (t) =>
         after,
       );
     },
-    resolve: (event) => event,
+    resolve: (event, _args, ctx) => {
+      // Sent as the SSE event's id (plugins/use-event-ids.ts).
+      ctx.eventIds.current = event.id;
+      return event;
+    },
   }),
 );

@@ -31,5 +31,6 @@ import "./admin.ts";
 import "./domain-events.ts";
 import "./tasks.ts";
 import "./playbooks.ts";
+import "./webhooks.ts";
 
 export const schema = roundFloatFields(builder.toSchema({ sortSchema: true }));
