@@ -1,9 +1,8 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
 import {
-  GRAPHQL_PATH,
   type HealthBand,
+  loadGraphQL,
   PulseRequestError,
-  requestPulse,
   WIDGET_BADGE_QUERY,
   type WidgetBadge,
   type WidgetBadgePoint,
@@ -78,6 +77,10 @@ const shownComponents = 3;
  * @cssproperty --pulse-band-red - Colour of the red band.
  *
  * @fires pulse-error - Loading failed: `PulseErrorDetail`.
+ * @fires pulse-token-expired - The server refused the token: set a fresh `token` (or a `tokenProvider`) and the badge loads again with it, keeping what it shows.
+ *
+ * A load the server refuses for the moment (429 or 5xx with `Retry-After`) is tried again after
+ * that delay, a few times at most, as the surveys do; without `Retry-After` it is not retried.
  */
 export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   static override catalog = badgeMessages;
@@ -123,8 +126,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    const configuration = ["endpoint", "publishableKey", "token"];
-    if (!this.hasUpdated || configuration.some((name) => changed.has(name))) {
+    if (!this.hasUpdated || this.reconfigured(changed, ["endpoint", "publishableKey", "token"])) {
       this.badge = undefined;
       void this.load();
     }
@@ -156,12 +158,13 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     }
     if (!this.badge) this.badgeStatus = "loading";
     try {
-      // requestPulse rather than the requestGraphQL wrapper (or loadGraphQL's retries): the badge's size budget has no room for it.
-      const { widgetBadge } = await requestPulse<{ widgetBadge: WidgetBadge }>(
-        connection,
-        GRAPHQL_PATH,
-        { query: WIDGET_BADGE_QUERY, variables: { token } },
-        this.requestController.signal,
+      const { widgetBadge } = await this.withToken("widgetBadge", (current) =>
+        loadGraphQL<{ widgetBadge: WidgetBadge }>(
+          connection,
+          WIDGET_BADGE_QUERY,
+          { token: current },
+          this.requestController.signal,
+        ),
       );
       if (generation !== this.loadGeneration) return;
       this.badge = widgetBadge;
