@@ -9,7 +9,13 @@ import {
 } from "../internal/client";
 import { defineElement, PulseElement } from "../internal/pulse-element";
 import { themeStyles } from "../internal/theme.styles";
-import { type BadgeMessages, badgeMessages } from "./pulse-health-badge.messages";
+import {
+  type BadgeMessages,
+  badgeMessages,
+  componentKeys,
+  componentNames,
+  loadBadgeLanguage,
+} from "./pulse-health-badge.messages";
 import { healthBadgeStyles } from "./pulse-health-badge.styles";
 
 export type HealthBadgeVariant = "compact" | "detailed";
@@ -51,6 +57,9 @@ const shownComponents = 3;
  * @attr text-trend - Trend line, with `{delta}`.
  * @attr text-history - Accessible name of the sparkline, with `{first}` and `{last}`.
  * @attr text-top-components - Title of the component list.
+ *
+ * The component names in the card follow the page's language too: the server names the health
+ * components (in English); the badge has their names in each of its languages, by key.
  *
  * @csspart base - The pill, or the card.
  * @csspart dot - The band-coloured dot of the pill.
@@ -131,6 +140,8 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
       void this.load();
     }
     if (!this.hasUpdated || changed.has("refresh")) this.scheduleRefresh();
+    // The page's language may change at any time: its texts are fetched, then shown.
+    if (!badgeMessages[this.language]) void loadBadgeLanguage(this.language).then(() => this.requestUpdate());
   }
 
   private scheduleRefresh(): void {
@@ -158,14 +169,18 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     }
     if (!this.badge) this.badgeStatus = "loading";
     try {
-      const { widgetBadge } = await this.withToken("widgetBadge", (current) =>
-        loadGraphQL<{ widgetBadge: WidgetBadge }>(
-          connection,
-          WIDGET_BADGE_QUERY,
-          { token: current },
-          this.requestController.signal,
+      // Ready means readable: the data and the texts in the page's language.
+      const [{ widgetBadge }] = await Promise.all([
+        this.withToken("widgetBadge", (current) =>
+          loadGraphQL<{ widgetBadge: WidgetBadge }>(
+            connection,
+            WIDGET_BADGE_QUERY,
+            { token: current },
+            this.requestController.signal,
+          ),
         ),
-      );
+        loadBadgeLanguage(this.language),
+      ]);
       if (generation !== this.loadGeneration) return;
       this.badge = widgetBadge;
       this.badgeStatus = "ready";
@@ -176,7 +191,9 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     }
   }
 
-  override render(): TemplateResult {
+  override render(): TemplateResult | typeof nothing {
+    // Nothing rather than English while the page's language is fetched.
+    if (!badgeMessages[this.language]) return nothing;
     const { badge } = this;
     const score = badge?.score == null ? null : Math.round(badge.score);
     const band = badge?.band ? this.t(bandKeys[badge.band]) : null;
@@ -253,7 +270,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
         ${top.map((component) => {
           const value = Math.round(component.value ?? 0);
           return html`<li part="component">
-            <span>${component.label}</span>
+            <span>${componentNames[this.language]?.[componentKeys.indexOf(component.key)] ?? component.label}</span>
             <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
               <rect width="100" height="6" rx="3"/><rect class="fill" width=${Math.max(0, Math.min(100, value))} height="6" rx="3"/>
             </svg>
