@@ -24,9 +24,21 @@ import { readRecord, writeRecord } from "./storage";
 import type { SurveyMessages } from "./survey.messages";
 
 /**
- * Where the survey sits: in the flow of the page, or fixed in a corner of the viewport.
+ * Where the survey sits: in the flow of the page, or fixed in a corner of the viewport. Corners
+ * are logical: `-end` is the end of a line in the page's direction (the right on a left-to-right
+ * page, the left on a right-to-left one), `-start` its start. `-right` and `-left` are the same as
+ * `-end` and `-start` (so `bottom-right` is on the left of an Arabic page, as a mirrored layout wants).
  */
-export type SurveyPlacement = "inline" | "bottom-right" | "bottom-left" | "top-right" | "top-left";
+export type SurveyPlacement =
+  | "inline"
+  | "bottom-end"
+  | "bottom-start"
+  | "top-end"
+  | "top-start"
+  | "bottom-right"
+  | "bottom-left"
+  | "top-right"
+  | "top-left";
 
 /**
  * `idle` before configuration, `loading` while asking the server, `hidden` when it must not be
@@ -145,7 +157,10 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
 
   /** Key of the survey to show, e.g. `nps-main`. */
   declare survey?: string;
-  /** `inline` (default), or a corner of the viewport: `bottom-right`, `bottom-left`, `top-right`, `top-left`. */
+  /**
+   * `inline` (default), or a corner of the viewport, mirrored on right-to-left pages:
+   * `bottom-end` (= `bottom-right`), `bottom-start` (= `bottom-left`), `top-end` (= `top-right`), `top-start` (= `top-left`).
+   */
   declare placement?: SurveyPlacement;
   /** `off` to skip the comment step after the score. */
   declare followUp?: "on" | "off";
