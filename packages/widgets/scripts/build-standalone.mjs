@@ -13,6 +13,10 @@ import { join } from "node:path";
 import { writeCdnFiles } from "./cdn-files.mjs";
 import { buildStandalone, buildStandaloneFiles, packageRoot, standaloneScripts } from "./standalone.mjs";
 
+// These files ship: Lit's production build, whatever NODE_ENV the caller has (vitest's global
+// setup runs this build with NODE_ENV=test, which made Vite resolve Lit's development build).
+process.env.NODE_ENV = "production";
+
 const outDir = join(packageRoot, "dist", "cdn");
 await rm(outDir, { recursive: true, force: true });
 /** @type {string[]} */
