@@ -1,13 +1,18 @@
 // @ts-check
 /**
  * Prints the gzip size of every standalone script (Lit included) against its budget,
- * and exits with 1 when one is over. Builds in memory, from the sources. A script with language
- * modules counts with its largest one (what a page in that language downloads).
+ * and exits with 1 when one is over. Builds in memory, from the sources. Language modules (the
+ * badge's texts per language) are listed each against their own budget.
  */
 
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildStandaloneFiles, packageRoot, standaloneScripts } from "./standalone.mjs";
+import {
+  buildStandaloneFiles,
+  languageModuleBudgetBytes,
+  packageRoot,
+  standaloneScripts,
+} from "./standalone.mjs";
 
 const kb = (bytes) => (bytes / 1024).toFixed(2);
 const rows = [];
@@ -17,12 +22,21 @@ for (const script of standaloneScripts) {
     outDir: join(packageRoot, "dist", "cdn"),
     write: false,
   });
-  const largest = (measure) => Math.max(0, ...[...chunks.values()].map(measure));
-  const minified = Buffer.byteLength(code) + largest((chunk) => Buffer.byteLength(chunk));
-  const gzipped =
-    gzipSync(code, { level: 9 }).length + largest((chunk) => gzipSync(chunk, { level: 9 }).length);
-  const file = chunks.size > 0 ? `${script.file} + largest language` : script.file;
-  rows.push({ file, minified, gzipped, budget: script.budgetKb * 1024 });
+  const gzip = (text) => gzipSync(text, { level: 9 }).length;
+  rows.push({
+    file: script.file,
+    minified: Buffer.byteLength(code),
+    gzipped: gzip(code),
+    budget: script.budgetKb * 1024,
+  });
+  for (const [file, chunk] of chunks) {
+    rows.push({
+      file,
+      minified: Buffer.byteLength(chunk),
+      gzipped: gzip(chunk),
+      budget: languageModuleBudgetBytes,
+    });
+  }
 }
 
 const header = ["script", "minified KB", "gzip KB", "budget KB", ""];

@@ -7,6 +7,8 @@ export interface StandaloneScript {
 }
 export const packageRoot: string;
 export const standaloneScripts: StandaloneScript[];
+/** The gzip budget of one language module (one language's texts), in bytes. */
+export const languageModuleBudgetBytes: number;
 export interface BuildOptions {
   entry: string;
   file: string;
