@@ -146,9 +146,14 @@ export class PulseElement<M extends Messages = Messages> extends LitElement {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /** Reports a failure as `pulse-error`, with its code. */
+  /**
+   * Reports a failure as `pulse-error`, with its code. Nothing shows on a page whose origin the
+   * workspace does not allow: the server's message (the origin, and the call that allows it) also
+   * goes to the console, so the developer sees why.
+   */
   protected reportError(operation: PulseOperationName | null, error: unknown): void {
     const { code, message, retryable } = toRequestError(error);
+    if (code === "ORIGIN_NOT_ALLOWED") console.warn(`Pulse: ${message}`);
     this.emit("pulse-error", { code, message, operation, retryable });
   }
 }

@@ -289,10 +289,6 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     } catch (error) {
       if (generation !== this.loadGeneration || this.requestController.signal.aborted) return;
       this.surveyStatus = "hidden";
-      // Nothing shows on a page whose origin the workspace does not allow: the server's message
-      // (the origin, and the call that allows it) tells the developer in the console why.
-      const { code, message } = toRequestError(error);
-      if (code === "ORIGIN_NOT_ALLOWED") console.warn(`Pulse: ${message}`);
       this.reportError("widgetSurvey", error);
     }
   }

@@ -105,3 +105,18 @@ describe("the badge on a long-lived page: a fresh token", () => {
     expect(server.operations("PulseWidgetBadge")).toHaveLength(1);
   });
 });
+
+describe("the badge on a page whose origin the workspace does not allow", () => {
+  test("shows no numbers and says why in the console, with the origin and the call that allows it", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    onTestFinished(() => warn.mockRestore());
+    const message = `Origin ${location.origin} is not allowed for this workspace's publishable key. Allow it with the secret key: mutation { setAllowedOrigins(input: { origins: ["${location.origin}", …] }) { __typename } }`;
+    server.failNext({ code: "ORIGIN_NOT_ALLOWED", message });
+    const errors = events("pulse-error");
+    const badge = await mount("pulse-health-badge", badgeAttributes());
+    await expect.poll(() => badge.status).toBe("error");
+    expect(name(badge)).toBe("Health unavailable");
+    expect(errors).toMatchObject([{ code: "ORIGIN_NOT_ALLOWED", operation: "widgetBadge" }]);
+    expect(warn).toHaveBeenCalledWith(`Pulse: ${message}`);
+  });
+});
