@@ -307,6 +307,30 @@ describe("<pulse-health-badge>", () => {
     }
   });
 
+  test("a page in a language not fetched yet never sees English: nothing, then its own texts", async () => {
+    // Portuguese is used by no other test of this file, so its module is not loaded yet.
+    const shown: string[] = [];
+    const badge = document.createElement("pulse-health-badge");
+    badge.lang = "pt-BR";
+    document.body.append(badge);
+    const record = () =>
+      shown.push(badge.shadowRoot?.querySelector("[part~=base]")?.getAttribute("aria-label") ?? "");
+    await badge.updateComplete;
+    record();
+    const watcher = new MutationObserver(record);
+    watcher.observe(badge.shadowRoot as ShadowRoot, { subtree: true, childList: true, attributes: true });
+    try {
+      await expect.poll(() => shown.at(-1)).toBe("Saúde indisponível");
+    } finally {
+      watcher.disconnect();
+      badge.remove();
+    }
+    // No configuration: an error at once, shown only once its Portuguese text is there.
+    expect(badge.status).toBe("error");
+    expect(shown.filter((label) => label !== "" && label !== "Saúde indisponível")).toEqual([]);
+    expect(shown[0]).toBe("");
+  });
+
   test("theming: ::part, band colour properties and forced colours", async () => {
     const style = document.createElement("style");
     style.textContent = `
