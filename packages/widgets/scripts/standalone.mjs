@@ -116,7 +116,6 @@ export async function buildStandaloneFiles({ entry, file, outDir, write, languag
       outDir,
       emptyOutDir: false,
       write,
-      // Not library mode: Vite's library mode leaves whitespace in ES output, and these files are final.
       // Terser packs about 2 % smaller than esbuild here, which the size budget needs.
       minify: "terser",
       terserOptions: {
@@ -129,11 +128,9 @@ export async function buildStandaloneFiles({ entry, file, outDir, write, languag
       modulePreload: false,
       copyPublicDir: false,
       reportCompressedSize: false,
-      // Library mode only where a script imports modules of its own: outside it Vite wraps each
-      // import() in a preload helper (about 450 bytes gzip) that a language module does not need.
-      ...(languageChunks
-        ? { lib: { entry: join(packageRoot, entry), formats: ["es"], fileName: () => file } }
-        : {}),
+      // Library mode: outside it Vite wraps each import() (the badge's languages) in a preload
+      // helper, about 450 bytes gzip that a language module, fetched or inlined, does not need.
+      lib: { entry: join(packageRoot, entry), formats: ["es"], fileName: () => file },
       rollupOptions: {
         input: join(packageRoot, entry),
         preserveEntrySignatures: "strict",
