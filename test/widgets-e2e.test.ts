@@ -1,19 +1,57 @@
 // The widgets in a real Chromium against the real Pulse server: the demo page served by Pulse,
 // a survey answered with the keyboard through the submission endpoint and stored once even when
 // the first answer's response is lost, the comment updating the same response, the re-ask
-// interval on reload, and the badge.
-import { mkdirSync } from "node:fs";
+// interval on reload, and the badge (also alone, on an Arabic page, fetching its Arabic texts); and
+// the gzip budgets of the built scripts the server sends.
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
 import { recordHealthSnapshots } from "@pulse/server/src/health/snapshots.ts";
 import { seedDemoWorkspace } from "@pulse/server/src/seed/demo.ts";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { languageModuleBudgetBytes, standaloneScripts } from "../packages/widgets/scripts/standalone.mjs";
 import { launchChromium } from "./chromium.ts";
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
+const cdn = join(dirname(fileURLToPath(import.meta.url)), "..", "packages", "widgets", "dist", "cdn");
+
+describe("the built widget scripts (dist/cdn, what /widgets/ sends)", () => {
+  it("hold their gzip budgets: badge 10 KB, each survey 16 KB, all 25 KB, each badge language 0.5 KB", () => {
+    const gzipped = (file: string) => gzipSync(readFileSync(join(cdn, file)), { level: 9 }).length;
+    const sizes = standaloneScripts.map((script) => ({
+      file: script.file,
+      gzip: gzipped(script.file),
+      budget: script.budgetKb * 1024,
+    }));
+    expect(sizes.map((size) => [size.file, size.budget])).toEqual([
+      ["pulse-health-badge.js", 10_240],
+      ["pulse-nps-survey.js", 16_384],
+      ["pulse-ces-survey.js", 16_384],
+      ["pulse-csat-survey.js", 16_384],
+      ["pulse-widgets.js", 25_600],
+    ]);
+    // The badge's texts in each language but English: one module each, fetched by pages in that language.
+    const languages = readdirSync(cdn).filter((file) => /^pulse-health-badge-[a-z]{2}\.js$/.test(file));
+    expect(languages.map((file) => file.slice("pulse-health-badge-".length, -3)).sort()).toEqual([
+      "ar",
+      "de",
+      "es",
+      "fr",
+      "he",
+      "ja",
+      "pt",
+    ]);
+    for (const file of languages)
+      sizes.push({ file, gzip: gzipped(file), budget: languageModuleBudgetBytes });
+    console.log(sizes.map((size) => `${size.file}: ${size.gzip} B gzip of ${size.budget}`).join("\n"));
+    for (const size of sizes) expect(size.gzip, size.file).toBeLessThanOrEqual(size.budget);
+  });
+});
+
 describe("widgets against the real server, in Chromium", () => {
   let database: Database;
   let server: StartedServer;
@@ -142,6 +180,61 @@ describe("widgets against the real server, in Chromium", () => {
       )
       .toBe("Wie wahrscheinlich ist es, dass Sie Acme Analytics einem Freund oder Kollegen empfehlen?");
     expect(await survey.getByRole("button", { name: "Absenden" }).count()).toBe(1);
+    await page.close();
+  });
+
+  it("the badge script alone, on an Arabic page under a strict CSP: fetches only its Arabic texts from Pulse, mirrored", async () => {
+    const demo = await (await fetch(`${server.url}/demo/?account=acct_0003`)).text();
+    const config = JSON.parse(
+      /<script type="application\/json" id="pulse-demo-config">([\s\S]*?)<\/script>/.exec(demo)?.[1] ?? "{}",
+    ) as { publishableKey: string; badgeToken: string };
+    const page = await browser.newPage({ viewport: { width: 480, height: 420 } });
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+    const scripts: string[] = [];
+    page.on("response", (response) => {
+      if (response.url().includes("/widgets/"))
+        scripts.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    // A host page on Pulse's origin, with the demo page's strict policy: no inline script or style.
+    await page.route(`${server.url}/host-ar.html`, (route) =>
+      route.fulfill({
+        contentType: "text/html; charset=utf-8",
+        headers: {
+          "content-security-policy":
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'",
+        },
+        body: `<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>ar</title>
+          <script type="module" src="/widgets/pulse-health-badge.js"></script></head><body>
+          <pulse-health-badge variant="detailed" endpoint="${server.url}" publishable-key="${config.publishableKey}" token="${config.badgeToken}"></pulse-health-badge>
+          </body></html>`,
+      }),
+    );
+    await page.goto(`${server.url}/host-ar.html`);
+    const badge = page.locator("pulse-health-badge");
+    await expect
+      .poll(
+        () =>
+          badge.evaluate((el) => el.shadowRoot?.querySelector("[part~=base]")?.getAttribute("aria-label")),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toMatch(/^الصحة \d+، (أخضر|أصفر|أحمر)$/);
+    const components = await badge.evaluate((el) =>
+      [...(el.shadowRoot?.querySelectorAll("[part~=component] > span:first-child") ?? [])].map(
+        (name) => name.textContent,
+      ),
+    );
+    expect(components.length).toBeGreaterThan(0);
+    // Every name in Arabic script: none of the server's English labels.
+    for (const name of components) expect(name).toMatch(/^[\u0600-\u06ff ]+$/);
+    expect(scripts).toEqual(["200 /widgets/pulse-health-badge.js", "200 /widgets/pulse-health-badge-ar.js"]);
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(screenshots, "badge-arabic-rtl-real-server.png") });
     await page.close();
   });
 

@@ -12,6 +12,18 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** Waits for the entrance animations of the widgets in the demo, so a screenshot shows them as a person sees them. */
+async function widgetsSettled(view: Window): Promise<void> {
+  const widgets = [
+    ...view.document.querySelectorAll("pulse-nps-survey, pulse-csat-survey, pulse-health-badge"),
+  ];
+  await Promise.all(
+    widgets.flatMap(
+      (widget) => widget.shadowRoot?.getAnimations().map((animation) => animation.finished) ?? [],
+    ),
+  );
+}
+
 function parseDemo(): Document {
   return new DOMParser().parseFromString(demoHtml, "text/html");
 }
@@ -157,6 +169,7 @@ describe("demo page", () => {
     await expect.poll(() => badge.shadowRoot?.querySelectorAll("svg.bar > rect").length).toBe(6);
     const csat = view.document.querySelector("pulse-csat-survey") as Element;
     await expect.poll(() => csat.shadowRoot?.querySelectorAll(".choice svg > path").length).toBe(5);
+    await widgetsSettled(view);
     await screenshot("demo-page", frame);
 
     shadow(survey, "input[value='9']").click();
@@ -203,6 +216,7 @@ describe("demo page", () => {
         expect(events.top).toBeGreaterThan(surveys.bottom);
         expect(view.document.documentElement.scrollWidth).toBeLessThanOrEqual(width);
       }
+      await widgetsSettled(view);
       await screenshot(`demo-${width}`, frame);
 
       const survey = nps() as PulseNpsSurvey;

@@ -4,5 +4,12 @@ export function contentHash(content: Buffer | string): string;
 export function brotli(content: Buffer): Buffer;
 /** Gzip at level 9. */
 export function gzip(content: Buffer): Buffer;
-/** Writes hashed copies, `.br`/`.gz` files and manifest.json for `files` in `outDir`; returns stable name → hashed name. */
-export function writeCdnFiles(outDir: string, files: string[]): Promise<Record<string, string>>;
+/**
+ * Writes hashed copies, `.br`/`.gz` files and manifest.json for `files` in `outDir`, and `.br`/`.gz`
+ * files for `modules` (imported by their stable names); returns stable name → hashed name.
+ */
+export function writeCdnFiles(
+  outDir: string,
+  files: string[],
+  modules?: string[],
+): Promise<Record<string, string>>;

@@ -35,9 +35,11 @@ export function gzip(content) {
  * Writes the hashed copies, the compressed files and manifest.json for `files` in `outDir`.
  * @param {string} outDir
  * @param {string[]} files stable names, e.g. "pulse-widgets.js"
+ * @param {string[]} [modules] modules the scripts import by their stable name (the badge's
+ *   languages): compressed too, never renamed
  * @returns {Promise<Record<string, string>>} stable name → hashed name
  */
-export async function writeCdnFiles(outDir, files) {
+export async function writeCdnFiles(outDir, files, modules = []) {
   /** @type {Record<string, string>} */
   const manifest = {};
   for (const file of files) {
@@ -50,6 +52,11 @@ export async function writeCdnFiles(outDir, files) {
       await writeFile(join(outDir, `${name}.br`), compressed.br);
       await writeFile(join(outDir, `${name}.gz`), compressed.gz);
     }
+  }
+  for (const module of modules) {
+    const content = await readFile(join(outDir, module));
+    await writeFile(join(outDir, `${module}.br`), brotli(content));
+    await writeFile(join(outDir, `${module}.gz`), gzip(content));
   }
   await writeFile(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { PulseCesSurvey } from "../pulse-ces-survey/pulse-ces-survey";
 import { PulseCsatSurvey } from "../pulse-csat-survey/pulse-csat-survey";
-import { badgeMessages } from "../pulse-health-badge/pulse-health-badge.messages";
+import {
+  badgeMessages,
+  componentKeys,
+  componentNames,
+  loadBadgeLanguage,
+} from "../pulse-health-badge/pulse-health-badge.messages";
 import { PulseNpsSurvey } from "../pulse-nps-survey/pulse-nps-survey";
 import "../pulse-health-badge/pulse-health-badge";
 import {
@@ -50,9 +55,16 @@ describe("i18n", () => {
     expect(textAttribute("followUpLow")).toBe("text-follow-up-low");
   });
 
-  test("surveys have every text in every language (Arabic and Hebrew too), the badge in all but those two; none empty", () => {
+  test("every widget has every text in every language, Arabic and Hebrew included, component names too; none empty", async () => {
+    // The badge fetches a language's texts when a page first needs them.
+    await Promise.all(languages.map(loadBadgeLanguage));
+    for (const language of languages.filter((other) => other !== "en")) {
+      const names = componentNames[language] ?? [];
+      expect(names, `badge components ${language}`).toHaveLength(componentKeys.length);
+      for (const name of names) expect(name.trim(), `badge components ${language}`).toBeTruthy();
+    }
     const catalogs: [string, Partial<Catalog<Messages>>, readonly Language[]][] = [
-      ["badge", badgeMessages, ["en", "de", "fr", "es", "pt", "ja"]],
+      ["badge", badgeMessages, languages],
       ["nps", PulseNpsSurvey.catalog, languages],
       ["ces", PulseCesSurvey.catalog, languages],
       ["csat", PulseCsatSurvey.catalog, languages],
@@ -69,14 +81,14 @@ describe("i18n", () => {
     }
   });
 
-  test("a language a widget lacks gets its English texts", async () => {
+  test("a language the widgets lack gets the English texts; Hebrew gets Hebrew", async () => {
     const badge = document.createElement("pulse-health-badge");
-    badge.lang = "he";
+    badge.lang = "ko";
     document.body.append(badge);
-    await badge.updateComplete;
-    expect(badge.shadowRoot?.querySelector("[part~=base]")?.getAttribute("aria-label")).toBe(
-      "Health unavailable",
-    );
+    const name = () => badge.shadowRoot?.querySelector("[part~=base]")?.getAttribute("aria-label");
+    await expect.poll(name).toBe("Health unavailable");
+    badge.lang = "he";
+    await expect.poll(name).toBe("נתוני הבריאות אינם זמינים");
   });
 
   test("each text has its text-* attribute observed", () => {

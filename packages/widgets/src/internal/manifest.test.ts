@@ -15,7 +15,7 @@ const declarations = manifest.modules.flatMap((module) => (module.declarations ?
 
 describe("custom-elements.json", () => {
   test.each([
-    ["pulse-health-badge", PulseHealthBadge, ["pulse-error"]],
+    ["pulse-health-badge", PulseHealthBadge, ["pulse-error", "pulse-token-expired"]],
     [
       "pulse-nps-survey",
       PulseNpsSurvey,

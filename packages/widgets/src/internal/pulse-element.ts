@@ -1,6 +1,6 @@
-import { LitElement, type PropertyDeclarations } from "lit";
+import { LitElement, type PropertyDeclarations, type PropertyValues } from "lit";
 import "./csp-nonce";
-import { type PulseConnection, toRequestError } from "./client";
+import { isTokenRefusal, type PulseConnection, toRequestError } from "./client";
 import type { PulseEventDetails, PulseOperationName } from "./events";
 import { type Catalog, format, type Language, type Messages, resolveLanguage, textAttribute } from "./i18n";
 
@@ -20,7 +20,8 @@ function watchPageLanguage(): void {
 
 /**
  * What every Pulse widget shares: the connection attributes, the theme, texts in the page's
- * language with per-attribute overrides (`text-<key>`), and one typed way to fire events.
+ * language with per-attribute overrides (`text-<key>`), one typed way to fire events, and a fresh
+ * token when the server refuses the current one (`pulse-token-expired`, `tokenProvider`).
  */
 export class PulseElement<M extends Messages = Messages> extends LitElement {
   /** Built-in texts of the widget. Each widget sets its own; its keys define its `text-*` attributes. */
@@ -42,6 +43,16 @@ export class PulseElement<M extends Messages = Messages> extends LitElement {
   declare token?: string;
   /** `light` (default), `dark`, or `auto` to follow the operating system. */
   declare theme?: Theme;
+
+  /**
+   * Called for a fresh token when the server refuses the current one (typically expired on a
+   * long-lived page): `el.tokenProvider = async () => (await fetch("/pulse-token")).text()`.
+   * The widget then retries what failed with the new token (a survey under the same response
+   * id). Without a provider, the page may set `token` in its `pulse-token-expired` handler.
+   */
+  tokenProvider?: () => Promise<string>;
+  /** The token set by a renewal, so that change is not taken for a new configuration. */
+  declare private renewedToken?: string;
 
   /** Aborted when the element leaves the page, so late answers do not touch a detached widget. */
   protected requestController = new AbortController();
@@ -93,14 +104,56 @@ export class PulseElement<M extends Messages = Messages> extends LitElement {
       : undefined;
   }
 
+  /** Whether one of `names` changed, a renewed token apart: that one continues what the widget shows. */
+  protected reconfigured(changed: PropertyValues, names: string[]): boolean {
+    return names.some((name) => changed.has(name) && !(name === "token" && this.token === this.renewedToken));
+  }
+
+  /**
+   * After the server refused the token: fires `pulse-token-expired`, then takes the `token` its
+   * handler set, else asks `tokenProvider`. Resolves to the new token, or undefined when none
+   * came (or the same one did); the caller then reports the refusal.
+   */
+  protected async renewToken(operation: PulseOperationName): Promise<string | undefined> {
+    const stale = this.token;
+    this.emit("pulse-token-expired", { operation });
+    // The page may have set `token` in its handler; else the provider is asked.
+    const fresh = this.token !== stale ? this.token : await this.tokenProvider?.().catch(() => undefined);
+    if (!fresh || fresh === stale) return undefined;
+    this.renewedToken = this.token = fresh;
+    return fresh;
+  }
+
+  /** Runs `request` with the current token and, refused for that token, once more with a renewed one. */
+  protected async withToken<T>(
+    operation: PulseOperationName,
+    request: (token: string) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await request(this.token ?? "");
+    } catch (error) {
+      const fresh =
+        isTokenRefusal(error) && !this.requestController.signal.aborted
+          ? await this.renewToken(operation)
+          : undefined;
+      if (!fresh) throw error;
+      return request(fresh);
+    }
+  }
+
   /** Fires a Pulse event; every one bubbles and leaves the shadow root. */
   protected emit<K extends keyof PulseEventDetails>(type: K, detail: PulseEventDetails[K]): boolean {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /** Reports a failure as `pulse-error`, with its code. */
+  /**
+   * Reports a failure as `pulse-error`, with its code. Nothing shows on a page whose origin the
+   * workspace does not allow: the server's message (the origin, and the call that allows it) also
+   * goes to the console, so the developer sees why.
+   */
   protected reportError(operation: PulseOperationName | null, error: unknown): void {
     const { code, message, retryable } = toRequestError(error);
+    if (code === "ORIGIN_NOT_ALLOWED") console.warn(`Pulse: ${message}`);
     this.emit("pulse-error", { code, message, operation, retryable });
   }
 }

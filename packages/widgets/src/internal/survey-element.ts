@@ -9,12 +9,10 @@ import {
   WIDGET_SURVEY_QUERY,
   type WidgetSurvey,
 } from "./client";
-import type { PulseOperationName } from "./events";
 import { pageLocale } from "./i18n";
 import {
   deliver,
   type OutboxDeliveredDetail,
-  type OutboxOperation,
   type OutboxQueuedDetail,
   type OutboxRejectedDetail,
   outboxEvents,
@@ -26,9 +24,21 @@ import { readRecord, writeRecord } from "./storage";
 import type { SurveyMessages } from "./survey.messages";
 
 /**
- * Where the survey sits: in the flow of the page, or fixed in a corner of the viewport.
+ * Where the survey sits: in the flow of the page, or fixed in a corner of the viewport. Corners
+ * are logical: `-end` is the end of a line in the page's direction (the right on a left-to-right
+ * page, the left on a right-to-left one), `-start` its start. `-right` and `-left` are the same as
+ * `-end` and `-start` (so `bottom-right` is on the left of an Arabic page, as a mirrored layout wants).
  */
-export type SurveyPlacement = "inline" | "bottom-right" | "bottom-left" | "top-right" | "top-left";
+export type SurveyPlacement =
+  | "inline"
+  | "bottom-end"
+  | "bottom-start"
+  | "top-end"
+  | "top-start"
+  | "bottom-right"
+  | "bottom-left"
+  | "top-right"
+  | "top-left";
 
 /**
  * `idle` before configuration, `loading` while asking the server, `hidden` when it must not be
@@ -147,7 +157,10 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
 
   /** Key of the survey to show, e.g. `nps-main`. */
   declare survey?: string;
-  /** `inline` (default), or a corner of the viewport: `bottom-right`, `bottom-left`, `top-right`, `top-left`. */
+  /**
+   * `inline` (default), or a corner of the viewport, mirrored on right-to-left pages:
+   * `bottom-end` (= `bottom-right`), `bottom-start` (= `bottom-left`), `top-end` (= `top-right`), `top-start` (= `top-left`).
+   */
   declare placement?: SurveyPlacement;
   /** `off` to skip the comment step after the score. */
   declare followUp?: "on" | "off";
@@ -156,16 +169,6 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
    * move through the scale with the arrow keys and send with Enter.
    */
   declare submitOnPick: boolean;
-
-  /**
-   * Called for a fresh token when the server refuses the current one (typically expired on a
-   * long-lived page): `el.tokenProvider = async () => (await fetch("/pulse-token")).text()`.
-   * The survey then retries what failed with the new token, under the same response id. Without
-   * a provider, the page may set `token` in its `pulse-token-expired` handler.
-   */
-  tokenProvider?: () => Promise<string>;
-  /** The token set by a renewal, so that change is not taken for a new configuration. */
-  declare private renewedToken?: string;
 
   declare private surveyStatus: SurveyStatus;
   declare private selectedScore: number | undefined;
@@ -226,11 +229,8 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
   protected override willUpdate(changed: PropertyValues): void {
     this.focusWasInside = this.matches(":focus-within");
     // A renewed token continues the survey; any other change of these starts it anew.
-    const configuration = ["endpoint", "publishableKey", "token", "survey"] as const;
-    const reconfigured = configuration.some(
-      (name) => changed.has(name) && !(name === "token" && this.token === this.renewedToken),
-    );
-    if (!this.hasUpdated || reconfigured) void this.load();
+    if (!this.hasUpdated || this.reconfigured(changed, ["endpoint", "publishableKey", "token", "survey"]))
+      void this.load();
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -247,23 +247,7 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
       ?.focus();
   }
 
-  /**
-   * After the server refused the token: fires `pulse-token-expired`, then takes the `token` its
-   * handler set, else asks `tokenProvider`. Resolves to the new token, or undefined when none
-   * came (or the same one did); the caller then reports the refusal.
-   */
-  private async renewToken(operation: PulseOperationName): Promise<string | undefined> {
-    const stale = this.token;
-    this.emit("pulse-token-expired", { operation });
-    // The page may have set `token` in its handler; else the provider is asked.
-    const fresh = this.token !== stale ? this.token : await this.tokenProvider?.().catch(() => undefined);
-    if (!fresh || fresh === stale) return undefined;
-    this.renewedToken = fresh;
-    this.token = fresh;
-    return fresh;
-  }
-
-  private async load(renewed = false): Promise<void> {
+  private async load(): Promise<void> {
     const generation = ++this.loadGeneration;
     const { connection, survey, token } = this;
     this.loaded = undefined;
@@ -285,11 +269,13 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     }
     this.surveyStatus = "loading";
     try {
-      const { widgetSurvey } = await loadGraphQL<{ widgetSurvey: WidgetSurvey }>(
-        connection,
-        WIDGET_SURVEY_QUERY,
-        { survey, token, locale: pageLocale(this) },
-        this.requestController.signal,
+      const { widgetSurvey } = await this.withToken("widgetSurvey", (current) =>
+        loadGraphQL<{ widgetSurvey: WidgetSurvey }>(
+          connection,
+          WIDGET_SURVEY_QUERY,
+          { survey, token: current, locale: pageLocale(this) },
+          this.requestController.signal,
+        ),
       );
       if (generation !== this.loadGeneration) return;
       if (widgetSurvey.kind !== this.kind) {
@@ -302,15 +288,7 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
       this.surveyStatus = widgetSurvey.shouldAsk ? "rating" : "hidden";
     } catch (error) {
       if (generation !== this.loadGeneration || this.requestController.signal.aborted) return;
-      if (!renewed && isTokenRefusal(error) && (await this.renewToken("widgetSurvey"))) {
-        if (generation === this.loadGeneration) void this.load(true);
-        return;
-      }
       this.surveyStatus = "hidden";
-      // Nothing shows on a page whose origin the workspace does not allow: the server's message
-      // (the origin, and the call that allows it) tells the developer in the console why.
-      const { code, message } = toRequestError(error);
-      if (code === "ORIGIN_NOT_ALLOWED") console.warn(`Pulse: ${message}`);
       this.reportError("widgetSurvey", error);
     }
   }
@@ -352,10 +330,12 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     this.busy = true;
     this.problem = undefined;
     try {
-      const delivery = await this.deliverWithToken(connection, "submitSurveyResponse", (token) => ({
-        name: "submitSurveyResponse",
-        input: { survey, token, responseId, score, comment },
-      }));
+      const delivery = await this.withToken("submitSurveyResponse", (token) =>
+        deliver(connection, {
+          name: "submitSurveyResponse",
+          input: { survey, token, responseId, score, comment },
+        }),
+      );
       rememberAnswered(answeredRecordKey(connection, survey, this.token), loaded.reaskIntervalDays);
       if (delivery === "stored") this.queued = undefined;
       this.emit("pulse-submit", {
@@ -380,21 +360,6 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     }
   }
 
-  /** Delivers the operation made with the current token; refused for the token, once more with a renewed one. */
-  private async deliverWithToken(
-    connection: PulseConnection,
-    name: PulseOperationName,
-    operation: (token: string) => OutboxOperation,
-  ): Promise<"stored" | "queued"> {
-    try {
-      return await deliver(connection, operation(this.token ?? ""));
-    } catch (error) {
-      const fresh = isTokenRefusal(error) ? await this.renewToken(name) : undefined;
-      if (!fresh) throw error;
-      return deliver(connection, operation(fresh));
-    }
-  }
-
   private async dismiss(): Promise<void> {
     const { connection, survey, token, loaded } = this;
     const answered = this.responseId !== undefined;
@@ -405,10 +370,9 @@ export abstract class SurveyElement<M extends SurveyMessages = SurveyMessages> e
     // A dismissal starts the re-ask interval just like an answer does.
     rememberAnswered(answeredRecordKey(connection, survey, token), loaded.reaskIntervalDays);
     try {
-      await this.deliverWithToken(connection, "dismissSurvey", (current) => ({
-        name: "dismissSurvey",
-        input: { survey, token: current },
-      }));
+      await this.withToken("dismissSurvey", (current) =>
+        deliver(connection, { name: "dismissSurvey", input: { survey, token: current } }),
+      );
     } catch (error) {
       this.reportError("dismissSurvey", error);
     }

@@ -105,6 +105,19 @@ describe("the survey speaks the page's language", () => {
     await screenshot("nps-survey-arabic-rtl", arabic.parentElement ?? arabic);
   });
 
+  test("Arabic comment step: the built-in prompt and buttons, Skip as Arabic interfaces write it (تخطي, not the classical تخطٍّ)", async () => {
+    const arabic = await mountAskingSurvey("pulse-nps-survey", {
+      ...surveyAttributes("nps-main"),
+      lang: "ar",
+      dir: "rtl",
+    });
+    await toComment(arabic, 8);
+    expect(text(arabic, "[part~=comment-label]")).toBe("ما الذي قد يجعل تجربتك أفضل؟");
+    expect(text(arabic, "[part~=skip-button]")).toBe("تخطي");
+    expect(text(arabic, "[part~=submit-button]")).toBe("إرسال");
+    await screenshot("nps-survey-arabic-rtl-comment", arabic.parentElement ?? arabic);
+  });
+
   test("Hebrew, right to left, with faces: the built-in Hebrew texts", async () => {
     const survey = await mountAskingSurvey("pulse-csat-survey", {
       ...surveyAttributes("csat-main"),

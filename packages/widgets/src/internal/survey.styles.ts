@@ -44,11 +44,14 @@ export const surveyStyles = [
   :host([placement^="top"]) .survey {
     top: var(--_edge);
   }
+  /* Logical corners: -end (alias -right) is the right on a left-to-right page, the left on a right-to-left one. */
+  :host([placement$="end"]) .survey,
   :host([placement$="right"]) .survey {
-    right: var(--_edge);
+    inset-inline-end: var(--_edge);
   }
+  :host([placement$="start"]) .survey,
   :host([placement$="left"]) .survey {
-    left: var(--_edge);
+    inset-inline-start: var(--_edge);
   }
   p {
     margin: 0;
@@ -203,8 +206,7 @@ export const surveyStyles = [
   @media (max-width: 480px) {
     :host([placement]:not([placement="inline"])) .survey {
       --_edge: 0.5em;
-      right: var(--_edge);
-      left: var(--_edge);
+      inset-inline: var(--_edge);
       width: auto;
       padding: 0.75em 1em;
     }

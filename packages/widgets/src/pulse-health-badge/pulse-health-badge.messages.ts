@@ -18,90 +18,51 @@ const en = {
 export type BadgeMessages = typeof en;
 
 /**
- * The badge's languages: not Arabic and Hebrew, which get the English texts (the badge's gzip
- * budget, 10 KB with Lit, has no room for them); its layout is mirrored all the same.
+ * The health components the server reports, by key, in the order of their names below. The
+ * server names them in English (`label`), which English pages show; other languages show their
+ * own name, and the server's label only for a key not listed here.
  */
-export type BadgeLanguage = Exclude<Language, "ar" | "he">;
+export const componentKeys = ["usage", "feedback", "support", "payment", "sentiment", "milestones", "ebr"];
 
 /**
- * The other languages' texts in the order of the English keys (arrays, not objects: the keys
- * repeated in every language cost the badge bytes its budget does not have). The i18n test checks
- * that every language has every text.
+ * Every other language's texts live in ./locales/<language>.ts, one string each, `|` between
+ * texts: first those of the English keys, in their order, then the component names in the order
+ * of {@link componentKeys}. A page fetches only its own language, from where the badge script
+ * came (a module next to it: offline and under a strict CSP alike), so adding a language costs
+ * other pages nothing; the badge shows no text until its language is there, never English on a
+ * German page. Arabic and Hebrew isolate the signed delta (U+2066 … U+2069), so "+4" does not
+ * turn into "4+". The i18n test checks every language has every text.
  */
-const translations: Record<Exclude<BadgeLanguage, "en">, string[]> = {
-  de: [
-    "Gesundheit",
-    "Gesundheit {score}, {band}",
-    "grün",
-    "gelb",
-    "rot",
-    "Noch keine Gesundheitsdaten",
-    "Gesundheit wird geladen…",
-    "Gesundheit nicht verfügbar",
-    "{delta} in 30 Tagen",
-    "Letzte 90 Tage: {first} bis {last}",
-    "Wichtigste Faktoren",
-  ],
-  fr: [
-    "Santé",
-    "Santé {score}, {band}",
-    "vert",
-    "jaune",
-    "rouge",
-    "Pas encore de données de santé",
-    "Chargement de la santé…",
-    "Santé indisponible",
-    "{delta} en 30 jours",
-    "90 derniers jours\u00a0: de {first} à {last}",
-    "Principaux facteurs",
-  ],
-  es: [
-    "Salud",
-    "Salud {score}, {band}",
-    "verde",
-    "amarillo",
-    "rojo",
-    "Aún no hay datos de salud",
-    "Cargando la salud…",
-    "Salud no disponible",
-    "{delta} en 30 días",
-    "Últimos 90 días: de {first} a {last}",
-    "Factores principales",
-  ],
-  pt: [
-    "Saúde",
-    "Saúde {score}, {band}",
-    "verde",
-    "amarelo",
-    "vermelho",
-    "Ainda não há dados de saúde",
-    "Carregando a saúde…",
-    "Saúde indisponível",
-    "{delta} em 30 dias",
-    "Últimos 90 dias: de {first} a {last}",
-    "Principais fatores",
-  ],
-  ja: [
-    "ヘルス",
-    "ヘルス {score}、{band}",
-    "緑",
-    "黄",
-    "赤",
-    "ヘルスデータはまだありません",
-    "ヘルスを読み込み中…",
-    "ヘルスを取得できません",
-    "30日間で{delta}",
-    "過去90日間：{first}から{last}",
-    "主な要素",
-  ],
+const languageModules: Record<Exclude<Language, "en">, () => Promise<{ default: string }>> = {
+  de: () => import("./locales/de"),
+  fr: () => import("./locales/fr"),
+  es: () => import("./locales/es"),
+  pt: () => import("./locales/pt"),
+  ja: () => import("./locales/ja"),
+  ar: () => import("./locales/ar"),
+  he: () => import("./locales/he"),
 };
 
-export const badgeMessages = {
-  en,
-  ...Object.fromEntries(
-    Object.entries(translations).map(([language, texts]) => [
-      language,
-      Object.fromEntries(Object.keys(en).map((key, index) => [key, texts[index]])),
-    ]),
-  ),
-} as Catalog<BadgeMessages, BadgeLanguage>;
+/** The texts of the languages fetched so far (English always). */
+export const badgeMessages: Partial<Catalog<BadgeMessages>> & Catalog<BadgeMessages, "en"> = { en };
+
+/** Component names of the languages fetched so far, in the order of {@link componentKeys}; none for English (the server's labels). */
+export const componentNames: Partial<Record<Language, string[]>> = {};
+
+/**
+ * Fetches a language's texts (the module loader fetches each module once per page). Should the
+ * module not load, that language gets the English texts rather than none.
+ */
+export async function loadBadgeLanguage(language: Language): Promise<void> {
+  if (badgeMessages[language]) return;
+  const keys = Object.keys(en);
+  try {
+    const texts = (await languageModules[language as Exclude<Language, "en">]()).default.split("|");
+    badgeMessages[language] = Object.fromEntries(
+      keys.map((key, index) => [key, texts[index]]),
+    ) as BadgeMessages;
+    componentNames[language] = texts.slice(keys.length);
+  } catch {
+    badgeMessages[language] = en;
+  }
+}

@@ -127,6 +127,10 @@ export const healthBadgeStyles = [
   .fill {
     fill: var(--_mark);
   }
+  /* Right to left, time runs leftwards and bars fill from the right. */
+  svg:dir(rtl) {
+    scale: -1 1;
+  }
   @media (forced-colors: active) {
     .dot {
       forced-color-adjust: none;

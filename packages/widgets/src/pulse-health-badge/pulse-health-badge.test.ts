@@ -64,6 +64,23 @@ async function mountBadge(
   return badge;
 }
 
+/** Whether `delta` (a sign and a digit) shows with the sign on the left, as written, inside `element`. */
+function signBeforeDigit(element: Element, delta: string): boolean {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent?.indexOf(delta) ?? -1;
+    if (at < 0) continue;
+    const left = (offset: number) => {
+      const range = document.createRange();
+      range.setStart(node, offset);
+      range.setEnd(node, offset + 1);
+      return range.getBoundingClientRect().left;
+    };
+    return left(at) < left(at + 1);
+  }
+  throw new Error(`No ${delta} in the text`);
+}
+
 describe("<pulse-health-badge>", () => {
   test("too little data for a score: a neutral no-data state, in the page's language, compact and detailed", async () => {
     const compact = await mountBadge("tok_sparse");
@@ -245,6 +262,73 @@ describe("<pulse-health-badge>", () => {
     });
     expect(shadow(custom, "[part~=base]").getAttribute("aria-label")).toBe("Account health 82 (healthy)");
     expect(shadow(custom, "[part~=label]").textContent).toBe("Score");
+  });
+
+  test("Arabic and Hebrew pages: texts, component names from the server, the signed trend, mirrored layout", async () => {
+    document.documentElement.lang = "ar";
+    document.documentElement.dir = "rtl";
+    try {
+      const arabic = await mountBadge("tok_acme", { variant: "detailed" });
+      await expectNoAxeViolations(arabic);
+      expect(shadow(arabic, "[part~=base]").getAttribute("aria-label")).toBe("الصحة 82، أخضر");
+      // The server names the components in English; the badge shows them in the page's language.
+      expect(
+        [...(arabic.shadowRoot?.querySelectorAll("[part~=component] > span:first-child") ?? [])].map(
+          (name) => name.textContent,
+        ),
+      ).toEqual(["استخدام المنتج", "آراء العملاء", "الدعم"]);
+      // "+4" isolated, so it is not shown as "4+" in right-to-left text.
+      expect(signBeforeDigit(shadow(arabic, "[part~=trend]"), "+4")).toBe(true);
+      expect(shadow(arabic, "[part~=trend]").textContent).toContain("\u2066+4\u2069 خلال 30 يومًا");
+      expect(getComputedStyle(shadow(arabic, "[part~=base]")).direction).toBe("rtl");
+      // Mirrored: the account name starts at the right edge, time in the sparkline runs leftwards.
+      const card = shadow(arabic, "[part~=base]").getBoundingClientRect();
+      const account = shadow(arabic, "[part~=account]");
+      const range = document.createRange();
+      range.selectNodeContents(account);
+      expect(card.right - range.getBoundingClientRect().right).toBeLessThan(24);
+      expect(getComputedStyle(shadow(arabic, "[part~=sparkline]")).scale).toBe("-1 1");
+      await screenshot("health-badge-arabic-rtl", arabic.parentElement ?? arabic);
+
+      document.documentElement.lang = "he";
+      const hebrew = await mountBadge("tok_globex", { variant: "detailed" });
+      expect(shadow(hebrew, "[part~=base]").getAttribute("aria-label")).toBe("בריאות 55, צהוב");
+      expect(shadow(hebrew, "[part~=trend]").textContent).toContain("\u2066-3\u2069 ב־30 ימים");
+      expect(signBeforeDigit(shadow(hebrew, "[part~=trend]"), "-3")).toBe(true);
+      const pill = await mountBadge("tok_initech");
+      expect(shadow(pill, "[part~=label]").textContent).toBe("בריאות");
+      // The pill mirrored: the dot at the start, on the right.
+      const dot = shadow(pill, "[part~=dot]").getBoundingClientRect();
+      expect(dot.left).toBeGreaterThan(shadow(pill, "[part~=score]").getBoundingClientRect().right);
+      await expectNoAxeViolations(hebrew);
+      await screenshot("health-badge-hebrew-rtl", document.body);
+    } finally {
+      document.documentElement.removeAttribute("dir");
+    }
+  });
+
+  test("a page in a language not fetched yet never sees English: nothing, then its own texts", async () => {
+    // Portuguese is used by no other test of this file, so its module is not loaded yet.
+    const shown: string[] = [];
+    const badge = document.createElement("pulse-health-badge");
+    badge.lang = "pt-BR";
+    document.body.append(badge);
+    const record = () =>
+      shown.push(badge.shadowRoot?.querySelector("[part~=base]")?.getAttribute("aria-label") ?? "");
+    await badge.updateComplete;
+    record();
+    const watcher = new MutationObserver(record);
+    watcher.observe(badge.shadowRoot as ShadowRoot, { subtree: true, childList: true, attributes: true });
+    try {
+      await expect.poll(() => shown.at(-1)).toBe("Saúde indisponível");
+    } finally {
+      watcher.disconnect();
+      badge.remove();
+    }
+    // No configuration: an error at once, shown only once its Portuguese text is there.
+    expect(badge.status).toBe("error");
+    expect(shown.filter((label) => label !== "" && label !== "Saúde indisponível")).toEqual([]);
+    expect(shown[0]).toBe("");
   });
 
   test("theming: ::part, band colour properties and forced colours", async () => {

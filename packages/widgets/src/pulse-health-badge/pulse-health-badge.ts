@@ -1,16 +1,21 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
 import {
-  GRAPHQL_PATH,
   type HealthBand,
+  loadGraphQL,
   PulseRequestError,
-  requestPulse,
   WIDGET_BADGE_QUERY,
   type WidgetBadge,
   type WidgetBadgePoint,
 } from "../internal/client";
 import { defineElement, PulseElement } from "../internal/pulse-element";
 import { themeStyles } from "../internal/theme.styles";
-import { type BadgeMessages, badgeMessages } from "./pulse-health-badge.messages";
+import {
+  type BadgeMessages,
+  badgeMessages,
+  componentKeys,
+  componentNames,
+  loadBadgeLanguage,
+} from "./pulse-health-badge.messages";
 import { healthBadgeStyles } from "./pulse-health-badge.styles";
 
 export type HealthBadgeVariant = "compact" | "detailed";
@@ -53,6 +58,9 @@ const shownComponents = 3;
  * @attr text-history - Accessible name of the sparkline, with `{first}` and `{last}`.
  * @attr text-top-components - Title of the component list.
  *
+ * The component names in the card follow the page's language too: the server names the health
+ * components (in English); the badge has their names in each of its languages, by key.
+ *
  * @csspart base - The pill, or the card.
  * @csspart dot - The band-coloured dot of the pill.
  * @csspart label - "Health" in the pill.
@@ -78,6 +86,10 @@ const shownComponents = 3;
  * @cssproperty --pulse-band-red - Colour of the red band.
  *
  * @fires pulse-error - Loading failed: `PulseErrorDetail`.
+ * @fires pulse-token-expired - The server refused the token: set a fresh `token` (or a `tokenProvider`) and the badge loads again with it, keeping what it shows.
+ *
+ * A load the server refuses for the moment (429 or 5xx with `Retry-After`) is tried again after
+ * that delay, a few times at most, as the surveys do; without `Retry-After` it is not retried.
  */
 export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   static override catalog = badgeMessages;
@@ -123,12 +135,13 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    const configuration = ["endpoint", "publishableKey", "token"];
-    if (!this.hasUpdated || configuration.some((name) => changed.has(name))) {
+    if (!this.hasUpdated || this.reconfigured(changed, ["endpoint", "publishableKey", "token"])) {
       this.badge = undefined;
       void this.load();
     }
     if (!this.hasUpdated || changed.has("refresh")) this.scheduleRefresh();
+    // The page's language may change at any time: its texts are fetched, then shown.
+    if (!badgeMessages[this.language]) void loadBadgeLanguage(this.language).then(() => this.requestUpdate());
   }
 
   private scheduleRefresh(): void {
@@ -156,13 +169,18 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     }
     if (!this.badge) this.badgeStatus = "loading";
     try {
-      // requestPulse rather than the requestGraphQL wrapper (or loadGraphQL's retries): the badge's size budget has no room for it.
-      const { widgetBadge } = await requestPulse<{ widgetBadge: WidgetBadge }>(
-        connection,
-        GRAPHQL_PATH,
-        { query: WIDGET_BADGE_QUERY, variables: { token } },
-        this.requestController.signal,
-      );
+      // Ready means readable: the data and the texts in the page's language.
+      const [{ widgetBadge }] = await Promise.all([
+        this.withToken("widgetBadge", (current) =>
+          loadGraphQL<{ widgetBadge: WidgetBadge }>(
+            connection,
+            WIDGET_BADGE_QUERY,
+            { token: current },
+            this.requestController.signal,
+          ),
+        ),
+        loadBadgeLanguage(this.language),
+      ]);
       if (generation !== this.loadGeneration) return;
       this.badge = widgetBadge;
       this.badgeStatus = "ready";
@@ -173,7 +191,9 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
     }
   }
 
-  override render(): TemplateResult {
+  override render(): TemplateResult | typeof nothing {
+    // Nothing rather than English while the page's language is fetched.
+    if (!badgeMessages[this.language]) return nothing;
     const { badge } = this;
     const score = badge?.score == null ? null : Math.round(badge.score);
     const band = badge?.band ? this.t(bandKeys[badge.band]) : null;
@@ -250,7 +270,7 @@ export class PulseHealthBadge extends PulseElement<BadgeMessages> {
         ${top.map((component) => {
           const value = Math.round(component.value ?? 0);
           return html`<li part="component">
-            <span>${component.label}</span>
+            <span>${componentNames[this.language]?.[componentKeys.indexOf(component.key)] ?? component.label}</span>
             <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
               <rect width="100" height="6" rx="3"/><rect class="fill" width=${Math.max(0, Math.min(100, value))} height="6" rx="3"/>
             </svg>

@@ -556,4 +556,37 @@ describe("<pulse-nps-survey>", () => {
     const moved = shadow(survey, "[part~=base]").getBoundingClientRect();
     expect([Math.round(moved.left), Math.round(moved.top)]).toEqual([16, 16]);
   });
+
+  test("corners are logical: bottom-end (and bottom-right) mirror to the left on a right-to-left page", async () => {
+    const edges = (survey: HTMLElement) => {
+      const card = shadow(survey, "[part~=base]").getBoundingClientRect();
+      return {
+        left: Math.round(card.left),
+        right: Math.round(window.innerWidth - card.right),
+        top: Math.round(card.top),
+        bottom: Math.round(window.innerHeight - card.bottom),
+      };
+    };
+    const survey = await mountAsking({ placement: "bottom-end" }, "");
+    expect(edges(survey)).toMatchObject({ right: 16, bottom: 16 });
+    document.documentElement.dir = "rtl";
+    document.documentElement.lang = "ar";
+    try {
+      await survey.updateComplete;
+      expect(edges(survey)).toMatchObject({ left: 16, bottom: 16 });
+      await expectNoAxeViolations(survey);
+      await screenshot("nps-survey-floating-rtl-bottom-end", document.body);
+      survey.placement = "bottom-right";
+      await survey.updateComplete;
+      expect(edges(survey)).toMatchObject({ left: 16, bottom: 16 });
+      survey.placement = "top-start";
+      await survey.updateComplete;
+      expect(edges(survey)).toMatchObject({ right: 16, top: 16 });
+      survey.placement = "top-left";
+      await survey.updateComplete;
+      expect(edges(survey)).toMatchObject({ right: 16, top: 16 });
+    } finally {
+      document.documentElement.removeAttribute("dir");
+    }
+  });
 });

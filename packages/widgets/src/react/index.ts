@@ -1,6 +1,7 @@
 /**
  * React components for the Pulse widgets, made with `@lit/react`: properties are set as
- * properties, and the Pulse events are props (`onPulseSubmit`, `onPulseDismiss`, `onPulseError`).
+ * properties, and the Pulse events are props (`onPulseSubmit`, `onPulseDismiss`, `onPulseError`,
+ * `onPulseTokenExpired`; a `tokenProvider` prop is set as the element's property).
  * `text-*` overrides pass through as attributes.
  *
  * ```tsx
@@ -10,16 +11,27 @@
  */
 import { createComponent, type EventName } from "@lit/react";
 import * as React from "react";
-import type { PulseDismissDetail, PulseErrorDetail, PulseSubmitDetail } from "../internal/events";
+import type {
+  PulseDismissDetail,
+  PulseErrorDetail,
+  PulseSubmitDetail,
+  PulseTokenExpiredDetail,
+} from "../internal/events";
 import { PulseCesSurvey as PulseCesSurveyElement } from "../pulse-ces-survey/pulse-ces-survey";
 import { PulseCsatSurvey as PulseCsatSurveyElement } from "../pulse-csat-survey/pulse-csat-survey";
 import { PulseHealthBadge as PulseHealthBadgeElement } from "../pulse-health-badge/pulse-health-badge";
 import { PulseNpsSurvey as PulseNpsSurveyElement } from "../pulse-nps-survey/pulse-nps-survey";
 
+/** Events every widget fires. */
+const widgetEvents = {
+  onPulseError: "pulse-error" as EventName<CustomEvent<PulseErrorDetail>>,
+  onPulseTokenExpired: "pulse-token-expired" as EventName<CustomEvent<PulseTokenExpiredDetail>>,
+};
+
 const surveyEvents = {
+  ...widgetEvents,
   onPulseSubmit: "pulse-submit" as EventName<CustomEvent<PulseSubmitDetail>>,
   onPulseDismiss: "pulse-dismiss" as EventName<CustomEvent<PulseDismissDetail>>,
-  onPulseError: "pulse-error" as EventName<CustomEvent<PulseErrorDetail>>,
 };
 
 export const PulseNpsSurvey = createComponent({
@@ -47,5 +59,5 @@ export const PulseHealthBadge = createComponent({
   tagName: "pulse-health-badge",
   elementClass: PulseHealthBadgeElement,
   react: React,
-  events: { onPulseError: surveyEvents.onPulseError },
+  events: widgetEvents,
 });

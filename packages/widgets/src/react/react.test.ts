@@ -3,7 +3,7 @@ import { flushSync } from "react-dom";
 import { createRoot } from "react-dom/client";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { page } from "vitest/browser";
-import type { PulseSubmitDetail } from "../internal/events";
+import type { PulseSubmitDetail, PulseTokenExpiredDetail } from "../internal/events";
 import type { PulseNpsSurvey as PulseNpsSurveyElement } from "../pulse-nps-survey/pulse-nps-survey";
 import { expectNoAxeViolations } from "../test-support/axe";
 import { FakePulseGraphQL, fakeEndpoint, fakePublishableKey } from "../test-support/fake-pulse-graphql";
@@ -15,6 +15,14 @@ const container = document.createElement("div");
 beforeEach(() => {
   server = new FakePulseGraphQL().install();
   server.addSurvey({ key: "nps-main", kind: "NPS" });
+  server.badges.set("tok_acme_fresh", {
+    accountName: "Acme",
+    score: 64,
+    band: "YELLOW",
+    trend: null,
+    components: [],
+    history: [],
+  });
   server.badges.set("tok_acme", {
     accountName: "Acme",
     score: 77,
@@ -68,6 +76,29 @@ describe("React wrappers (@lit/react)", () => {
       await page.getByRole("button", { name: "Send my score" }).click();
       await expect.poll(() => answers.length).toBe(1);
       expect(answers[0]).toMatchObject({ score: 8, survey: "nps-main", delivery: "stored" });
+    } finally {
+      root.unmount();
+    }
+  });
+
+  test("a badge's refused token: onPulseTokenExpired is called and the tokenProvider prop renews it", async () => {
+    const expired: PulseTokenExpiredDetail[] = [];
+    server.failNext({ code: "INVALID_TOKEN", message: "The token has expired." });
+    const root = createRoot(container);
+    flushSync(() =>
+      root.render(
+        createElement(PulseHealthBadge, {
+          endpoint: fakeEndpoint,
+          publishableKey: fakePublishableKey,
+          token: "tok_acme",
+          tokenProvider: async () => "tok_acme_fresh",
+          onPulseTokenExpired: (event: CustomEvent<PulseTokenExpiredDetail>) => expired.push(event.detail),
+        }),
+      ),
+    );
+    try {
+      await expect.element(page.getByRole("img", { name: "Health 64, yellow" })).toBeVisible();
+      expect(expired).toEqual([{ operation: "widgetBadge" }]);
     } finally {
       root.unmount();
     }

@@ -51,6 +51,8 @@ export type Fault =
   | "rate-limited"
   /** 429 with this Retry-After header (or none, when null). */
   | { rateLimited: string | null }
+  /** 503 DATABASE_UNAVAILABLE with this Retry-After header (or none, when null). */
+  | { unavailable: string | null }
   /** A refusal with this code (and message, else the code), at the code's HTTP status on the endpoint. */
   | { code: string; message?: string };
 
@@ -196,6 +198,17 @@ export class FakePulseGraphQL {
         429,
         { errors: [{ message: "Slow down.", extensions: { code: "RATE_LIMITED" } }] },
         retryAfter,
+      );
+    }
+    if (typeof fault === "object" && "unavailable" in fault) {
+      return json(
+        503,
+        {
+          errors: [
+            { message: "The database is not answering.", extensions: { code: "DATABASE_UNAVAILABLE" } },
+          ],
+        },
+        fault.unavailable === null ? {} : { "retry-after": fault.unavailable },
       );
     }
     if (typeof fault === "object") return failure(fault.code, fault.message ?? fault.code, submission);

@@ -1,0 +1,2 @@
+// The badge's de texts, fetched only by pages in that language: see ../pulse-health-badge.messages.ts.
+export default "Gesundheit|Gesundheit {score}, {band}|grün|gelb|rot|Noch keine Gesundheitsdaten|Gesundheit wird geladen…|Gesundheit nicht verfügbar|{delta} in 30 Tagen|Letzte 90 Tage: {first} bis {last}|Wichtigste Faktoren|Produktnutzung|Kundenfeedback|Support|Zahlungen|CSM-Einschätzung|Onboarding|Business Reviews";

@@ -1,0 +1,2 @@
+// The badge's es texts, fetched only by pages in that language: see ../pulse-health-badge.messages.ts.
+export default "Salud|Salud {score}, {band}|verde|amarillo|rojo|Aún no hay datos de salud|Cargando la salud…|Salud no disponible|{delta} en 30 días|Últimos 90 días: de {first} a {last}|Factores principales|Uso del producto|Opiniones de clientes|Soporte|Pagos|Percepción del CSM|Incorporación|Revisiones de negocio";

@@ -1,0 +1,2 @@
+// The badge's fr texts, fetched only by pages in that language: see ../pulse-health-badge.messages.ts.
+export default "Santé|Santé {score}, {band}|vert|jaune|rouge|Pas encore de données de santé|Chargement de la santé…|Santé indisponible|{delta} en 30 jours|90 derniers jours\u00a0: de {first} à {last}|Principaux facteurs|Utilisation du produit|Avis des clients|Support|Paiements|Ressenti du CSM|Intégration|Revues d’affaires";

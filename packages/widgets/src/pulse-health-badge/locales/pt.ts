@@ -1,0 +1,2 @@
+// The badge's pt texts, fetched only by pages in that language: see ../pulse-health-badge.messages.ts.
+export default "Saúde|Saúde {score}, {band}|verde|amarelo|vermelho|Ainda não há dados de saúde|Carregando a saúde…|Saúde indisponível|{delta} em 30 dias|Últimos 90 dias: de {first} a {last}|Principais fatores|Uso do produto|Feedback dos clientes|Suporte|Pagamentos|Percepção do CSM|Integração|Revisões de negócio";
