@@ -222,12 +222,13 @@ export const dashboardStyles = css`
     border-top: 0;
     padding-top: 0;
   }
-  .account-link {
+  .risk-head {
     display: flex;
-    width: 100%;
     gap: 8px;
     justify-content: space-between;
     align-items: center;
+  }
+  .account-link {
     text-align: left;
     background: transparent;
     color: var(--pulse-accent);
@@ -246,7 +247,7 @@ export const dashboardStyles = css`
   .charts {
     display: grid;
     gap: 16px;
-    grid-template-columns: repeat(auto-fit, minmax(260px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
   }
   .account {
     margin-bottom: 16px;

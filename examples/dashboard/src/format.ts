@@ -14,7 +14,7 @@ export function formattersFor(lang: string, empty: string): Formatters {
   const ratio = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
   const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
   const date = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" });
-  const month = new Intl.DateTimeFormat(lang, { month: "short", year: "2-digit", timeZone: "UTC" });
+  const month = new Intl.DateTimeFormat(lang, { month: "short", year: "numeric", timeZone: "UTC" });
   const time = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
   return {
     // The API's percentages are 0–100.

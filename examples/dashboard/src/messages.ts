@@ -23,7 +23,6 @@ export interface Messages {
   trendSummary: (name: string, first: string, last: string, points: number) => string;
   atRisk: (count: string) => string;
   noneAtRisk: string;
-  open: (name: string) => string;
   reasons: Record<"HEALTH_DROP" | "HEALTH_RED" | "RECENT_DETRACTOR" | "RENEWAL_NOT_GREEN", string>;
   account: string;
   close: string;
@@ -96,7 +95,6 @@ const en: Messages = {
   trendSummary: (name, first, last, points) => `${name}: ${points} months, from ${first} to ${last}`,
   atRisk: (count) => `At risk (${count})`,
   noneAtRisk: "No account is at risk.",
-  open: (name) => `Open ${name}`,
   reasons: {
     HEALTH_DROP: "Health dropped 10 or more points in 30 days",
     HEALTH_RED: "Health is red",
@@ -179,7 +177,6 @@ const de: Messages = {
   trendSummary: (name, first, last, points) => `${name}: ${points} Monate, von ${first} bis ${last}`,
   atRisk: (count) => `Gefährdet (${count})`,
   noneAtRisk: "Kein Kunde ist gefährdet.",
-  open: (name) => `${name} öffnen`,
   reasons: {
     HEALTH_DROP: "Gesundheit in 30 Tagen um 10 Punkte oder mehr gefallen",
     HEALTH_RED: "Gesundheit ist rot",

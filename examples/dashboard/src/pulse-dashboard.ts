@@ -1,5 +1,4 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
-import { styleMap } from "lit/directives/style-map.js";
 import { type CredentialSource, credentialsFrom, PulseClient, PulseRequestError } from "./client.ts";
 import { dashboardStyles } from "./dashboard.styles.ts";
 import { type Formatters, formattersFor } from "./format.ts";
@@ -18,6 +17,9 @@ type LiveState = "connecting" | "live" | "unavailable";
 
 /** How many at-risk accounts the list shows. */
 const AT_RISK_SHOWN = 10;
+/** The health history's default period (the API's): the trailing 90 days. */
+const HISTORY_DAYS = 90;
+const DAY_MS = 86_400_000;
 /** Events arriving close together cause one reload. */
 const RELOAD_DELAY_MS = 500;
 
@@ -123,6 +125,12 @@ export class PulseDashboard extends LitElement {
     }
     await this.updateComplete;
     this.dispatchEvent(new CustomEvent("pulse-dashboard-loaded", { bubbles: true, composed: true }));
+  }
+
+  protected override updated(): void {
+    // Set through the CSSOM: a style attribute would need 'unsafe-inline' under the page's CSP.
+    for (const segment of this.renderRoot.querySelectorAll<HTMLElement>(".segment[data-share]"))
+      segment.style.flexGrow = segment.dataset.share ?? "0";
   }
 
   async #readAccount(id: string): Promise<Account | null> {
@@ -249,9 +257,7 @@ export class PulseDashboard extends LitElement {
           aria-label=${t.distributionSummary(parts.map(([band, count]) => `${t.bands[band]} ${count}`).join(", "))}
         >
           ${parts.map(([band, count]) =>
-            count > 0
-              ? html`<span class="segment band-${band}" style=${styleMap({ flexGrow: String(count) })}></span>`
-              : nothing,
+            count > 0 ? html`<span class="segment band-${band}" data-share=${count}></span>` : nothing,
           )}
         </div>
         <ul class="legend">
@@ -273,16 +279,18 @@ export class PulseDashboard extends LitElement {
             : html`<ul class="risk-list">
               ${portfolio.atRiskAccounts.map(
                 (account) => html`<li>
-                  <button
-                    type="button"
-                    class="account-link"
-                    data-account=${account.id}
-                    aria-label=${t.open(account.name)}
-                    @click=${() => void this.openAccount(account.id)}
-                  >
-                    <span class="name">${account.name}</span>
+                  <div class="risk-head">
+                    <button
+                      type="button"
+                      class="account-link"
+                      data-account=${account.id}
+                      aria-expanded=${this.account?.id === account.id ? "true" : "false"}
+                      @click=${() => void this.openAccount(account.id)}
+                    >
+                      ${account.name}
+                    </button>
                     ${bandBadge(account.health.band, account.health.score, t, f)}
-                  </button>
+                  </div>
                   <p class="muted">${[account.segment, f.money(account.mrr)].filter(Boolean).join(" · ")}</p>
                   <ul class="reasons">
                     ${account.risk.reasons.map((reason) => html`<li data-code=${reason.code}>${t.reasons[reason.code]}</li>`)}
@@ -371,6 +379,8 @@ export class PulseDashboard extends LitElement {
             .label=${t.healthTrend}
             .summary=${summary(t.healthTrend, history, t, (value) => f.number(value, 0))}
             .points=${history}
+            .xRange=${[new Date(Date.now() - HISTORY_DAYS * DAY_MS), new Date()]}
+            .yRange=${[0, 100]}
             .formatValue=${(value: number | null) => f.number(value, 0)}
             .formatDate=${(date: Date) => f.date(date.toISOString())}
           ></pulse-trend-chart>

@@ -10,8 +10,8 @@ export interface TrendPoint {
 
 /**
  * A line chart of one metric over time, drawn by uPlot on a canvas inside the shadow root. The
- * canvas is hidden from assistive technology; `summary` is its accessible name, and the points
- * are also listed in a visually hidden table.
+ * canvas is hidden from assistive technology; `summary` names the plot, and the points are also
+ * listed in a visually hidden table.
  *
  * @cssproperty --pulse-chart-line - Colour of the line.
  */
@@ -52,9 +52,11 @@ export class PulseTrendChart extends LitElement {
     points: { attribute: false },
     formatValue: { attribute: false },
     formatDate: { attribute: false },
+    xRange: { attribute: false },
+    yRange: { attribute: false },
   };
 
-  /** The chart's title, shown and used as the group's accessible name. */
+  /** The chart's title, shown as the figure's caption. */
   declare label: string;
   /** A sentence saying what the line shows: the chart's accessible description. */
   declare summary: string;
@@ -63,6 +65,10 @@ export class PulseTrendChart extends LitElement {
   declare formatValue: (value: number | null) => string;
   /** Formats a bucket's date on the axis and in the table. */
   declare formatDate: (date: Date) => string;
+  /** The time span shown (default: the points'): a single point keeps its place in its period. */
+  declare xRange?: [Date, Date];
+  /** The value range shown (default: the points'), e.g. 0–100 for a score. */
+  declare yRange?: [number, number];
 
   constructor() {
     super();
@@ -84,8 +90,8 @@ export class PulseTrendChart extends LitElement {
   }
 
   override render() {
-    return html`<figure part="base" role="group" aria-label=${this.label}>
-      <figcaption aria-hidden="true">${this.label}</figcaption>
+    return html`<figure part="base">
+      <figcaption>${this.label}</figcaption>
       <div class="plot" role="img" aria-label=${this.summary}></div>
       <table class="visually-hidden">
         <caption>${this.label}</caption>
@@ -100,7 +106,7 @@ export class PulseTrendChart extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has("points") && this.#plot) return;
+    if (!changed.has("points") && !changed.has("xRange") && !changed.has("yRange") && this.#plot) return;
     const target = this.renderRoot.querySelector<HTMLElement>(".plot");
     if (!target) return;
     this.#plot?.destroy();
@@ -115,7 +121,15 @@ export class PulseTrendChart extends LitElement {
         height: target.clientHeight || 140,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: true } },
+        scales: {
+          x: {
+            time: true,
+            ...(this.xRange
+              ? { range: [this.xRange[0].getTime() / 1000, this.xRange[1].getTime() / 1000] }
+              : {}),
+          },
+          ...(this.yRange ? { y: { range: this.yRange } } : {}),
+        },
         axes: [
           {
             values: (_plot, splits) => splits.map((split) => this.formatDate(new Date(split * 1000))),
