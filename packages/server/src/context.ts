@@ -5,6 +5,7 @@ import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
 import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
+import { inViewerScope, type Viewer, type ViewerScope } from "./auth/viewer-token.ts";
 import type { DomainEventStream } from "./events/event-stream.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
@@ -19,13 +20,20 @@ export interface Context {
   auth: AuthenticatedKey;
   /** The workspace every query and mutation of this request is scoped to. */
   workspaceId: string;
+  /** A dashboard's viewer (publishable key with a viewer token), or null. */
+  viewer: Viewer | null;
+  /**
+   * The accounts this request may read, when not all of the workspace's: a viewer token's scope.
+   * Every account read, figure and event of the request is narrowed to it.
+   */
+  scope: ViewerScope | null;
   /** One clock reading per request, so every metric of a response uses the same "now". */
   now: Date;
   /** Batched loaders of the facts behind account metrics. */
   facts: AccountFacts;
   /** Workspace settings (health config, key features, milestones…), read once per request. */
   settings(): Promise<WorkspaceSettings>;
-  /** Every account with its revenue events, read once per request (portfolio metrics, CLTV). */
+  /** Every account (of the scope) with its revenue events, read once per request (portfolio metrics, CLTV). */
   portfolioAccounts(): Promise<PortfolioAccountRow[]>;
   /** Schedules today's health snapshot of accounts whose facts this request changed. */
   accountsChanged(accountIds: Iterable<string>): void;
@@ -73,22 +81,32 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
   let wrote = false;
   const facts = new AccountFacts(prisma, auth.workspaceId, { read: (statement) => reads.read(statement) });
   const settings = once(() => loadWorkspaceSettings(prisma, auth.workspaceId, facts.reader));
+  const viewer = auth.viewer ?? null;
+  const scope = viewer?.scope ?? null;
+  // The workspace's rows (cached between requests), then the scope's: the portfolio of a scope is
+  // exactly the portfolio of its accounts.
+  const workspaceAccounts = once(async () => {
+    const load = () => loadPortfolioAccounts(prisma, auth.workspaceId);
+    if (!server.portfolios || wrote) return load();
+    const { factsRevision } = await settings();
+    return server.portfolios.get(auth.workspaceId, factsRevision, load);
+  });
   return {
     prisma,
     database: server.database,
     auth,
     workspaceId: auth.workspaceId,
+    viewer,
+    scope,
     now,
     facts,
     settings,
 
     // A request that writes reads them afresh: the revision it read may predate its own writes.
-    portfolioAccounts: once(async () => {
-      const load = () => loadPortfolioAccounts(prisma, auth.workspaceId);
-      if (!server.portfolios || wrote) return load();
-      const { factsRevision } = await settings();
-      return server.portfolios.get(auth.workspaceId, factsRevision, load);
-    }),
+    portfolioAccounts:
+      scope === null
+        ? workspaceAccounts
+        : once(async () => (await workspaceAccounts()).filter((account) => inViewerScope(scope, account))),
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
     readFromPrimary: () => {

@@ -1,6 +1,8 @@
 // Serves the widget scripts (/widgets/*.js, built by @pulse/widgets into dist/cdn) as a CDN
 // would, and the demo host page (/demo/), whose settings the server fills in for the demo
 // workspace: the publishable key and freshly signed tokens for one demo account and a new visitor.
+// GET /demo/viewer-token signs a viewer token for the demo workspace (the reference dashboard's
+// credential), only where the demo runs with its published keys (development on loopback).
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -8,6 +10,8 @@ import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import type { Database } from "@pulse/schema/database";
+import { hashApiKey } from "./auth/api-keys.ts";
+import { signViewerToken } from "./auth/viewer-token.ts";
 import { signWidgetToken } from "./auth/widget-token.ts";
 import { DEMO_PUBLISHABLE_KEY, DEMO_SLUG } from "./seed/demo.ts";
 
@@ -193,6 +197,14 @@ export async function handleWidgetRoutes(
     return true;
   }
   if (!url.pathname.startsWith("/demo/")) return false;
+  if (url.pathname === DEMO_VIEWER_TOKEN_PATH) {
+    const answer = await demoViewerToken(database, url);
+    send(response, answer ? 200 : 404, JSON.stringify(answer ?? { error: "no demo workspace here" }), {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+    });
+    return true;
+  }
   const asset = url.pathname.slice("/demo/".length) || "index.html";
   const path = /^(index\.html|demo\.js|demo\.css)$/.test(asset) ? fileUnder(join(root, "demo"), asset) : null;
   if (!path) {
@@ -216,6 +228,54 @@ export async function handleWidgetRoutes(
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   });
   return true;
+}
+
+export const DEMO_VIEWER_TOKEN_PATH = "/demo/viewer-token";
+
+/** How long the demo's viewer tokens live: short, so the dashboard shows its refresh working. */
+export const DEMO_VIEWER_TOKEN_SECONDS = 900;
+
+/**
+ * A viewer token for the demo workspace, scoped by the query's `csm`, `seg` and `acc` values
+ * (repeatable) or else to the whole workspace; null unless the demo workspace is there with its
+ * published publishable key (which `pulse start` creates only in development on loopback).
+ */
+async function demoViewerToken(
+  database: Database,
+  url: URL,
+): Promise<{ token: string; publishableKey: string; expiresAt: string } | null> {
+  const key = await database.prisma.apiKey.findUnique({
+    where: { hash: hashApiKey(DEMO_PUBLISHABLE_KEY) },
+    select: {
+      revokedAt: true,
+      workspace: { select: { id: true, slug: true, signingSecret: true, disabledAt: true } },
+    },
+  });
+  if (!key || key.revokedAt || key.workspace.slug !== DEMO_SLUG || key.workspace.disabledAt) return null;
+  const list = (name: string) => {
+    const values = url.searchParams.getAll(name).filter((value) => value.length > 0);
+    return values.length > 0 ? values : undefined;
+  };
+  const scope = { csmOwners: list("csm"), segments: list("seg"), accounts: list("acc") };
+  const scoped = Object.values(scope).some((values) => values !== undefined);
+  const issuedAt = new Date();
+  const token = await signViewerToken(
+    {
+      workspaceId: key.workspace.id,
+      subject: "demo-viewer",
+      ...(scoped ? scope : { scope: "workspace" as const }),
+      expiresInSeconds: DEMO_VIEWER_TOKEN_SECONDS,
+      issuedAt,
+    },
+    key.workspace.signingSecret,
+  );
+  return {
+    token,
+    publishableKey: DEMO_PUBLISHABLE_KEY,
+    expiresAt: new Date(
+      Math.floor(issuedAt.getTime() / 1000) * 1000 + DEMO_VIEWER_TOKEN_SECONDS * 1000,
+    ).toISOString(),
+  };
 }
 
 async function demoConfig(

@@ -7,6 +7,7 @@ import type { Database } from "@pulse/schema/database";
 import { execute } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import { ApiKeyCache } from "./auth/api-keys.ts";
+import { VIEWER_TOKEN_HEADER } from "./auth/viewer-token.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
 import { maskError } from "./errors.ts";
 import { DomainEventStream } from "./events/event-stream.ts";
@@ -118,6 +119,8 @@ export function createPulseYoga(options: PulseYogaOptions) {
         "idempotency-key",
         "x-api-key",
         "x-graphql-yoga-csrf",
+        // Dashboards: a viewer token next to the publishable key (auth/viewer-token.ts).
+        VIEWER_TOKEN_HEADER,
       ],
       methods: ["GET", "POST", "OPTIONS"],
       credentials: false,
@@ -148,7 +151,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       useGraphQLEndpoint(GRAPHQL_ENDPOINT),
       ...(options.compiledQueries === false ? [] : useCompiledQueries()),
       ...(rateLimiter ? [useIpRateLimit(rateLimiter)] : []),
-      useApiKeyAuth({ database: options.database, keys, rateLimiter }),
+      useApiKeyAuth({ database: options.database, keys, rateLimiter, clock: options.clock }),
       // Browsers may only send GraphQL with a non-simple content type or this header: no CSRF
       // through HTML forms (GET queries included), while API clients are unaffected.
       useInputSanity(),

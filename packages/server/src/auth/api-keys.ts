@@ -3,6 +3,7 @@
 // made only by the CLI). Only a SHA-256 hash and a short prefix are stored; the key is shown once.
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@pulse/schema/prisma";
+import type { Viewer } from "./viewer-token.ts";
 
 /** The kinds of key that belong to a workspace (the `ApiKey` table). */
 export type WorkspaceKeyKind = "SECRET" | "PUBLISHABLE";
@@ -51,6 +52,8 @@ export interface AuthenticatedKey {
   scopes: string[];
   /** Origins the workspace allows for publishable keys; empty = any. */
   allowedOrigins?: string[];
+  /** A publishable key's request with a verified viewer token: read-only, scoped to its accounts. */
+  viewer?: Viewer;
 }
 
 /** Reads the key from `Authorization: Bearer …` or `X-Api-Key`. */

@@ -129,6 +129,8 @@ export async function verifyWidgetToken(
     );
   }
   if (typeof payload === "string") throw new WidgetTokenError("The token names no workspace or account.");
+  // A viewer token (dashboards, viewer-token.ts) is never a widget token, whatever else it claims.
+  if (payload.typ === "viewer") throw new WidgetTokenError("A viewer token is not a widget token.");
   const workspaceId = identityClaim(payload, "wid");
   const account = identityClaim(payload, "acc");
   const contact = identityClaim(payload, "cnt");

@@ -20,6 +20,7 @@ import type { Database } from "@pulse/schema/database";
 import type { DomainEventType } from "@pulse/schema/prisma";
 import { createPubSub, Repeater } from "graphql-yoga";
 import { Redis } from "ioredis";
+import { inViewerScope, type ViewerScope } from "../auth/viewer-token.ts";
 import { logger } from "../operations/logger.ts";
 import {
   compareCursors,
@@ -49,6 +50,8 @@ export interface DomainEventFilter {
   types?: readonly DomainEventType[] | null;
   accountIds?: readonly string[] | null;
   segment?: string | null;
+  /** A viewer token's scope: only its accounts' events (null: the whole workspace). */
+  scope?: ViewerScope | null;
 }
 
 /** Thrown into a subscription that fell too far behind: it should resume from its last event. */
@@ -71,6 +74,7 @@ export function matchesFilter(event: StoredDomainEvent, filter: DomainEventFilte
   if (filter.types?.length && !filter.types.includes(event.type)) return false;
   if (filter.accountIds?.length && !filter.accountIds.includes(event.accountId)) return false;
   if (filter.segment != null && event.segment !== filter.segment) return false;
+  if (filter.scope && !inViewerScope(filter.scope, { ...event, id: event.accountId })) return false;
   return true;
 }
 

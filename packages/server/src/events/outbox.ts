@@ -37,6 +37,9 @@ export interface StoredDomainEvent {
   accountId: string;
   /** The account's segment when the event was read (subscriptions filter on it). */
   segment: string | null;
+  /** The account's external id and CSM when the event was read (a viewer token's scope is decided on them). */
+  externalId: string;
+  csmOwner: string | null;
   type: DomainEventType;
   occurredAt: Date;
   payload: unknown;
@@ -178,6 +181,8 @@ interface EventRow {
   workspaceId: string;
   accountId: string;
   segment: string | null;
+  externalId: string;
+  csmOwner: string | null;
   type: DomainEventType;
   occurredAt: Date;
   payload: unknown;
@@ -203,7 +208,7 @@ export async function readOutbox(
   const horizon = horizonSql();
   const rows = await reader.read<EventRow>(sql`
     SELECT e.txid::text AS txid, e.position::text AS position, e."workspaceId"::text AS "workspaceId",
-           e."accountId"::text AS "accountId", a.segment, e.type::text AS type, e."occurredAt",
+           e."accountId"::text AS "accountId", a.segment, a."externalId", a."csmOwner", e.type::text AS type, e."occurredAt",
            e.payload, e."snapshotId"::text AS "snapshotId"
     FROM "DomainEvent" e JOIN "Account" a ON a.id = e."accountId"
     WHERE (e.txid, e.position) > (${after.txid.toString()}::bigint, ${after.position.toString()}::bigint)
@@ -218,6 +223,8 @@ export async function readOutbox(
       workspaceId: row.workspaceId,
       accountId: row.accountId,
       segment: row.segment,
+      externalId: row.externalId,
+      csmOwner: row.csmOwner,
       type: row.type,
       occurredAt: new Date(row.occurredAt),
       payload: typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload,

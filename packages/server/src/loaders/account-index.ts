@@ -16,6 +16,7 @@ import {
 import type { Prisma } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
 import { historiesById } from "./portfolio-facts.ts";
+import { withAccountScope } from "./viewer-scope.ts";
 
 export type AccountOrderField = "NAME" | "SIGNED_UP_AT" | "HEALTH" | "MRR" | "RENEWAL_DATE" | "NPS";
 export type OrderDirection = "ASC" | "DESC";
@@ -61,7 +62,7 @@ export function accountBaseWhere(
       { externalId: { contains: literal, mode: "insensitive" } },
     ];
   }
-  return where;
+  return withAccountScope(where, ctx.scope);
 }
 
 export function needsDerivedIndex(

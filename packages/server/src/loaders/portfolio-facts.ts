@@ -11,6 +11,7 @@ import type { Context } from "../context.ts";
 import { latestSnapshots } from "./account-index.ts";
 import type { SurveyKind, SurveyScoreCounts } from "./facts.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
+import { scopePrismaSql } from "./viewer-scope.ts";
 
 /** The accounts of a segment (all when null) and, at the same index, each one's history. */
 export interface SegmentAccounts {
@@ -78,7 +79,7 @@ export function surveyCountsByBucket(
       FROM "SurveyResponse" r JOIN "Account" a ON a.id = r."accountId"
       WHERE r."workspaceId" = ${ctx.workspaceId}::uuid
         AND r."createdAt" >= ${bounds[0]} AND r."createdAt" < ${bounds.at(-1)}
-        AND (${segment}::text IS NULL OR a.segment = ${segment}::text)
+        AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${scopePrismaSql(ctx.scope)}
       GROUP BY 1, 2, 3`;
       const buckets: SurveyScoreCounts[] = bounds.slice(1).map(() => ({ NPS: [], CSAT: [], CES: [] }));
       for (const row of rows) {
@@ -99,7 +100,7 @@ export function contractOutcomes(ctx: Context, segment: string | null): Promise<
     const [result] = await ctx.prisma.$queryRaw<{ contracts: string }[]>`
       SELECT coalesce(json_agg(json_build_array(round(date_part('epoch', c."endsAt") * 1000)::int8, c."renewalOutcome"::text)), '[]'::json)::text AS contracts
       FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
-      WHERE c."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)`;
+      WHERE c."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${scopePrismaSql(ctx.scope)}`;
     const contracts = JSON.parse(result?.contracts ?? "[]") as [number, RenewalOutcome][];
     return contracts.map(([endsAt, renewalOutcome]) => ({ endsAt: new Date(endsAt), renewalOutcome }));
   });

@@ -8,13 +8,25 @@ import type { RevenueFact } from "./facts.ts";
 
 export interface PortfolioAccountRow extends PortfolioAccount {
   id: string;
+  /** With csmOwner: what a viewer token's scope is decided on. */
+  externalId: string;
+  csmOwner: string | null;
   segment: string | null;
   firstValueAt: Date | null;
   revenueEvents: RevenueFact[];
 }
 
-/** [id, segment, signedUpAt, churnedAt, firstValueAt (epoch ms), events as "kind,mrrDelta,epoch ms,…" or null] */
-type AccountTuple = [string, string | null, number, number | null, number | null, string | null];
+/** [id, segment, signedUpAt, churnedAt, firstValueAt (epoch ms), events as "kind,mrrDelta,epoch ms,…" or null, externalId, csmOwner] */
+type AccountTuple = [
+  string,
+  string | null,
+  number,
+  number | null,
+  number | null,
+  string | null,
+  string,
+  string | null,
+];
 
 const date = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
 
@@ -52,12 +64,14 @@ export async function loadPortfolioAccounts(
              round(date_part('epoch', a."signedUpAt") * 1000)::int8,
              round(date_part('epoch', a."churnedAt") * 1000)::int8,
              round(date_part('epoch', a."firstValueAt") * 1000)::int8,
-             e.events)), '[]'::json)::text AS accounts
+             e.events, a."externalId", a."csmOwner")), '[]'::json)::text AS accounts
     FROM "Account" a LEFT JOIN events e ON e."accountId" = a.id
     WHERE a."workspaceId" = ${workspaceId}::uuid`;
   const accounts = JSON.parse(result?.accounts ?? "[]") as AccountTuple[];
-  return accounts.map(([id, segment, signedUpAt, churnedAt, firstValueAt, events]) => ({
+  return accounts.map(([id, segment, signedUpAt, churnedAt, firstValueAt, events, externalId, csmOwner]) => ({
     id,
+    externalId,
+    csmOwner,
     segment,
     signedUpAt: new Date(signedUpAt),
     churnedAt: date(churnedAt),

@@ -2,11 +2,22 @@
 // without a valid key gets a 401 and costs no parsing or validation. Publishable keys are held
 // to the workspace's allowed origins and to their own (stricter) rate limits. The GraphiQL page
 // itself (a browser GET asking for HTML) is served without a key; its queries send one.
+// A publishable key with a viewer token (`x-pulse-viewer-token`, auth/viewer-token.ts) is a
+// dashboard's credential: the token is verified here, with the workspace's signing secret, and
+// its viewer then has its own rate limit under the key's.
 import type { IncomingMessage } from "node:http";
 import type { Database } from "@pulse/schema/database";
 import type { Plugin } from "graphql-yoga";
 import { type ApiKeyCache, type AuthenticatedKey, readApiKey } from "../auth/api-keys.ts";
+import {
+  claimedViewerWorkspace,
+  VIEWER_TOKEN_HEADER,
+  type Viewer,
+  ViewerTokenError,
+  verifyViewerToken,
+} from "../auth/viewer-token.ts";
 import { databaseUnavailableError, isDatabaseUnavailable } from "../errors.ts";
+import { WidgetLookups } from "../widget/lookups.ts";
 import { type RateLimiter, rateLimitedResponse } from "./use-rate-limit.ts";
 
 const authenticated = new WeakMap<Request, AuthenticatedKey>();
@@ -53,10 +64,45 @@ export function originNotAllowedMessage(origin: string | null): string {
   return `Origin ${origin} is not allowed for this workspace's publishable key. Allow it with the secret key: mutation { setAllowedOrigins(input: { origins: [${JSON.stringify(origin)}, …the origins of query { workspace { allowedOrigins } }] }) { __typename } } (the list replaces the stored one).`;
 }
 
+/**
+ * The viewer a request's token names, verified with the workspace's signing secret (re-read once
+ * when it fails: another server may have rotated it). Throws ViewerTokenError.
+ */
+export async function verifiedViewer(
+  database: Database,
+  auth: AuthenticatedKey,
+  token: string,
+  now: Date,
+): Promise<Viewer> {
+  if (auth.kind !== "PUBLISHABLE") {
+    throw new ViewerTokenError(
+      "A viewer token goes with the workspace's publishable key (pk_…); secret keys need none.",
+    );
+  }
+  if (claimedViewerWorkspace(token) !== auth.workspaceId) {
+    throw new ViewerTokenError("The viewer token is not valid for this workspace.");
+  }
+  const lookups = WidgetLookups.of(database);
+  try {
+    return await verifyViewerToken(
+      token,
+      (await lookups.signingSecret(database.prisma, auth.workspaceId)).key,
+      now,
+    );
+  } catch (error) {
+    if (!(error instanceof ViewerTokenError) || error.code === "EXPIRED_VIEWER_TOKEN") throw error;
+    const rechecked = await lookups.recheckedSigningSecret(database.prisma, auth.workspaceId);
+    if (rechecked === null) throw error;
+    return verifyViewerToken(token, rechecked.key, now);
+  }
+}
+
 export function useApiKeyAuth(options: {
   database: Database;
   keys: ApiKeyCache;
   rateLimiter: RateLimiter | null;
+  /** The clock viewer tokens' expiry is checked against (tests pin it). */
+  clock?: () => Date;
 }): Plugin<object, { req?: IncomingMessage }> {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
@@ -88,15 +134,46 @@ export function useApiKeyAuth(options: {
         endResponse(errorResponse(fetchAPI, 403, "ORIGIN_NOT_ALLOWED", originNotAllowedMessage(origin)));
         return;
       }
+      const ip = options.rateLimiter?.clientIp(request.headers, serverContext?.req) ?? "unknown";
       if (options.rateLimiter) {
-        const retryAfter = await options.rateLimiter.consumeKey(
-          auth,
-          options.rateLimiter.clientIp(request.headers, serverContext?.req),
-        );
+        const retryAfter = await options.rateLimiter.consumeKey(auth, ip);
         if (retryAfter !== null) {
           endResponse(rateLimitedResponse(fetchAPI, retryAfter));
           return;
         }
+      }
+      const viewerToken = request.headers.get(VIEWER_TOKEN_HEADER)?.trim();
+      if (viewerToken) {
+        let viewer: Viewer;
+        try {
+          viewer = await verifiedViewer(options.database, auth, viewerToken, options.clock?.() ?? new Date());
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) {
+            const unavailable = databaseUnavailableError();
+            endResponse(
+              errorResponse(fetchAPI, 503, "DATABASE_UNAVAILABLE", unavailable.message, {
+                "retry-after": "2",
+              }),
+            );
+            return;
+          }
+          if (!(error instanceof ViewerTokenError)) throw error;
+          endResponse(
+            errorResponse(fetchAPI, 401, error.code, error.message, {
+              "www-authenticate": 'Bearer realm="pulse", error="invalid_token"',
+            }),
+          );
+          return;
+        }
+        if (options.rateLimiter) {
+          const retryAfter = await options.rateLimiter.consumeViewer(auth.workspaceId, viewer.subject, ip);
+          if (retryAfter !== null) {
+            endResponse(rateLimitedResponse(fetchAPI, retryAfter));
+            return;
+          }
+        }
+        authenticated.set(request, { ...auth, viewer });
+        return;
       }
       authenticated.set(request, auth);
     },

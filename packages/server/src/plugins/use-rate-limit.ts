@@ -28,6 +28,11 @@ export interface RateLimits {
   perPublishableIp: number;
   /** Requests per minute per publishable key (or badge workspace) over all visitors. */
   perPublishableKey: number;
+  /**
+   * Requests per minute per viewer of a dashboard (a viewer token's `sub`, or the client IP for a
+   * token without one), under the publishable key's per-IP and per-key ceilings (default 300).
+   */
+  perViewer?: number;
   /** Trust X-Forwarded-For (behind a proxy you run). */
   trustProxy: boolean;
 }
@@ -38,6 +43,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   perPublishableVisitor: 60,
   perPublishableIp: 600,
   perPublishableKey: 6_000,
+  perViewer: 300,
   trustProxy: false,
 };
 
@@ -52,6 +58,7 @@ export class RateLimiter {
   private readonly visitor: RateLimiterAbstract;
   private readonly publishableIp: RateLimiterAbstract;
   private readonly publishable: RateLimiterAbstract;
+  private readonly viewer: RateLimiterAbstract;
   readonly redis: Redis | null;
 
   constructor(
@@ -81,6 +88,7 @@ export class RateLimiter {
     this.visitor = make("pkv", limits.perPublishableVisitor);
     this.publishableIp = make("pkip", limits.perPublishableIp);
     this.publishable = make("pk", limits.perPublishableKey);
+    this.viewer = make("pkview", limits.perViewer ?? DEFAULT_RATE_LIMITS.perViewer ?? 300);
   }
 
   clientIp(headers: Pick<Headers, "get">, node: IncomingMessage | undefined): string {
@@ -110,6 +118,11 @@ export class RateLimiter {
   async consumeVisitor(visitor: SignedVisitor): Promise<number | null> {
     const who = "contact" in visitor ? `c:${visitor.contact}` : `a:${visitor.account}`;
     return consume(this.visitor, `${visitor.workspaceId}|${who}`);
+  }
+
+  /** Once a viewer token is verified: the budget of its viewer (`sub`), or of the client IP without one. */
+  async consumeViewer(workspaceId: string, subject: string | null, ip: string): Promise<number | null> {
+    return consume(this.viewer, `${workspaceId}|${subject === null ? `ip:${ip}` : `sub:${subject}`}`);
   }
 
   private async consumeAnonymous(source: string, ip: string): Promise<number | null> {

@@ -4,7 +4,7 @@ import type { Account } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
-import { isUuid, nodeWhere } from "../ids.ts";
+import { isUuid } from "../ids.ts";
 import {
   type AccountFilter,
   accountBaseWhere,
@@ -14,6 +14,12 @@ import {
   needsDerivedIndex,
   orderedAccountIds,
 } from "../loaders/account-index.ts";
+import {
+  accountFactNodeWhere,
+  accountNodeWhere,
+  scopeAccountWhere,
+  scopeSql,
+} from "../loaders/viewer-scope.ts";
 import { HealthBandEnum } from "./metric-types.ts";
 import { assertPageSize, DEFAULT_PAGE_SIZE } from "./pagination.ts";
 
@@ -23,7 +29,7 @@ export const LifecycleStageEnum = builder.enumType("LifecycleStage", {
 
 export const AccountRef = builder.prismaNode("Account", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountNodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId"),
     name: t.exposeString("name"),
@@ -44,7 +50,7 @@ export const AccountRef = builder.prismaNode("Account", {
 
 export const ContactRef = builder.prismaNode("Contact", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId"),
     email: t.exposeString("email", { nullable: true }),
@@ -216,17 +222,21 @@ builder.queryField("account", (t) =>
           extensions: { code: "BAD_USER_INPUT" },
         });
       }
+      // A viewer token's scope: an account outside it is not found, like another workspace's.
+      const scoped = scopeAccountWhere(ctx.scope);
+      const inScope = scoped === null ? {} : { AND: [scoped] };
       if (args.id) {
         if (!isUuid(args.id.id)) return null;
         return ctx.prisma.account.findFirst({
           ...query,
-          where: { id: args.id.id, workspaceId: ctx.workspaceId },
+          where: { id: args.id.id, workspaceId: ctx.workspaceId, ...inScope },
         });
       }
       return ctx.prisma.account.findUnique({
         ...query,
         where: {
           workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: args.externalId ?? "" },
+          ...inScope,
         },
       });
     },
@@ -281,7 +291,7 @@ async function accountPageThroughDriver(
            "csmOwner", "lifecycleStage"::text AS "lifecycleStage", "signedUpAt" AT TIME ZONE 'UTC' AS "signedUpAt",
            "firstValueAt" AT TIME ZONE 'UTC' AS "firstValueAt", "churnedAt" AT TIME ZONE 'UTC' AS "churnedAt",
            "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
-    FROM "Account" WHERE ${joinSql(where, " AND ")}
+    FROM "Account" WHERE ${joinSql(where, " AND ")}${scopeSql(ctx.scope, "")}
     ${order} LIMIT ${take}`);
   return rows.map((row) => ({
     ...row,

@@ -13,7 +13,8 @@ export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", { values: ["read"
 
 export const ApiKeyRef = builder.prismaNode("ApiKey", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  // A viewer (dashboard) never sees the workspace's keys: no row for it.
+  findUnique: (id, ctx) => nodeWhere(ctx.viewer ? "" : id, ctx),
   select: {
     id: true,
     kind: true,

@@ -6,6 +6,7 @@ import { builder } from "../builder.ts";
 import { DOMAIN_EVENT_TYPES } from "../events/domain-events.ts";
 import { decodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
 import { isUuid } from "../ids.ts";
+import { withAccountScope } from "../loaders/viewer-scope.ts";
 import { AccountRef } from "./account.ts";
 
 export const DomainEventTypeEnum = builder.enumType("DomainEventType", {
@@ -31,7 +32,9 @@ const DomainEventRef = builder.objectRef<StoredDomainEvent>("DomainEvent").imple
       nullable: true,
       description: "The account as it is now (null once deleted).",
       resolve: (event, _args, ctx) =>
-        ctx.prisma.account.findFirst({ where: { id: event.accountId, workspaceId: ctx.workspaceId } }),
+        ctx.prisma.account.findFirst({
+          where: withAccountScope({ id: event.accountId, workspaceId: ctx.workspaceId }, ctx.scope),
+        }),
     }),
     payload: t.field({
       type: "JSON",
@@ -57,7 +60,7 @@ builder.subscriptionField("domainEvents", (t) =>
   t.field({
     type: DomainEventRef,
     description:
-      "The workspace's domain events as they are committed (secret keys only), over Server-Sent Events. With `after`, first every event after that id that the filters select, then live ones: none missed, none twice.",
+      "The workspace's domain events as they are committed (secret keys, or a viewer token's scope), over Server-Sent Events; with a viewer token, only its accounts' events. With `after`, first every event after that id that the filters select, then live ones: none missed, none twice.",
     args: {
       types: t.arg({ type: [DomainEventTypeEnum], required: false, description: "Only these types." }),
       accountIds: t.arg.idList({ required: false, description: "Only these accounts (global ids)." }),
@@ -89,6 +92,7 @@ builder.subscriptionField("domainEvents", (t) =>
           types: args.types ?? null,
           accountIds: accountIds ?? null,
           segment: args.segment ?? null,
+          scope: ctx.scope,
         },
         after,
       );

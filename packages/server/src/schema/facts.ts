@@ -1,6 +1,6 @@
 // Object types of the facts kept about an account, for the Account connections and lists.
 import { builder } from "../builder.ts";
-import { nodeWhere } from "../ids.ts";
+import { accountFactNodeWhere } from "../loaders/viewer-scope.ts";
 import { MoneyRef } from "./metric-types.ts";
 
 export const SurveyKindEnum = builder.enumType("SurveyKind", { values: ["NPS", "CSAT", "CES"] as const });
@@ -20,7 +20,7 @@ export const ReviewOutcomeEnum = builder.enumType("ReviewOutcome", { values: ["U
 
 export const SurveyResponseRef = builder.prismaNode("SurveyResponse", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     kind: t.expose("kind", { type: SurveyKindEnum }),
     score: t.exposeInt("score"),
@@ -35,7 +35,7 @@ export const SurveyResponseRef = builder.prismaNode("SurveyResponse", {
 
 export const SupportTicketRef = builder.prismaNode("SupportTicket", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     subject: t.exposeString("subject", { nullable: true }),
@@ -48,7 +48,7 @@ export const SupportTicketRef = builder.prismaNode("SupportTicket", {
 
 export const UsageEventRef = builder.prismaNode("UsageEvent", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     kind: t.expose("kind", { type: UsageEventKindEnum }),
@@ -74,7 +74,7 @@ async function money(
 
 export const RevenueEventRef = builder.prismaNode("RevenueEvent", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     kind: t.expose("kind", { type: RevenueEventKindEnum }),
@@ -90,7 +90,7 @@ export const RevenueEventRef = builder.prismaNode("RevenueEvent", {
 
 export const InvoiceRef = builder.prismaNode("Invoice", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     amount: t.field({
@@ -106,7 +106,7 @@ export const InvoiceRef = builder.prismaNode("Invoice", {
 
 export const MilestoneAchievementRef = builder.prismaNode("MilestoneAchievement", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     achievedAt: t.expose("achievedAt", { type: "DateTime" }),
     milestone: t.relation("milestone"),
@@ -116,7 +116,7 @@ export const MilestoneAchievementRef = builder.prismaNode("MilestoneAchievement"
 
 export const ContractRef = builder.prismaNode("Contract", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     externalId: t.exposeString("externalId", { nullable: true }),
     startsAt: t.expose("startsAt", { type: "DateTime" }),
@@ -132,7 +132,7 @@ export const ContractRef = builder.prismaNode("Contract", {
 
 export const SentimentEntryRef = builder.prismaNode("SentimentEntry", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     rating: t.expose("rating", { type: SentimentRatingEnum }),
     note: t.exposeString("note", { nullable: true }),
@@ -143,7 +143,7 @@ export const SentimentEntryRef = builder.prismaNode("SentimentEntry", {
 
 export const BusinessReviewRef = builder.prismaNode("BusinessReview", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   fields: (t) => ({
     heldAt: t.expose("heldAt", { type: "DateTime" }),
     executivesAttended: t.exposeInt("executivesAttended"),
