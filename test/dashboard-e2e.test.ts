@@ -57,38 +57,25 @@ describe("the reference dashboard against the real server, in Chromium", () => {
     await database?.close();
   });
 
-  async function openDashboard(width: number, query = ""): Promise<{ page: Page; errors: string[] }> {
+  async function openDashboard(
+    width: number,
+    query = "",
+  ): Promise<{ page: Page; errors: string[]; credentials: string[] }> {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     const errors: string[] = [];
+    // What each /graphql request authenticates with: key kind and whether a viewer token came along.
+    const credentials: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().endsWith("/graphql")) return;
+      const headers = request.headers();
+      credentials.push(
+        `${headers.authorization?.slice(0, "Bearer pk_".length)} ${headers["x-pulse-viewer-token"] ? "viewer token" : "no token"}`,
+      );
+    });
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(message.text());
     });
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.addInitScript(() =>
-      document.addEventListener(
-        "securitypolicyviolation",
-        (e) =>
-          console.error(
-            "CSPDEBUG",
-            e.violatedDirective,
-            (e.target as Element)?.outerHTML?.slice(0, 300),
-            e.sample,
-            e.sourceFile,
-            e.lineNumber,
-          ),
-        true,
-      ),
-    );
-    // TEMPORARY until viewer tokens land (w18-viewer): the secret key stands in for them.
-    await page.route("**/demo/viewer-token", (route) =>
-      route.fulfill({
-        json: {
-          publishableKey: DEMO_SECRET_KEY,
-          token: "",
-          expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-        },
-      }),
-    );
     await page.goto(`${server.url}/demo/dashboard/${query}`);
     await page
       .locator("pulse-dashboard [data-tile=nrr]")
@@ -96,7 +83,7 @@ describe("the reference dashboard against the real server, in Chromium", () => {
       .catch((error: Error) => {
         throw new Error(`${error.message}\nPage errors:\n${errors.join("\n")}`);
       });
-    return { page, errors };
+    return { page, errors, credentials };
   }
 
   async function expectAxeClean(page: Page): Promise<void> {
@@ -131,7 +118,9 @@ describe("the reference dashboard against the real server, in Chromium", () => {
         atRiskAccounts(first: 10) { id name health { score } }
       }
     }`);
-    const { page, errors } = await openDashboard(1440);
+    const { page, errors, credentials } = await openDashboard(1440);
+    // The browser holds no secret: a publishable key and the demo backend's viewer token.
+    expect(new Set(credentials)).toEqual(new Set(["Bearer pk_ viewer token"]));
     const asText = (value: number | null | undefined) => (value == null ? "" : String(value));
     expect(await tileValue(page, "nrr")).toBe(asText(portfolio.netRevenueRetention));
     expect(await tileValue(page, "grr")).toBe(asText(portfolio.grossRevenueRetention));
@@ -244,6 +233,45 @@ describe("the reference dashboard against the real server, in Chromium", () => {
     expect(await page.title()).toBe("Pulse – Kundenerfolg");
     await expectAxeClean(page);
     await page.screenshot({ path: join(screenshots, "dashboard-account-de-1440.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a segment's viewer sees that segment's portfolio", async () => {
+    const { portfolio } = await api<{ portfolio: PortfolioAnswer }>(`{
+      portfolio(segment: "Enterprise") {
+        netRevenueRetention grossRevenueRetention logoChurnRate nps { score responses } arpa { amount currency }
+      }
+    }`);
+    const { page, errors } = await openDashboard(1440, "?seg=Enterprise");
+    const asText = (value: number | null | undefined) => (value == null ? "" : String(value));
+    expect(await tileValue(page, "nrr")).toBe(asText(portfolio.netRevenueRetention));
+    expect(await tileValue(page, "grr")).toBe(asText(portfolio.grossRevenueRetention));
+    expect(await tileValue(page, "nps")).toBe(asText(portfolio.nps?.score));
+    expect(await tileValue(page, "arpa")).toBe(asText(portfolio.arpa ? Number(portfolio.arpa.amount) : null));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("updates live from the domain events: a new survey response shows in the NPS tile", async () => {
+    const { page, errors } = await openDashboard(1440);
+    const status = page.locator("pulse-dashboard [role=status]");
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain("Live updates on");
+    const responses = () => page.locator("pulse-dashboard [data-tile=nps] .muted").textContent();
+    const before = Number((await responses())?.replace(/\D/g, ""));
+    const { upsertSurveyResponse } = await api<{ upsertSurveyResponse: { __typename: string } }>(
+      `mutation ($input: SurveyResponseInput!) { upsertSurveyResponse(input: $input) { __typename } }`,
+      {
+        input: {
+          survey: "nps-main",
+          accountExternalId: "acct_0001",
+          idempotencyKey: "dashboard-e2e-live-1",
+          score: 10,
+        },
+      },
+    );
+    expect(upsertSurveyResponse.__typename).toBe("MutationUpsertSurveyResponseSuccess");
+    await expect.poll(responses, { timeout: 20_000 }).toBe(`${before + 1} responses`);
     expect(errors).toEqual([]);
     await page.close();
   });
