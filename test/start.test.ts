@@ -91,6 +91,7 @@ describe("pulse start outside development on loopback", () => {
     expect(pulse.output()).not.toContain("sk_demo");
     expect(pulse.output()).not.toContain("WARNING");
     expect(pulse.output()).not.toContain("Widgets demo page");
+    expect(pulse.output()).not.toContain("Reference dashboard");
     expect(pulse.output()).toContain("No demo keys here");
     expect(
       (await query(pulse, "sk_demo0000000000000000000000000000000000000", "{ workspace { slug } }")).status,

@@ -7,6 +7,9 @@ import { defineConfig } from "vite";
  */
 export default defineConfig({
   base: "./",
+  // Lit's production build whatever NODE_ENV the caller has (a test runner sets "test", which
+  // would pick Lit's development build with its console warnings).
+  resolve: { conditions: ["module", "browser", "production"] },
   plugins: [minifyTemplates({ failOnError: true, options: { minifyOptions: { keepClosingSlash: true } } })],
   build: {
     target: "es2022",

@@ -247,7 +247,7 @@ export const dashboardStyles = css`
   .charts {
     display: grid;
     gap: 16px;
-    grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 300px), 1fr));
   }
   .account {
     margin-bottom: 16px;
@@ -267,7 +267,7 @@ export const dashboardStyles = css`
     display: grid;
     gap: 20px;
     margin-top: 12px;
-    grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr));
   }
   .account-grid > section {
     min-width: 0;

@@ -6,6 +6,8 @@ export interface Formatters {
   money(money: { amount: string; currency: string } | null | undefined): string;
   date(iso: string | null | undefined): string;
   month(date: Date): string;
+  /** Day and month, for the ticks of a daily axis. */
+  day(date: Date): string;
   time(date: Date): string;
 }
 
@@ -15,6 +17,7 @@ export function formattersFor(lang: string, empty: string): Formatters {
   const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
   const date = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" });
   const month = new Intl.DateTimeFormat(lang, { month: "short", year: "numeric", timeZone: "UTC" });
+  const day = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", timeZone: "UTC" });
   const time = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
   return {
     // The API's percentages are 0–100.
@@ -31,6 +34,7 @@ export function formattersFor(lang: string, empty: string): Formatters {
           }).format(Number(money.amount)),
     date: (iso) => (iso == null ? empty : date.format(new Date(iso))),
     month: (value) => month.format(value),
+    day: (value) => day.format(value),
     time: (value) => time.format(value),
   };
 }

@@ -4,8 +4,11 @@
 // last: it starts reading as soon as it is defined).
 const parameters = new URLSearchParams(location.search);
 const requested = parameters.get("lang");
-if (requested && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(requested)) document.documentElement.lang = requested;
-document.title = document.documentElement.lang.startsWith("de") ? "Pulse – Kundenerfolg" : "Pulse – Customer success";
+if (requested && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(requested))
+  document.documentElement.lang = requested;
+document.title = document.documentElement.lang.startsWith("de")
+  ? "Pulse – Kundenerfolg"
+  : "Pulse – Customer success";
 
 const dashboard = document.querySelector("pulse-dashboard");
 const scope = new URLSearchParams(

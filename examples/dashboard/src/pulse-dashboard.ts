@@ -383,6 +383,7 @@ export class PulseDashboard extends LitElement {
             .yRange=${[0, 100]}
             .formatValue=${(value: number | null) => f.number(value, 0)}
             .formatDate=${(date: Date) => f.date(date.toISOString())}
+            .formatTick=${f.day}
           ></pulse-trend-chart>
         </section>
         <section aria-labelledby="usage-heading">

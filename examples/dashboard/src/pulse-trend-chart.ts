@@ -52,6 +52,7 @@ export class PulseTrendChart extends LitElement {
     points: { attribute: false },
     formatValue: { attribute: false },
     formatDate: { attribute: false },
+    formatTick: { attribute: false },
     xRange: { attribute: false },
     yRange: { attribute: false },
   };
@@ -65,6 +66,8 @@ export class PulseTrendChart extends LitElement {
   declare formatValue: (value: number | null) => string;
   /** Formats a bucket's date on the axis and in the table. */
   declare formatDate: (date: Date) => string;
+  /** Formats a tick's date on the axis (default: formatDate); short, as ticks sit close together. */
+  declare formatTick: (date: Date) => string;
   /** The time span shown (default: the points'): a single point keeps its place in its period. */
   declare xRange?: [Date, Date];
   /** The value range shown (default: the points'), e.g. 0–100 for a score. */
@@ -77,6 +80,7 @@ export class PulseTrendChart extends LitElement {
     this.points = [];
     this.formatValue = (value) => String(value ?? "");
     this.formatDate = (date) => date.toISOString().slice(0, 10);
+    this.formatTick = (date) => this.formatDate(date);
   }
 
   #plot: uPlot | null = null;
@@ -106,7 +110,14 @@ export class PulseTrendChart extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has("points") && !changed.has("xRange") && !changed.has("yRange") && this.#plot) return;
+    if (
+      !changed.has("points") &&
+      !changed.has("formatTick") &&
+      !changed.has("xRange") &&
+      !changed.has("yRange") &&
+      this.#plot
+    )
+      return;
     const target = this.renderRoot.querySelector<HTMLElement>(".plot");
     if (!target) return;
     this.#plot?.destroy();
@@ -120,6 +131,8 @@ export class PulseTrendChart extends LitElement {
         width: Math.max(target.clientWidth, 120),
         height: target.clientHeight || 140,
         legend: { show: false },
+        // Right padding: the last tick's label is centred on the plot's edge.
+        padding: [8, 40, 0, 0],
         cursor: { show: false },
         scales: {
           x: {
@@ -132,7 +145,9 @@ export class PulseTrendChart extends LitElement {
         },
         axes: [
           {
-            values: (_plot, splits) => splits.map((split) => this.formatDate(new Date(split * 1000))),
+            values: (_plot, splits) => splits.map((split) => this.formatTick(new Date(split * 1000))),
+            // Room for a label like "Sept. 2026" between ticks.
+            space: 72,
             stroke: "#374151",
             grid: { stroke: "#e5e7eb" },
           },
