@@ -5,9 +5,12 @@
 //                 field selects its error types' `message` (so a failing example shows why)
 //   ts / js       run with tsx in a folder outside the repository, where only the packages the
 //                 README tells you to install (`npm i …`) exist; a widget token it prints is given
-//                 to later blocks as PULSE_WIDGET_TOKEN
+//                 to later blocks as PULSE_WIDGET_TOKEN, a viewer token (`typ: "viewer"`) as
+//                 PULSE_VIEWER_TOKEN, which the host page's "backend" answers at /api/pulse-token
 //   html          put in a page on another loopback origin and opened in Chromium with every
-//                 non-loopback request aborted: the widgets must render, without page errors
+//                 non-loopback request aborted: the widgets must render, without page errors;
+//                 each <output> the page has must come to hold a GraphQL answer (JSON) with data
+//                 and no errors
 //   none / text   output and listings, not run
 // A block that cannot run in a test is marked by `<!-- readme-test: skip (why) -->` on the line
 // before it, and the list of skipped blocks is asserted below. Any other language tag fails, so
@@ -190,7 +193,13 @@ describe("README.md, run as written", () => {
       mkdirSync(dirname(target), { recursive: true });
       symlinkSync(dirname(require.resolve(`${name}/package.json`)), target, "dir");
     }
-    hostPage = createServer((_request, response) => {
+    hostPage = createServer((request, response) => {
+      // The host's backend: it hands its page the viewer token a ts block signed.
+      if (request.url === "/api/pulse-token") {
+        response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+        response.end(JSON.stringify({ token: env.PULSE_VIEWER_TOKEN ?? "" }));
+        return;
+      }
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       response.end(hostPageHtml);
     });
@@ -311,11 +320,21 @@ describe("README.md, run as written", () => {
         });
         expect(result.status, `${result.stderr}\n${result.stdout}`).toBe(0);
         const printed = result.stdout.trim();
-        if (JWT.test(printed)) env.PULSE_WIDGET_TOKEN = printed;
+        if (JWT.test(printed)) {
+          const claims = JSON.parse(
+            Buffer.from(printed.split(".")[1] ?? "", "base64url").toString("utf8"),
+          ) as {
+            typ?: unknown;
+          };
+          env[claims.typ === "viewer" ? "PULSE_VIEWER_TOKEN" : "PULSE_WIDGET_TOKEN"] = printed;
+        }
         return;
       }
       // html: the embed on a host page of another origin, in Chromium, offline but for loopback.
-      expect(env.PULSE_WIDGET_TOKEN, "a block before the embed prints the widget token").toMatch(JWT);
+      if (/<pulse-/.test(code))
+        expect(env.PULSE_WIDGET_TOKEN, "a block before the embed prints the widget token").toMatch(JWT);
+      if (code.includes("x-pulse-viewer-token"))
+        expect(env.PULSE_VIEWER_TOKEN, "a block before the page prints the viewer token").toMatch(JWT);
       hostPageHtml = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>README embed</title></head><body>\n${code}\n</body></html>`;
       browser ??= await launchChromium();
       const context = await browser.newContext();
@@ -368,6 +387,16 @@ describe("README.md, run as written", () => {
             { timeout: 20_000 },
           )
           .toMatch(/Health/i);
+      }
+      // A page that queries GraphQL shows each answer in an <output>.
+      const outputs = page.locator("output");
+      for (let index = 0; index < (await outputs.count()); index++) {
+        const text = async () => (await outputs.nth(index).textContent()) ?? "";
+        await expect.poll(async () => (await text()).startsWith("{"), { timeout: 20_000 }).toBe(true);
+        const answer = JSON.parse(await text()) as { data?: unknown; errors?: unknown };
+        expect(answer.errors, await text()).toBeUndefined();
+        expect(answer.data).toBeTruthy();
+        expect(errorResults(answer.data)).toEqual([]);
       }
       expect(widgetErrors).toEqual([]);
       expect(errors).toEqual([]);

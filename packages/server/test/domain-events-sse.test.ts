@@ -7,6 +7,7 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase, type TestDatabase } from "@pulse/schema/test/postgres";
 import { createClient, type ExecutionResult } from "graphql-sse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signViewerToken, VIEWER_TOKEN_HEADER } from "../src/auth/viewer-token.ts";
 import { DomainEventStream } from "../src/events/event-stream.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
@@ -28,10 +29,15 @@ interface ReceivedEvent {
 }
 
 /** A subscription through the graphql-sse client, collecting what it receives. */
-function subscribe(url: string, key: string, variables: Record<string, unknown> = {}) {
+function subscribe(
+  url: string,
+  key: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   const client = createClient({
     url: `${url}/graphql`,
-    headers: { authorization: `Bearer ${key}` },
+    headers: { authorization: `Bearer ${key}`, ...headers },
     retryAttempts: 0,
   });
   const received: ReceivedEvent[] = [];
@@ -178,6 +184,46 @@ describe.each(DATABASE_KINDS)("domain events over SSE on %s", (kind) => {
     all.close();
     enterprise.close();
     mrrOnly.close();
+    await until(() => events.liveSubscribers === 0);
+  });
+
+  it("a viewer token's subscription carries only its scope's events", async () => {
+    const result = await graphql(
+      server.url,
+      a.secretKey,
+      `mutation($input: AccountInput!) { upsertAccount(input: $input) { __typename } }`,
+      {
+        input: {
+          externalId: "a-ada",
+          name: "a-ada",
+          segment: "SMB",
+          csmOwner: "Ada",
+          signedUpAt: "2026-01-01T00:00:00Z",
+        },
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    const token = await signViewerToken({ workspaceId: a.workspaceId, csmOwners: ["Ada"] }, a.signingSecret);
+    const viewer = subscribe(server.url, a.publishableKey, {}, { [VIEWER_TOKEN_HEADER]: token });
+    // Naming an account outside the scope narrows further, never widens.
+    const outside = subscribe(
+      server.url,
+      a.publishableKey,
+      { segment: "Enterprise" },
+      { [VIEWER_TOKEN_HEADER]: token },
+    );
+    await until(() => events.liveSubscribers === 2);
+    await flip(a, "a-ent");
+    await flip(a, "a-ada");
+    await flip(a, "a-smb");
+    await flip(a, "a-ada");
+    const received = await viewer.waitFor(2);
+    expect(received.map((event) => event.account?.externalId)).toEqual(["a-ada", "a-ada"]);
+    // Events of one server arrive in order: the others would have come before the second.
+    expect(viewer.received).toHaveLength(2);
+    expect(outside.received).toEqual([]);
+    viewer.close();
+    outside.close();
     await until(() => events.liveSubscribers === 0);
   });
 

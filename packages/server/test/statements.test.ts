@@ -5,15 +5,17 @@
 // commit. Values are not part of it: only the statement texts, with their placeholders.
 import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signViewerToken, VIEWER_TOKEN_HEADER } from "../src/auth/viewer-token.ts";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
+import { DEMO_PUBLISHABLE_KEY, DEMO_SIGNING_SECRET } from "../src/seed/demo.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, openDemoDatabase } from "./helpers.ts";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const DAY = 86_400_000;
 
-/** Representative requests and the number of statements each costs. */
-const REQUESTS: { name: string; query: string; statements: number }[] = [
+/** Representative requests and the number of statements each costs; `viewer` ones send a scoped viewer token. */
+const REQUESTS: { name: string; query: string; statements: number; viewer?: true }[] = [
   {
     name: "dashboard page",
     // Its accounts with the settings; all of their facts. (Every account's revenue events, behind
@@ -54,6 +56,26 @@ const REQUESTS: { name: string; query: string; statements: number }[] = [
     query: `query Portfolio($first: Int!) { portfolio { healthDistribution { green yellow red noData }
       atRiskAccounts(first: $first) { name } } }`,
   },
+  {
+    name: "dashboard page of a scoped viewer",
+    // As the dashboard page (and its count), with the scope in the page's and the count's
+    // statements: a viewer token costs no read of its own (the signing secret is cached like the key).
+    statements: 3,
+    viewer: true,
+    query: `query ViewerDashboard($first: Int!) { accounts(first: $first) { totalCount edges { node {
+      id externalId name csmOwner health { score band trend } risk { atRisk reasons { code } }
+      nps { score } mrr { amount } lifetimeValue { value { amount } } nextRenewal { endsAt }
+    } } } }`,
+  },
+  {
+    name: "portfolio of a scoped viewer",
+    // The workspace's cached portfolio inputs, narrowed to the scope in memory; the survey counts
+    // and contracts with the scope in their statements.
+    statements: 9,
+    viewer: true,
+    query: `query ViewerPortfolio($first: Int!) { portfolio { nps { score } netRevenueRetention renewalRate { rate }
+      healthDistribution { green yellow red noData } atRiskAccounts(first: $first) { name } } }`,
+  },
 ];
 
 describe.each(DATABASE_KINDS)("statements per request on %s", (kind) => {
@@ -61,6 +83,7 @@ describe.each(DATABASE_KINDS)("statements per request on %s", (kind) => {
   let drop: () => Promise<void>;
   let yoga: PulseYoga;
   let key: string;
+  let viewerToken: string;
 
   beforeAll(async () => {
     let workspaceId: string;
@@ -74,17 +97,23 @@ describe.each(DATABASE_KINDS)("statements per request on %s", (kind) => {
     });
     await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
     yoga = createPulseYoga({ database, clock: () => NOW });
+    viewerToken = await signViewerToken(
+      { workspaceId, csmOwners: ["Ada Byron", "Alan Kay"], subject: "statements", issuedAt: NOW },
+      DEMO_SIGNING_SECRET,
+    );
   });
   afterAll(async () => {
     await drop?.();
   });
 
-  async function statementsOf(query: string, first: number): Promise<string[]> {
+  async function statementsOf(query: string, first: number, viewer = false): Promise<string[]> {
     const sent: string[] = [];
     const listener = (text: string) => sent.push(text.replace(/\s+/g, " ").trim());
     database.statements.listeners.add(listener);
     try {
-      const result = await graphql<Record<string, unknown>>(yoga, key, query, { first });
+      const result = viewer
+        ? await viewerGraphql(query, { first })
+        : await graphql<Record<string, unknown>>(yoga, key, query, { first });
       expect(result.errors).toBeUndefined();
       expect(Object.values(result.data ?? {})).not.toContain(null);
     } finally {
@@ -94,14 +123,27 @@ describe.each(DATABASE_KINDS)("statements per request on %s", (kind) => {
     return sent.sort();
   }
 
+  async function viewerGraphql(query: string, variables: Record<string, unknown>) {
+    const response = await yoga.fetch("http://pulse.test/graphql", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${DEMO_PUBLISHABLE_KEY}`,
+        [VIEWER_TOKEN_HEADER]: viewerToken,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+  }
+
   it("sends exactly the snapshotted statements, the same for a page of 5 and of 30", async () => {
     await graphql(yoga, key, "{ __typename }"); // the key lookup is cached from here on
     const lines: string[] = [];
     for (const request of REQUESTS) {
       // Warm: the key lookup and the workspace's portfolio inputs are cached from here on.
-      await statementsOf(request.query, 5);
-      const small = await statementsOf(request.query, 5);
-      const large = await statementsOf(request.query, 30);
+      await statementsOf(request.query, 5, request.viewer);
+      const small = await statementsOf(request.query, 5, request.viewer);
+      const large = await statementsOf(request.query, 30, request.viewer);
       expect(large, `${request.name}: the same statements for 5 and 30 accounts`).toEqual(small);
       expect(small, `${request.name}: statements`).toHaveLength(request.statements);
       lines.push(`## ${request.name} (${small.length})`, ...small.map((text) => `- ${text}`), "");

@@ -1,10 +1,25 @@
 // Tenant isolation: workspace B's rows of every entity type are invisible and untouchable with
 // workspace A's keys, through node ids, lookups, lists, metrics, mutations and widget tokens.
 import type { Database } from "@pulse/schema/database";
+import { Prisma } from "@pulse/schema/prisma";
+import {
+  type GraphQLNamedType,
+  getNamedType,
+  isEnumType,
+  isInterfaceType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  isUnionType,
+} from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminKeysCommand } from "../src/admin-keys.ts";
+import { signViewerToken, VIEWER_TOKEN_HEADER } from "../src/auth/viewer-token.ts";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
+import { recordHealthSnapshots } from "../src/health/snapshots.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
+import { VIEWER_HIDDEN, VIEWER_ROOT_FIELDS } from "../src/plugins/use-key-scope.ts";
+import { schema } from "../src/schema/index.ts";
 import { seedDemoWorkspace } from "../src/seed/demo.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
@@ -401,3 +416,320 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     });
   });
 });
+
+// Viewer scopes, derived from the schema: every Node type (by its Prisma model, which says whether
+// it belongs to an account) and every list reachable from Query (a query built by walking the
+// schema's types) shows a scoped viewer exactly the accounts of its scope. A new node type, or a
+// new list or connection anywhere under Query, is covered without editing this suite; a node type
+// that cannot be classified fails it.
+describe.each(DATABASE_KINDS)("viewer scopes on %s", (kind) => {
+  const NOW = new Date("2026-06-15T12:00:00Z");
+  /** Node types that belong to no account: workspace configuration a dashboard may read. */
+  const WORKSPACE_LEVEL = new Set(["Workspace", "Survey", "Milestone"]);
+  /** Node types no viewer may see at all. */
+  const HIDDEN = new Set(["ApiKey"]);
+  let database: Database;
+  let drop: () => Promise<void>;
+  let yoga: PulseYoga;
+  let workspaceId: string;
+  let secretKey: string;
+  let signingSecret: string;
+  let publishableKey: string;
+  let accounts: { id: string; externalId: string; segment: string | null; csmOwner: string | null }[];
+  /** Every node of the workspace: global id → the account it belongs to (null: none). */
+  const nodeAccounts = new Map<string, string | null>();
+  const nodeTypes = new Map<string, string>();
+
+  beforeAll(async () => {
+    ({ database, drop } = await openTestDatabase(kind, "viewer-scope"));
+    const demo = await seedDemoWorkspace(database.prisma, { accounts: 24, today: NOW });
+    ({ workspaceId, secretKey, signingSecret } = demo);
+    publishableKey = demo.publishableKey;
+    await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
+    // Generous limits: the schema-walking query selects every list under Query at once.
+    yoga = createPulseYoga({
+      database,
+      clock: () => NOW,
+      limits: { maxDepth: 40, maxCost: 10_000_000, maxTokens: 100_000, maxAliases: 1_000 },
+    });
+    accounts = await database.prisma.account.findMany({
+      where: { workspaceId },
+      select: { id: true, externalId: true, segment: true, csmOwner: true },
+    });
+    for (const type of nodeTypeNames()) {
+      const fields = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[
+        `${type}ScalarFieldEnum`
+      ];
+      if (!fields) throw new Error(`Node type ${type} has no Prisma model: classify it in this suite.`);
+      if (type !== "Account" && !("accountId" in fields) && !WORKSPACE_LEVEL.has(type) && !HIDDEN.has(type))
+        throw new Error(`Node type ${type} belongs to no account and is not classified in this suite.`);
+      const delegate = (database.prisma as unknown as Record<string, ModelDelegate>)[
+        type.charAt(0).toLowerCase() + type.slice(1)
+      ];
+      const where = type === "Workspace" ? { id: workspaceId } : { workspaceId };
+      const select: Record<string, boolean> =
+        "accountId" in fields ? { id: true, accountId: true } : { id: true };
+      const rows = await delegate.findMany({ where, select, take: 400 });
+      if (rows.length === 0) throw new Error(`The seed has no ${type}: the suite would not cover it.`);
+      for (const row of rows) {
+        const id = globalId(type, row.id);
+        nodeTypes.set(id, type);
+        nodeAccounts.set(id, type === "Account" ? row.id : (row.accountId ?? null));
+      }
+    }
+  });
+  afterAll(async () => {
+    await drop?.();
+  });
+
+  function nodeTypeNames(): string[] {
+    const node = schema.getType("Node");
+    if (!node || !isInterfaceType(node)) throw new Error("no Node interface");
+    return schema.getImplementations(node).objects.map((type) => type.name);
+  }
+
+  async function asViewer<Data>(token: string | null, query: string, variables?: Record<string, unknown>) {
+    const response = await yoga.fetch("http://pulse.test/graphql", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${token === null ? secretKey : publishableKey}`,
+        ...(token === null ? {} : { [VIEWER_TOKEN_HEADER]: token }),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Data; errors?: { message: string; path?: unknown }[] };
+    expect(body.errors, JSON.stringify(body.errors?.slice(0, 3))).toBeUndefined();
+    return body.data as Data;
+  }
+
+  /**
+   * One query selecting everything a viewer may reach from Query (but node, nodes and the
+   * workspace's secrets): each object's `id` and `__typename`, every field without required
+   * arguments (enum ones take their first value; `first` takes 100), each object type at most once
+   * per path.
+   */
+  function everythingQuery(): string {
+    const select = (type: GraphQLNamedType, path: Set<string>): string => {
+      if (isUnionType(type) || isInterfaceType(type)) {
+        const members = isUnionType(type) ? type.getTypes() : schema.getImplementations(type).objects;
+        return `{ __typename ${members.map((m) => `... on ${m.name} ${select(m, path)}`).join(" ")} }`;
+      }
+      if (!isObjectType(type)) return "";
+      const inner = new Set(path).add(type.name);
+      const parts = ["__typename"];
+      for (const field of Object.values(type.getFields())) {
+        if (VIEWER_HIDDEN.has(`${type.name}.${field.name}`)) continue;
+        const named = getNamedType(field.type);
+        if (VIEWER_HIDDEN.has(named.name)) continue;
+        const args: string[] = [];
+        let fillable = true;
+        for (const arg of field.args) {
+          const argType = getNamedType(arg.type);
+          if (arg.name === "first") args.push("first: 100");
+          else if (isNonNullType(arg.type) && arg.defaultValue === undefined) {
+            if (isEnumType(argType)) args.push(`${arg.name}: ${argType.getValues()[0]?.name}`);
+            else fillable = false;
+          }
+        }
+        if (!fillable) continue;
+        const call = `${field.name}${args.length ? `(${args.join(", ")})` : ""}`;
+        if (isLeafType(named)) {
+          if (field.name === "id") parts.push("id");
+          continue;
+        }
+        if (inner.has(named.name)) continue;
+        const sub = select(named, inner);
+        if (sub) parts.push(`${call} ${sub}`);
+      }
+      return `{ ${parts.join(" ")} }`;
+    };
+    const query = schema.getQueryType();
+    if (!query) throw new Error("no Query type");
+    const roots = Object.values(query.getFields()).filter(
+      // node, nodes and account (one of two arguments) are checked id by id above.
+      (field) => VIEWER_ROOT_FIELDS.has(field.name) && !["node", "nodes", "account"].includes(field.name),
+    );
+    const parts = roots.flatMap((field) => {
+      const named = getNamedType(field.type);
+      const args: string[] = [];
+      for (const arg of field.args) {
+        const argType = getNamedType(arg.type);
+        if (arg.name === "first") args.push("first: 100");
+        else if (isNonNullType(arg.type) && arg.defaultValue === undefined) {
+          if (isEnumType(argType)) args.push(`${arg.name}: ${argType.getValues()[0]?.name}`);
+          else return [];
+        }
+      }
+      const call = `${field.name}${args.length ? `(${args.join(", ")})` : ""}`;
+      return [isLeafType(named) ? call : `${call} ${select(named, new Set())}`];
+    });
+    return `{ ${parts.join(" ")} }`;
+  }
+
+  /** Every object with an id in a result, and the Account lists met before entering any node. */
+  function collect(
+    value: unknown,
+    path: string,
+    found: { id: string; type: string }[],
+    lists: Map<string, string[]>,
+  ) {
+    if (Array.isArray(value)) {
+      for (const item of value) collect(item, path, found, lists);
+      return;
+    }
+    if (!value || typeof value !== "object") return;
+    const record = value as Record<string, unknown>;
+    if (typeof record.id === "string" && typeof record.__typename === "string" && nodeTypes.has(record.id)) {
+      found.push({ id: record.id, type: record.__typename });
+      if (record.__typename === "Account" && !path.includes("@")) {
+        lists.set(path, [...(lists.get(path) ?? []), record.id]);
+      }
+      path = `${path}@`;
+    }
+    for (const [key, child] of Object.entries(record)) collect(child, `${path}.${key}`, found, lists);
+  }
+
+  const SCOPES: {
+    name: string;
+    claims: { csmOwners?: string[]; segments?: string[]; accounts?: string[] };
+  }[] = [
+    { name: "one CSM", claims: { csmOwners: ["Ada Byron"] } },
+    {
+      name: "a segment and two CSMs",
+      claims: { segments: ["SMB"], csmOwners: ["Grace Hopper", "Alan Kay"] },
+    },
+    { name: "accounts by external id and by id", claims: { accounts: ["acct_0001", "acct_0002"] } },
+    { name: "an empty list", claims: { csmOwners: [] } },
+  ];
+
+  function inScope(claims: (typeof SCOPES)[number]["claims"], account: (typeof accounts)[number]): boolean {
+    if (claims.csmOwners && !claims.csmOwners.includes(account.csmOwner ?? "\u0000")) return false;
+    if (claims.segments && !claims.segments.includes(account.segment ?? "\u0000")) return false;
+    if (
+      claims.accounts &&
+      !claims.accounts.includes(account.externalId) &&
+      !claims.accounts.includes(account.id)
+    )
+      return false;
+    return true;
+  }
+
+  it("classifies every node type of the schema, and the seed holds rows of each", () => {
+    const types = new Set(nodeTypes.values());
+    expect([...types].sort()).toEqual(nodeTypeNames().sort());
+  });
+
+  for (const scope of SCOPES) {
+    it(`${scope.name}: node, nodes, account and every list under Query show exactly its accounts`, async () => {
+      // The third scope names its second account by Pulse's id, not the external id.
+      const claims = { ...scope.claims };
+      if (claims.accounts) {
+        claims.accounts = claims.accounts.map((externalId, index) =>
+          index === 1 ? (accounts.find((a) => a.externalId === externalId)?.id ?? externalId) : externalId,
+        );
+      }
+      const visible = new Set(accounts.filter((account) => inScope(claims, account)).map((a) => a.id));
+      if (scope.name !== "an empty list") {
+        expect(visible.size, "the scope selects some accounts").toBeGreaterThan(0);
+        expect(visible.size, "and not all").toBeLessThan(accounts.length);
+      } else expect(visible.size).toBe(0);
+      const token = await signViewerToken({ workspaceId, issuedAt: NOW, ...claims }, signingSecret);
+      const expectedVisible = (id: string) => {
+        const type = nodeTypes.get(id) ?? "";
+        if (HIDDEN.has(type)) return false;
+        if (WORKSPACE_LEVEL.has(type)) return true;
+        const account = nodeAccounts.get(id);
+        return account != null && visible.has(account);
+      };
+
+      // Every node of every type, by nodes(ids) in pages of 100, and each type once by node(id).
+      const ids = [...nodeTypes.keys()];
+      for (let start = 0; start < ids.length; start += 100) {
+        const page = ids.slice(start, start + 100);
+        const response = await yoga.fetch("http://pulse.test/graphql", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${publishableKey}`,
+            [VIEWER_TOKEN_HEADER]: token,
+          },
+          body: JSON.stringify({
+            query: "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            variables: { ids: page },
+          }),
+        });
+        const body = (await response.json()) as { data?: { nodes: ({ id: string } | null)[] } };
+        const seen = body.data?.nodes.map((node, index) => node !== null && node.id === page[index]);
+        expect(seen, "nodes(ids)").toEqual(page.map(expectedVisible));
+      }
+      for (const type of new Set(nodeTypes.values())) {
+        for (const [id] of [...nodeTypes].filter(([, t]) => t === type).slice(0, 3)) {
+          const response = await yoga.fetch("http://pulse.test/graphql", {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${publishableKey}`,
+              [VIEWER_TOKEN_HEADER]: token,
+            },
+            body: JSON.stringify({ query: "query($id: ID!) { node(id: $id) { id } }", variables: { id } }),
+          });
+          const body = (await response.json()) as { data?: { node: { id: string } | null } };
+          expect(body.data?.node?.id === id, `node(id) of a ${type}`).toBe(expectedVisible(id));
+        }
+      }
+      for (const account of accounts) {
+        const data = await asViewer<{ byExternal: { id: string } | null; byId: { id: string } | null }>(
+          token,
+          "query($externalId: String, $id: ID) { byExternal: account(externalId: $externalId) { id } byId: account(id: $id) { id } }",
+          { externalId: account.externalId, id: globalId("Account", account.id) },
+        );
+        expect(data.byExternal !== null, `account(externalId: ${account.externalId})`).toBe(
+          visible.has(account.id),
+        );
+        expect(data.byId !== null, `account(id) of ${account.externalId}`).toBe(visible.has(account.id));
+      }
+
+      // Everything under Query at once: only in-scope nodes, and each top-level account list is
+      // the secret key's list without the accounts outside the scope.
+      const query = everythingQuery();
+      const found: { id: string; type: string }[] = [];
+      const lists = new Map<string, string[]>();
+      collect(await asViewer(token, query), "", found, lists);
+      const outside = found.filter(({ id }) => !expectedVisible(id));
+      expect(outside.slice(0, 5), "nodes outside the scope").toEqual([]);
+      const all = new Map<string, string[]>();
+      const secretFound: { id: string; type: string }[] = [];
+      collect(await asViewer(null, query), "", secretFound, all);
+      expect([...all.keys()].sort(), "account lists under Query").toEqual(
+        expect.arrayContaining([".accounts.edges.node", ".portfolio.atRiskAccounts"]),
+      );
+      for (const [path, list] of all) {
+        const rawId = (id: string) => Buffer.from(id, "base64").toString().split(":")[1] ?? "";
+        expect(lists.get(path) ?? [], path).toEqual(list.filter((id) => visible.has(rawId(id))));
+      }
+      // The walk reached every node type that a list under Query holds, wherever the scope's
+      // accounts have rows of it.
+      const reachable = new Set(secretFound.map(({ type }) => type));
+      for (const type of reachable) {
+        const scopeHasRows = [...nodeTypes].some(
+          ([id, t]) => t === type && visible.has(nodeAccounts.get(id) ?? ""),
+        );
+        if (scopeHasRows && !WORKSPACE_LEVEL.has(type)) {
+          expect(
+            found.some((node) => node.type === type),
+            `the scope's ${type} rows are listed`,
+          ).toBe(true);
+        }
+      }
+    });
+  }
+});
+
+interface ModelDelegate {
+  findMany(args: {
+    where: Record<string, unknown>;
+    select: Record<string, boolean>;
+    take: number;
+  }): Promise<{ id: string; accountId?: string | null }[]>;
+}

@@ -2,13 +2,14 @@
 // figures over real HTTP (CORS included), never writes, and refuses expired, foreign, badly
 // signed and widget tokens with coded 401s. The scope of every node type and list is in
 // tenancy.test.ts ("viewer scopes").
-import type { Database } from "@pulse/schema/database";
+import { createHash } from "node:crypto";
+import { type Database, openDatabase } from "@pulse/schema/database";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signViewerToken, VIEWER_TOKEN_HEADER, verifyViewerToken } from "../src/auth/viewer-token.ts";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
-import { DEMO_PUBLISHABLE_KEY, DEMO_SIGNING_SECRET } from "../src/seed/demo.ts";
+import { DEMO_PUBLISHABLE_KEY, DEMO_SIGNING_SECRET, seedDemoWorkspace } from "../src/seed/demo.ts";
 import { DATABASE_KINDS, newWorkspace, openDemoDatabase } from "./helpers.ts";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
@@ -232,6 +233,8 @@ describe.each(DATABASE_KINDS)("viewer tokens on %s", (kind) => {
       const answer = await send("{ accounts(first: 1) { totalCount } }", asViewer(token));
       expect(answer.status, name).toBe(401);
       expect(answer.body.errors?.[0]?.extensions?.code, name).toBe(code);
+      // The page can read why (and refresh its token on EXPIRED_VIEWER_TOKEN).
+      expect(answer.headers.get("access-control-allow-origin"), name).toBe(ORIGIN);
       expect(answer.body.data, name).toBeUndefined();
     }
     const withSecret = await send("{ __typename }", {
@@ -327,8 +330,6 @@ describe("signViewerToken and verifyViewerToken", () => {
 
 describe("GET /demo/viewer-token without the demo's published keys", () => {
   it("is a 404: a demo seeded with random keys (not development on loopback) hands out no token", async () => {
-    const { openDatabase } = await import("@pulse/schema/database");
-    const { seedDemoWorkspace } = await import("../src/seed/demo.ts");
     const database = await openDatabase({ dataDir: ":memory:" });
     try {
       await seedDemoWorkspace(database.prisma, { accounts: 2, today: NOW, credentials: "random" });
@@ -342,5 +343,91 @@ describe("GET /demo/viewer-token without the demo's published keys", () => {
     } finally {
       await database.close();
     }
+  });
+});
+
+describe("viewer tokens from the browser: persisted operations by GET, and rate limits per viewer", () => {
+  const DOCUMENT =
+    "query ViewerAccounts { accounts(first: 5) { totalCount edges { node { externalId csmOwner } } } }";
+  const HASH = createHash("sha256").update(DOCUMENT).digest("hex");
+  let database: Database;
+  let server: StartedServer;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: ":memory:" });
+    ({ workspaceId } = await seedDemoWorkspace(database.prisma, { accounts: 12, today: NOW }));
+    server = await startHttpServer({
+      database,
+      port: 0,
+      persistedOperations: { [HASH]: DOCUMENT },
+      rateLimits: {
+        perIp: 1_000,
+        perSecretKey: 1_000,
+        perPublishableVisitor: 1_000,
+        perPublishableIp: 8,
+        perPublishableKey: 1_000,
+        perViewer: 3,
+        trustProxy: false,
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+
+  const headersOf = async (claims: { subject?: string; csmOwners?: string[] }) => ({
+    authorization: `Bearer ${DEMO_PUBLISHABLE_KEY}`,
+    [VIEWER_TOKEN_HEADER]: await signViewerToken(
+      { workspaceId, csmOwners: ["Ada Byron"], ...claims },
+      DEMO_SIGNING_SECRET,
+    ),
+    origin: ORIGIN,
+  });
+  const persistedGet = (headers: Record<string, string>) =>
+    fetch(
+      `${server.url}/graphql?extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: HASH } }))}`,
+      { headers },
+    );
+
+  it("runs a persisted operation sent by GET, within the scope, after a preflight that allows it", async () => {
+    const preflight = await fetch(`${server.url}/graphql`, {
+      method: "OPTIONS",
+      headers: {
+        origin: ORIGIN,
+        "access-control-request-method": "GET",
+        "access-control-request-headers": `authorization, ${VIEWER_TOKEN_HEADER}`,
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get("access-control-allow-origin")).toBeTruthy();
+    const response = await persistedGet(await headersOf({ subject: "persisted" }));
+    const body = (await response.json()) as {
+      data?: { accounts: { edges: { node: { csmOwner: string } }[] } };
+      errors?: unknown;
+    };
+    expect(body.errors).toBeUndefined();
+    expect(response.status).toBe(200);
+    const owners = new Set(body.data?.accounts.edges.map((edge) => edge.node.csmOwner));
+    expect([...owners]).toEqual(["Ada Byron"]);
+  });
+
+  it("limits each viewer (its `sub`) on its own, under the publishable key's per-IP ceiling", async () => {
+    const first = await headersOf({ subject: "u1" });
+    const statuses = [];
+    for (let index = 0; index < 4; index++) statuses.push((await persistedGet(first)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await persistedGet(first);
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(
+      ((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+    ).toBe("RATE_LIMITED");
+    // Another viewer has its own budget, until the address's ceiling (8 a minute here) is reached.
+    const second = await headersOf({ subject: "u2" });
+    expect((await persistedGet(second)).status).toBe(200);
+    expect((await persistedGet(second)).status).toBe(200);
+    const third = await headersOf({ subject: "u3" });
+    expect((await persistedGet(third)).status).toBe(429);
   });
 });

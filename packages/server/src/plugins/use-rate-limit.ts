@@ -4,6 +4,8 @@
 // limited per signed visitor — the contact a verified widget token names, or its account for
 // badges — so an office behind one address is not one visitor; a looser ceiling per client IP
 // and one per publishable key (or badge workspace) bound what one address or page can send.
+// A dashboard's viewer (a verified viewer token's `sub`, or its client IP without one) has its
+// own budget under those same two ceilings.
 // Redis-backed when REDIS_URL is set, so several servers share one budget; in memory otherwise.
 // Every refusal says when to retry (Retry-After).
 import type { IncomingMessage } from "node:http";
