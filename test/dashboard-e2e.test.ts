@@ -275,4 +275,45 @@ describe("the reference dashboard against the real server, in Chromium", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("says when live updates are refused, and Refresh still reloads (axe clean)", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // The server refuses the subscription as it would a token that may not subscribe.
+    await page.route("**/graphql", (route) =>
+      route.request().headers().accept === "text/event-stream"
+        ? route.fulfill({
+            status: 403,
+            json: { errors: [{ message: "not for this token", extensions: { code: "FORBIDDEN" } }] },
+          })
+        : route.continue(),
+    );
+    let portfolioReads = 0;
+    page.on("request", (request) => {
+      if (request.url().endsWith("/graphql") && request.postData()?.includes("DashboardPortfolio"))
+        portfolioReads++;
+    });
+    await page.goto(`${server.url}/demo/dashboard/`);
+    await page.locator("pulse-dashboard [data-tile=nrr]").waitFor({ timeout: 20_000 });
+    await page.getByText("Live updates are not available for this token: use Refresh.").waitFor();
+    expect(await page.locator("pulse-dashboard .live").count()).toBe(0);
+    await expectAxeClean(page);
+    const before = portfolioReads;
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await expect.poll(() => portfolioReads).toBe(before + 1);
+    await page.close();
+  });
+
+  it("shows a failed start as an alert (axe clean)", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 900 } });
+    await page.route("**/demo/viewer-token", (route) => route.fulfill({ status: 503, body: "down" }));
+    await page.goto(`${server.url}/demo/dashboard/?lang=de`);
+    const alert = page.getByRole("alert");
+    await expect
+      .poll(() => alert.textContent(), { timeout: 15_000 })
+      .toBe(
+        "Das Dashboard konnte nicht geladen werden (TOKEN_UNAVAILABLE). Bitte „Aktualisieren“ versuchen.",
+      );
+    await expectAxeClean(page);
+    await page.close();
+  });
 });

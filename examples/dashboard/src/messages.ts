@@ -7,7 +7,8 @@ export interface Messages {
   updatedAt: (time: string) => string;
   live: string;
   liveUnavailable: string;
-  error: (message: string) => string;
+  /** A failure, by its code (e.g. EXPIRED_VIEWER_TOKEN, NETWORK_ERROR). */
+  error: (code: string) => string;
   tiles: string;
   nrr: string;
   grr: string;
@@ -73,7 +74,7 @@ const en: Messages = {
   updatedAt: (time) => `Updated ${time}`,
   live: "Live updates on",
   liveUnavailable: "Live updates are not available for this token: use Refresh.",
-  error: (message) => `Could not load the dashboard: ${message}`,
+  error: (code) => `Could not load the dashboard (${code}). Try Refresh.`,
   tiles: "Portfolio",
   nrr: "Net revenue retention",
   grr: "Gross revenue retention",
@@ -155,7 +156,7 @@ const de: Messages = {
   updatedAt: (time) => `Aktualisiert ${time}`,
   live: "Live-Aktualisierung an",
   liveUnavailable: "Live-Aktualisierung ist mit diesem Token nicht möglich: bitte „Aktualisieren“ nutzen.",
-  error: (message) => `Das Dashboard konnte nicht geladen werden: ${message}`,
+  error: (code) => `Das Dashboard konnte nicht geladen werden (${code}). Bitte „Aktualisieren“ versuchen.`,
   tiles: "Portfolio",
   nrr: "Netto-Umsatzbindung",
   grr: "Brutto-Umsatzbindung",

@@ -119,7 +119,7 @@ export class PulseDashboard extends LitElement {
       this.updatedAt = new Date();
     } catch (error) {
       if (signal.aborted) return;
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorCode(error);
     } finally {
       this.loading = false;
     }
@@ -144,9 +144,9 @@ export class PulseDashboard extends LitElement {
     try {
       const account = await this.#readAccount(id);
       this.account = account;
-      this.error = account ? null : `${id}: not found`;
+      this.error = account ? null : "NOT_FOUND";
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorCode(error);
       return;
     }
     await this.updateComplete;
@@ -467,6 +467,12 @@ export class PulseDashboard extends LitElement {
       </div>
     </section>`;
   }
+}
+
+/** What the page says about a failure: the server's code (texts stay in the page's language). */
+function errorCode(error: unknown): string {
+  if (error instanceof PulseRequestError) return error.code;
+  return error instanceof TypeError ? "NETWORK_ERROR" : "UNEXPECTED_ERROR";
 }
 
 function tile(key: string, label: string, value: number | null, text: string, note?: string): TemplateResult {
