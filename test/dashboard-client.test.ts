@@ -45,7 +45,7 @@ describe("the dashboard's client with viewer tokens", () => {
     return { publishableKey: DEMO_PUBLISHABLE_KEY, token, expiresAt: expiresAt.toISOString() };
   }
 
-  it("renews the token a minute before it expires, not earlier", async () => {
+  it("renews the token when a fifth of its lifetime is left, not earlier, with one fetch for concurrent requests", async () => {
     let issued = 0;
     let now = Date.now();
     const client = new PulseClient(
@@ -60,9 +60,25 @@ describe("the dashboard's client with viewer tokens", () => {
     now += 200_000; // 100 s left: kept
     await client.query(WorkspaceAccounts, {});
     expect(issued).toBe(1);
-    now += 50_000; // 50 s left: renewed before the request
-    await client.query(WorkspaceAccounts, {});
+    now += 50_000; // 50 s left (of 300): renewed before the request, once for both requests
+    await Promise.all([client.query(WorkspaceAccounts, {}), client.query(WorkspaceAccounts, {})]);
     expect(issued).toBe(2);
+    // A 15-minute token is renewed 3 minutes before it expires.
+    const long = new PulseClient(
+      `${server.url}/graphql`,
+      () => {
+        issued++;
+        return credentials(new Date(now), 900);
+      },
+      () => now,
+    );
+    await long.query(WorkspaceAccounts, {});
+    now += 700_000; // 200 s left: kept
+    await long.query(WorkspaceAccounts, {});
+    expect(issued).toBe(3);
+    now += 30_000; // 170 s left: renewed
+    await long.query(WorkspaceAccounts, {});
+    expect(issued).toBe(4);
   });
 
   it("fetches a new token once when the server refuses an expired one", async () => {

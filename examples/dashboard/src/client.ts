@@ -1,7 +1,7 @@
 // A small GraphQL-over-HTTP client for the browser with a viewer token: every request carries the
 // workspace's publishable key and a short-lived viewer token that the host's backend signed. The
-// token is fetched from a backend URL and fetched again shortly before it expires (or once when
-// the server refuses it). Queries are typed by the documents (see graphql.ts); subscriptions
+// token is fetched from a backend URL and fetched again when a fifth of its lifetime is left (or
+// once when the server refuses it). Queries are typed by the documents (see graphql.ts); subscriptions
 // arrive as Server-Sent Events read from a streamed fetch, since EventSource cannot send headers.
 import { print } from "@0no-co/graphql.web";
 import type { TadaDocumentNode } from "gql.tada";
@@ -52,13 +52,19 @@ interface GraphQLResponse<Data> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-/** Codes after which a fresh token is worth one retry. */
-const REFRESH_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "TOKEN_EXPIRED", "INVALID_TOKEN"]);
-/** A token is renewed this long before it expires. */
-const RENEW_BEFORE_MS = 60_000;
+/** Codes after which a fresh token is worth one retry (the server answers them with a 401). */
+const REFRESH_CODES = new Set(["EXPIRED_VIEWER_TOKEN", "INVALID_VIEWER_TOKEN"]);
+/** A token is renewed once less than a fifth of its lifetime is left, and at least a minute before it expires. */
+const RENEW_SHARE = 0.2;
+const RENEW_AT_LEAST_MS = 60_000;
+
+interface HeldCredentials {
+  credentials: ViewerCredentials;
+  fetchedAt: number;
+}
 
 export class PulseClient {
-  #credentials: Promise<ViewerCredentials> | null = null;
+  #held: Promise<HeldCredentials> | null = null;
 
   constructor(
     readonly endpoint: string,
@@ -67,19 +73,25 @@ export class PulseClient {
   ) {}
 
   /** The current credentials, renewed when they are about to expire or `renew` is set. */
-  credentials(renew = false): Promise<ViewerCredentials> {
-    const current = this.#credentials;
+  async credentials(renew = false): Promise<ViewerCredentials> {
+    const current = this.#held;
     if (current && !renew) {
-      return current.then((credentials) =>
-        Date.parse(credentials.expiresAt) - this.clock() > RENEW_BEFORE_MS
-          ? credentials
-          : this.credentials(true),
-      );
+      const held = await current;
+      const expiresAt = Date.parse(held.credentials.expiresAt);
+      const margin = Math.max(RENEW_AT_LEAST_MS, (expiresAt - held.fetchedAt) * RENEW_SHARE);
+      if (expiresAt - this.clock() > margin) return held.credentials;
     }
-    const next = this.source();
-    this.#credentials = next;
+    return (await this.#renew(current)).credentials;
+  }
+
+  /** One fetch for every request that found `stale` too old: the first one starts it. */
+  #renew(stale: Promise<HeldCredentials> | null): Promise<HeldCredentials> {
+    if (this.#held && this.#held !== stale) return this.#held;
+    const fetchedAt = this.clock();
+    const next = this.source().then((credentials) => ({ credentials, fetchedAt }));
+    this.#held = next;
     next.catch(() => {
-      if (this.#credentials === next) this.#credentials = null;
+      if (this.#held === next) this.#held = null;
     });
     return next;
   }
