@@ -6,7 +6,13 @@ import { createHash } from "node:crypto";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signViewerToken, VIEWER_TOKEN_HEADER, verifyViewerToken } from "../src/auth/viewer-token.ts";
+import {
+  inViewerScope,
+  signViewerToken,
+  VIEWER_TOKEN_HEADER,
+  type ViewerScope,
+  verifyViewerToken,
+} from "../src/auth/viewer-token.ts";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
 import { DEMO_PUBLISHABLE_KEY, DEMO_SIGNING_SECRET, seedDemoWorkspace } from "../src/seed/demo.ts";
@@ -313,6 +319,28 @@ describe("signViewerToken and verifyViewerToken", () => {
       scope: { csmOwners: ["Ada"], segments: ["SMB"], accounts: null },
       expiresAt: new Date(NOW.getTime() + 3600_000),
     });
+  });
+
+  it("covers accounts by every kind (AND) and any value of a kind (OR); Pulse ids in any case", () => {
+    const account = {
+      id: "0f8e0000-0000-4000-8000-00000000abcd",
+      externalId: "acme",
+      segment: "SMB",
+      csmOwner: "Ada",
+    };
+    const scope = (claims: Partial<ViewerScope>): ViewerScope => ({
+      csmOwners: null,
+      segments: null,
+      accounts: null,
+      ...claims,
+    });
+    expect(inViewerScope(null, account)).toBe(true);
+    expect(inViewerScope(scope({ csmOwners: ["Ada", "Bob"] }), account)).toBe(true);
+    expect(inViewerScope(scope({ csmOwners: ["Ada"], segments: ["Enterprise"] }), account)).toBe(false);
+    expect(inViewerScope(scope({ accounts: [account.id.toUpperCase()] }), account)).toBe(true);
+    expect(inViewerScope(scope({ accounts: ["ACME"] }), account)).toBe(false);
+    expect(inViewerScope(scope({ csmOwners: [] }), account)).toBe(false);
+    expect(inViewerScope(scope({ segments: ["SMB"] }), { ...account, segment: null })).toBe(false);
   });
 
   it("refuses to sign an unscoped token unless the whole workspace is asked for, or a long-lived one", async () => {

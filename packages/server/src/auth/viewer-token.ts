@@ -35,7 +35,7 @@ export interface ViewerScope {
 
 export interface Viewer {
   workspaceId: string;
-  /** Who the viewer is (`sub`), for logs and the per-viewer rate limit; null when unnamed. */
+  /** Who the viewer is (`sub`): the unit of the per-viewer rate limit; null when unnamed. */
   subject: string | null;
   /** null: the whole workspace (the token said `scope: "workspace"` explicitly). */
   scope: ViewerScope | null;
@@ -45,7 +45,7 @@ export interface Viewer {
 export interface ViewerTokenClaims {
   /** Workspace id (the `workspace { workspaceId }` of the API). */
   workspaceId: string;
-  /** Who is looking (a user id of yours): shown in logs, and the unit of the per-viewer rate limit. */
+  /** Who is looking (a user id of yours): the unit of the per-viewer rate limit. */
   subject?: string;
   /** Only accounts owned by one of these CSMs. */
   csmOwners?: string[];
@@ -229,10 +229,10 @@ export function inViewerScope(scope: ViewerScope | null, account: ScopedAccount)
     return false;
   if (scope.segments !== null && (account.segment === null || !scope.segments.includes(account.segment)))
     return false;
+  // Pulse's ids are uuids, which compare case-insensitively (as they do in SQL); external ids exactly.
   if (
     scope.accounts !== null &&
-    !scope.accounts.includes(account.externalId) &&
-    !scope.accounts.includes(account.id)
+    !scope.accounts.some((value) => value === account.externalId || value.toLowerCase() === account.id)
   )
     return false;
   return true;

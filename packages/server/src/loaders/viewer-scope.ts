@@ -34,16 +34,15 @@ export function withAccountScope(
   return scoped === null ? where : { AND: [where, scoped] };
 }
 
-/** ` AND …` over the Account columns under `alias` (e.g. `a.`, or "" for the bare table), for the `sql` tag. */
-export function scopeSql(scope: ViewerScope | null, alias: "" | "a."): SqlStatement {
+/** ` AND …` over the columns of "Account" (unaliased), for the `sql` tag. */
+export function scopeSql(scope: ViewerScope | null): SqlStatement {
   if (scope === null) return sql``;
-  const column = (name: string) => ({ text: `${alias}"${name}"`, values: [], parts: [`${alias}"${name}"`] });
   const parts: SqlStatement[] = [];
-  if (scope.csmOwners !== null) parts.push(sql` AND ${column("csmOwner")} = ANY(${scope.csmOwners}::text[])`);
-  if (scope.segments !== null) parts.push(sql` AND ${column("segment")} = ANY(${scope.segments}::text[])`);
+  if (scope.csmOwners !== null) parts.push(sql` AND "csmOwner" = ANY(${scope.csmOwners}::text[])`);
+  if (scope.segments !== null) parts.push(sql` AND segment = ANY(${scope.segments}::text[])`);
   if (scope.accounts !== null) {
     parts.push(
-      sql` AND (${column("externalId")} = ANY(${scope.accounts}::text[]) OR ${column("id")} = ANY(${accountUuids(scope.accounts)}::uuid[]))`,
+      sql` AND ("externalId" = ANY(${scope.accounts}::text[]) OR id = ANY(${accountUuids(scope.accounts)}::uuid[]))`,
     );
   }
   return parts.reduce((all, part) => sql`${all}${part}`, sql``);

@@ -291,7 +291,7 @@ async function accountPageThroughDriver(
            "csmOwner", "lifecycleStage"::text AS "lifecycleStage", "signedUpAt" AT TIME ZONE 'UTC' AS "signedUpAt",
            "firstValueAt" AT TIME ZONE 'UTC' AS "firstValueAt", "churnedAt" AT TIME ZONE 'UTC' AS "churnedAt",
            "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
-    FROM "Account" WHERE ${joinSql(where, " AND ")}${scopeSql(ctx.scope, "")}
+    FROM "Account" WHERE ${joinSql(where, " AND ")}${scopeSql(ctx.scope)}
     ${order} LIMIT ${take}`);
   return rows.map((row) => ({
     ...row,
