@@ -303,6 +303,27 @@ describe("the reference dashboard against the real server, in Chromium", () => {
     await page.close();
   });
 
+  it("is accessible while loading, then renders", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The token's answer waits until the loading state has been checked.
+    await page.route("**/demo/viewer-token", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/demo/dashboard/`);
+    await expect
+      .poll(() => page.locator("pulse-dashboard [role=status]").textContent(), { timeout: 15_000 })
+      .toContain("Loading…");
+    await expectAxeClean(page);
+    release();
+    await page.locator("pulse-dashboard [data-tile=nrr]").waitFor({ timeout: 20_000 });
+    await page.close();
+  });
+
   it("shows a failed start as an alert (axe clean)", async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 900 } });
     await page.route("**/demo/viewer-token", (route) => route.fulfill({ status: 503, body: "down" }));
