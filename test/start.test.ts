@@ -35,6 +35,16 @@ describe("pulse start on a new embedded database", () => {
     expect(graphiql.status).toBe(200);
     expect(await graphiql.text()).toContain("Pulse");
 
+    // The banner's reference dashboard is served (built by the start path when missing), and its
+    // credential route signs a viewer token for the demo workspace.
+    expect(pulse.output()).toContain(`Reference dashboard ${pulse.url}/demo/dashboard/`);
+    const dashboard = await fetch(`${pulse.url}/demo/dashboard/`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain("<pulse-dashboard");
+    const viewer = await fetch(`${pulse.url}/demo/viewer-token`);
+    expect(viewer.status).toBe(200);
+    expect(await viewer.json()).toMatchObject({ publishableKey: expect.stringMatching(/^pk_/) });
+
     expect(await stop(pulse)).toBe(0);
     expect(pulse.output()).toContain("SIGTERM: draining requests and closing");
 
@@ -91,6 +101,7 @@ describe("pulse start outside development on loopback", () => {
     expect(pulse.output()).not.toContain("sk_demo");
     expect(pulse.output()).not.toContain("WARNING");
     expect(pulse.output()).not.toContain("Widgets demo page");
+    expect(pulse.output()).not.toContain("Reference dashboard");
     expect(pulse.output()).toContain("No demo keys here");
     expect(
       (await query(pulse, "sk_demo0000000000000000000000000000000000000", "{ workspace { slug } }")).status,

@@ -363,6 +363,7 @@ function printBanner(url: string, startedAt: number, documented: DocumentedDemoC
   console.log(`  GraphQL + GraphiQL  ${url}/graphql`);
   // The demo page signs in with the demo's publishable key.
   if (publishable) console.log(`  Widgets demo page   ${url}/demo/`);
+  if (publishable) console.log(`  Reference dashboard ${url}/demo/dashboard/`);
   if (secret) console.log(`  Demo secret key       ${DEMO_SECRET_KEY}`);
   if (publishable) console.log(`  Demo publishable key  ${DEMO_PUBLISHABLE_KEY}`);
   if (signing) console.log(`  Demo signing secret   ${DEMO_SIGNING_SECRET}`);

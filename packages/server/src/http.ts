@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
+import { handleDashboardRoute, isDashboardPath } from "./dashboard-route.ts";
 import { GRAPHIQL_ASSETS_PATH } from "./graphiql.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { logger, requestIdFrom, withRequestId } from "./operations/logger.ts";
@@ -161,6 +162,11 @@ export async function startHttpServer(
             "access-control-allow-origin": "*",
           });
       });
+      return;
+    }
+    // The reference dashboard (examples/dashboard), next to the widgets' demo page.
+    if (isDashboardPath(url.pathname)) {
+      handleDashboardRoute(request, response, url);
       return;
     }
     if (url.pathname.startsWith("/widgets/") || url.pathname.startsWith("/demo")) {
