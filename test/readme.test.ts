@@ -18,7 +18,7 @@
 // Placeholders every block may use, replaced before running: http://127.0.0.1:4000 and
 // https://pulse.example.com (the server's address), https://app.example.com (the origin of the
 // page the html blocks are put in), `pk_…` (the demo publishable key) and
-// `token="…"` (the widget token).
+// `token="…"` (the widget token) and `"ENDPOINT_ID"` (the webhook endpoint an earlier block made).
 import { execFile } from "node:child_process";
 import {
   existsSync,
@@ -229,7 +229,8 @@ describe("README.md, run as written", () => {
       .replaceAll("https://pulse.example.com", server.url)
       .replaceAll("https://app.example.com", hostUrl.replace(/\/$/, ""))
       .replaceAll("pk_…", DEMO_PUBLISHABLE_KEY)
-      .replaceAll('token="…"', `token="${env.PULSE_WIDGET_TOKEN ?? ""}"`);
+      .replaceAll('token="…"', `token="${env.PULSE_WIDGET_TOKEN ?? ""}"`)
+      .replaceAll('"ENDPOINT_ID"', JSON.stringify(env.PULSE_WEBHOOK_ENDPOINT_ID ?? "ENDPOINT_ID"));
   }
 
   it("runs, skips explicitly, or shows as text every block, by its language tag", () => {
@@ -319,6 +320,10 @@ describe("README.md, run as written", () => {
         expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
         expect(response.status).toBe(200);
         expect(errorResults(body.data)).toEqual([]);
+        // A webhook endpoint made here is the one later blocks name as ENDPOINT_ID.
+        const made = (body.data as { createWebhookEndpoint?: { data?: { endpoint?: { id?: string } } } })
+          ?.createWebhookEndpoint?.data?.endpoint?.id;
+        if (made) env.PULSE_WEBHOOK_ENDPOINT_ID = made;
         return;
       }
       if (block.language === "ts" || block.language === "js") {

@@ -12,18 +12,33 @@ import { PlaybookEvaluator, schedulePlaybooks } from "../src/playbooks/evaluator
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase } from "./helpers.ts";
+import { globalId } from "./ingest-helpers.ts";
 
 const DAY = 86_400_000;
 
-const DETRACTOR_PLAYBOOK = {
-  name: "Detractor in Enterprise",
-  trigger: "SURVEY_RESPONSE_RECEIVED",
-  conditions: { segments: ["Enterprise"], detractor: true },
-  actions: [
-    { createTask: { title: "Call {{account.name}}: NPS {{survey.score}}", dueInDays: 2, priority: "HIGH" } },
-    { sendWebhook: { webhookEndpointId: "endpoint-123" } },
-  ],
-};
+/** Each workspace's webhook endpoint (global id), made by `setUp`. */
+const endpoints = new Map<string, string>();
+
+function endpointOf(ws: CreatedWorkspace): string {
+  const id = endpoints.get(ws.workspaceId);
+  if (!id) throw new Error("setUp has not made this workspace's endpoint");
+  return id;
+}
+
+/** The README's playbook: a detractor in an Enterprise account → a task and the workspace's webhook. */
+function detractorPlaybook(ws: CreatedWorkspace) {
+  return {
+    name: "Detractor in Enterprise",
+    trigger: "SURVEY_RESPONSE_RECEIVED",
+    conditions: { segments: ["Enterprise"], detractor: true },
+    actions: [
+      {
+        createTask: { title: "Call {{account.name}}: NPS {{survey.score}}", dueInDays: 2, priority: "HIGH" },
+      },
+      { sendWebhook: { webhookEndpointId: endpointOf(ws) } },
+    ],
+  };
+}
 
 const PLAYBOOK_RESULT = `__typename
   ... on ValidationError { message fields { path message } }`;
@@ -38,6 +53,15 @@ interface PlaybookAnswer {
 }
 
 async function setUp(database: Database, ws: CreatedWorkspace) {
+  const endpoint = await database.prisma.webhookEndpoint.create({
+    data: {
+      workspaceId: ws.workspaceId,
+      url: "https://hooks.example.com/pulse",
+      eventTypes: ["MRR_CHANGED"],
+      secret: "whsec_dGVzdA==",
+    },
+  });
+  endpoints.set(ws.workspaceId, globalId("WebhookEndpoint", endpoint.id));
   for (const [externalId, segment, csmOwner] of [
     ["ent", "Enterprise", "dana"],
     ["smb", "SMB", "lee"],
@@ -157,33 +181,56 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
     ]);
     expect(semantic.message).toMatch(/unknown placeholders: \{\{account\.nam\}\}/);
     const loop = await createPlaybook(a.secretKey, {
-      ...DETRACTOR_PLAYBOOK,
+      ...detractorPlaybook(a),
       name: "Loop",
       conditions: {},
       trigger: "TASK_CREATED",
     });
     expect(loop.fields?.map((field) => field.path)).toEqual(["trigger"]);
-    const none = await createPlaybook(a.secretKey, { ...DETRACTOR_PLAYBOOK, actions: [] });
+    const none = await createPlaybook(a.secretKey, { ...detractorPlaybook(a), actions: [] });
     expect(none.message).toMatch(/actions must list at least one action/);
     const blankEndpoint = await createPlaybook(a.secretKey, {
-      ...DETRACTOR_PLAYBOOK,
+      ...detractorPlaybook(a),
       actions: [{ sendWebhook: { webhookEndpointId: " " } }],
     });
     expect(blankEndpoint.fields?.map((field) => field.path)).toEqual([
       "actions.0.sendWebhook.webhookEndpointId",
+    ]);
+    // An endpoint that does not exist, and another workspace's, are refused by name.
+    const unknownEndpoints = await createPlaybook(a.secretKey, {
+      ...detractorPlaybook(a),
+      actions: [
+        {
+          sendWebhook: {
+            webhookEndpointId: globalId("WebhookEndpoint", "00000000-0000-4000-8000-000000000000"),
+          },
+        },
+        { sendWebhook: { webhookEndpointId: endpointOf(b) } },
+        { sendWebhook: { webhookEndpointId: endpointOf(a) } },
+      ],
+    });
+    expect(unknownEndpoints.fields).toEqual([
+      {
+        path: "actions.0.sendWebhook.webhookEndpointId",
+        message: "is not a webhook endpoint of this workspace",
+      },
+      {
+        path: "actions.1.sendWebhook.webhookEndpointId",
+        message: "is not a webhook endpoint of this workspace",
+      },
     ]);
     expect(await database.prisma.playbook.count()).toBe(0);
   });
 
   it("creates, lists, updates, disables, enables and deletes; another workspace sees none of it", async () => {
     const created = await createPlaybook(a.secretKey, {
-      ...DETRACTOR_PLAYBOOK,
+      ...detractorPlaybook(a),
       name: "Scratch",
       enabled: false,
     });
     expect(created.data).toMatchObject({ name: "Scratch", enabled: false });
     const id = created.data?.id as string;
-    expect((await createPlaybook(a.secretKey, { ...DETRACTOR_PLAYBOOK, name: "Scratch" })).message).toMatch(
+    expect((await createPlaybook(a.secretKey, { ...detractorPlaybook(a), name: "Scratch" })).message).toMatch(
       /name "Scratch" is taken/,
     );
     const listed = await gql<{
@@ -212,7 +259,7 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
             dueInDays: null,
             priority: null,
             owner: null,
-            webhookEndpointId: "endpoint-123",
+            webhookEndpointId: endpointOf(a),
           },
         ],
       },
@@ -228,7 +275,7 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
     const foreignUpdate = await gql<{ updatePlaybook: PlaybookAnswer }>(
       b.secretKey,
       `mutation($id: ID!, $input: PlaybookInput!) { updatePlaybook(id: $id, input: $input) { ${UPDATE_RESULT} } }`,
-      { id, input: DETRACTOR_PLAYBOOK },
+      { id, input: detractorPlaybook(a) },
     );
     expect(foreignUpdate.data?.updatePlaybook.__typename).toBe("NotFoundError");
     expect(
@@ -245,14 +292,14 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
       a.secretKey,
       `mutation($id: ID!, $input: PlaybookInput!) { updatePlaybook(id: $id, input: $input) { ${UPDATE_RESULT}
         ... on MutationUpdatePlaybookSuccess { data { id name enabled } } } }`,
-      { id, input: { ...DETRACTOR_PLAYBOOK, name: "Scratch 2", enabled: false } },
+      { id, input: { ...detractorPlaybook(a), name: "Scratch 2", enabled: false } },
     );
     expect(updated.data?.updatePlaybook.data).toMatchObject({ name: "Scratch 2", enabled: false });
     const kept = await gql<{ updatePlaybook: PlaybookAnswer }>(
       a.secretKey,
       `mutation($id: ID!, $input: PlaybookInput!) { updatePlaybook(id: $id, input: $input) { ${UPDATE_RESULT}
         ... on MutationUpdatePlaybookSuccess { data { id name enabled } } } }`,
-      { id, input: { ...DETRACTOR_PLAYBOOK, name: "Scratch 3" } },
+      { id, input: { ...detractorPlaybook(a), name: "Scratch 3" } },
     );
     // An omitted `enabled` keeps it disabled.
     expect(kept.data?.updatePlaybook.data).toMatchObject({ name: "Scratch 3", enabled: false });
@@ -265,10 +312,10 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
   it("a detractor in an Enterprise account → a task for its CSM and a PLAYBOOK_FIRED event, once", async () => {
     // Written before the playbook exists: never fires it.
     await respond(a.secretKey, "ent", 1);
-    const created = await createPlaybook(a.secretKey, DETRACTOR_PLAYBOOK);
+    const created = await createPlaybook(a.secretKey, detractorPlaybook(a));
     expect(created.__typename).toBe("MutationCreatePlaybookSuccess");
     // The same playbook in workspace B, which must not fire on A's events (nor A's on B's).
-    await createPlaybook(b.secretKey, DETRACTOR_PLAYBOOK);
+    await createPlaybook(b.secretKey, detractorPlaybook(b));
     await respond(a.secretKey, "ent", 3); // fires
     await respond(a.secretKey, "ent", 9); // promoter: no
     await respond(a.secretKey, "smb", 2); // not Enterprise: no
@@ -301,7 +348,7 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
     expect(fired).toHaveLength(1);
     expect(fired[0]?.workspaceId).toBe(a.workspaceId);
     expect(fired[0]?.payload).toEqual({
-      webhookEndpointId: "endpoint-123",
+      webhookEndpointId: endpointOf(a),
       playbookId: firing.playbookId,
       playbookName: "Detractor in Enterprise",
       firingId: firing.id,
@@ -350,7 +397,7 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
             taskId: Buffer.from(`Task:${task?.id}`).toString("base64"),
             webhookEndpointId: null,
           },
-          { kind: "SEND_WEBHOOK", taskId: null, webhookEndpointId: "endpoint-123" },
+          { kind: "SEND_WEBHOOK", taskId: null, webhookEndpointId: endpointOf(a) },
         ],
         tasks: [{ title: "Call ENT: NPS 3" }],
       },
@@ -455,7 +502,7 @@ describe.each(DATABASE_KINDS)("playbooks on %s", (kind) => {
     expect(paged).toEqual(expected);
     // A proposed playbook: detractors in SMB.
     const proposed = await dryRun({
-      input: { ...DETRACTOR_PLAYBOOK, name: "SMB", conditions: { segments: ["SMB"], detractor: true } },
+      input: { ...detractorPlaybook(a), name: "SMB", conditions: { segments: ["SMB"], detractor: true } },
     });
     expect(proposed?.data?.matches.map((match) => match.event.id)).toEqual(
       events.filter((event) => event.account?.externalId === "smb" && detractor(event)).map(idOf),
@@ -500,7 +547,7 @@ describe("two evaluators on one PostgreSQL", () => {
         yoga,
         ws.secretKey,
         `mutation($input: PlaybookInput!) { createPlaybook(input: $input) { __typename } }`,
-        { input: { ...DETRACTOR_PLAYBOOK, conditions: { detractor: true } } },
+        { input: { ...detractorPlaybook(ws), conditions: { detractor: true } } },
       );
       expect(created.data?.createPlaybook.__typename).toBe("MutationCreatePlaybookSuccess");
       const evaluators = [

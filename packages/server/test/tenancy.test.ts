@@ -653,8 +653,8 @@ describe.each(DATABASE_KINDS)("viewer scopes on %s", (kind) => {
   const NOW = new Date("2026-06-15T12:00:00Z");
   /** Node types that belong to no account: workspace configuration a dashboard may read. */
   const WORKSPACE_LEVEL = new Set(["Workspace", "Survey", "Milestone"]);
-  /** Node types no viewer may see at all. */
-  const HIDDEN = new Set(["ApiKey"]);
+  /** Node types no viewer may see at all (the whole types of VIEWER_HIDDEN). */
+  const HIDDEN = new Set([...VIEWER_HIDDEN].filter((entry) => !entry.includes(".")));
   let database: Database;
   let drop: () => Promise<void>;
   let yoga: PulseYoga;

@@ -79,3 +79,14 @@ export function accountFactNodeWhere(
   const scoped = scopeAccountWhere(ctx.scope);
   return { ...nodeWhere(id, ctx), ...(scoped === null ? {} : { account: scoped }) };
 }
+
+/**
+ * The unique filter of a node no viewer may see (keys, automation, configuration history): no
+ * row for a viewer, whatever the id (the key-scope check refuses selecting these types too).
+ */
+export function hiddenFromViewerNodeWhere(
+  id: string,
+  ctx: { workspaceId: string; viewer: unknown },
+): { id: string; workspaceId: string } {
+  return nodeWhere(ctx.viewer ? "" : id, ctx);
+}

@@ -45,8 +45,21 @@ export const VIEWER_ROOT_FIELDS = new Set([
   "domainEvents",
 ]);
 
-/** What no viewer may select: the workspace's secrets, as `Type.field` or a whole `Type`. */
-export const VIEWER_HIDDEN = new Set(["Workspace.signingSecret", "Workspace.apiKeys", "ApiKey"]);
+/**
+ * What no viewer may select, as `Type.field` or a whole `Type`: the workspace's secrets, its
+ * automation (playbooks, their firings, webhook endpoints and deliveries) and its configuration
+ * history. Each hidden node type also answers no row to a viewer (`hiddenFromViewerNodeWhere`).
+ */
+export const VIEWER_HIDDEN = new Set([
+  "Workspace.signingSecret",
+  "Workspace.apiKeys",
+  "ApiKey",
+  "Playbook",
+  "PlaybookFiring",
+  "WebhookEndpoint",
+  "WebhookDelivery",
+  "HealthConfigVersion",
+]);
 
 /** The fields (`Type.field`) of the operation a viewer may not see, in document order. */
 function hiddenFromViewer(

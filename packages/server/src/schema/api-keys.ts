@@ -5,6 +5,7 @@ import { z } from "zod";
 import { issueApiKey } from "../auth/api-keys.ts";
 import { builder } from "../builder.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
+import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { WidgetLookups } from "../widget/lookups.ts";
 import { NotFoundError, parseInput, ValidationError, withoutNulls } from "./errors.ts";
 
@@ -14,7 +15,7 @@ export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", { values: ["read"
 export const ApiKeyRef = builder.prismaNode("ApiKey", {
   id: { field: "id" },
   // A viewer (dashboard) never sees the workspace's keys: no row for it.
-  findUnique: (id, ctx) => nodeWhere(ctx.viewer ? "" : id, ctx),
+  findUnique: (id, ctx) => hiddenFromViewerNodeWhere(id, ctx),
   select: {
     id: true,
     kind: true,

@@ -20,6 +20,7 @@ import {
   previewHealthConfig,
 } from "../health/lab.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
+import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { HealthBandEnum, HealthComponentKeyEnum } from "./metric-types.ts";
 import { assertPageSize } from "./pagination.ts";
@@ -65,7 +66,7 @@ export const HealthScoreConfigRef = builder.objectRef<HealthConfig>("HealthScore
 
 export const HealthConfigVersionRef = builder.prismaNode("HealthConfigVersion", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => hiddenFromViewerNodeWhere(id, ctx),
   description: "One stored health configuration: the whole configuration as a change made it.",
   fields: (t) => ({
     version: t.exposeInt("version", { description: "1, 2, 3… per workspace" }),

@@ -9,8 +9,10 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import { decodeCursor, encodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
+import { endpointRowId } from "../webhooks/dispatch.ts";
 import { text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
+import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import {
   type AccountState,
   NON_TRIGGER_TYPES,
@@ -91,7 +93,7 @@ const PlaybookActionRef = builder.objectRef<PlaybookAction>("PlaybookAction").im
 
 export const PlaybookRef = builder.prismaNode("Playbook", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => hiddenFromViewerNodeWhere(id, ctx),
   fields: (t) => ({
     name: t.exposeString("name"),
     description: t.exposeString("description", { nullable: true }),
@@ -137,7 +139,7 @@ const ActionResultRef = builder.objectRef<Record<string, unknown>>("PlaybookActi
 
 export const PlaybookFiringRef = builder.prismaNode("PlaybookFiring", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => hiddenFromViewerNodeWhere(id, ctx),
   description: "One playbook fired by one domain event, with what its actions did.",
   fields: (t) => ({
     playbook: t.relation("playbook"),
@@ -389,8 +391,7 @@ function playbookFields(input: unknown): PlaybookFields {
         priority: task.priority ?? "NORMAL",
       });
     } else if (action.sendWebhook) {
-      // The endpoint's existence is not checked here: webhook endpoints live in another part of
-      // the schema (checked where both exist).
+      // The endpoint's existence is checked in the writing transaction (`assertWebhookEndpoints`).
       actions.push({ kind: "SEND_WEBHOOK", webhookEndpointId: action.sendWebhook.webhookEndpointId });
     }
   });
@@ -407,6 +408,35 @@ function playbookFields(input: unknown): PlaybookFields {
 
 function asJson(value: unknown): Prisma.InputJsonValue {
   return value as Prisma.InputJsonValue;
+}
+
+/**
+ * Every SEND_WEBHOOK action names an endpoint of this workspace (by its global id, as the API
+ * gives it, or its row id); otherwise a ValidationError naming each action that does not.
+ */
+async function assertWebhookEndpoints(
+  tx: Prisma.TransactionClient,
+  workspaceId: string,
+  actions: readonly PlaybookAction[],
+): Promise<void> {
+  const named = actions.flatMap((action, index) =>
+    action.kind === "SEND_WEBHOOK" ? [{ index, rowId: endpointRowId(action.webhookEndpointId) }] : [],
+  );
+  if (named.length === 0) return;
+  const found = await tx.webhookEndpoint.findMany({
+    where: { workspaceId, id: { in: named.map((entry) => entry.rowId).filter(isUuid) } },
+    select: { id: true },
+  });
+  const known = new Set(found.map((endpoint) => endpoint.id));
+  const missing = named.filter((entry) => !known.has(entry.rowId));
+  if (missing.length > 0)
+    throw new ValidationError(
+      "Invalid input: a sendWebhook action names no webhook endpoint of this workspace",
+      missing.map((entry) => ({
+        path: `actions.${entry.index}.sendWebhook.webhookEndpointId`,
+        message: "is not a webhook endpoint of this workspace",
+      })),
+    );
 }
 
 async function nameTaken(
@@ -432,7 +462,7 @@ builder.mutationField("createPlaybook", (t) =>
   t.prismaField({
     type: "Playbook",
     description:
-      "Creates a playbook. It fires on events recorded from now on (never on history); a SEND_WEBHOOK endpoint id is not checked yet.",
+      "Creates a playbook. It fires on events recorded from now on (never on history); a SEND_WEBHOOK action must name a webhook endpoint of the workspace.",
     errors: { types: [ValidationError] },
     args: { input: t.arg({ type: PlaybookInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
@@ -442,6 +472,7 @@ builder.mutationField("createPlaybook", (t) =>
         // The workspace row's lock: two creations at once cannot pass the limit or share a name.
         await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId}::uuid FOR UPDATE`;
         if (await nameTaken(tx, workspaceId, fields.name, null)) throw duplicateName(fields.name);
+        await assertWebhookEndpoints(tx, workspaceId, fields.actions);
         const count = await tx.playbook.count({ where: { workspaceId } });
         if (count >= MAX_PLAYBOOKS)
           throw new ValidationError(`Invalid input: a workspace has at most ${MAX_PLAYBOOKS} playbooks`, [
@@ -494,6 +525,7 @@ builder.mutationField("updatePlaybook", (t) =>
       const playbook = await ctx.prisma.$transaction(async (tx) => {
         const stored = await lockedPlaybook(tx, args.id.id, workspaceId);
         if (await nameTaken(tx, workspaceId, fields.name, stored.id)) throw duplicateName(fields.name);
+        await assertWebhookEndpoints(tx, workspaceId, fields.actions);
         // An omitted `enabled` keeps the stored flag.
         const enabled = args.input.enabled ?? stored.enabled;
         const head = enabled && !stored.enabled ? await ensureCursor(tx) : null;

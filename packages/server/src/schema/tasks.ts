@@ -8,6 +8,7 @@ import { builder } from "../builder.ts";
 import { OutboxSignal } from "../events/outbox.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
 import { instant, text } from "../ingest/fields.ts";
+import { accountFactNodeWhere } from "../loaders/viewer-scope.ts";
 import { insertTasks, type TaskChanges, updateTask } from "../playbooks/tasks.ts";
 import { AccountRef } from "./account.ts";
 import { DomainEventTypeEnum } from "./domain-events.ts";
@@ -34,7 +35,7 @@ const TaskOriginEnum = builder.enumType("TaskOrigin", {
 
 export const TaskRef = builder.prismaNode("Task", {
   id: { field: "id" },
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => accountFactNodeWhere(id, ctx),
   description: "A CS task about one account.",
   fields: (t) => ({
     account: t.relation("account"),

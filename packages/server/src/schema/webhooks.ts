@@ -9,6 +9,7 @@ import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { DOMAIN_EVENT_TYPES } from "../events/domain-events.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
+import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { newWebhookSecret } from "../webhooks/signing.ts";
 import { checkWebhookUrl, UnsafeWebhookUrlError } from "../webhooks/ssrf.ts";
 import { DomainEventTypeEnum } from "./domain-events.ts";
@@ -42,7 +43,7 @@ builder.prismaObject("WebhookAttempt", {
 export const WebhookDeliveryRef = builder.prismaNode("WebhookDelivery", {
   id: { field: "id" },
   description: "One event sent to one endpoint, with every attempt.",
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => hiddenFromViewerNodeWhere(id, ctx),
   fields: (t) => ({
     eventId: t.exposeID("eventId", {
       description: "The domain event's id, sent as the `webhook-id` header on every attempt.",
@@ -71,7 +72,7 @@ export const WebhookDeliveryRef = builder.prismaNode("WebhookDelivery", {
 export const WebhookEndpointRef = builder.prismaNode("WebhookEndpoint", {
   id: { field: "id" },
   description: "Where the workspace's events are sent, signed per Standard Webhooks.",
-  findUnique: (id, ctx) => nodeWhere(id, ctx),
+  findUnique: (id, ctx) => hiddenFromViewerNodeWhere(id, ctx),
   fields: (t) => ({
     url: t.exposeString("url"),
     description: t.exposeString("description", { nullable: true }),

@@ -55,7 +55,7 @@ export interface DispatchEndpoint {
 }
 
 /** The endpoint row id a playbook names: its global id (as the API gives it) or the row id. */
-function endpointRowId(id: string): string {
+export function endpointRowId(id: string): string {
   try {
     const decoded = decodeGlobalID(id);
     if (decoded.typename === "WebhookEndpoint") return decoded.id;
