@@ -1,11 +1,8 @@
 -- CreateEnum
 CREATE TYPE "WebhookDeliveryStatus" AS ENUM ('PENDING', 'SUCCEEDED', 'FAILED');
 
--- AlterEnum
--- IF NOT EXISTS: the playbooks branch adds PLAYBOOK_FIRED too, whichever merges first.
-
-ALTER TYPE "DomainEventType" ADD VALUE IF NOT EXISTS 'PLAYBOOK_FIRED';
-ALTER TYPE "DomainEventType" ADD VALUE IF NOT EXISTS 'WEBHOOK_ENDPOINT_DISABLED';
+-- AlterEnum (PLAYBOOK_FIRED came with the playbooks migration before this one)
+ALTER TYPE "DomainEventType" ADD VALUE 'WEBHOOK_ENDPOINT_DISABLED';
 
 -- AlterTable
 ALTER TABLE "DomainEvent" ALTER COLUMN "accountId" DROP NOT NULL;
