@@ -683,6 +683,56 @@ describe.each(DATABASE_KINDS)("viewer scopes on %s", (kind) => {
       where: { workspaceId },
       select: { id: true, externalId: true, segment: true, csmOwner: true },
     });
+    // What the demo seed does not hold: a task per account, a playbook and a firing, a webhook
+    // endpoint and a delivery (so every node type has rows for the suite to look up).
+    const prisma = database.prisma;
+    for (const account of accounts)
+      await prisma.task.create({
+        data: { workspaceId, accountId: account.id, title: `Call ${account.externalId}` },
+      });
+    const playbook = await prisma.playbook.create({
+      data: {
+        workspaceId,
+        name: "Detractors",
+        triggerType: "SURVEY_RESPONSE_RECEIVED",
+        actions: [
+          {
+            kind: "CREATE_TASK",
+            title: "Call",
+            dueInDays: 2,
+            priority: "NORMAL",
+            owner: null,
+            description: null,
+          },
+        ],
+        activeAfterTxid: 0n,
+        activeAfterPosition: 0n,
+      },
+    });
+    const [firstAccount] = accounts;
+    if (!firstAccount) throw new Error("the seed has no accounts");
+    await prisma.playbookFiring.create({
+      data: {
+        workspaceId,
+        playbookId: playbook.id,
+        accountId: firstAccount.id,
+        eventTxid: 1n,
+        eventPosition: 1n,
+        eventType: "SURVEY_RESPONSE_RECEIVED",
+        results: [],
+      },
+    });
+    const endpoint = await prisma.webhookEndpoint.create({
+      data: {
+        workspaceId,
+        url: "https://hooks.example.com/pulse",
+        eventTypes: ["MRR_CHANGED"],
+        secret: "whsec_eA==",
+      },
+    });
+    await prisma.webhookDelivery.create({
+      data: { workspaceId, endpointId: endpoint.id, eventId: "1-1", eventType: "MRR_CHANGED", body: "{}" },
+    });
     for (const type of nodeTypeNames()) {
       const fields = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[
         `${type}ScalarFieldEnum`
