@@ -9,7 +9,6 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import { decodeCursor, encodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
-import { endpointRowId } from "../webhooks/dispatch.ts";
 import { text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
 import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
@@ -26,6 +25,7 @@ import {
 import { dryRunPlaybook, MAX_DRY_RUN_DAYS } from "../playbooks/dry-run.ts";
 import { ensureCursor, triggerOf } from "../playbooks/evaluator.ts";
 import { type PlaybookDefinition, playbookDefinition } from "../playbooks/playbooks.ts";
+import { endpointRowId } from "../webhooks/dispatch.ts";
 import { AccountRef } from "./account.ts";
 import { DomainEventRef, DomainEventTypeEnum } from "./domain-events.ts";
 import { NotFoundError, parseInput, plannedQuery, ValidationError } from "./errors.ts";
