@@ -149,7 +149,10 @@ export class JobScheduler {
     const startedAt = Date.now();
     try {
       await job.run(this.abort.signal);
-      logger.info("job finished", { job: job.name, ms: Date.now() - startedAt });
+      // A quick run (a woken playbook or outbox pass) is routine: debug; a long one is news.
+      const ms = Date.now() - startedAt;
+      if (ms >= 1_000) logger.info("job finished", { job: job.name, ms });
+      else logger.debug("job finished", { job: job.name, ms });
       return null;
     } catch (error) {
       logger.error("job failed", { job: job.name, error });
