@@ -9,6 +9,7 @@ import { createClient, type ExecutionResult } from "graphql-sse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signViewerToken, VIEWER_TOKEN_HEADER } from "../src/auth/viewer-token.ts";
 import { DomainEventStream } from "../src/events/event-stream.ts";
+import { writeDomainEvents } from "../src/events/outbox.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase } from "./helpers.ts";
@@ -216,9 +217,31 @@ describe.each(DATABASE_KINDS)("domain events over SSE on %s", (kind) => {
     await flip(a, "a-ent");
     await flip(a, "a-ada");
     await flip(a, "a-smb");
+    // A playbook's firing about the viewer's own account: automation, which no viewer sees.
+    const ada = await database.prisma.account.findFirstOrThrow({
+      where: { workspaceId: a.workspaceId, externalId: "a-ada" },
+    });
+    await database.prisma.$transaction((tx) =>
+      writeDomainEvents(tx, [
+        {
+          type: "PLAYBOOK_FIRED",
+          workspaceId: a.workspaceId,
+          accountId: ada.id,
+          occurredAt: new Date(),
+          payload: {
+            webhookEndpointId: "endpoint",
+            playbookId: "playbook",
+            playbookName: "Secret plan",
+            firingId: randomUUID(),
+            event: { type: "SENTIMENT_CHANGED", id: "1-1", payload: {} },
+          },
+        },
+      ]),
+    );
     await flip(a, "a-ada");
     const received = await viewer.waitFor(2);
     expect(received.map((event) => event.account?.externalId)).toEqual(["a-ada", "a-ada"]);
+    expect(received.map((event) => event.type)).toEqual(["SENTIMENT_CHANGED", "SENTIMENT_CHANGED"]);
     // Events of one server arrive in order: the others would have come before the second.
     expect(viewer.received).toHaveLength(2);
     expect(outside.received).toEqual([]);

@@ -69,16 +69,24 @@ interface Subscriber {
   live: boolean;
 }
 
+/** Event types no viewer token receives, whatever its scope. */
+export const VIEWER_HIDDEN_EVENT_TYPES: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
+  "PLAYBOOK_FIRED",
+]);
+
 export function matchesFilter(event: StoredDomainEvent, filter: DomainEventFilter): boolean {
   if (event.workspaceId !== filter.workspaceId) return false;
   if (filter.types?.length && !filter.types.includes(event.type)) return false;
   if (filter.accountIds?.length && (!event.accountId || !filter.accountIds.includes(event.accountId)))
     return false;
   if (filter.segment != null && event.segment !== filter.segment) return false;
-  // A viewer sees its accounts' events only, never those about the workspace itself.
+  // A viewer sees its accounts' events only, never those about the workspace itself, nor the
+  // workspace's automation (a playbook's firing names the playbook and a webhook endpoint,
+  // types no viewer may read: VIEWER_HIDDEN).
   if (
     filter.scope &&
     (event.accountId === null ||
+      VIEWER_HIDDEN_EVENT_TYPES.has(event.type) ||
       event.externalId === null ||
       !inViewerScope(filter.scope, { ...event, id: event.accountId, externalId: event.externalId }))
   )
