@@ -638,8 +638,20 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
             body: "{}",
             attemptLog: {
               create: [
-                { attemptedAt: new Date(), succeeded: false, responseStatus: 500, latencyMs: 3 },
-                { attemptedAt: new Date(), succeeded: true, responseStatus: 200, latencyMs: 2 },
+                {
+                  workspaceId: a.workspaceId,
+                  attemptedAt: new Date(),
+                  succeeded: false,
+                  responseStatus: 500,
+                  latencyMs: 3,
+                },
+                {
+                  workspaceId: a.workspaceId,
+                  attemptedAt: new Date(),
+                  succeeded: true,
+                  responseStatus: 200,
+                  latencyMs: 2,
+                },
               ],
             },
           },

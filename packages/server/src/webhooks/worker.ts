@@ -46,6 +46,7 @@ export interface WebhookWorkerOptions {
 
 interface LeasedDelivery {
   id: string;
+  workspaceId: string;
   endpointId: string;
   eventId: string;
   body: string;
@@ -303,6 +304,7 @@ export class WebhookWorker {
         const rows = await tx.$queryRaw<
           {
             id: string;
+            workspaceId: string;
             endpointId: string;
             eventId: string;
             body: string;
@@ -329,7 +331,8 @@ export class WebhookWorker {
           SET "leasedUntil" = ${until}::timestamp, "leaseToken" = ${token}::uuid,
               "firstAttemptAt" = COALESCE(d."firstAttemptAt", ${now}::timestamp), "lastAttemptAt" = ${now}::timestamp
           FROM leasing WHERE d.id = leasing.id
-          RETURNING d.id::text AS id, d."endpointId"::text AS "endpointId", d."eventId", d.body, d.attempts,
+          RETURNING d.id::text AS id, d."workspaceId"::text AS "workspaceId", d."endpointId"::text AS "endpointId",
+                    d."eventId", d.body, d.attempts,
                     d."firstAttemptAt"`;
         const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
         return rows.map((row): LeasedDelivery => {
@@ -390,6 +393,7 @@ export class WebhookWorker {
     await this.prisma.$transaction(async (tx) => {
       await tx.webhookAttempt.create({
         data: {
+          workspaceId: delivery.workspaceId,
           deliveryId: delivery.id,
           attemptedAt,
           succeeded: outcome.succeeded,
