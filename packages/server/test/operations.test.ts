@@ -1,6 +1,6 @@
 // Operations endpoints of a real server: liveness, readiness (database, migrations, draining),
-// Prometheus metrics (per operation, errors by code, pools, event-loop lag, bounded labels),
-// request ids, structured logs, and OpenTelemetry spans when tracing is on.
+// Prometheus metrics (per operation, errors by code, pools, event-loop lag, memory, bounded labels,
+// outbox, webhook and job lag), request ids, structured logs, and OpenTelemetry spans when tracing is on.
 
 import {
   BasicTracerProvider,
@@ -10,7 +10,10 @@ import {
 import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
+import { JobScheduler } from "../src/jobs/scheduler.ts";
 import { createLogger, withRequestId } from "../src/operations/logger.ts";
+import { ensureCursor } from "../src/playbooks/evaluator.ts";
+import { dispatchOutbox } from "../src/webhooks/dispatch.ts";
 import { createPulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, openDemoDatabase } from "./helpers.ts";
 
@@ -21,14 +24,34 @@ async function get(url: string, headers: Record<string, string> = {}) {
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
+/** The value of one series (name and labels as printed) in a scrape; undefined when absent. */
+function seriesValue(text: string, series: string): number | undefined {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${series} `));
+  if (line === undefined) return undefined;
+  const value = line.slice(series.length + 1).trim();
+  return value === "+Inf" ? Number.POSITIVE_INFINITY : Number(value);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
   let database: Database;
   let drop: () => Promise<void>;
   let key: string;
+  let workspaceId: string;
   let server: StartedServer;
+  /** Dispatches the outbox to the webhooks until the dispatcher has read every event. */
+  const drainOutbox = async () => {
+    while ((await dispatchOutbox(database.prisma, { pageSize: 5_000 })).events > 0) {}
+  };
+  const scrape = async () =>
+    (await get(`${server.url}/metrics`, { authorization: "Bearer metrics-token-0123456789" })).text;
 
   beforeAll(async () => {
-    ({ database, drop, key } = await openDemoDatabase(kind, "operations", { accounts: 8, today: NOW }));
+    ({ database, drop, key, workspaceId } = await openDemoDatabase(kind, "operations", {
+      accounts: 8,
+      today: NOW,
+    }));
     server = await startHttpServer({
       database,
       port: 0,
@@ -118,6 +141,150 @@ describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
     );
     expect(names.size).toBeLessThanOrEqual(201);
     expect(names.has("other")).toBe(true);
+  });
+
+  it("reports process memory, and event-loop lag that grows while the loop is blocked", async () => {
+    const before = await scrape();
+    expect(seriesValue(before, "process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect(seriesValue(before, "nodejs_heap_size_used_bytes")).toBeGreaterThan(0);
+    const blockedUntil = Date.now() + 250;
+    while (Date.now() < blockedUntil) {
+      // Busy: nothing else runs on the event loop meanwhile.
+    }
+    await sleep(20);
+    expect(seriesValue(await scrape(), "nodejs_eventloop_lag_max_seconds")).toBeGreaterThanOrEqual(0.2);
+    // Each scrape starts a new measurement: the block is gone from the next one.
+    expect(seriesValue(await scrape(), "nodejs_eventloop_lag_max_seconds")).toBeLessThan(0.2);
+  });
+
+  it("reports each outbox consumer's lag, which grows with an unread event and ends when it is read", async () => {
+    const webhooks = 'pulse_outbox_lag_seconds{consumer="webhooks"}';
+    const playbooks = 'pulse_outbox_lag_seconds{consumer="playbooks"}';
+    expect(seriesValue(await scrape(), webhooks)).toBeUndefined();
+    await drainOutbox();
+    await database.prisma.$transaction((tx) => ensureCursor(tx));
+    const caughtUp = await scrape();
+    expect(seriesValue(caughtUp, webhooks)).toBe(0);
+    expect(seriesValue(caughtUp, playbooks)).toBe(0);
+    expect(seriesValue(caughtUp, "pulse_outbox_horizon_lag_seconds")).toBe(0);
+
+    const account = await database.prisma.account.findFirstOrThrow({ where: { workspaceId } });
+    const created = await graphql(
+      server.url,
+      key,
+      `mutation($input: CreateTaskInput!) { createTask(input: $input) { __typename } }`,
+      { input: { accountExternalId: account.externalId, title: "Call them" } },
+    );
+    expect(created.errors).toBeUndefined();
+    await sleep(300);
+    const behind = await scrape();
+    expect(seriesValue(behind, webhooks)).toBeGreaterThanOrEqual(0.25);
+    expect(seriesValue(behind, playbooks)).toBeGreaterThanOrEqual(0.25);
+    expect(seriesValue(behind, "pulse_outbox_horizon_lag_seconds")).toBe(0);
+
+    expect((await dispatchOutbox(database.prisma)).events).toBe(1);
+    const read = await scrape();
+    expect(seriesValue(read, webhooks)).toBe(0);
+    expect(seriesValue(read, playbooks)).toBeGreaterThanOrEqual(0.25);
+  });
+
+  // Embedded PGlite has one connection: no transaction can stay open beside another's write.
+  if (kind === "postgres")
+    it("reports the outbox horizon's lag while an older transaction holds a committed event back", async () => {
+      const account = await database.prisma.account.findFirstOrThrow({ where: { workspaceId } });
+      await drainOutbox();
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let started = () => {};
+      const holding = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      // An open transaction with an id: every event committed after it waits below the horizon.
+      const blocker = database.prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT pg_current_xact_id()::text AS id`;
+          started();
+          await released;
+        },
+        { timeout: 30_000 },
+      );
+      try {
+        await holding;
+        const created = await graphql(
+          server.url,
+          key,
+          `mutation($input: CreateTaskInput!) { createTask(input: $input) { __typename } }`,
+          { input: { accountExternalId: account.externalId, title: "Held back" } },
+        );
+        expect(created.errors).toBeUndefined();
+        await sleep(300);
+        expect((await dispatchOutbox(database.prisma)).events).toBe(0);
+        const held = await scrape();
+        expect(seriesValue(held, "pulse_outbox_horizon_lag_seconds")).toBeGreaterThanOrEqual(0.25);
+        expect(seriesValue(held, 'pulse_outbox_lag_seconds{consumer="webhooks"}')).toBeGreaterThanOrEqual(
+          0.25,
+        );
+      } finally {
+        release();
+        await blocker;
+      }
+      expect(seriesValue(await scrape(), "pulse_outbox_horizon_lag_seconds")).toBe(0);
+      expect((await dispatchOutbox(database.prisma)).events).toBe(1);
+      expect(seriesValue(await scrape(), 'pulse_outbox_lag_seconds{consumer="webhooks"}')).toBe(0);
+    });
+
+  it("reports pending webhook deliveries and how overdue the oldest is, for enabled endpoints", async () => {
+    const initial = await scrape();
+    expect(seriesValue(initial, "pulse_webhook_deliveries_pending")).toBe(0);
+    expect(seriesValue(initial, "pulse_webhook_delivery_lag_seconds")).toBe(0);
+    const endpoint = await database.prisma.webhookEndpoint.create({
+      data: { workspaceId, url: "http://127.0.0.1:9/hook", eventTypes: [], secret: "whsec_metrics" },
+    });
+    await database.prisma.webhookDelivery.createMany({
+      data: [
+        { due: -60_000, id: "9-1" },
+        { due: 3_600_000, id: "9-2" },
+      ].map(({ due, id }) => ({
+        workspaceId,
+        endpointId: endpoint.id,
+        eventId: id,
+        eventType: "TASK_CREATED" as const,
+        body: "{}",
+        nextAttemptAt: new Date(Date.now() + due),
+      })),
+    });
+    const overdue = await scrape();
+    expect(seriesValue(overdue, "pulse_webhook_deliveries_pending")).toBe(2);
+    const lag = seriesValue(overdue, "pulse_webhook_delivery_lag_seconds") ?? 0;
+    expect(lag).toBeGreaterThanOrEqual(55);
+    expect(lag).toBeLessThan(120);
+    // A disabled endpoint's deliveries wait for it to be enabled again: no lag of the workers.
+    await database.prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { enabled: false } });
+    const disabled = await scrape();
+    expect(seriesValue(disabled, "pulse_webhook_deliveries_pending")).toBe(0);
+    expect(seriesValue(disabled, "pulse_webhook_delivery_lag_seconds")).toBe(0);
+  });
+
+  it("reports each job's seconds since it last finished, infinite before its first run", async () => {
+    const jobs = new JobScheduler(database).add({
+      name: "metrics-probe",
+      everyMs: 3_600_000,
+      run: async () => {},
+    });
+    server.metrics.watchJobs(() => jobs.ages());
+    const series = 'pulse_job_seconds_since_finished{job="metrics-probe"}';
+    try {
+      expect(seriesValue(await scrape(), series)).toBe(Number.POSITIVE_INFINITY);
+      expect(await jobs.runDue()).toEqual(["metrics-probe"]);
+      await sleep(200);
+      const seconds = seriesValue(await scrape(), series) ?? Number.NaN;
+      expect(seconds).toBeGreaterThanOrEqual(0.15);
+      expect(seconds).toBeLessThan(30);
+    } finally {
+      await jobs.stop();
+    }
   });
 
   it("echoes a sane request id and makes one up otherwise", async () => {

@@ -1,14 +1,18 @@
 // Prometheus metrics of one server, on a registry of its own (several servers in one process, as
 // in the tests, keep separate figures). GraphQL requests and their latency per operation come from
-// @graphql-yoga/plugin-prometheus; Pulse adds errors by code, the database pools, and gauges that
-// background work registers (job and outbox lag). Node's defaults (event-loop lag, memory, GC) are
-// collected too. Operation names are client-chosen, so only a bounded set of them becomes a label.
+// @graphql-yoga/plugin-prometheus; Pulse adds errors by code, the database pools, the outbox's lag
+// (per consumer, and what the horizon holds back) and the webhook deliveries' (read from the
+// database at each scrape: the same figures on every server), and the jobs' lag (registered by the
+// server that runs the scheduler). Node's defaults (event-loop lag, memory, GC) are collected too.
+// Operation names are client-chosen, so only a bounded set of them becomes a label.
 
 import { createCounter, createHistogram, usePrometheus } from "@graphql-yoga/plugin-prometheus";
-import type { Database } from "@pulse/schema/database";
+import { type Database, sql } from "@pulse/schema/database";
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { horizonSql } from "../events/outbox.ts";
+import { logger } from "./logger.ts";
 
 /** Distinct operation names kept as labels; later ones are counted as "other". */
 const MAX_OPERATION_NAMES = 200;
@@ -64,6 +68,80 @@ export function createServerMetrics(database: Database): ServerMetrics {
       }
     },
   });
+
+  // Ages are taken on the database's clock, as the rows' createdAt defaults are (timestamps are UTC).
+  const databaseNow = sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
+  /** A gauge whose values a statement reads at each scrape; a failed read leaves it empty. */
+  const databaseGauge = <Row>(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: () => Promise<Row[]>,
+    set: (gauge: Gauge, row: Row) => void,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const row of await read()) set(this, row);
+        } catch (error) {
+          logger.warn("metric unavailable", { metric: name, error });
+        }
+      },
+    });
+  databaseGauge(
+    "pulse_outbox_lag_seconds",
+    "Age of the oldest outbox event each consumer has not read yet (0 when it is caught up): " +
+      "playbooks (the evaluator's cursor) and each OutboxConsumer (webhooks).",
+    ["consumer"],
+    () =>
+      database.primarySql.read<{ consumer: string; seconds: number | string }>(sql`
+        SELECT c.consumer, GREATEST(0, COALESCE(EXTRACT(EPOCH FROM ${databaseNow} - (
+          SELECT e."createdAt" FROM "DomainEvent" e
+          WHERE (e.txid, e.position) > (c.txid, c.position)
+          ORDER BY e.txid, e.position LIMIT 1)), 0))::float8 AS seconds
+        FROM (SELECT 'playbooks' AS consumer, txid, position FROM "PlaybookCursor" WHERE id = 1
+              UNION ALL SELECT name, txid, position FROM "OutboxConsumer") c`),
+    (gauge, row) => gauge.set({ consumer: row.consumer }, Number(row.seconds)),
+  );
+  databaseGauge(
+    "pulse_outbox_horizon_lag_seconds",
+    "Age of the oldest committed outbox event that no consumer may read yet because an older " +
+      "transaction is still open (the horizon, events/outbox.ts); 0 when none is held back.",
+    [],
+    () =>
+      database.primarySql.read<{ seconds: number | string }>(sql`
+        SELECT GREATEST(0, COALESCE(EXTRACT(EPOCH FROM ${databaseNow} - min(e."createdAt")), 0))::float8 AS seconds
+        FROM "DomainEvent" e WHERE e.txid >= ${horizonSql()}`),
+    (gauge, row) => gauge.set(Number(row.seconds)),
+  );
+  databaseGauge(
+    "pulse_webhook_deliveries_pending",
+    "Webhook deliveries to enabled endpoints not yet delivered nor given up (due now or waiting for a retry).",
+    [],
+    () =>
+      database.primarySql.read<{ pending: number | string }>(sql`
+        SELECT count(*)::int AS pending
+        FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId" AND e.enabled
+        WHERE d.status = 'PENDING'`),
+    (gauge, row) => gauge.set(Number(row.pending)),
+  );
+  databaseGauge(
+    "pulse_webhook_delivery_lag_seconds",
+    "How late the most overdue webhook delivery to an enabled endpoint is: due and not under way (0 when none).",
+    [],
+    () =>
+      database.primarySql.read<{ seconds: number | string }>(sql`
+        SELECT GREATEST(0, COALESCE(EXTRACT(EPOCH FROM ${databaseNow} - min(d."nextAttemptAt")), 0))::float8 AS seconds
+        FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId" AND e.enabled
+        WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${databaseNow}
+          AND (d."leasedUntil" IS NULL OR d."leasedUntil" <= ${databaseNow})`),
+    (gauge, row) => gauge.set(Number(row.seconds)),
+  );
 
   const countErrors: Plugin = {
     onResultProcess({ result }) {
