@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
 import { JobScheduler } from "../src/jobs/scheduler.ts";
 import { createLogger, withRequestId } from "../src/operations/logger.ts";
+import { createServerMetrics } from "../src/operations/metrics.ts";
 import { ensureCursor } from "../src/playbooks/evaluator.ts";
 import { dispatchOutbox } from "../src/webhooks/dispatch.ts";
 import { createPulseYoga } from "../src/yoga.ts";
-import { DATABASE_KINDS, graphql, openDemoDatabase } from "./helpers.ts";
+import { DATABASE_KINDS, graphql, openDemoDatabase, openTestDatabase } from "./helpers.ts";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 
@@ -302,6 +303,36 @@ describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
     const ready = await get(`${server.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(JSON.parse(ready.text).draining).toBe(true);
+  });
+});
+
+describe("metrics while the database is away", () => {
+  it("still answers: the database's gauges are NaN or have no series, and each failure is logged", async () => {
+    const { database, drop } = await openTestDatabase("pglite", "metrics-away");
+    const lines: string[] = [];
+    const metrics = createServerMetrics(database, {
+      logger: createLogger({ level: "warn", write: (line) => lines.push(line) }),
+    });
+    const before = await metrics.render();
+    expect(seriesValue(before, "pulse_outbox_horizon_lag_seconds")).toBe(0);
+    expect(lines).toEqual([]);
+    await drop();
+    const after = await metrics.render();
+    expect(seriesValue(after, "pulse_outbox_horizon_lag_seconds")).toBeNaN();
+    expect(seriesValue(after, "pulse_webhook_deliveries_pending")).toBeNaN();
+    expect(seriesValue(after, "pulse_webhook_delivery_lag_seconds")).toBeNaN();
+    expect(after).not.toMatch(/^pulse_outbox_lag_seconds\{/m);
+    expect(after).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+    expect(
+      lines.map((line) => JSON.parse(line)).map(({ level, msg, metric }) => ({ level, msg, metric })),
+    ).toEqual(
+      [
+        "pulse_outbox_lag_seconds",
+        "pulse_outbox_horizon_lag_seconds",
+        "pulse_webhook_deliveries_pending",
+        "pulse_webhook_delivery_lag_seconds",
+      ].map((metric) => ({ level: "warn", msg: "metric unavailable", metric })),
+    );
   });
 });
 

@@ -12,7 +12,7 @@ import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { horizonSql } from "../events/outbox.ts";
-import { logger } from "./logger.ts";
+import { type Logger, logger as processLogger } from "./logger.ts";
 
 /** Distinct operation names kept as labels; later ones are counted as "other". */
 const MAX_OPERATION_NAMES = 200;
@@ -31,7 +31,8 @@ export interface ServerMetrics {
   contentType: string;
 }
 
-export function createServerMetrics(database: Database): ServerMetrics {
+export function createServerMetrics(database: Database, options: { logger?: Logger } = {}): ServerMetrics {
+  const logger = options.logger ?? processLogger;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const names = new Set<string>();
@@ -71,7 +72,10 @@ export function createServerMetrics(database: Database): ServerMetrics {
 
   // Ages are taken on the database's clock, as the rows' createdAt defaults are (timestamps are UTC).
   const databaseNow = sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
-  /** A gauge whose values a statement reads at each scrape; a failed read leaves it empty. */
+  /**
+   * A gauge whose values a statement reads at each scrape. A failed read (the database is away) is
+   * logged and leaves the gauge without series, or NaN when it has no labels: never a reassuring 0.
+   */
   const databaseGauge = <Row>(
     name: string,
     help: string,
@@ -90,6 +94,7 @@ export function createServerMetrics(database: Database): ServerMetrics {
           for (const row of await read()) set(this, row);
         } catch (error) {
           logger.warn("metric unavailable", { metric: name, error });
+          if (labelNames.length === 0) this.set(Number.NaN);
         }
       },
     });
