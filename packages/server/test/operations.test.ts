@@ -268,6 +268,48 @@ describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
     expect(seriesValue(disabled, "pulse_webhook_delivery_lag_seconds")).toBe(0);
   });
 
+  // A lock needs a second connection beside the one waiting for it: PostgreSQL only.
+  if (kind === "postgres")
+    it("answers a scrape in time while a lock holds a database figure back: that figure is NaN", async () => {
+      const lines: string[] = [];
+      const metrics = createServerMetrics(database, {
+        logger: createLogger({ level: "warn", write: (line) => lines.push(line) }),
+        databaseTimeoutMs: 300,
+      });
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const holding = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const blocker = database.prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`LOCK TABLE "WebhookDelivery" IN ACCESS EXCLUSIVE MODE`;
+          locked();
+          await released;
+        },
+        { timeout: 30_000 },
+      );
+      try {
+        await holding;
+        const startedAt = Date.now();
+        const text = await metrics.render();
+        expect(Date.now() - startedAt).toBeLessThan(3_000);
+        expect(seriesValue(text, "pulse_webhook_deliveries_pending")).toBeNaN();
+        expect(seriesValue(text, "pulse_webhook_delivery_lag_seconds")).toBeNaN();
+        expect(seriesValue(text, "pulse_outbox_horizon_lag_seconds")).toBe(0);
+        expect(lines.map((line) => JSON.parse(line).metric).sort()).toEqual([
+          "pulse_webhook_deliveries_pending",
+          "pulse_webhook_delivery_lag_seconds",
+        ]);
+      } finally {
+        release();
+        await blocker;
+      }
+    });
+
   it("reports each job's seconds since it last finished, infinite before its first run", async () => {
     const jobs = new JobScheduler(database).add({
       name: "metrics-probe",

@@ -13,6 +13,10 @@ import type { Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { horizonSql } from "../events/outbox.ts";
 import { type Logger, logger as processLogger } from "./logger.ts";
+import { withTimeout } from "./readiness.ts";
+
+/** How long a scrape waits for each database figure before it shows NaN (the rest still answers). */
+const DATABASE_TIMEOUT_MS = 2_000;
 
 /** Distinct operation names kept as labels; later ones are counted as "other". */
 const MAX_OPERATION_NAMES = 200;
@@ -31,8 +35,12 @@ export interface ServerMetrics {
   contentType: string;
 }
 
-export function createServerMetrics(database: Database, options: { logger?: Logger } = {}): ServerMetrics {
+export function createServerMetrics(
+  database: Database,
+  options: { logger?: Logger; databaseTimeoutMs?: number } = {},
+): ServerMetrics {
   const logger = options.logger ?? processLogger;
+  const databaseTimeoutMs = options.databaseTimeoutMs ?? DATABASE_TIMEOUT_MS;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const names = new Set<string>();
@@ -73,8 +81,9 @@ export function createServerMetrics(database: Database, options: { logger?: Logg
   // Ages are taken on the database's clock, as the rows' createdAt defaults are (timestamps are UTC).
   const databaseNow = sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
   /**
-   * A gauge whose values a statement reads at each scrape. A failed read (the database is away) is
-   * logged and leaves the gauge without series, or NaN when it has no labels: never a reassuring 0.
+   * A gauge whose values a statement reads at each scrape. A read that fails or does not answer in
+   * time (the database is away, or a lock holds it) is logged and leaves the gauge without series,
+   * or NaN when it has no labels: never a reassuring 0, and never a scrape that hangs.
    */
   const databaseGauge = <Row>(
     name: string,
@@ -91,7 +100,7 @@ export function createServerMetrics(database: Database, options: { logger?: Logg
       async collect() {
         this.reset();
         try {
-          for (const row of await read()) set(this, row);
+          for (const row of await withTimeout(read(), databaseTimeoutMs)) set(this, row);
         } catch (error) {
           logger.warn("metric unavailable", { metric: name, error });
           if (labelNames.length === 0) this.set(Number.NaN);
