@@ -21,6 +21,7 @@ import {
   resultsDirectory,
 } from "./config.ts";
 import { pinning } from "./lib/processes.ts";
+import { SeedTimeLimitError } from "./lib/progress.ts";
 import type { Measured, Run } from "./lib/run.ts";
 import { RunningServer } from "./lib/server.ts";
 import { type AccountResults, accountScenario } from "./scenarios/account.ts";
@@ -118,7 +119,22 @@ async function postgresVersion(url: string): Promise<string> {
 
 // Every data set first, so no seeding runs while anything is measured.
 const data = new Map<string, DataSet>();
-for (const size of sizes) data.set(size.name, await ensureDataSet(log, size, { reseed: values.reseed }));
+for (const size of sizes) {
+  try {
+    data.set(size.name, await ensureDataSet(log, size, { reseed: values.reseed }));
+  } catch (error) {
+    // A seeding past its limit (or a data set being seeded by another process) is a clear stop, not a crash.
+    if (
+      !(
+        error instanceof SeedTimeLimitError || (error as Error).message.includes("another process is seeding")
+      )
+    ) {
+      throw error;
+    }
+    console.error(`bench: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 if (values["seed-only"]) process.exit(0);
 
 const runOf = (size: DataSize): Run => {

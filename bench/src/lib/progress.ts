@@ -68,6 +68,8 @@ export class Progress {
       this.drawn = true;
       return;
     }
+    // Plain lines only for steps that take a while (the small tables would only add noise).
+    if (now - this.startedAt < 2_000) return;
     if (this.total) {
       const tenth = Math.floor((rows / this.total) * 10);
       if (tenth > this.lastTenth && tenth < 10) {

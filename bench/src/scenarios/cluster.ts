@@ -94,13 +94,20 @@ class Bouncer {
     const [command, args] = asRoot
       ? ["runuser", ["-u", "postgres", "--", PGBOUNCER, join(dir, "pgbouncer.ini")]]
       : [PGBOUNCER, [join(dir, "pgbouncer.ini")]];
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"] });
+    // Its log goes to pgbouncer.log (and in the foreground to stderr too, which is dropped here).
+    const child = spawn(command, args, { stdio: "ignore" });
     const url = new URL(databaseUrl);
     url.port = String(port);
     const bouncer = new Bouncer(url.toString(), dir, child);
     const deadline = Date.now() + 15_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`pgbouncer exited (code ${child.exitCode}); see ${dir}`);
+      if (child.exitCode !== null) {
+        const logged = existsSync(join(dir, "pgbouncer.log"))
+          ? readFileSync(join(dir, "pgbouncer.log"), "utf8")
+          : "";
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`pgbouncer exited (code ${child.exitCode}): ${logged.slice(-500)}`);
+      }
       const client = new pg.Client({ connectionString: bouncer.url });
       try {
         await client.connect();
@@ -131,10 +138,12 @@ class Bouncer {
         }
       }
     }
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
+    // runuser ends with it; SIGTERM to runuser itself only if it has not after 5 s, SIGKILL after 10.
+    const term = setTimeout(() => this.child.kill("SIGTERM"), 5_000);
+    const kill = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
     await exited(this.child);
-    clearTimeout(timer);
+    clearTimeout(term);
+    clearTimeout(kill);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
