@@ -81,6 +81,7 @@ interface SizeResults {
   account?: AccountResults;
   portfolio?: PortfolioResults;
   snapshotJob?: SnapshotJobResults;
+  snapshotJobError?: string;
 }
 
 interface Results {
@@ -222,7 +223,15 @@ for (const size of sizes) {
   } finally {
     await pulse.stop();
   }
-  if (wants("J")) sized.snapshotJob = await snapshotJobScenario(run);
+  if (wants("J")) {
+    // A job that fails at one size is a finding of that size: recorded, and the run goes on.
+    try {
+      sized.snapshotJob = await snapshotJobScenario(run);
+    } catch (error) {
+      sized.snapshotJobError = (error as Error).message;
+      run.log(`J: the snapshot job FAILED: ${sized.snapshotJobError}`);
+    }
+  }
 }
 if (wants("F")) results.probes = await probes(primaryRun);
 if (wants("S")) results.startup = await startupScenario(primaryRun);
@@ -285,6 +294,10 @@ function evaluate(results: Results): void {
       `${sized.portfolio.load.latencyP99} ms`,
       sized.portfolio.load.latencyP99 < 1000,
     );
+  }
+  for (const [name, sized] of Object.entries(results.sizes)) {
+    if (sized.snapshotJobError)
+      add(`J daily snapshot job, ${name}`, "completes", "failed (see the log)", false);
   }
   // Flat in the data size: each larger size against the first, by server CPU and by p50 latency.
   const base = results.sizes[results.primarySize];
