@@ -618,9 +618,9 @@ function sizeTable(results: Results): string[] {
       ratio: true,
     },
     {
-      label: "A one account's detail: SQL statements",
-      get: (z) => z.account?.statements,
-      digits: 0,
+      label: "A one account's detail: SQL statements per request (measured phase)",
+      get: (z) => z.account?.load.statementsPerRequest,
+      digits: 1,
       ratio: true,
     },
     {

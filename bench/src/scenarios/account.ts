@@ -8,6 +8,7 @@ import { ACCOUNT_QUERY, globalId, graphqlBody } from "../dashboard.ts";
 import { post } from "../lib/http.ts";
 import { describePhase, type Measured, measure, type Run } from "../lib/run.ts";
 import type { RunningServer } from "../lib/server.ts";
+import type { TracedStatement } from "../servers/child.ts";
 
 export interface AccountResults {
   externalId: string;
@@ -15,6 +16,8 @@ export interface AccountResults {
   facts: { usageEvents: number; surveyResponses: number; snapshots: number };
   firstRequestMs: number;
   statements: number;
+  /** The statements of the first request (key and settings reads included). */
+  trace: TracedStatement[];
   load: Measured;
 }
 
@@ -77,6 +80,7 @@ export async function accountScenario(run: Run, pulse: RunningServer): Promise<A
     facts: account.facts,
     firstRequestMs,
     statements: trace.length,
+    trace,
     load: result,
   };
 }
