@@ -9,14 +9,14 @@ export const benchRoot = join(repositoryRoot, "bench");
 const env = process.env;
 const number = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
 
-/** Server that hosts the benchmark database (trust auth on the project's machines). */
+/** Server that hosts the benchmark databases (trust auth on the project's machines). */
 export const adminUrl = env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-export const databaseName = env.BENCH_DATABASE ?? "pulse_bench";
-export const databaseUrl = (() => {
+
+function urlOf(database: string): string {
   const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
+  url.pathname = `/${database}`;
   return url.toString();
-})();
+}
 
 /** Size of the generated data set. Changing any of these re-seeds the database. */
 export interface DataSetParameters {
@@ -28,6 +28,7 @@ export interface DataSetParameters {
   usageDays: number;
 }
 
+/** The 1x data set (the issue's minimums); BENCH_ACCOUNTS and friends change it (and so the 10x one). */
 export const dataSet: DataSetParameters = {
   accounts: number("BENCH_ACCOUNTS", 10_000),
   usageEvents: number("BENCH_USAGE_EVENTS", 1_000_000),
@@ -35,6 +36,48 @@ export const dataSet: DataSetParameters = {
   revenueMonths: 12,
   usageDays: 180,
 };
+
+/** One data size of a run: its database and its generator parameters. */
+export interface DataSize {
+  /** "1x" or "10x". */
+  name: string;
+  database: string;
+  url: string;
+  parameters: DataSetParameters;
+  /** Seeding stops with an error past this many seconds (BENCH_SEED_LIMIT_SECONDS overrides it). */
+  seedLimitSeconds: number;
+}
+
+/** The data sizes `--sizes` chooses from: 1x and ten times its accounts, usage events and responses. */
+export const dataSizes: Record<string, DataSize> = {
+  "1x": {
+    name: "1x",
+    database: env.BENCH_DATABASE ?? "pulse_bench",
+    url: urlOf(env.BENCH_DATABASE ?? "pulse_bench"),
+    parameters: dataSet,
+    seedLimitSeconds: number("BENCH_SEED_LIMIT_SECONDS", 900),
+  },
+  "10x": {
+    name: "10x",
+    database: env.BENCH_DATABASE_10X ?? "pulse_bench10x",
+    url: urlOf(env.BENCH_DATABASE_10X ?? "pulse_bench10x"),
+    parameters: {
+      ...dataSet,
+      accounts: dataSet.accounts * 10,
+      usageEvents: dataSet.usageEvents * 10,
+      surveyResponses: dataSet.surveyResponses * 10,
+    },
+    // 36 minutes were measured at 10x on the shared machine under load; an idle one takes about 8.
+    seedLimitSeconds: number("BENCH_SEED_LIMIT_SECONDS", 5_400),
+  },
+};
+
+/** The 1x database (bench/src/cpu-per-request.ts measures against it). */
+export const databaseName = dataSizes["1x"]?.database ?? "pulse_bench";
+export const databaseUrl = urlOf(databaseName);
+
+/** Redis the several-servers scenario shares between its servers (skipped there when unreachable). */
+export const redisUrl = env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** Bump when the generator changes what it writes, so an old data set is not reused. */
 export const GENERATOR_VERSION = 1;
@@ -47,6 +90,10 @@ export const load = {
   portfolioConnections: 1,
   overheadConnections: number("BENCH_OVERHEAD_CONNECTIONS", 32),
   ingestConnections: number("BENCH_INGEST_CONNECTIONS", 64),
+  /** Account detail (one account's drill-down), one user at a time like the portfolio. */
+  accountConnections: number("BENCH_ACCOUNT_CONNECTIONS", 1),
+  /** Dashboard with 1 and with 3 servers: connections in all, split evenly over the servers. */
+  clusterConnections: number("BENCH_CLUSTER_CONNECTIONS", 12),
   /** Upper bounds on the ingestion phases, whatever the measured rate. */
   maxSurveySubmissions: 60_000,
   maxUsageBatches: 400,

@@ -51,3 +51,28 @@ export function globalId(typename: string, id: string): string {
 export function accountCursor(name: string, id: string): string {
   return Buffer.from(JSON.stringify([name, id])).toString("base64url");
 }
+
+/**
+ * One account's drill-down, as the reference dashboard asks it (examples/dashboard/src/queries.ts,
+ * `DashboardAccount`): health with components, trend and history, risk, usage with features,
+ * surveys and their last responses, renewal and contracts.
+ */
+export const ACCOUNT_QUERY = `query DashboardAccount($id: ID!) {
+  node(id: $id) {
+    ... on Account {
+      id externalId name segment plan csmOwner seats
+      mrr { ...MoneyFields }
+      health { score band trend coverage insufficientData components { key value weight used } }
+      healthHistory { day score }
+      risk { atRisk reasons { code } }
+      usage { activeUsers seats seatUtilization featureAdoption stickiness loginsPerActiveUserPerWeek features { key count } }
+      nps { score responses }
+      csat { score responses }
+      ces { score responses }
+      surveyResponses(first: 5) { edges { node { id kind score comment createdAt } } }
+      nextRenewal { endsAt }
+      contracts { id startsAt endsAt renewalOutcome value { ...MoneyFields } }
+    }
+  }
+}
+fragment MoneyFields on Money { amount currency }`;

@@ -1,17 +1,31 @@
-// `pnpm bench`: seeds (or reuses) the large data set, runs every scenario, prints a table and
-// writes bench/results/latest.json (and latest.md, the table for BENCHMARKS.md).
-//   --only=D,R,N,P,Y,I,L,F,W,S run some scenarios (D/R/N run together; L: health-config preview; F: findings probes; S: start-up)
-//   --reseed                 drop and regenerate the data set
-//   --seed-only              stop after the data set is ready
+// `pnpm bench`: seeds (or reuses) the data sets of every size asked for, runs every scenario,
+// prints a table and writes bench/results/latest.json (and latest.md, the tables for BENCHMARKS.md).
+//   --sizes=1x,10x           data sizes (default both): D, R, N, A, P, J run at each; the rest at the first
+//   --only=D,R,N,A,P,J,C,Y,I,L,F,W,S run some scenarios (D/R/N run together; A: one account's detail;
+//                            J: the daily snapshot job; C: dashboard with 1 and 3 servers behind PgBouncer;
+//                            L: health-config preview; F: findings probes; S: start-up)
+//   --reseed                 drop and regenerate the data sets
+//   --seed-only              stop after the data sets are ready
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { dataSet, load, PAGE_SIZE, PAGE_SIZES_CHECKED, resultsDirectory } from "./config.ts";
+import {
+  type DataSetParameters,
+  type DataSize,
+  dataSizes,
+  load,
+  PAGE_SIZE,
+  PAGE_SIZES_CHECKED,
+  resultsDirectory,
+} from "./config.ts";
 import { pinning } from "./lib/processes.ts";
-import type { Run } from "./lib/run.ts";
+import { SeedTimeLimitError } from "./lib/progress.ts";
+import type { Measured, Run } from "./lib/run.ts";
 import { RunningServer } from "./lib/server.ts";
+import { type AccountResults, accountScenario } from "./scenarios/account.ts";
+import { type ClusterResults, clusterScenario } from "./scenarios/cluster.ts";
 import { type DashboardResults, dashboardScenarios } from "./scenarios/dashboard.ts";
 import { type FieldCost, fieldCosts } from "./scenarios/field-costs.ts";
 import { type IngestionResults, ingestionScenario } from "./scenarios/ingestion.ts";
@@ -19,38 +33,64 @@ import { type LabResults, labScenario } from "./scenarios/lab.ts";
 import { type OverheadResults, overheadScenario } from "./scenarios/overhead.ts";
 import { type PortfolioResults, portfolioScenario } from "./scenarios/portfolio.ts";
 import { type ProbeResults, probes } from "./scenarios/probes.ts";
+import { type SnapshotJobResults, snapshotJobScenario } from "./scenarios/snapshot-job.ts";
 import { type StartupResults, startupScenario } from "./scenarios/startup.ts";
 import { type WidgetResults, widgetScenario } from "./scenarios/widgets.ts";
-import { ensureDataSet } from "./seed.ts";
+import { type DataSet, ensureDataSet } from "./seed.ts";
 
 const { values } = parseArgs({
   options: {
     only: { type: "string" },
+    sizes: { type: "string" },
     reseed: { type: "boolean", default: false },
     "seed-only": { type: "boolean", default: false },
   },
 });
 const selected = new Set(
-  (values.only ?? "D,R,N,P,Y,I,L,F,W,S").split(",").map((name) => name.trim().toUpperCase()),
+  (values.only ?? "D,R,N,A,P,J,C,Y,I,L,F,W,S").split(",").map((name) => name.trim().toUpperCase()),
 );
 const wants = (name: string) => selected.has(name);
+const sizes: DataSize[] = (values.sizes ?? "1x,10x").split(",").map((name) => {
+  const size = dataSizes[name.trim().toLowerCase()];
+  if (!size) {
+    console.error(`unknown data size "${name}": --sizes takes ${Object.keys(dataSizes).join(", ")}`);
+    process.exit(2);
+  }
+  return size;
+});
+if (sizes.length === 0 || new Set(sizes.map((size) => size.name)).size !== sizes.length) {
+  console.error("--sizes needs at least one size, each once (e.g. --sizes=1x,10x)");
+  process.exit(2);
+}
+const primary = sizes[0] as DataSize;
 
 const startedAt = performance.now();
 const log = (line: string) =>
   console.log(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-interface Results {
-  date: string;
-  machine: Record<string, unknown>;
-  method: Record<string, unknown>;
+/** What is measured at each data size. */
+interface SizeResults {
   dataSet: {
-    parameters: typeof dataSet;
+    database: string;
+    parameters: DataSetParameters;
     counts: Record<string, number>;
     seededInSeconds: number | null;
     phases: Record<string, number>;
   };
   dashboard?: DashboardResults;
+  account?: AccountResults;
   portfolio?: PortfolioResults;
+  snapshotJob?: SnapshotJobResults;
+  snapshotJobError?: string;
+}
+
+interface Results {
+  date: string;
+  machine: Record<string, unknown>;
+  method: Record<string, unknown>;
+  /** The size the once-only scenarios (Y, I, L, F, C, S, W) and the classic targets use. */
+  primarySize: string;
+  sizes: Record<string, SizeResults>;
   overhead?: OverheadResults;
   ingestion?: IngestionResults;
   lab?: LabResults;
@@ -58,6 +98,7 @@ interface Results {
   startup?: StartupResults;
   probes?: ProbeResults;
   fieldCosts?: FieldCost[];
+  cluster?: ClusterResults;
   ratios: Record<string, number>;
   targets: { target: string; goal: string; value: string; met: boolean | null }[];
   runSeconds: number;
@@ -77,15 +118,36 @@ async function postgresVersion(url: string): Promise<string> {
   }
 }
 
-const data = await ensureDataSet(log, { reseed: values.reseed });
+// Every data set first, so no seeding runs while anything is measured.
+const data = new Map<string, DataSet>();
+for (const size of sizes) {
+  try {
+    data.set(size.name, await ensureDataSet(log, size, { reseed: values.reseed }));
+  } catch (error) {
+    // A seeding past its limit (or a data set being seeded by another process) is a clear stop, not a crash.
+    if (
+      !(
+        error instanceof SeedTimeLimitError || (error as Error).message.includes("another process is seeding")
+      )
+    ) {
+      throw error;
+    }
+    console.error(`bench: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 if (values["seed-only"]) process.exit(0);
 
-const run: Run = {
-  data,
-  serverEnv: { BENCH_DATABASE_URL: data.url, BENCH_NOW: data.now.toISOString(), BENCH_POOL_SIZE: "10" },
-  headers: { authorization: `Bearer ${data.secretKey}` },
-  log,
+const runOf = (size: DataSize): Run => {
+  const set = data.get(size.name) as DataSet;
+  return {
+    data: set,
+    serverEnv: { BENCH_DATABASE_URL: set.url, BENCH_NOW: set.now.toISOString(), BENCH_POOL_SIZE: "10" },
+    headers: { authorization: `Bearer ${set.secretKey}` },
+    log: (line: string) => log(sizes.length > 1 ? `[${size.name}] ${line}` : line),
+  };
 };
+const primaryRun = runOf(primary);
 const results: Results = {
   date: new Date().toISOString(),
   machine: {
@@ -93,60 +155,87 @@ const results: Results = {
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    postgres: await postgresVersion(data.url),
+    postgres: await postgresVersion(primaryRun.data.url),
     loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
   },
   method: {
     pinning:
       pinning === "taskset"
-        ? "server under test on CPU 0, load generator on CPU 1 (taskset); PostgreSQL unpinned"
+        ? "server under test on CPU 0, load generator on CPU 1 (taskset); PostgreSQL unpinned; C's servers unpinned"
         : "no pinning (taskset missing)",
     warmupSeconds: load.warmupSeconds,
     measuredSeconds: load.seconds,
     connections: {
       dashboard: load.dashboardConnections,
+      account: load.accountConnections,
       portfolio: load.portfolioConnections,
       overhead: load.overheadConnections,
       surveys: load.ingestConnections,
       usageBatches: 4,
+      cluster: load.clusterConnections,
     },
     pageSize: PAGE_SIZE,
     poolSize: 10,
-    now: data.now.toISOString(),
+    now: primaryRun.data.now.toISOString(),
   },
-  dataSet: {
-    parameters: dataSet,
-    counts: data.counts,
-    seededInSeconds: data.seededInSeconds,
-    phases: data.phases,
-  },
+  primarySize: primary.name,
+  sizes: {},
   ratios: {},
   targets: [],
   runSeconds: 0,
 };
 
-const pulse = await RunningServer.start("D", "pulse-server.ts", run.serverEnv);
-try {
-  if (wants("D") || wants("R") || wants("N")) {
-    const raw = await RunningServer.start("R", "raw-server.ts", run.serverEnv);
-    const naive = await RunningServer.start("N", "naive-server.ts", run.serverEnv);
+for (const size of sizes) {
+  const run = runOf(size);
+  const first = size === primary;
+  const set = run.data;
+  const sized: SizeResults = {
+    dataSet: {
+      database: size.database,
+      parameters: size.parameters,
+      counts: set.counts,
+      seededInSeconds: set.seededInSeconds,
+      phases: set.phases,
+    },
+  };
+  results.sizes[size.name] = sized;
+  log(`— data size ${size.name} (${size.database}) —`);
+  const pulse = await RunningServer.start("D", "pulse-server.ts", run.serverEnv);
+  try {
+    if (wants("D") || wants("R") || wants("N")) {
+      const raw = await RunningServer.start("R", "raw-server.ts", run.serverEnv);
+      const naive = await RunningServer.start("N", "naive-server.ts", run.serverEnv);
+      try {
+        sized.dashboard = await dashboardScenarios(run, { D: pulse, R: raw, N: naive });
+        if (first && wants("F")) results.fieldCosts = await fieldCosts(run, pulse, raw);
+      } finally {
+        await Promise.all([raw.stop(), naive.stop()]);
+      }
+    }
+    if (wants("A")) sized.account = await accountScenario(run, pulse);
+    if (wants("P")) sized.portfolio = await portfolioScenario(run, pulse);
+    if (first) {
+      if (wants("Y")) results.overhead = await overheadScenario(run, pulse);
+      if (wants("I")) results.ingestion = await ingestionScenario(run, pulse);
+      if (wants("L")) results.lab = await labScenario(run, pulse);
+      if (wants("C")) results.cluster = await clusterScenario(run, pulse);
+    }
+  } finally {
+    await pulse.stop();
+  }
+  if (wants("J")) {
+    // A job that fails at one size is a finding of that size: recorded, and the run goes on.
     try {
-      results.dashboard = await dashboardScenarios(run, { D: pulse, R: raw, N: naive });
-      if (wants("F")) results.fieldCosts = await fieldCosts(run, pulse, raw);
-    } finally {
-      await Promise.all([raw.stop(), naive.stop()]);
+      sized.snapshotJob = await snapshotJobScenario(run);
+    } catch (error) {
+      sized.snapshotJobError = (error as Error).message;
+      run.log(`J: the snapshot job FAILED: ${sized.snapshotJobError}`);
     }
   }
-  if (wants("P")) results.portfolio = await portfolioScenario(run, pulse);
-  if (wants("Y")) results.overhead = await overheadScenario(run, pulse);
-  if (wants("I")) results.ingestion = await ingestionScenario(run, pulse);
-  if (wants("L")) results.lab = await labScenario(run, pulse);
-} finally {
-  await pulse.stop();
 }
-if (wants("F")) results.probes = await probes(run);
-if (wants("S")) results.startup = await startupScenario(run);
-if (wants("W")) results.widgets = await widgetScenario(run);
+if (wants("F")) results.probes = await probes(primaryRun);
+if (wants("S")) results.startup = await startupScenario(primaryRun);
+if (wants("W")) results.widgets = await widgetScenario(primaryRun);
 
 evaluate(results);
 results.machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
@@ -159,7 +248,8 @@ console.log(`\n${markdown}\n`);
 log(`results written to bench/results/latest.json and latest.md (run took ${results.runSeconds} s)`);
 
 function evaluate(results: Results): void {
-  const { dashboard, portfolio, overhead, ingestion, widgets, lab } = results;
+  const { overhead, ingestion, widgets, lab } = results;
+  const { dashboard } = results.sizes[results.primarySize] ?? {};
   const add = (target: string, goal: string, value: string, met: boolean | null) =>
     results.targets.push({ target, goal, value, met });
   if (dashboard) {
@@ -195,13 +285,39 @@ function evaluate(results: Results): void {
       lab.p50Ms < 2000,
     );
   }
-  if (portfolio) {
+  for (const [name, sized] of Object.entries(results.sizes)) {
+    if (!sized.portfolio) continue;
+    const accounts = sized.dataSet.parameters.accounts.toLocaleString("en-US");
     add(
-      "P p99 latency (1 user)",
+      `P p99 latency (1 user), ${name}: ${accounts} accounts`,
       "< 1000 ms",
-      `${portfolio.load.latencyP99} ms`,
-      portfolio.load.latencyP99 < 1000,
+      `${sized.portfolio.load.latencyP99} ms`,
+      sized.portfolio.load.latencyP99 < 1000,
     );
+  }
+  for (const [name, sized] of Object.entries(results.sizes)) {
+    if (sized.snapshotJobError)
+      add(`J daily snapshot job, ${name}`, "completes", "failed (see the log)", false);
+  }
+  // Flat in the data size: each larger size against the first, by server CPU and by p50 latency.
+  const base = results.sizes[results.primarySize];
+  for (const [name, sized] of Object.entries(results.sizes)) {
+    if (!base || name === results.primarySize) continue;
+    const flat = (label: string, key: string, from?: Measured, to?: Measured) => {
+      if (!from || !to) return;
+      const cpu = to.cpuMsPerRequest / from.cpuMsPerRequest;
+      const p50 = to.latencyP50 / from.latencyP50;
+      results.ratios[`${key}Cpu_${name}`] = cpu;
+      results.ratios[`${key}P50_${name}`] = p50;
+      add(
+        `${label} ${name}/${results.primarySize} (server CPU per request; p50)`,
+        "both ≤ 1.3",
+        `${cpu.toFixed(2)}; ${p50.toFixed(2)}`,
+        cpu <= 1.3 && p50 <= 1.3,
+      );
+    };
+    flat("D dashboard page", "dashboard", base.dashboard?.load.D, sized.dashboard?.load.D);
+    flat("A one account's detail", "account", base.account?.load, sized.account?.load);
   }
   if (ingestion) {
     const surveys = ingestion.surveys;
@@ -274,7 +390,8 @@ function table(results: Results): string {
     ]);
   const errorsOf = (m: { errors: number; non2xx: number; mismatches: number; timeouts: number }) =>
     m.errors + m.non2xx + m.mismatches + m.timeouts;
-  const { dashboard, portfolio, overhead, ingestion, widgets, startup } = results;
+  const { overhead, ingestion, widgets, startup } = results;
+  const { dashboard, portfolio } = results.sizes[results.primarySize] ?? {};
   if (dashboard) {
     phase(
       "D dashboard, Pulse (50 accounts)",
@@ -411,6 +528,7 @@ function table(results: Results): string {
       }
     }
   }
+  lines.push(...sizeTable(results), ...clusterTable(results));
   lines.push("", "| Target | Goal | Measured | Met |", "| --- | --- | --- | --- |");
   for (const target of results.targets) {
     lines.push(
@@ -418,4 +536,182 @@ function table(results: Results): string {
     );
   }
   return lines.join("\n");
+}
+
+/** One column per data size and the ratio of each larger size to the first. */
+function sizeTable(results: Results): string[] {
+  const names = Object.keys(results.sizes);
+  if (names.length === 0) return [];
+  const base = results.primarySize;
+  const others = names.filter((name) => name !== base);
+  const count = (value: number) => value.toLocaleString("en-US");
+  type Row = {
+    label: string;
+    get: (sized: SizeResults) => number | undefined;
+    digits: number;
+    ratio?: boolean;
+  };
+  const rows: Row[] = [
+    { label: "accounts", get: (z) => z.dataSet.parameters.accounts, digits: 0 },
+    { label: "usage events", get: (z) => z.dataSet.parameters.usageEvents, digits: 0 },
+    { label: "survey responses", get: (z) => z.dataSet.parameters.surveyResponses, digits: 0 },
+    {
+      label: `D dashboard page: req/s (c=${load.dashboardConnections})`,
+      get: (z) => z.dashboard?.load.D.requestsPerSecond,
+      digits: 1,
+      ratio: true,
+    },
+    { label: "D dashboard page: p50 ms", get: (z) => z.dashboard?.load.D.latencyP50, digits: 0, ratio: true },
+    { label: "D dashboard page: p99 ms", get: (z) => z.dashboard?.load.D.latencyP99, digits: 0, ratio: true },
+    {
+      label: "D dashboard page: server CPU ms/request",
+      get: (z) => z.dashboard?.load.D.cpuMsPerRequest,
+      digits: 2,
+      ratio: true,
+    },
+    {
+      label: "D dashboard page: SQL statements",
+      get: (z) => z.dashboard?.statements.D?.[PAGE_SIZE],
+      digits: 0,
+      ratio: true,
+    },
+    {
+      label: "D server RSS under the dashboard load: peak MiB",
+      get: (z) => z.dashboard?.load.D.memory?.peakMiB,
+      digits: 0,
+      ratio: true,
+    },
+    {
+      label: "D server RSS under the dashboard load: steady MiB",
+      get: (z) => z.dashboard?.load.D.memory?.steadyMiB,
+      digits: 0,
+      ratio: true,
+    },
+    {
+      label: "R hand-written SQL: server CPU ms/request",
+      get: (z) => z.dashboard?.load.R.cpuMsPerRequest,
+      digits: 2,
+      ratio: true,
+    },
+    {
+      label: "N naive resolvers: req/s",
+      get: (z) => z.dashboard?.load.N.requestsPerSecond,
+      digits: 1,
+      ratio: true,
+    },
+    {
+      label: `A one account's detail: p50 ms (c=${load.accountConnections})`,
+      get: (z) => z.account?.load.latencyP50,
+      digits: 0,
+      ratio: true,
+    },
+    {
+      label: "A one account's detail: p99 ms",
+      get: (z) => z.account?.load.latencyP99,
+      digits: 0,
+      ratio: true,
+    },
+    {
+      label: "A one account's detail: server CPU ms/request",
+      get: (z) => z.account?.load.cpuMsPerRequest,
+      digits: 2,
+      ratio: true,
+    },
+    {
+      label: "A one account's detail: SQL statements per request (measured phase)",
+      get: (z) => z.account?.load.statementsPerRequest,
+      digits: 1,
+      ratio: true,
+    },
+    {
+      label: "A the account's usage events",
+      get: (z) => z.account?.facts.usageEvents,
+      digits: 0,
+      ratio: true,
+    },
+    { label: "P portfolio (c=1): p50 ms", get: (z) => z.portfolio?.load.latencyP50, digits: 0, ratio: true },
+    { label: "P portfolio: p99 ms", get: (z) => z.portfolio?.load.latencyP99, digits: 0, ratio: true },
+    {
+      label: "P portfolio: server CPU ms/request",
+      get: (z) => z.portfolio?.load.cpuMsPerRequest,
+      digits: 1,
+      ratio: true,
+    },
+    {
+      label: "P portfolio: SQL statements (first request)",
+      get: (z) => z.portfolio?.trace.length,
+      digits: 0,
+      ratio: true,
+    },
+    {
+      label: "J snapshot job: snapshots written",
+      get: (z) => z.snapshotJob?.written,
+      digits: 0,
+      ratio: true,
+    },
+    { label: "J snapshot job: wall s", get: (z) => z.snapshotJob?.wallSeconds, digits: 1, ratio: true },
+    {
+      label: "J snapshot job: CPU s (its process)",
+      get: (z) => z.snapshotJob?.cpuSeconds,
+      digits: 1,
+      ratio: true,
+    },
+    { label: "J snapshot job: peak RSS MiB", get: (z) => z.snapshotJob?.peakRssMiB, digits: 0, ratio: true },
+  ];
+  const format = (value: number | undefined, digits: number) =>
+    value === undefined || !Number.isFinite(value)
+      ? "–"
+      : digits === 0
+        ? count(Math.round(value))
+        : value.toFixed(digits);
+  const lines = [
+    "",
+    `| At each data size | ${names.join(" | ")} | ${others.map((name) => `${name}/${base}`).join(" | ")} |`,
+    `| --- | ${names.map(() => "---:").join(" | ")} | ${others.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const row of rows) {
+    const values = names.map((name) => row.get(results.sizes[name] as SizeResults));
+    if (values.every((value) => value === undefined)) continue;
+    const from = row.get(results.sizes[base] as SizeResults);
+    const ratios = others.map((name) => {
+      const to = row.get(results.sizes[name] as SizeResults);
+      return row.ratio && from && to !== undefined ? `${(to / from).toFixed(2)}×` : "";
+    });
+    lines.push(
+      `| ${row.label} | ${values.map((value) => format(value, row.digits)).join(" | ")} | ${ratios.join(" | ")} |`,
+    );
+  }
+  return lines;
+}
+
+function clusterTable(results: Results): string[] {
+  const { cluster } = results;
+  if (!cluster) return [];
+  const lines = [
+    "",
+    `Dashboard page through PgBouncer (${cluster.pgbouncer}), Redis ${cluster.redis ?? "not reachable"}, ` +
+      `${cluster.connections} connections in all spread evenly over the servers, on the ${results.primarySize} data set. ` +
+      `This machine has ${cluster.cores} cores, shared by the servers, PostgreSQL, PgBouncer and the load generator: ` +
+      "the 3-server figure is bounded by the machine, not by Pulse.",
+    "",
+    "| Servers | req/s | p50 ms | p99 ms | errors | SQL/request | server CPU ms/request | RSS per server peak / steady MiB |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const { servers, measured: m } of cluster.runs) {
+    const memory = m.perServer
+      .map((server) =>
+        server.memory ? `${server.memory.peakMiB.toFixed(0)} / ${server.memory.steadyMiB.toFixed(0)}` : "–",
+      )
+      .join(", ");
+    lines.push(
+      `| ${servers} | ${m.requestsPerSecond.toFixed(1)} | ${m.latencyP50} | ${m.latencyP99} | ${m.errors} | ${m.statementsPerRequest.toFixed(1)} | ${m.cpuMsPerRequest.toFixed(2)} | ${memory} |`,
+    );
+  }
+  if (cluster.runs.length > 1) {
+    lines.push(
+      "",
+      "p50 with 3 servers is the request-weighted mean of the three load generators' p50s, p99 the highest of their p99s.",
+    );
+  }
+  return lines;
 }

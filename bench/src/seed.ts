@@ -1,20 +1,15 @@
-// The benchmark data set: one large workspace in its own PostgreSQL database (pulse_bench),
-// generated deterministically and bulk-loaded with COPY. The workspace, its keys and its health
+// A benchmark data set: one large workspace in its own PostgreSQL database (pulse_bench at 1x,
+// pulse_bench10x at 10x), generated deterministically and bulk-loaded with COPY (with a progress
+// bar on a terminal, progress lines otherwise, and a time limit past which seeding stops). The workspace, its keys and its health
 // snapshots are made by Pulse's own code; every fact table is COPYed. The database is reused
 // when it holds a data set made with the same parameters, generator and migrations.
 import { randomUUID } from "node:crypto";
 import { type Database, migratePostgres, openDatabase } from "@pulse/schema/database";
 import { readMigrations } from "@pulse/schema/migrate";
 import pg from "pg";
-import {
-  adminUrl,
-  type DataSetParameters,
-  databaseName,
-  databaseUrl,
-  dataSet,
-  GENERATOR_VERSION,
-} from "./config.ts";
+import { adminUrl, type DataSetParameters, type DataSize, GENERATOR_VERSION } from "./config.ts";
 import { type CopyValue, copyRows } from "./lib/copy.ts";
+import { SeedDeadline, SeedTimeLimitError } from "./lib/progress.ts";
 import {
   createWorkspace,
   DEMO_CSMS,
@@ -55,7 +50,7 @@ interface Fingerprint {
   migrations: string[];
 }
 
-function fingerprint(): Fingerprint {
+function fingerprint(dataSet: DataSetParameters): Fingerprint {
   return {
     version: GENERATOR_VERSION,
     dataSet,
@@ -74,7 +69,8 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /** The stored data set, if the database exists and was seeded with the same fingerprint. */
-async function existingDataSet(): Promise<DataSet | null> {
+async function existingDataSet(size: DataSize): Promise<DataSet | null> {
+  const { database: databaseName, url: databaseUrl } = size;
   const exists = await withClient(adminUrl, async (admin) => {
     const result = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]);
     return result.rowCount === 1;
@@ -82,10 +78,25 @@ async function existingDataSet(): Promise<DataSet | null> {
   if (!exists) return null;
   return withClient(databaseUrl, async (client) => {
     const table = await client.query("SELECT to_regclass('bench_meta') IS NOT NULL AS present");
-    if (!table.rows[0]?.present) return null;
+    if (!table.rows[0]?.present) {
+      // No bench_meta yet: a seeding may be under way in another process (it writes bench_meta
+      // last). Dropping the database under it would lose its work: refuse instead.
+      const others = await client.query<{ sessions: number }>(
+        "SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [databaseName],
+      );
+      const sessions = others.rows[0]?.sessions ?? 0;
+      if (sessions > 0) {
+        throw new Error(
+          `${databaseName} has no bench_meta and ${sessions} other session(s) connected: another process is seeding it. ` +
+            "Wait for it to finish (or stop it) and run again.",
+        );
+      }
+      return null;
+    }
     const rows = await client.query<{ key: string; value: string }>("SELECT key, value FROM bench_meta");
     const meta = new Map(rows.rows.map((row) => [row.key, row.value]));
-    const current = fingerprint();
+    const current = fingerprint(size.parameters);
     const stored = JSON.parse(meta.get("fingerprint") ?? "null") as Fingerprint | null;
     if (
       !stored ||
@@ -117,29 +128,38 @@ async function existingDataSet(): Promise<DataSet | null> {
   });
 }
 
-/** Reuses the seeded database or (re)creates and seeds it. */
-export async function ensureDataSet(log: (line: string) => void, options: { reseed?: boolean } = {}) {
+/** Reuses the seeded database of `size` or (re)creates and seeds it. */
+export async function ensureDataSet(
+  log: (line: string) => void,
+  size: DataSize,
+  options: { reseed?: boolean } = {},
+): Promise<DataSet> {
   if (!options.reseed) {
-    const existing = await existingDataSet();
+    const existing = await existingDataSet(size);
     if (existing) {
-      log(`data set: reusing ${databaseName} (seeded for ${existing.now.toISOString()})`);
+      log(`data set ${size.name}: reusing ${size.database} (seeded for ${existing.now.toISOString()})`);
       return existing;
     }
   }
-  return seed(log);
+  return seed(log, size);
 }
 
-async function seed(log: (line: string) => void): Promise<DataSet> {
+async function seed(log: (line: string) => void, size: DataSize): Promise<DataSet> {
+  const { database: databaseName, url: databaseUrl, parameters: dataSet } = size;
+  const deadline = new SeedDeadline(databaseName, size.seedLimitSeconds);
   const startedAt = performance.now();
   const phases: Record<string, number> = {};
   let phaseStart = performance.now();
   const phase = (name: string) => {
+    deadline.check(name);
     const seconds = (performance.now() - phaseStart) / 1000;
     phases[name] = Math.round(seconds * 10) / 10;
     log(`  ${name}: ${seconds.toFixed(1)} s`);
     phaseStart = performance.now();
   };
-  log(`data set: seeding ${databaseName} (${JSON.stringify(dataSet)})`);
+  log(
+    `data set ${size.name}: seeding ${databaseName} (${JSON.stringify(dataSet)}; limit ${size.seedLimitSeconds} s)`,
+  );
   await withClient(adminUrl, async (admin) => {
     await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${databaseName}"`);
@@ -166,7 +186,7 @@ async function seed(log: (line: string) => void): Promise<DataSet> {
       data: { keyFeatures: KEY_FEATURES },
     });
     counts = await withClient(databaseUrl, (client) =>
-      loadFacts(client, created.workspaceId, anchor, dataSet, phase),
+      loadFacts(client, created.workspaceId, anchor, dataSet, phase, deadline),
     );
     counts.healthSnapshot = await snapshots(database, created.workspaceId, now);
     phase("health snapshots (today and 31 days ago, Pulse's recordHealthSnapshots)");
@@ -188,11 +208,11 @@ async function seed(log: (line: string) => void): Promise<DataSet> {
     await client.query("CREATE TABLE bench_meta (key text PRIMARY KEY, value text NOT NULL)");
     const { seededInSeconds: _, phases: __, url: ___, ...stored } = result;
     await client.query("INSERT INTO bench_meta VALUES ('fingerprint', $1), ('dataset', $2)", [
-      JSON.stringify(fingerprint()),
+      JSON.stringify(fingerprint(dataSet)),
       JSON.stringify({ ...stored, now: now.toISOString() }),
     ]);
   });
-  log(`data set: seeded in ${result.seededInSeconds} s`);
+  log(`data set ${size.name}: seeded in ${result.seededInSeconds} s`);
   return result;
 }
 
@@ -276,7 +296,23 @@ async function loadFacts(
   anchor: Date,
   parameters: DataSetParameters,
   phase: (name: string) => void,
+  deadline: SeedDeadline,
 ): Promise<Record<string, number>> {
+  // Statements other than COPY (the rollup, VACUUM) are bounded by the time left, too.
+  const bounded = async <T>(during: string, work: () => Promise<T>): Promise<T> => {
+    deadline.check(during);
+    await client.query(`SET statement_timeout = ${Math.max(1, deadline.remainingMs())}`);
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code === "57014") {
+        throw new SeedTimeLimitError(deadline.database, deadline.limitSeconds, during);
+      }
+      throw error;
+    } finally {
+      await client.query("SET statement_timeout = 0");
+    }
+  };
   const random = new SeededRandom(7_2026);
   const at = (daysAgo: number) => new Date(anchor.getTime() - daysAgo * DAY);
   const between = (from: Date, to: Date) =>
@@ -363,12 +399,14 @@ async function loadFacts(
       m.targetDays,
       m.isFirstValue,
     ]),
+    { deadline },
   );
   counts.survey = await copyRows(
     client,
     "Survey",
     ["id", "workspaceId", "key", "kind", "question", "reaskIntervalDays"],
     SURVEYS.map((s, i) => [surveyIds[i], workspaceId, s.key, s.kind, s.question, s.reaskIntervalDays]),
+    { deadline },
   );
   counts.account = await copyRows(
     client,
@@ -389,6 +427,7 @@ async function loadFacts(
       "updatedAt",
     ],
     accountRows,
+    { label: "accounts", expected: parameters.accounts, deadline },
   );
   counts.contact = await copyRows(
     client,
@@ -410,6 +449,7 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "contacts", expected: profiles.reduce((sum, p) => sum + p.contacts.length, 0), deadline },
   );
   counts.milestoneAchievement = await copyRows(
     client,
@@ -422,6 +462,7 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "milestone achievements", expected: null, deadline },
   );
   phase(`accounts, contacts, milestones (${counts.account} accounts, ${counts.contact} contacts)`);
 
@@ -460,6 +501,7 @@ async function loadFacts(
         mrrNow.set(p.id, mrr);
       }
     })(),
+    { label: "revenue events", expected: null, deadline },
   );
   counts.contract = await copyRows(
     client,
@@ -486,6 +528,7 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "contracts", expected: null, deadline },
   );
   phase(`revenue events and contracts (${counts.revenueEvent} + ${counts.contract})`);
 
@@ -526,14 +569,16 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "usage events", expected: parameters.usageEvents, deadline },
   );
   phase(`usage events (${counts.usageEvent})`);
 
   const rollup = await client.query("SELECT to_regclass('\"UsageDaily\"') IS NOT NULL AS present");
   if (rollup.rows[0]?.present) {
     // Same rules as ingestion's rollup: one row per account, UTC day and contact ("-" without one).
-    const inserted = await client.query(
-      `
+    const inserted = await bounded("the UsageDaily rollup", () =>
+      client.query(
+        `
       INSERT INTO "UsageDaily" ("workspaceId", "accountId", "contactKey", day, logins, sessions, "sessionSeconds", "featureEvents", features)
       SELECT t."workspaceId", t."accountId", t."contactKey", t.day, t.logins, t.sessions, t."sessionSeconds", t."featureEvents",
              COALESCE(f.features, '{}'::jsonb)
@@ -552,7 +597,8 @@ async function loadFacts(
               FROM "UsageEvent" WHERE "workspaceId" = $1 AND kind = 'FEATURE' GROUP BY 1, 2, 3, 4) per_feature
         GROUP BY 1, 2, 3
       ) f USING ("accountId", "contactKey", day)`,
-      [workspaceId],
+        [workspaceId],
+      ),
     );
     counts.usageDaily = inserted.rowCount ?? 0;
     phase(`UsageDaily rollup (${counts.usageDaily} rows)`);
@@ -614,6 +660,7 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "survey responses", expected: parameters.surveyResponses, deadline },
   );
   phase(`survey responses (${counts.surveyResponse})`);
 
@@ -646,6 +693,7 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "tickets", expected: null, deadline },
   );
   counts.invoice = await copyRows(
     client,
@@ -674,6 +722,7 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "invoices", expected: null, deadline },
   );
   counts.sentimentEntry = await copyRows(
     client,
@@ -698,6 +747,7 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "sentiment entries", expected: null, deadline },
   );
   counts.businessReview = await copyRows(
     client,
@@ -714,11 +764,12 @@ async function loadFacts(
         }
       }
     })(),
+    { label: "reviews", expected: null, deadline },
   );
   phase(
     `tickets, invoices, sentiment, reviews (${counts.supportTicket} + ${counts.invoice} + ${counts.sentimentEntry} + ${counts.businessReview})`,
   );
-  await client.query("VACUUM ANALYZE");
+  await bounded("VACUUM ANALYZE", () => client.query("VACUUM ANALYZE"));
   phase("VACUUM ANALYZE");
   return counts;
 }

@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { Progress, type SeedDeadline } from "./progress.ts";
 
 export type CopyValue = string | number | boolean | Date | null | undefined;
 
@@ -17,12 +18,29 @@ function encode(value: CopyValue): string {
   );
 }
 
-function* chunks(rows: Iterable<CopyValue[]>, counter: { rows: number }): Generator<string> {
+export interface CopyOptions {
+  /** Rows expected (for the progress bar's share); null or absent when not known in advance. */
+  expected?: number | null;
+  /** Label of the progress bar or lines; no progress is shown without one. */
+  label?: string;
+  /** Generation stops with a SeedTimeLimitError past it (checked at every chunk). */
+  deadline?: SeedDeadline;
+}
+
+function* chunks(
+  rows: Iterable<CopyValue[]>,
+  counter: { rows: number },
+  progress: Progress | null,
+  options: CopyOptions,
+  table: string,
+): Generator<string> {
   let buffer = "";
   for (const row of rows) {
     buffer += `${row.map(encode).join("\t")}\n`;
     counter.rows += 1;
     if (buffer.length > 256 * 1024) {
+      options.deadline?.check(`the COPY of ${table} (${counter.rows} rows sent)`);
+      progress?.update(counter.rows);
       yield buffer;
       buffer = "";
     }
@@ -36,11 +54,17 @@ export async function copyRows(
   table: string,
   columns: readonly string[],
   rows: Iterable<CopyValue[]>,
+  options: CopyOptions = {},
 ): Promise<number> {
   const counter = { rows: 0 };
+  const progress = options.label ? new Progress(options.label, options.expected ?? null) : null;
   const target = client.query(
     copyFrom(`COPY "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) FROM STDIN`),
   );
-  await pipeline(Readable.from(chunks(rows, counter)), target);
+  try {
+    await pipeline(Readable.from(chunks(rows, counter, progress, options, table)), target);
+  } finally {
+    progress?.done();
+  }
   return counter.rows;
 }

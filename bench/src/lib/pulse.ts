@@ -3,7 +3,10 @@
 
 export { workspaceContext } from "../../../packages/server/src/context.ts";
 export { SnapshotRefresher } from "../../../packages/server/src/health/refresher.ts";
-export { recordHealthSnapshots } from "../../../packages/server/src/health/snapshots.ts";
+export {
+  ensureTodaysSnapshots,
+  recordHealthSnapshots,
+} from "../../../packages/server/src/health/snapshots.ts";
 export { startHttpServer } from "../../../packages/server/src/http.ts";
 export { orderedAccountIds } from "../../../packages/server/src/loaders/account-index.ts";
 export { loadPortfolioAccounts } from "../../../packages/server/src/loaders/portfolio.ts";

@@ -20,7 +20,21 @@ export class RunningServer {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(name: string, script: string, env: Record<string, string>): Promise<RunningServer> {
+  /** Process id of the server (taskset execs node, so it is node's own). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /**
+   * Starts a server under test, pinned to the server core unless `options.cpu` says otherwise
+   * (null: not pinned, as the several-servers scenario runs them).
+   */
+  static async start(
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    options: { cpu?: string | null } = {},
+  ): Promise<RunningServer> {
     // BENCH_PROFILE=1: each server writes V8 CPU profiles (one per thread) of its whole life when it stops.
     const nodeArgs = profileDirectory
       ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}/${name}-${Date.now()}`]
@@ -32,7 +46,7 @@ export class RunningServer {
     // skips its development checks); BENCH_NODE_ENV=development measures them with the checks.
     const nodeEnv = process.env.BENCH_NODE_ENV ?? "production";
     const child = spawnNode(`servers/${script}`, {
-      cpu: serverCpu,
+      cpu: options.cpu === null ? undefined : (options.cpu ?? serverCpu),
       env: { NODE_ENV: nodeEnv, ...env },
       nodeArgs,
     });

@@ -1,5 +1,7 @@
 // D, P, Y and I: the real Pulse HTTP server (startHttpServer) on the benchmark database, with
 // the clock pinned to the data set's "now" so every answer is comparable across contenders.
+// BENCH_PREPARED_STATEMENTS=false and BENCH_REDIS_URL: as a server behind PgBouncer in transaction
+// mode that shares Redis with others (the several-servers scenario).
 import { openDatabase } from "@pulse/schema/database";
 import { startHttpServer } from "../lib/pulse.ts";
 import { serveChild, type TracedStatement } from "./child.ts";
@@ -12,6 +14,7 @@ await serveChild(async () => {
     url,
     migrate: false,
     poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
+    preparedStatements: process.env.BENCH_PREPARED_STATEMENTS !== "false",
   });
   let trace: TracedStatement[] | null = null;
   // Every statement, whether sent through Prisma or through the driver-level reader (which
@@ -19,7 +22,13 @@ await serveChild(async () => {
   database.statements.listeners.add((sql) => {
     trace?.push({ sql, ms: null });
   });
-  const started = await startHttpServer({ database, port: 0, host: "127.0.0.1", clock: () => now });
+  const started = await startHttpServer({
+    database,
+    port: 0,
+    host: "127.0.0.1",
+    clock: () => now,
+    ...(process.env.BENCH_REDIS_URL ? { redisUrl: process.env.BENCH_REDIS_URL } : {}),
+  });
   return {
     url: started.url,
     server: started.server,

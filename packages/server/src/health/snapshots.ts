@@ -37,12 +37,24 @@ function snapshotInstant(day: Date, now: Date): Date {
   return new Date(Math.min(day.getTime() + DAY_MS, now.getTime()));
 }
 
+/** Ids per lookup: a statement takes at most 65,535 bind parameters (the daily job passes every account). */
+const ID_LOOKUP_CHUNK = 20_000;
+
 async function snapshotAccounts(
   prisma: PrismaClient,
   workspaceId: string,
   accountIds: readonly string[] | undefined,
   asOf: Date,
 ): Promise<SnapshotAccount[]> {
+  if (accountIds && accountIds.length > ID_LOOKUP_CHUNK) {
+    const found: SnapshotAccount[] = [];
+    for (let offset = 0; offset < accountIds.length; offset += ID_LOOKUP_CHUNK) {
+      const part = accountIds.slice(offset, offset + ID_LOOKUP_CHUNK);
+      found.push(...(await snapshotAccounts(prisma, workspaceId, part, asOf)));
+    }
+    // The same order as one lookup (by id; uuids compare as their lowercase text).
+    return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
   return prisma.account.findMany({
     where: { workspaceId, ...(accountIds ? { id: { in: [...accountIds] } } : {}), signedUpAt: { lt: asOf } },
     select: { id: true, seats: true, signedUpAt: true, churnedAt: true },
