@@ -41,9 +41,20 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/**
+ * A bare date given for a DateTime: UTC midnight of `date`, which a period (schema/period.ts)
+ * reads as midnight in the workspace's time zone instead.
+ */
+export class DateOnly extends Date {
+  constructor(readonly date: string) {
+    super(`${date}T00:00:00Z`);
+  }
+}
+
 /** ISO 8601 instants; a bare date ("2026-01-31") means UTC midnight of that day. */
 builder.scalarType("DateTime", {
-  description: 'An ISO 8601 date-time in UTC (e.g. "2026-01-31T09:30:00Z"); a bare date means UTC midnight.',
+  description:
+    'An ISO 8601 date-time in UTC (e.g. "2026-01-31T09:30:00Z"); a bare date means UTC midnight, or in a period midnight in the workspace\'s time zone.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
   parseValue: (value) => parseDateTime(value),
   parseLiteral: (ast) => {
@@ -56,7 +67,7 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 
 function parseDateTime(value: unknown): Date {
   if (typeof value === "string" && ISO_DATE_TIME.test(value)) {
-    const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+    const date = value.length === 10 ? new DateOnly(value) : new Date(value);
     // Date() rolls 2026-02-30 over to March; a round trip of the date part catches that.
     if (!Number.isNaN(date.getTime()) && (value.length !== 10 || date.toISOString().startsWith(value))) {
       const year = date.getUTCFullYear();

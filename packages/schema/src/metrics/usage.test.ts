@@ -49,6 +49,8 @@ describe("usageAggregatesFromEvents", () => {
     expect(result).toEqual({
       seats: 5,
       windowDays: 7,
+      // Calendar days of the window in its zone (UTC here).
+      days: 7,
       // ana, ben, cy; "dee" is at `to`, "eve" before `from`, the anonymous login is no user.
       activeUsers: 3,
       loginEvents: 4,
