@@ -17,6 +17,8 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    /** A calendar date ("YYYY-MM-DD", resolved in the workspace's zone) or an instant. */
+    PeriodBound: { Input: Date | string; Output: Date };
     Decimal: { Input: Decimal; Output: Decimal | string | number | { toString(): string } };
     JSON: { Input: unknown; Output: unknown };
   };
@@ -41,20 +43,9 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-/**
- * A bare date given for a DateTime: UTC midnight of `date`, which a period (schema/period.ts)
- * reads as midnight in the workspace's time zone instead.
- */
-export class DateOnly extends Date {
-  constructor(readonly date: string) {
-    super(`${date}T00:00:00Z`);
-  }
-}
-
 /** ISO 8601 instants; a bare date ("2026-01-31") means UTC midnight of that day. */
 builder.scalarType("DateTime", {
-  description:
-    'An ISO 8601 date-time in UTC (e.g. "2026-01-31T09:30:00Z"); a bare date means UTC midnight, or in a period midnight in the workspace\'s time zone.',
+  description: 'An ISO 8601 date-time in UTC (e.g. "2026-01-31T09:30:00Z"); a bare date means UTC midnight.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
   parseValue: (value) => parseDateTime(value),
   parseLiteral: (ast) => {
@@ -67,7 +58,7 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 
 function parseDateTime(value: unknown): Date {
   if (typeof value === "string" && ISO_DATE_TIME.test(value)) {
-    const date = value.length === 10 ? new DateOnly(value) : new Date(value);
+    const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
     // Date() rolls 2026-02-30 over to March; a round trip of the date part catches that.
     if (!Number.isNaN(date.getTime()) && (value.length !== 10 || date.toISOString().startsWith(value))) {
       const year = date.getUTCFullYear();
@@ -77,6 +68,28 @@ function parseDateTime(value: unknown): Date {
   throw new GraphQLError(`"${String(value)}" is not an ISO 8601 date or date-time between 1970 and 9999`, {
     extensions: { code: "BAD_USER_INPUT" },
   });
+}
+/**
+ * A period's bound: a bare date stays the string "YYYY-MM-DD" (schema/period.ts makes it midnight
+ * in the workspace's zone; a string, because compiled queries rebuild literal Dates from their
+ * time), anything else is a DateTime instant.
+ */
+builder.scalarType("PeriodBound", {
+  description:
+    'A calendar date ("2026-01-31": midnight in the workspace\'s time zone) or an ISO 8601 date-time with its offset ("2026-01-31T09:30:00Z", kept as given).',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  parseValue: (value) => parsePeriodBound(value),
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING) return parsePeriodBound(ast.value);
+    throw new GraphQLError("A period bound must be an ISO 8601 string", {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  },
+});
+
+function parsePeriodBound(value: unknown): Date | string {
+  const date = parseDateTime(value);
+  return typeof value === "string" && value.length === 10 ? value : date;
 }
 builder.addScalarType("JSON", JSONResolver);
 

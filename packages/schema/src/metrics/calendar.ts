@@ -36,16 +36,17 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-let supportedZones: Set<string> | undefined;
+/** IANA names as spelled in the database: segments start with a capital ("America/Port-au-Prince"). */
+const ZONE_NAME = /^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*)*$/;
 
 /**
- * Whether `name` is an IANA time zone name this runtime knows (`Intl.supportedValuesOf`, which
- * lists canonical names, plus "UTC"). Offsets such as "+02:00" and abbreviations such as "EST"
- * are not zones.
+ * Whether `name` is an IANA time zone name this runtime knows, spelled exactly (Intl accepts
+ * "asia/kolkata" too; the database and clients should see one spelling). Offsets such as
+ * "+02:00" are not zones. Links are accepted ("Asia/Kolkata", which Intl resolves to its older
+ * canonical name "Asia/Calcutta"), so `Intl.supportedValuesOf` alone would refuse valid names.
  */
 export function isTimeZone(name: string): boolean {
-  supportedZones ??= new Set(Intl.supportedValuesOf("timeZone"));
-  if (name !== DEFAULT_TIME_ZONE && !supportedZones.has(name)) return false;
+  if (!ZONE_NAME.test(name)) return false;
   try {
     formatter(name);
     return true;

@@ -1,22 +1,27 @@
 import { DEFAULT_TIME_ZONE, localMidnight, type Period, trailingDays } from "@pulse/schema/metrics";
 import { GraphQLError } from "graphql";
-import { builder, DateOnly } from "../builder.ts";
+import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 
 export const PeriodInput = builder.inputType("PeriodInput", {
   description:
     'A half-open period [from, to). A bare date ("2026-01-01") is midnight in the workspace\'s time zone; an instant ("2026-01-01T00:00:00Z", or with an offset) stays as given.',
   fields: (t) => ({
-    from: t.field({ type: "DateTime", required: true }),
-    to: t.field({ type: "DateTime", required: true }),
+    from: t.field({ type: "PeriodBound", required: true }),
+    to: t.field({ type: "PeriodBound", required: true }),
   }),
 });
 
-type PeriodArgument = { from: Date; to: Date } | null | undefined;
+type PeriodArgument = { from: Date | string; to: Date | string } | null | undefined;
 
-/** A bound as an instant: a bare date is its first instant in `timeZone` (see calendar.ts). */
-function instantOf(bound: Date, timeZone: string): Date {
-  return bound instanceof DateOnly ? localMidnight(bound.date, timeZone) : bound;
+/** A bound as an instant: a bare date (a string) is its first instant in `timeZone` (see calendar.ts). */
+function instantOf(bound: Date | string, timeZone: string): Date {
+  return typeof bound === "string" ? localMidnight(bound, timeZone) : bound;
+}
+
+/** The bounds as instants, unchecked (for callers that check the period their own way). */
+export function periodIn(input: { from: Date | string; to: Date | string }, timeZone: string): Period {
+  return { from: instantOf(input.from, timeZone), to: instantOf(input.to, timeZone) };
 }
 
 /**
@@ -30,8 +35,7 @@ export function resolvePeriod(
   timeZone: string = DEFAULT_TIME_ZONE,
 ): Period {
   if (!input) return trailingDays(now, defaultDays);
-  const from = instantOf(input.from, timeZone);
-  const to = instantOf(input.to, timeZone);
+  const { from, to } = periodIn(input, timeZone);
   if (to.getTime() <= from.getTime()) {
     throw new GraphQLError("`period.to` must be after `period.from`.", {
       extensions: { code: "BAD_USER_INPUT" },
@@ -52,7 +56,7 @@ export async function requestPeriod(
   input: PeriodArgument,
   defaultDays: number,
 ): Promise<Period> {
-  const needsZone = input != null && (input.from instanceof DateOnly || input.to instanceof DateOnly);
+  const needsZone = input != null && (typeof input.from === "string" || typeof input.to === "string");
   const timeZone = needsZone ? (await ctx.settings()).timeZone : DEFAULT_TIME_ZONE;
   return resolvePeriod(input, ctx.now, defaultDays, timeZone);
 }

@@ -94,7 +94,15 @@ builder.mutationField("updateWorkspace", (t) =>
       const timeZone = input.timeZone;
       return ctx.prisma.$transaction(
         async (tx) => {
-          // First, so no usage ingestion is half done under the old zone (see ingest/usage-rollup.ts).
+          // The database computes the rollup's days: it must know the name as well.
+          const [known] = await tx.$queryRaw<{ known: boolean }[]>`
+            SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = ${timeZone}) AS known`;
+          if (!known?.known) {
+            throw new ValidationError(`Invalid input: timeZone "${timeZone}" is not known to the database`, [
+              { path: "timeZone", message: "is not a time zone the database knows" },
+            ]);
+          }
+          // Then the lock, so no usage ingestion is half done under the old zone (see ingest/usage-rollup.ts).
           await lockWorkspaceForZoneChange(tx, ctx.workspaceId);
           const { timeZone: before } = await tx.workspace.findUniqueOrThrow({
             where: { id: ctx.workspaceId },
