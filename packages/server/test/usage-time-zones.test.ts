@@ -13,6 +13,7 @@ import {
 } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addToUsageDaily } from "../src/ingest/usage-rollup.ts";
 import { AccountFacts } from "../src/loaders/facts.ts";
 import { SeededRandom } from "../src/seed/random.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
@@ -285,6 +286,48 @@ describe.each(DATABASE_KINDS)("usage by the workspace's calendar on %s", (kind) 
       }),
     ).toEqual(before);
   }, 120_000);
+
+  if (kind === "postgres")
+    it("a zone change waits for a usage ingestion in flight, then rebuilds with its events", async () => {
+      const { workspace, accountIds } = await workspaceWithEvents("zone-race", "UTC", 77, 100);
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let ingested = () => {};
+      const inFlight = new Promise<void>((resolve) => {
+        ingested = resolve;
+      });
+      // An ingestion that has inserted its event and rolled it up (by UTC, the zone it sees) but
+      // not committed yet; 23:30 UTC is already the next day in Berlin.
+      const ingestion = prisma.$transaction(
+        async (tx) => {
+          const event = await tx.usageEvent.create({
+            data: {
+              workspaceId: workspace.workspaceId,
+              accountId: accountIds[0] ?? "",
+              kind: "LOGIN",
+              occurredAt: new Date("2026-03-28T23:30:00Z"),
+            },
+          });
+          await addToUsageDaily(tx, [event.id]);
+          ingested();
+          await gate;
+        },
+        { timeout: 30_000 },
+      );
+      await inFlight;
+      let settled = false;
+      const change = setZone(workspace.secretKey, "Europe/Berlin").finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      release();
+      await ingestion;
+      expect(await change).toMatchObject({ data: { timeZone: "Europe/Berlin" } });
+      await expectRollupByDaysOf(prisma, workspace.workspaceId, "Europe/Berlin");
+    });
 
   it("reads period dates as local midnights and aligns series buckets to the zone", async () => {
     const { workspace } = workspaces.get("America/New_York") ?? expect.fail("no workspace");
