@@ -17,6 +17,8 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    /** A calendar date ("YYYY-MM-DD", resolved in the workspace's zone) or an instant. */
+    PeriodBound: { Input: Date | string; Output: Date };
     Decimal: { Input: Decimal; Output: Decimal | string | number | { toString(): string } };
     JSON: { Input: unknown; Output: unknown };
   };
@@ -66,6 +68,28 @@ function parseDateTime(value: unknown): Date {
   throw new GraphQLError(`"${String(value)}" is not an ISO 8601 date or date-time between 1970 and 9999`, {
     extensions: { code: "BAD_USER_INPUT" },
   });
+}
+/**
+ * A period's bound: a bare date stays the string "YYYY-MM-DD" (schema/period.ts makes it midnight
+ * in the workspace's zone; a string, because compiled queries rebuild literal Dates from their
+ * time), anything else is a DateTime instant.
+ */
+builder.scalarType("PeriodBound", {
+  description:
+    'A calendar date ("2026-01-31": midnight in the workspace\'s time zone) or an ISO 8601 date-time with its offset ("2026-01-31T09:30:00Z", kept as given).',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  parseValue: (value) => parsePeriodBound(value),
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING) return parsePeriodBound(ast.value);
+    throw new GraphQLError("A period bound must be an ISO 8601 string", {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  },
+});
+
+function parsePeriodBound(value: unknown): Date | string {
+  const date = parseDateTime(value);
+  return typeof value === "string" && value.length === 10 ? value : date;
 }
 builder.addScalarType("JSON", JSONResolver);
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthComponentValues } from "../src/health/account-health.ts";
 import { changeHealthConfig } from "../src/health/config-versions.ts";
 import { loadWorkspaceSettings } from "../src/health/settings.ts";
+import { rebuildUsageDaily } from "../src/ingest/usage-rollup.ts";
 import { AccountFacts } from "../src/loaders/facts.ts";
 import { PointInTimeFacts } from "../src/loaders/point-in-time-facts.ts";
 import { seedDemoWorkspace } from "../src/seed/demo.ts";
@@ -57,6 +58,8 @@ async function addAccounts(
       })),
     });
   }
+  // Written around ingestion: the rollup that usage reads of complete days use is filled by hand.
+  await rebuildUsageDaily(database.prisma, workspaceId);
 }
 
 const VERSIONS = `{ workspace { healthConfigVersions(first: 10) { edges { node {

@@ -23,6 +23,7 @@ import {
   usageAggregatesFromEvents,
   usageHealthComponent,
   usageMetrics,
+  usageWindow,
 } from "@pulse/schema/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
@@ -206,11 +207,13 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
           contracts: true,
         },
       });
-      const usageWindow = trailingDays(NOW, 30);
+      // The trailing 30 calendar days of the workspace's zone (UTC), today included up to now.
+      const window = usageWindow(NOW, 30, "UTC");
       const usage = usageMetrics(
         usageAggregatesFromEvents({
           events: account.usageEvents,
-          period: usageWindow,
+          period: window,
+          timeZone: window.timeZone,
           seats: account.seats,
           keyFeatures: DEMO_KEY_FEATURES,
         }),

@@ -190,7 +190,7 @@ describe("query plans stay flat as the workspace grows (PostgreSQL)", () => {
   it("keeps every request flat when a year of history is added, and page requests flat at 10× the accounts", async () => {
     const base = await measureAll();
 
-    // A year of older history for the same accounts: snapshots and usage events before the windows.
+    // A year of older history for the same accounts: snapshots, usage events and their daily rollup before the windows.
     await client.query(
       `INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components)
        SELECT gen_random_uuid(), a."workspaceId", a.id, d::date, 50, 'YELLOW', '{}'::jsonb
@@ -201,6 +201,14 @@ describe("query plans stay flat as the workspace grows (PostgreSQL)", () => {
     await client.query(
       `INSERT INTO "UsageEvent" (id, "workspaceId", "accountId", kind, "occurredAt")
        SELECT gen_random_uuid(), a."workspaceId", a.id, 'LOGIN', d
+       FROM "Account" a, generate_series($2::timestamp - interval '400 days', $2::timestamp - interval '100 days', interval '2 days') d
+       WHERE a."workspaceId" = $1::uuid`,
+      [workspaceId, NOW],
+    );
+    // Their rollup rows too (as ingestion keeps them): usage reads whole days from it.
+    await client.query(
+      `INSERT INTO "UsageDaily" ("workspaceId", "accountId", "contactKey", day, logins)
+       SELECT a."workspaceId", a.id, '-', d::date, 1
        FROM "Account" a, generate_series($2::timestamp - interval '400 days', $2::timestamp - interval '100 days', interval '2 days') d
        WHERE a."workspaceId" = $1::uuid`,
       [workspaceId, NOW],

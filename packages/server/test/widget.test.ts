@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
 import type { StartedServer } from "../src/http.ts";
+import { rebuildUsageDaily } from "../src/ingest/usage-rollup.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase, startTestServer } from "./helpers.ts";
@@ -52,6 +53,7 @@ describe.each(DATABASE_KINDS)("widget operations on %s", (kind) => {
         occurredAt: new Date(Date.now() - 86_400_000),
       },
     });
+    await rebuildUsageDaily(database.prisma, acme.workspaceId);
     await database.prisma.survey.create({
       data: {
         workspaceId: acme.workspaceId,

@@ -22,6 +22,21 @@ export {
   ebrHealthComponent,
   type ReviewOutcome,
 } from "./business-reviews.ts";
+export {
+  addDays,
+  type CalendarDate,
+  type CalendarInterval,
+  DEFAULT_TIME_ZONE,
+  daysBetween,
+  intervalBoundaries,
+  isTimeZone,
+  localDate,
+  localMidnight,
+  nextInterval,
+  startOfInterval,
+  startOfLocalDay,
+  zoneOffsetMs,
+} from "./calendar.ts";
 export { type CesResult, cesFromScoreCounts, customerEffortScore } from "./ces.ts";
 export { type CsatResult, csatFromScoreCounts, customerSatisfaction } from "./csat.ts";
 export { MetricDecimal, type MoneyInput } from "./decimal.ts";
@@ -229,12 +244,18 @@ export {
   unitEconomics,
 } from "./unit-economics.ts";
 export {
+  calendarDaysOf,
+  type PartialDay,
   USAGE_HEALTH_WINDOW_DAYS,
   type UsageAggregates,
   type UsageEvent,
   type UsageEventKind,
   type UsageMetrics,
+  type UsageWindow,
+  type UsageWindowParts,
   usageAggregatesFromEvents,
   usageHealthComponent,
   usageMetrics,
+  usageWindow,
+  usageWindowParts,
 } from "./usage.ts";

@@ -7,6 +7,7 @@ import {
   usageAggregatesFromEvents,
   usageHealthComponent,
   usageMetrics,
+  usageWindow,
 } from "./usage.ts";
 
 const from = utc("2026-03-01");
@@ -49,6 +50,8 @@ describe("usageAggregatesFromEvents", () => {
     expect(result).toEqual({
       seats: 5,
       windowDays: 7,
+      // Calendar days of the window in its zone (UTC here).
+      days: 7,
       // ana, ben, cy; "dee" is at `to`, "eve" before `from`, the anonymous login is no user.
       activeUsers: 3,
       loginEvents: 4,
@@ -249,5 +252,46 @@ describe("usage properties", () => {
         },
       ),
     );
+  });
+});
+
+describe("usage windows of calendar days", () => {
+  it("counts a user active every local day across a spring-forward change as active on all 30 days", () => {
+    // 00:30 in New York on 2026-03-20: the window starts at midnight on 2026-02-19 and holds the
+    // 23-hour day of 2026-03-08, so it lasts 29 days minus 30 minutes: ⌈windowDays⌉ is 29, not 30.
+    const now = new Date("2026-03-20T04:30:00Z");
+    const window = usageWindow(now, 30, "America/New_York");
+    expect(window.from.toISOString()).toBe("2026-02-19T05:00:00.000Z");
+    const events: UsageEvent[] = Array.from({ length: 30 }, (_, day) => ({
+      contactId: "ana",
+      kind: "LOGIN" as const,
+      occurredAt: new Date(window.from.getTime() + day * 86_400_000 + 6 * 3_600_000),
+    })).filter((event) => event.occurredAt < now);
+    // The last slice is today's first 30 minutes: a login at 00:10.
+    events.push({ contactId: "ana", kind: "LOGIN", occurredAt: new Date("2026-03-20T04:10:00Z") });
+    const aggregates = usageAggregatesFromEvents({
+      events,
+      period: window,
+      seats: 1,
+      keyFeatures: [],
+      timeZone: window.timeZone,
+    });
+    expect(Math.ceil(aggregates.windowDays)).toBe(29);
+    expect(aggregates.days).toBe(30);
+    expect(aggregates.userDays).toBe(30);
+    const metrics = usageMetrics(aggregates);
+    expect(metrics.averageDailyActiveUsers).toBe(1);
+    expect(metrics.stickiness).toBe(1);
+  });
+
+  it("refuses a window of no whole day and a bad day count", () => {
+    expectMetricError(() => usageWindow(new Date("2026-03-20T00:00:00Z"), 0, "UTC"), "INVALID_PERIOD");
+    const base = usageAggregatesFromEvents({
+      events: [],
+      period: { from, to: addDays(from, 7) },
+      seats: 1,
+      keyFeatures: [],
+    });
+    expectMetricError(() => usageMetrics({ ...base, days: 0 }), "INVALID_PERIOD");
   });
 });

@@ -1,5 +1,13 @@
+import {
+  addDays,
+  type CalendarDate,
+  DEFAULT_TIME_ZONE,
+  daysBetween,
+  localDate,
+  localMidnight,
+} from "./calendar.ts";
 import { MetricInputError } from "./errors.ts";
-import { isWithinPeriod, MILLISECONDS_PER_DAY, type Period, periodLengthDays } from "./period.ts";
+import { assertValidPeriod, isWithinPeriod, type Period, periodLengthDays } from "./period.ts";
 import { assertCount, assertKnownKind, assertSeats, assertValidDate } from "./validate.ts";
 
 /** Days of the usage component's window (and the default usage window). */
@@ -18,15 +26,85 @@ export interface UsageEvent {
   occurredAt: Date;
 }
 
+/** A usage window: [from, to) and the time zone whose calendar days it counts. */
+export interface UsageWindow extends Period {
+  timeZone: string;
+}
+
 /**
- * One account's usage over a window, as one `GROUP BY account` can produce it. Days are 24-hour
- * slices counted from the window start (calendar days of the daily rollup when the window starts
- * at UTC midnight).
+ * "Trailing `days` days" at `now` in `timeZone`: the `days` calendar days ending today, today
+ * included up to `now`, i.e. from the local midnight `days − 1` days before today to `now`.
+ */
+export function usageWindow(now: Date, days: number, timeZone: string = DEFAULT_TIME_ZONE): UsageWindow {
+  if (!Number.isInteger(days) || days < 1) {
+    throw new MetricInputError("INVALID_PERIOD", `a usage window has at least 1 whole day, got ${days}`);
+  }
+  const today = localDate(now, timeZone);
+  return { from: localMidnight(addDays(today, 1 - days), timeZone), to: now, timeZone };
+}
+
+/** The calendar days in `timeZone` that [from, to) touches (a partial day counts). */
+export function calendarDaysOf(period: Period, timeZone: string = DEFAULT_TIME_ZONE): number {
+  assertValidPeriod(period);
+  return (
+    daysBetween(localDate(period.from, timeZone), localDate(new Date(period.to.getTime() - 1), timeZone)) + 1
+  );
+}
+
+/** A stretch of raw events [from, to) within one local day; empty when from = to. */
+export interface PartialDay {
+  from: Date;
+  to: Date;
+  day: CalendarDate;
+}
+
+/**
+ * How a window is read exactly: whole local days [wholeDays.from, wholeDays.to) from the daily
+ * rollup (none when equal), and the partial days at either edge from raw events (`head` before
+ * the first whole day, `tail` after the last: today's part of a trailing window).
+ */
+export interface UsageWindowParts {
+  wholeDays: { from: CalendarDate; to: CalendarDate };
+  head: PartialDay;
+  tail: PartialDay;
+  /** Calendar days the window touches (see `calendarDaysOf`). */
+  days: number;
+}
+
+export function usageWindowParts(window: UsageWindow): UsageWindowParts {
+  const { from, to, timeZone } = window;
+  const days = calendarDaysOf(window, timeZone);
+  const fromDate = localDate(from, timeZone);
+  const firstWhole =
+    localMidnight(fromDate, timeZone).getTime() === from.getTime() ? fromDate : addDays(fromDate, 1);
+  const toDate = localDate(to, timeZone);
+  if (daysBetween(firstWhole, toDate) < 0) {
+    // Inside one local day, not starting at its midnight: raw events only.
+    return {
+      wholeDays: { from: firstWhole, to: firstWhole },
+      head: { from, to, day: fromDate },
+      tail: { from: to, to, day: toDate },
+      days,
+    };
+  }
+  return {
+    wholeDays: { from: firstWhole, to: toDate },
+    head: { from, to: localMidnight(firstWhole, timeZone), day: fromDate },
+    tail: { from: localMidnight(toDate, timeZone), to, day: toDate },
+    days,
+  };
+}
+
+/**
+ * One account's usage over a window, as one `GROUP BY account` can produce it. Days are the
+ * calendar days of the window's time zone (see `usageWindow`); a distinct user counts once per day.
  */
 export interface UsageAggregates {
   seats: number;
   /** (to − from) in days, see `periodLengthDays`. */
   windowDays: number;
+  /** Calendar days the window touches (`calendarDaysOf`); ⌈windowDays⌉ when not given. */
+  days?: number;
   /** Distinct contacts with any event in the window. */
   activeUsers: number;
   loginEvents: number;
@@ -42,15 +120,20 @@ export interface UsageAggregates {
   keyFeatures: readonly string[];
 }
 
-/** Builds the aggregates from raw events; events outside [from, to) are ignored. */
+/**
+ * Builds the aggregates from raw events; events outside [from, to) are ignored. Days are the
+ * calendar days of `timeZone` (default UTC).
+ */
 export function usageAggregatesFromEvents(input: {
   events: readonly UsageEvent[];
   period: Period;
   seats: number;
   keyFeatures: readonly string[];
+  timeZone?: string;
 }): UsageAggregates {
-  const { events, period, seats, keyFeatures } = input;
+  const { events, period, seats, keyFeatures, timeZone = DEFAULT_TIME_ZONE } = input;
   const windowDays = periodLengthDays(period);
+  const days = calendarDaysOf(period, timeZone);
   assertSeats(seats);
   const contacts = new Set<string>();
   const contactDays = new Set<string>();
@@ -63,7 +146,7 @@ export function usageAggregatesFromEvents(input: {
     assertKnownKind(event.kind, USAGE_EVENT_KINDS, "usageEvent.kind");
     if (!isWithinPeriod(event.occurredAt, period)) continue;
     if (event.contactId !== null) {
-      const day = Math.floor((event.occurredAt.getTime() - period.from.getTime()) / MILLISECONDS_PER_DAY);
+      const day = localDate(event.occurredAt, timeZone);
       contacts.add(event.contactId);
       contactDays.add(`${day}\u0000${event.contactId}`);
     }
@@ -85,6 +168,7 @@ export function usageAggregatesFromEvents(input: {
   return {
     seats,
     windowDays,
+    days,
     activeUsers: contacts.size,
     loginEvents,
     sessionCount,
@@ -115,9 +199,9 @@ export interface UsageMetrics {
   featureCounts: Readonly<Record<string, number>>;
 }
 
-/** Number of day slices in the window: a trailing partial day still is a day users can be active in. */
-function dayCount(windowDays: number): number {
-  return Math.ceil(windowDays);
+/** Number of days in the window: a trailing partial day still is a day users can be active in. */
+function dayCount(usage: Pick<UsageAggregates, "windowDays" | "days">): number {
+  return usage.days ?? Math.ceil(usage.windowDays);
 }
 
 function checkAggregates(usage: UsageAggregates): number {
@@ -129,6 +213,9 @@ function checkAggregates(usage: UsageAggregates): number {
   assertCount(usage.loginEvents, "loginEvents");
   assertCount(usage.sessionCount, "sessionCount");
   assertCount(usage.userDays, "userDays");
+  if (usage.days !== undefined && (!Number.isInteger(usage.days) || usage.days < 1)) {
+    throw new MetricInputError("INVALID_PERIOD", `days must be a whole number ≥ 1, got ${usage.days}`);
+  }
   const sessionSeconds = Number(usage.sessionSeconds);
   if (!Number.isFinite(sessionSeconds) || sessionSeconds < 0) {
     throw new MetricInputError("INVALID_DURATION", `sessionSeconds must be ≥ 0, got ${usage.sessionSeconds}`);
@@ -136,10 +223,10 @@ function checkAggregates(usage: UsageAggregates): number {
   for (const [featureKey, count] of Object.entries(usage.featureCounts))
     assertCount(count, `featureCounts.${featureKey}`);
   // Each active user is active on 1..days days; anything else means the aggregates used other day boundaries.
-  if (usage.userDays < usage.activeUsers || usage.userDays > usage.activeUsers * dayCount(usage.windowDays)) {
+  if (usage.userDays < usage.activeUsers || usage.userDays > usage.activeUsers * dayCount(usage)) {
     throw new MetricInputError(
       "INVALID_COUNT",
-      `userDays (${usage.userDays}) must be between activeUsers (${usage.activeUsers}) and activeUsers × ${dayCount(usage.windowDays)} days`,
+      `userDays (${usage.userDays}) must be between activeUsers (${usage.activeUsers}) and activeUsers × ${dayCount(usage)} days`,
     );
   }
   return sessionSeconds;
@@ -150,7 +237,7 @@ export function usageMetrics(usage: UsageAggregates): UsageMetrics {
   const { seats, activeUsers, windowDays, userDays } = usage;
   const keyFeatures = [...new Set(usage.keyFeatures)];
   const keyFeaturesUsed = keyFeatures.filter((key) => (usage.featureCounts[key] ?? 0) > 0);
-  const days = dayCount(windowDays);
+  const days = dayCount(usage);
   return {
     windowDays,
     seats,

@@ -2,6 +2,7 @@
 // batched fact loaders and hands them to the pure formulas of @pulse/schema/metrics.
 import {
   businessReviewEngagement,
+  calendarDaysOf,
   cesFromScoreCounts,
   csatFromScoreCounts,
   ebrHealthComponent,
@@ -26,8 +27,10 @@ import {
   trailingDays,
   USAGE_HEALTH_WINDOW_DAYS,
   type UsageMetrics,
+  type UsageWindow,
   usageHealthComponent,
   usageMetrics,
+  usageWindow,
 } from "@pulse/schema/metrics";
 import type {
   AccountFacts,
@@ -51,19 +54,23 @@ export function accountUsage(
   facts: Pick<HealthFacts, "memo" | "usage">,
   settings: Pick<WorkspaceSettings, "keyFeatures">,
   account: HealthAccount,
-  period: { from: Date; to: Date },
+  period: UsageWindow,
 ): Promise<{ metrics: UsageMetrics; everHadUsage: boolean }> {
-  return facts.memo(`usage|${account.id}|${period.from.getTime()}|${period.to.getTime()}`, async () => {
-    const { everHadUsage, ...aggregates } = await facts.usage(period).load(account.id);
-    const windowDays = (period.to.getTime() - period.from.getTime()) / 86_400_000;
-    const metrics = usageMetrics({
-      ...aggregates,
-      seats: account.seats,
-      windowDays,
-      keyFeatures: settings.keyFeatures,
-    });
-    return { metrics, everHadUsage };
-  });
+  return facts.memo(
+    `usage|${account.id}|${period.from.getTime()}|${period.to.getTime()}|${period.timeZone}`,
+    async () => {
+      const { everHadUsage, ...aggregates } = await facts.usage(period).load(account.id);
+      const windowDays = (period.to.getTime() - period.from.getTime()) / 86_400_000;
+      const metrics = usageMetrics({
+        ...aggregates,
+        seats: account.seats,
+        windowDays,
+        days: aggregates.days ?? calendarDaysOf(period, period.timeZone),
+        keyFeatures: settings.keyFeatures,
+      });
+      return { metrics, everHadUsage };
+    },
+  );
 }
 
 /** The component keys a configuration enables. */
@@ -77,7 +84,7 @@ export function enabledComponents(config: HealthConfig): HealthComponentKey[] {
  */
 export interface HealthFacts {
   memo<Value>(key: string, compute: () => Promise<Value>): Promise<Value>;
-  usage(period: Period): Loads<UsageWindowAggregates>;
+  usage(window: UsageWindow): Loads<UsageWindowAggregates>;
   surveyScoreCounts(period: Period): Loads<SurveyScoreCounts>;
   ticketCounts(period: Period): Loads<TicketCountsByPriority>;
   invoiceCounts(period: Period): Loads<InvoiceCounts>;
@@ -110,7 +117,7 @@ export async function accountHealth(
 /** The values (0–100 or null) of the given components of one account as of `now`. */
 export async function healthComponentValues(
   facts: HealthFacts,
-  settings: Pick<WorkspaceSettings, "keyFeatures" | "milestones">,
+  settings: Pick<WorkspaceSettings, "keyFeatures" | "milestones" | "timeZone">,
   account: HealthAccount,
   now: Date,
   keys: readonly HealthComponentKey[],
@@ -122,7 +129,12 @@ export async function healthComponentValues(
   const work: Promise<void>[] = [];
   if (enabled.usage.enabled) {
     work.push(
-      accountUsage(facts, settings, account, trailingDays(now, USAGE_HEALTH_WINDOW_DAYS)).then((usage) => {
+      accountUsage(
+        facts,
+        settings,
+        account,
+        usageWindow(now, USAGE_HEALTH_WINDOW_DAYS, settings.timeZone),
+      ).then((usage) => {
         values.usage = usageHealthComponent({ usage: usage.metrics, everHadUsage: usage.everHadUsage });
       }),
     );

@@ -2,8 +2,10 @@
 
 import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
 import {
+  DEFAULT_TIME_ZONE,
   type HealthConfig,
   healthConfigForReads,
+  isTimeZone,
   lifetimeSettingsForReads,
   type MilestoneDefinition,
 } from "@pulse/schema/metrics";
@@ -18,6 +20,8 @@ export interface WorkspaceSettings {
   keyFeatures: string[];
   grossMargin: string;
   lifetimeCapMonths: number;
+  /** IANA time zone of period dates, series buckets and usage days (default UTC). */
+  timeZone: string;
   milestones: (MilestoneDefinition & { id: string; name: string })[];
   /** Revision of the workspace's accounts and revenue events (see loaders/portfolio.ts). */
   factsRevision: string;
@@ -36,7 +40,7 @@ export async function loadWorkspaceSettings(
 ): Promise<WorkspaceSettings> {
   const [row] = await reader.read<SettingsRow>(sql`
     SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
-           w."factsRevision"::text AS "factsRevision",
+           w."timeZone", w."factsRevision"::text AS "factsRevision",
            (SELECT v.id::text FROM "HealthConfigVersion" v WHERE v."workspaceId" = w.id
             ORDER BY v.version DESC LIMIT 1) AS "healthConfigVersionId",
            coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,
@@ -58,6 +62,8 @@ export async function loadWorkspaceSettings(
     keyFeatures: row.keyFeatures,
     grossMargin: lifetime.grossMargin,
     lifetimeCapMonths: lifetime.lifetimeCapMonths,
+    // A stored zone this runtime does not know (written by hand) reads as UTC, like the other settings.
+    timeZone: isTimeZone(row.timeZone) ? row.timeZone : DEFAULT_TIME_ZONE,
     milestones: row.milestones,
     factsRevision: row.factsRevision,
     healthConfigVersionId: row.healthConfigVersionId,

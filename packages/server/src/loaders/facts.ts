@@ -8,9 +8,11 @@ import {
   type ScoreCount,
   type TicketCountsByPriority,
   type UsageAggregates,
+  type UsageWindow,
 } from "@pulse/schema/metrics";
 import type { BusinessReview, Contract, PrismaClient, SentimentEntry } from "@pulse/schema/prisma";
 import DataLoader from "dataloader";
+import { readUsageAggregates } from "../data/usage.ts";
 import { factColumns } from "./fact-columns.ts";
 
 export type SurveyKind = "NPS" | "CSAT" | "CES";
@@ -138,71 +140,20 @@ export class AccountFacts {
     });
   }
 
-  /** Usage aggregates of the period (one statement) and whether the account ever had usage. */
-  usage(period: Period): DataLoader<string, UsageWindowAggregates> {
-    return this.loader(`usage|${periodKey(period)}`, (ids) => this.usageOf(period, ids));
+  /**
+   * Usage aggregates of the window (one statement, see data/usage.ts) and whether the account
+   * ever had usage. The window's zone must be the workspace's (`usageWindow(now, days, settings.timeZone)`).
+   */
+  usage(window: UsageWindow): DataLoader<string, UsageWindowAggregates> {
+    return this.loader(`usage|${periodKey(window)}|${window.timeZone}`, (ids) => this.usageOf(window, ids));
   }
 
   /**
    * The same aggregates for any number of accounts in one statement (a workspace-wide set, such
    * as the accounts of a lifecycle stage), outside the per-page loader and its batch size.
    */
-  async usageOf(period: Period, ids: readonly string[]): Promise<UsageWindowAggregates[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.reader.read<{
-      accountId: string;
-      activeUsers: number;
-      loginEvents: number;
-      sessionCount: number;
-      sessionSeconds: string;
-      userDays: number;
-      featureCounts: Record<string, number> | null;
-      everHadUsage: boolean;
-    }>(sql`
-        WITH page AS (SELECT unnest(${ids}::uuid[]) AS id),
-        windowed AS (
-          SELECT e."accountId", e."contactId", e.kind, e."featureKey", e."durationSeconds",
-                 floor(extract(epoch FROM (e."occurredAt" - ${period.from}::timestamp)) / 86400) AS day
-          FROM "UsageEvent" e
-          WHERE e."workspaceId" = ${this.workspaceId}::uuid AND e."accountId" = ANY(${ids}::uuid[])
-            AND e."occurredAt" >= ${period.from} AND e."occurredAt" < ${period.to}
-        ),
-        totals AS (
-          SELECT "accountId",
-                 count(DISTINCT "contactId")::int AS "activeUsers",
-                 (count(*) FILTER (WHERE kind = 'LOGIN'))::int AS "loginEvents",
-                 (count(*) FILTER (WHERE kind = 'SESSION' AND "durationSeconds" IS NOT NULL))::int AS "sessionCount",
-                 (coalesce(sum("durationSeconds") FILTER (WHERE kind = 'SESSION'), 0))::text AS "sessionSeconds",
-                 count(DISTINCT (day, "contactId")) FILTER (WHERE "contactId" IS NOT NULL)::int AS "userDays"
-          FROM windowed GROUP BY "accountId"
-        ),
-        features AS (
-          SELECT "accountId", jsonb_object_agg("featureKey", n) AS "featureCounts"
-          FROM (SELECT "accountId", "featureKey", count(*)::int AS n FROM windowed
-                WHERE kind = 'FEATURE' AND "featureKey" IS NOT NULL GROUP BY 1, 2) f
-          GROUP BY "accountId"
-        )
-        SELECT page.id::text AS "accountId",
-               coalesce(t."activeUsers", 0) AS "activeUsers", coalesce(t."loginEvents", 0) AS "loginEvents",
-               coalesce(t."sessionCount", 0) AS "sessionCount", coalesce(t."sessionSeconds", '0') AS "sessionSeconds",
-               coalesce(t."userDays", 0) AS "userDays", f."featureCounts",
-               EXISTS (SELECT 1 FROM "UsageEvent" u WHERE u."accountId" = page.id) AS "everHadUsage"
-        FROM page
-        LEFT JOIN totals t ON t."accountId" = page.id
-        LEFT JOIN features f ON f."accountId" = page.id`);
-    const byId = new Map(rows.map((row) => [row.accountId, row]));
-    return ids.map((id) => {
-      const row = byId.get(id);
-      return {
-        activeUsers: row?.activeUsers ?? 0,
-        loginEvents: row?.loginEvents ?? 0,
-        sessionCount: row?.sessionCount ?? 0,
-        sessionSeconds: BigInt(row?.sessionSeconds ?? "0"),
-        userDays: row?.userDays ?? 0,
-        featureCounts: row?.featureCounts ?? {},
-        everHadUsage: row?.everHadUsage ?? false,
-      };
-    });
+  usageOf(window: UsageWindow, ids: readonly string[]): Promise<UsageWindowAggregates[]> {
+    return readUsageAggregates(this.reader, this.workspaceId, window, ids);
   }
 
   /** Tickets opened in the period, counted by priority. */

@@ -20,6 +20,7 @@ import {
   trailingDays,
   trailingYearLogoChurnRateFromHistories,
   USAGE_HEALTH_WINDOW_DAYS,
+  usageWindow,
 } from "@pulse/schema/metrics";
 import type { Account, BusinessReview, Contract, SentimentEntry } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
@@ -39,7 +40,7 @@ import {
   RiskRef,
   UsageRef,
 } from "./metric-types.ts";
-import { PeriodInput, resolvePeriod } from "./period.ts";
+import { PeriodInput, requestPeriod, resolvePeriod } from "./period.ts";
 
 /** Survey metrics default to the trailing 90 days, the window the feedback component uses. */
 const SURVEY_DEFAULT_DAYS = 90;
@@ -175,8 +176,8 @@ builder.prismaObjectFields("Account", (t) => ({
     type: [HealthSnapshotRef],
     description: "Daily health snapshots in the period (default: the trailing 90 days), oldest first.",
     args: { period: t.arg({ type: PeriodInput }) },
-    resolve: (account, args, ctx) =>
-      ctx.facts.snapshots(resolvePeriod(args.period, ctx.now, HISTORY_DEFAULT_DAYS)).load(account.id),
+    resolve: async (account, args, ctx) =>
+      ctx.facts.snapshots(await requestPeriod(ctx, args.period, HISTORY_DEFAULT_DAYS)).load(account.id),
   }),
   nps: t.field({
     type: NpsRef,
@@ -185,7 +186,7 @@ builder.prismaObjectFields("Account", (t) => ({
     args: { period: t.arg({ type: PeriodInput }) },
     resolve: async (account, args, ctx) => {
       const counts = await ctx.facts
-        .surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS))
+        .surveyScoreCounts(await requestPeriod(ctx, args.period, SURVEY_DEFAULT_DAYS))
         .load(account.id);
       return npsFromScoreCounts(counts.NPS);
     },
@@ -197,7 +198,7 @@ builder.prismaObjectFields("Account", (t) => ({
     args: { period: t.arg({ type: PeriodInput }) },
     resolve: async (account, args, ctx) => {
       const counts = await ctx.facts
-        .surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS))
+        .surveyScoreCounts(await requestPeriod(ctx, args.period, SURVEY_DEFAULT_DAYS))
         .load(account.id);
       return csatFromScoreCounts(counts.CSAT);
     },
@@ -209,7 +210,7 @@ builder.prismaObjectFields("Account", (t) => ({
     args: { period: t.arg({ type: PeriodInput }) },
     resolve: async (account, args, ctx) => {
       const counts = await ctx.facts
-        .surveyScoreCounts(resolvePeriod(args.period, ctx.now, SURVEY_DEFAULT_DAYS))
+        .surveyScoreCounts(await requestPeriod(ctx, args.period, SURVEY_DEFAULT_DAYS))
         .load(account.id);
       return cesFromScoreCounts(counts.CES);
     },
@@ -220,7 +221,13 @@ builder.prismaObjectFields("Account", (t) => ({
     args: { period: t.arg({ type: PeriodInput }) },
     resolve: async (account, args, ctx) => {
       const settings = await ctx.settings();
-      const period = resolvePeriod(args.period, ctx.now, USAGE_HEALTH_WINDOW_DAYS);
+      // The trailing 30 calendar days of the workspace's zone, today included up to now.
+      const period = args.period
+        ? {
+            ...resolvePeriod(args.period, ctx.now, USAGE_HEALTH_WINDOW_DAYS, settings.timeZone),
+            timeZone: settings.timeZone,
+          }
+        : usageWindow(ctx.now, USAGE_HEALTH_WINDOW_DAYS, settings.timeZone);
       const usage = await accountUsage(ctx.facts, settings, account, period);
       return { ...usage.metrics, keyFeatures: settings.keyFeatures };
     },

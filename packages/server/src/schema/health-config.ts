@@ -24,7 +24,7 @@ import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { HealthBandEnum, HealthComponentKeyEnum } from "./metric-types.ts";
 import { assertPageSize } from "./pagination.ts";
-import { PeriodInput } from "./period.ts";
+import { PeriodInput, periodIn } from "./period.ts";
 
 interface ComponentSetting {
   key: (typeof HEALTH_COMPONENT_KEYS)[number];
@@ -369,7 +369,8 @@ builder.queryField("healthBacktest", (t) =>
       const config = args.config
         ? mergeConfigInput(settings.healthConfig, args.config)
         : settings.healthConfig;
-      if (args.period.to.getTime() <= args.period.from.getTime()) {
+      const period = periodIn(args.period, settings.timeZone);
+      if (period.to.getTime() <= period.from.getTime()) {
         throw new ValidationError("`period.to` must be after `period.from`.", [
           { path: "period.to", message: "must be after period.from" },
         ]);
@@ -381,7 +382,7 @@ builder.queryField("healthBacktest", (t) =>
           workspaceId: ctx.workspaceId,
           settings,
           config,
-          period: { from: args.period.from, to: args.period.to },
+          period,
           horizonDays: args.horizonDays,
           now: ctx.now,
         });

@@ -11,15 +11,15 @@ import {
   portfolioTimeToFirstValue,
   type StageJourney,
   stageAt,
-  trailingDays,
   USAGE_HEALTH_WINDOW_DAYS,
   usageMetrics,
+  usageWindow,
 } from "@pulse/schema/metrics";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { segmentAccounts } from "../loaders/portfolio-facts.ts";
 import { LifecycleStageEnum } from "./account.ts";
-import { PeriodInput, resolvePeriod } from "./period.ts";
+import { PeriodInput, requestPeriod } from "./period.ts";
 import { OnboardingRef, PORTFOLIO_DEFAULT_DAYS, RenewalRateRef, TimeToFirstValueRef } from "./portfolio.ts";
 import { asOf, onboarding, type PortfolioRoot, renewals, revenue, toNumber } from "./portfolio-inputs.ts";
 
@@ -64,7 +64,7 @@ async function adoptionMetrics(ctx: Context, root: JourneyRoot) {
   const at = asOf(root, ctx);
   const [histories, settings] = await Promise.all([stageHistories(ctx, root.segment), ctx.settings()]);
   const adopting = histories.filter((account) => stageAt(account.changes, root.period.to) === "ADOPTION");
-  const window = trailingDays(at, USAGE_HEALTH_WINDOW_DAYS);
+  const window = usageWindow(at, USAGE_HEALTH_WINDOW_DAYS, settings.timeZone);
   // One statement for all of them, however many (not the page loader, which batches by 1,000).
   const aggregates = await ctx.facts.usageOf(
     window,
@@ -77,7 +77,7 @@ async function adoptionMetrics(ctx: Context, root: JourneyRoot) {
     return usageMetrics({
       ...counts,
       seats: account.seats,
-      windowDays: USAGE_HEALTH_WINDOW_DAYS,
+      windowDays: (window.to.getTime() - window.from.getTime()) / 86_400_000,
       keyFeatures: settings.keyFeatures,
     });
   });
@@ -198,8 +198,8 @@ builder.queryField("journey", (t) =>
     description:
       "Per lifecycle stage over a period (default: the trailing 365 days), optionally for one segment: accounts entering, converting to the next stage, the median days in it, and the stage's metrics.",
     args: { period: t.arg({ type: PeriodInput }), segment: t.arg.string() },
-    resolve: (_root, args, ctx) => ({
-      period: resolvePeriod(args.period, ctx.now, PORTFOLIO_DEFAULT_DAYS),
+    resolve: async (_root, args, ctx) => ({
+      period: await requestPeriod(ctx, args.period, PORTFOLIO_DEFAULT_DAYS),
       segment: args.segment ?? null,
     }),
   }),

@@ -4,6 +4,8 @@
 import {
   cesFromScoreCounts,
   csatFromScoreCounts,
+  DEFAULT_TIME_ZONE,
+  intervalBoundaries,
   isHistoryActiveAt,
   npsFromScoreCounts,
   type Period,
@@ -24,7 +26,7 @@ import {
   type PortfolioMetricName,
 } from "./metric-registry.ts";
 import { CesRef, CsatRef, type Money, MoneyRef, NpsRef } from "./metric-types.ts";
-import { PeriodInput, resolvePeriod } from "./period.ts";
+import { PeriodInput, requestPeriod, resolvePeriod } from "./period.ts";
 import {
   arpa,
   logos,
@@ -268,8 +270,8 @@ builder.queryField("portfolio", (t) =>
     description:
       "Portfolio metrics over a period (default: the trailing 365 days), optionally for one segment.",
     args: { period: t.arg({ type: PeriodInput }), segment: t.arg.string() },
-    resolve: (_root, args, ctx) => ({
-      period: resolvePeriod(args.period, ctx.now, PORTFOLIO_DEFAULT_DAYS),
+    resolve: async (_root, args, ctx) => ({
+      period: await requestPeriod(ctx, args.period, PORTFOLIO_DEFAULT_DAYS),
       segment: args.segment ?? null,
     }),
   }),
@@ -277,37 +279,25 @@ builder.queryField("portfolio", (t) =>
 
 const IntervalEnum = builder.enumType("SeriesInterval", { values: ["WEEK", "MONTH", "QUARTER"] as const });
 
-/** Calendar buckets (UTC; weeks start on Monday) covering [from, to), clipped to the period. */
-export function seriesBounds(period: Period, interval: "WEEK" | "MONTH" | "QUARTER"): Date[] {
-  const start = new Date(period.from);
-  let cursor: Date;
-  if (interval === "WEEK") {
-    const day = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
-    const weekday = (new Date(day).getUTCDay() + 6) % 7;
-    cursor = new Date(day - weekday * 86_400_000);
-  } else {
-    const month =
-      interval === "QUARTER" ? start.getUTCMonth() - (start.getUTCMonth() % 3) : start.getUTCMonth();
-    cursor = new Date(Date.UTC(start.getUTCFullYear(), month, 1));
+/** Calendar buckets in the workspace's zone (weeks start on Monday) covering [from, to), clipped to the period. */
+export function seriesBounds(
+  period: Period,
+  interval: "WEEK" | "MONTH" | "QUARTER",
+  timeZone: string = DEFAULT_TIME_ZONE,
+): Date[] {
+  let inner: Date[];
+  try {
+    inner = intervalBoundaries(period, interval, timeZone, MAX_SERIES_POINTS - 1);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new GraphQLError(
+      `A series has at most ${MAX_SERIES_POINTS} points; use a longer interval or a shorter period.`,
+      {
+        extensions: { code: "BAD_USER_INPUT" },
+      },
+    );
   }
-  const next = (date: Date) =>
-    interval === "WEEK"
-      ? new Date(date.getTime() + 7 * 86_400_000)
-      : new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + (interval === "QUARTER" ? 3 : 1), 1));
-  const bounds = [period.from];
-  for (let bound = next(cursor); bound < period.to; bound = next(bound)) {
-    bounds.push(bound);
-    if (bounds.length > MAX_SERIES_POINTS) {
-      throw new GraphQLError(
-        `A series has at most ${MAX_SERIES_POINTS} points; use a longer interval or a shorter period.`,
-        {
-          extensions: { code: "BAD_USER_INPUT" },
-        },
-      );
-    }
-  }
-  bounds.push(period.to);
-  return bounds;
+  return [period.from, ...inner, period.to];
 }
 
 interface SeriesPoint {
@@ -347,9 +337,10 @@ builder.queryField("metricSeries", (t) =>
       segment: t.arg.string(),
     },
     resolve: async (_root, args, ctx) => {
-      const period = resolvePeriod(args.period, ctx.now, PORTFOLIO_DEFAULT_DAYS);
+      const { timeZone } = await ctx.settings();
+      const period = resolvePeriod(args.period, ctx.now, PORTFOLIO_DEFAULT_DAYS, timeZone);
       const segment = args.segment ?? null;
-      const bounds = seriesBounds(period, args.interval);
+      const bounds = seriesBounds(period, args.interval, timeZone);
       const surveyBuckets = await surveyCountsByBucket(ctx, segment, bounds);
       return Promise.all(
         bounds.slice(0, -1).map(async (from, index): Promise<SeriesPoint> => {

@@ -2,6 +2,7 @@
 // start of the current UTC day) so every metric of the API has something to show.
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { hashApiKey } from "../auth/api-keys.ts";
+import { rebuildUsageDaily } from "../ingest/usage-rollup.ts";
 import { createWorkspace } from "../workspaces.ts";
 import { SeededRandom } from "./random.ts";
 
@@ -713,6 +714,9 @@ async function insertUsageEvents(prisma: PrismaClient, rows: Row[]): Promise<voi
         ${pick<number | null>("durationSeconds")}::int[], ${pick<Date>("occurredAt").map((d) => d.toISOString())}::timestamp(3)[])
         AS e(id, "workspaceId", "accountId", "contactId", kind, "featureKey", "durationSeconds", "occurredAt")`;
   }
+  // Usage reads take complete days from the rollup: fill it as ingestion would.
+  for (const workspaceId of new Set(column<string>("workspaceId")))
+    await rebuildUsageDaily(prisma, workspaceId);
 }
 
 function clampInt(value: number, min: number, max: number): number {
