@@ -15,47 +15,85 @@ import { scopePrismaSql } from "./viewer-scope.ts";
 
 /** The accounts of a segment (all when null) and, at the same index, each one's history. */
 export interface SegmentAccounts {
-  rows: PortfolioAccountRow[];
-  histories: AccountHistory[];
+  readonly rows: readonly PortfolioAccountRow[];
+  readonly histories: readonly AccountHistory[];
 }
 
 /**
- * Every account checked once per request (`accountHistory`): each formula, period and the MRR
- * ordering then read the same histories instead of re-checking and re-summing every event.
+ * What is derived from one array of portfolio rows, kept as long as the array: the workspace's
+ * rows stay the same objects between requests while its facts revision is unchanged
+ * (`PortfolioCache`), so a server checks each account and builds its revenue timeline once per
+ * revision, not once per request. Exact: each value is a pure function of rows nobody mutates,
+ * and a new revision (or a request that wrote, or a viewer scope's filtered array) is a new array.
  */
-function allAccounts(ctx: Context): Promise<SegmentAccounts> {
-  return ctx.facts.memo("portfolio-histories|", async () => {
-    const rows = await ctx.portfolioAccounts();
-    return { rows, histories: rows.map(accountHistory) };
-  });
+interface DerivedFromRows {
+  all: SegmentAccounts;
+  segments: Map<string, SegmentAccounts>;
+  byId?: Map<string, AccountHistory>;
+}
+const derivedFromRows = new WeakMap<readonly PortfolioAccountRow[], DerivedFromRows>();
+/** Each row's history, shared by every array that holds the row (a scope's filtered rows too). */
+const historyOfRow = new WeakMap<PortfolioAccountRow, AccountHistory>();
+
+function historyOf(row: PortfolioAccountRow): AccountHistory {
+  let history = historyOfRow.get(row);
+  if (history === undefined) {
+    history = accountHistory(row);
+    historyOfRow.set(row, history);
+  }
+  return history;
 }
 
-export function segmentAccounts(ctx: Context, segment: string | null): Promise<SegmentAccounts> {
-  if (segment === null) return allAccounts(ctx);
-  return ctx.facts.memo(`portfolio-histories|${segment}`, async () => {
-    const all = await allAccounts(ctx);
-    const selected: SegmentAccounts = { rows: [], histories: [] };
-    all.rows.forEach((row, index) => {
-      const history = all.histories[index];
-      if (row.segment !== segment || history === undefined) return;
-      selected.rows.push(row);
-      selected.histories.push(history);
-    });
-    return selected;
-  });
+function derived(rows: readonly PortfolioAccountRow[]): DerivedFromRows {
+  let entry = derivedFromRows.get(rows);
+  if (entry === undefined) {
+    // Checked before anything is kept: an invalid account fails every request, as it did uncached.
+    entry = { all: { rows, histories: rows.map(historyOf) }, segments: new Map() };
+    derivedFromRows.set(rows, entry);
+  }
+  return entry;
+}
+
+/**
+ * Every account checked once (`accountHistory`): each formula, period and the MRR ordering then
+ * read the same histories instead of re-checking and re-summing every event.
+ */
+async function allAccounts(ctx: Context): Promise<DerivedFromRows> {
+  return derived(await ctx.portfolioAccounts());
+}
+
+export async function segmentAccounts(ctx: Context, segment: string | null): Promise<SegmentAccounts> {
+  const entry = await allAccounts(ctx);
+  if (segment === null) return entry.all;
+  let selected = entry.segments.get(segment);
+  if (selected === undefined) {
+    const selectedRows: PortfolioAccountRow[] = [];
+    const selectedHistories: AccountHistory[] = [];
+    const { rows, histories } = entry.all;
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index] as PortfolioAccountRow;
+      if (row.segment !== segment) continue;
+      selectedRows.push(row);
+      selectedHistories.push(histories[index] as AccountHistory);
+    }
+    selected = { rows: selectedRows, histories: selectedHistories };
+    entry.segments.set(segment, selected);
+  }
+  return selected;
 }
 
 /** Each account's history by id (the MRR ordering of account lists). */
-export function historiesById(ctx: Context): Promise<Map<string, AccountHistory>> {
-  return ctx.facts.memo("portfolio-histories-by-id", async () => {
-    const { rows, histories } = await allAccounts(ctx);
+export async function historiesById(ctx: Context): Promise<Map<string, AccountHistory>> {
+  const entry = await allAccounts(ctx);
+  if (entry.byId === undefined) {
     const byId = new Map<string, AccountHistory>();
-    rows.forEach((row, index) => {
-      const history = histories[index];
-      if (history !== undefined) byId.set(row.id, history);
-    });
-    return byId;
-  });
+    const { rows, histories } = entry.all;
+    for (let index = 0; index < rows.length; index++) {
+      byId.set((rows[index] as PortfolioAccountRow).id, histories[index] as AccountHistory);
+    }
+    entry.byId = byId;
+  }
+  return entry.byId;
 }
 
 /**
