@@ -277,6 +277,66 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
     expect(listed).toEqual(sorted);
   });
 
+  it("lists exactly the accounts list's at-risk accounts by MRR, per segment and after a change", async () => {
+    // The portfolio cuts its at-risk list from its cached rows of the segment; the accounts list
+    // reads the accounts with the filter. Both must name the same accounts in the same order.
+    const compare = async () => {
+      for (const segment of [null, "Edge", "SMB"]) {
+        // Separate requests: within one, both would share the request's memoized list.
+        const { data: ours, errors } = await graphql<{
+          portfolio: { atRiskCount: number; atRiskAccounts: { id: string }[] };
+        }>(
+          yoga,
+          key,
+          "query($segment: String) { portfolio(segment: $segment) { atRiskCount atRiskAccounts(first: 100) { id } } }",
+          { segment },
+        );
+        expect(errors).toBeUndefined();
+        const { data: listed } = await graphql<{
+          accounts: { totalCount: number; edges: { node: { id: string } }[] };
+        }>(
+          yoga,
+          key,
+          `query($segments: [String!]) {
+            accounts(first: 100, filter: { atRisk: true, segment: $segments }, orderBy: { field: MRR, direction: DESC }) {
+              totalCount edges { node { id } } } }`,
+          { segments: segment === null ? null : [segment] },
+        );
+        expect(ours?.portfolio.atRiskCount).toBe(listed?.accounts.totalCount);
+        expect(ours?.portfolio.atRiskAccounts.map((account) => account.id)).toEqual(
+          listed?.accounts.edges.map((edge) => edge.node.id),
+        );
+      }
+    };
+    await compare();
+    const before = await graphql<{ portfolio: { atRiskCount: number } }>(
+      yoga,
+      key,
+      "{ portfolio { atRiskCount } }",
+    );
+    // An at-risk account churns (no longer at risk): the cached rows are read again.
+    const [listed] =
+      (
+        await graphql<{ accounts: { edges: { node: { externalId: string } }[] } }>(
+          yoga,
+          key,
+          "{ accounts(first: 1, filter: { atRisk: true }, orderBy: { field: MRR, direction: DESC }) { edges { node { externalId } } } }",
+        )
+      ).data?.accounts.edges ?? [];
+    expect(listed).toBeDefined();
+    await database.prisma.account.updateMany({
+      where: { workspaceId, externalId: listed?.node.externalId },
+      data: { churnedAt: new Date(NOW.getTime() - DAY) },
+    });
+    const after = await graphql<{ portfolio: { atRiskCount: number } }>(
+      yoga,
+      key,
+      "{ portfolio { atRiskCount } }",
+    );
+    expect(after.data?.portfolio.atRiskCount).toBe((before.data?.portfolio.atRiskCount ?? 0) - 1);
+    await compare();
+  });
+
   it("keeps segments and periods apart within one request (aliases)", async () => {
     const fields =
       "startingMrr { amount } netRevenueRetention logoChurnRate mrr { amount } activeAccounts arpa { amount } atRiskCount";

@@ -35,7 +35,7 @@ export interface AccountFilter {
 /** A sort key: numbers and strings compare naturally; null sorts last in either direction. */
 type SortKey = string | number | null;
 
-interface Candidate {
+export interface Candidate {
   id: string;
   name: string;
   signedUpAt: Date;
@@ -143,10 +143,15 @@ export function orderedAccountIds(
   filter: AccountFilter | null | undefined,
   order: AccountOrderField,
   direction: OrderDirection,
+  /**
+   * The accounts the filter's columns select, when the caller has them already (the portfolio:
+   * its cached rows of the segment, within the viewer scope); read with the filter otherwise.
+   */
+  candidates?: () => Promise<readonly Candidate[]>,
 ): Promise<{ id: string; key: SortKey }[]> {
   // Several fields of one request may ask for the same list (portfolio's at-risk count and page).
   return ctx.facts.memo(`ordered|${JSON.stringify(filter ?? null)}|${order}|${direction}`, () =>
-    computeOrderedAccountIds(ctx, filter, order, direction),
+    computeOrderedAccountIds(ctx, filter, order, direction, candidates),
   );
 }
 
@@ -155,16 +160,19 @@ async function computeOrderedAccountIds(
   filter: AccountFilter | null | undefined,
   order: AccountOrderField,
   direction: OrderDirection,
+  given: (() => Promise<readonly Candidate[]>) | undefined,
 ): Promise<{ id: string; key: SortKey }[]> {
   const needsSnapshots = order === "HEALTH" || (filter?.band?.length ?? 0) > 0 || filter?.atRisk != null;
   const needsRenewals =
     order === "RENEWAL_DATE" || filter?.renewalWithinDays != null || filter?.atRisk != null;
   // The reads do not depend on each other: sent together, they wait for the slowest only.
   const [accounts, snapshots, renewals, riskInputs, mrrHistories] = await Promise.all([
-    ctx.prisma.account.findMany({
-      where: accountBaseWhere(ctx, filter),
-      select: { id: true, name: true, signedUpAt: true },
-    }),
+    given
+      ? given()
+      : ctx.prisma.account.findMany({
+          where: accountBaseWhere(ctx, filter),
+          select: { id: true, name: true, signedUpAt: true },
+        }),
     needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, LatestSnapshot>(),
     needsRenewals ? pendingRenewals(ctx) : new Map<string, { endsAt: Date; renewalOutcome: "PENDING" }[]>(),
     filter?.atRisk != null
@@ -182,7 +190,7 @@ async function computeOrderedAccountIds(
       : null,
     order === "MRR" || filter?.atRisk != null ? historiesById(ctx) : null,
   ]);
-  let candidates: Candidate[] = accounts;
+  let candidates: readonly Candidate[] = accounts;
 
   if (filter?.band?.length) {
     // An account with too little data for a score has no band, so no band filter matches it.
