@@ -144,7 +144,13 @@ export {
   periodLengthDays,
   trailingDays,
 } from "./period.ts";
-export { type RenewalContract, type RenewalOutcome, type RenewalRate, renewalRate } from "./renewal.ts";
+export {
+  type CountedRenewalContract,
+  type RenewalContract,
+  type RenewalOutcome,
+  type RenewalRate,
+  renewalRate,
+} from "./renewal.ts";
 export {
   type AccountMovements,
   accountMovements,

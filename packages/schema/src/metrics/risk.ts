@@ -1,7 +1,7 @@
 import { MetricInputError } from "./errors.ts";
 import type { HealthBand } from "./health-score.ts";
 import { isNpsDetractor } from "./nps.ts";
-import { isWithinPeriod, MILLISECONDS_PER_DAY, trailingDays } from "./period.ts";
+import { MILLISECONDS_PER_DAY } from "./period.ts";
 import { assertValidContract, type RenewalContract } from "./renewal.ts";
 import { assertPercentScale, assertValidDate } from "./validate.ts";
 
@@ -74,8 +74,12 @@ export function accountRisk(input: AccountRiskInput): AccountRisk {
     }
   }
 
-  const detractorWindow = trailingDays(now, RISK_DETRACTOR_WINDOW_DAYS);
-  const detractors = input.npsResponses.filter((response) => {
+  // Loops rather than filter/reduce: a workspace-wide list evaluates this for every account.
+  const nowMs = now.getTime();
+  const detractorsFrom = nowMs - RISK_DETRACTOR_WINDOW_DAYS * MILLISECONDS_PER_DAY;
+  let detractors = 0;
+  let latest: NpsResponse | undefined;
+  for (const response of input.npsResponses) {
     assertValidDate(response.respondedAt, "npsResponse.respondedAt");
     if (!Number.isInteger(response.score) || response.score < 0 || response.score > 10) {
       throw new MetricInputError(
@@ -83,27 +87,28 @@ export function accountRisk(input: AccountRiskInput): AccountRisk {
         `NPS scores are integers from 0 to 10, got ${response.score}`,
       );
     }
-    return isNpsDetractor(response.score) && isWithinPeriod(response.respondedAt, detractorWindow);
-  });
-  if (detractors.length > 0) {
-    const latest = detractors.reduce((a, b) => (b.respondedAt > a.respondedAt ? b : a));
-    const count = detractors.length === 1 ? "An NPS detractor" : `${detractors.length} NPS detractors`;
+    const at = response.respondedAt.getTime();
+    if (!isNpsDetractor(response.score) || at < detractorsFrom || at >= nowMs) continue;
+    detractors += 1;
+    if (latest === undefined || at > latest.respondedAt.getTime()) latest = response;
+  }
+  if (latest !== undefined) {
+    const count = detractors === 1 ? "An NPS detractor" : `${detractors} NPS detractors`;
     reasons.push({
       code: "RECENT_DETRACTOR",
       message: `${count} in the last 30 days (latest: score ${latest.score} on ${day(latest.respondedAt)})`,
     });
   }
 
-  const renewalWindow = {
-    from: now,
-    to: new Date(now.getTime() + RISK_RENEWAL_WINDOW_DAYS * MILLISECONDS_PER_DAY),
-  };
-  const upcoming = input.contracts.filter((contract) => {
+  const renewalUntil = nowMs + RISK_RENEWAL_WINDOW_DAYS * MILLISECONDS_PER_DAY;
+  let next: RenewalContract | undefined;
+  for (const contract of input.contracts) {
     assertValidContract(contract);
-    return contract.renewalOutcome === "PENDING" && isWithinPeriod(contract.endsAt, renewalWindow);
-  });
-  if (upcoming.length > 0 && health.band !== "GREEN") {
-    const next = upcoming.reduce((a, b) => (b.endsAt < a.endsAt ? b : a));
+    const endsAt = contract.endsAt.getTime();
+    if (contract.renewalOutcome !== "PENDING" || endsAt < nowMs || endsAt >= renewalUntil) continue;
+    if (next === undefined || endsAt < next.endsAt.getTime()) next = contract;
+  }
+  if (next !== undefined && health.band !== "GREEN") {
     const state = health.band === null ? "no health score" : `health ${health.band}`;
     reasons.push({ code: "RENEWAL_NOT_GREEN", message: `Renewal on ${day(next.endsAt)} with ${state}` });
   }

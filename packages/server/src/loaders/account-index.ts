@@ -8,6 +8,7 @@ import {
   healthTrend,
   isHistoryActiveAt,
   MILLISECONDS_PER_DAY,
+  NPS_DETRACTOR_MAX,
   npsFromScoreCounts,
   RISK_DETRACTOR_WINDOW_DAYS,
   timelineMrrAt,
@@ -135,6 +136,24 @@ async function pendingRenewals(ctx: Context) {
 }
 
 /**
+ * The NPS detractors of the trailing risk window, as the account's own `risk` field reads them
+ * (only detractors can make an account at risk). One JSON document: mapping ~5,000 rows per
+ * 10,000 accounts through the Prisma client cost more than the query.
+ */
+async function recentDetractors(
+  ctx: Context,
+): Promise<{ accountId: string; score: number; createdAt: Date }[]> {
+  const window = trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS);
+  const [result] = await ctx.prisma.$queryRaw<{ responses: string }[]>`
+    SELECT coalesce(json_agg(json_build_array("accountId", score, round(date_part('epoch', "createdAt") * 1000)::int8)), '[]'::json)::text AS responses
+    FROM "SurveyResponse"
+    WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND kind = 'NPS' AND score <= ${NPS_DETRACTOR_MAX}
+      AND "createdAt" >= ${window.from}::timestamp AND "createdAt" < ${window.to}::timestamp`;
+  const rows = JSON.parse(result?.responses ?? "[]") as [string, number, number][];
+  return rows.map(([accountId, score, createdAt]) => ({ accountId, score, createdAt: new Date(createdAt) }));
+}
+
+/**
  * The ids of the matching accounts in their global order, with each one's sort key (for the
  * cursor). Only what the filter and order need is read.
  */
@@ -178,14 +197,7 @@ async function computeOrderedAccountIds(
     filter?.atRisk != null
       ? Promise.all([
           latestSnapshots(ctx, new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY)),
-          ctx.prisma.surveyResponse.findMany({
-            where: {
-              workspaceId: ctx.workspaceId,
-              kind: "NPS",
-              createdAt: { gte: trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS).from, lt: ctx.now },
-            },
-            select: { accountId: true, score: true, createdAt: true },
-          }),
+          recentDetractors(ctx),
         ])
       : null,
     order === "MRR" || filter?.atRisk != null ? historiesById(ctx) : null,

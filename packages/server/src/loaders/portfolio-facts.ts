@@ -3,7 +3,7 @@
 import {
   type AccountHistory,
   accountHistory,
-  type RenewalContract,
+  type CountedRenewalContract,
   type RenewalOutcome,
   type ScoreCount,
 } from "@pulse/schema/metrics";
@@ -130,17 +130,25 @@ export function surveyCountsByBucket(
 }
 
 /**
- * Every contract's end and outcome (renewal rate picks those ending in each period). Read as one
- * JSON document: mapping ~20,000 rows through the Prisma client cost more than the query.
+ * Every contract's end and outcome (renewal rate picks those ending in each period), counted per
+ * (end, outcome) in SQL: contracts end on far fewer instants than there are contracts (15,799
+ * groups for 194,535 contracts in the 10x bench data). Read as one JSON document: mapping
+ * ~20,000 rows through the Prisma client cost more than the query.
  */
-export function contractOutcomes(ctx: Context, segment: string | null): Promise<RenewalContract[]> {
+export function contractOutcomes(ctx: Context, segment: string | null): Promise<CountedRenewalContract[]> {
   return ctx.facts.memo(`portfolio-contracts|${segment}`, async () => {
     const [result] = await ctx.prisma.$queryRaw<{ contracts: string }[]>`
-      SELECT coalesce(json_agg(json_build_array(round(date_part('epoch', c."endsAt") * 1000)::int8, c."renewalOutcome"::text)), '[]'::json)::text AS contracts
-      FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
-      WHERE c."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${scopePrismaSql(ctx.scope)}`;
-    const contracts = JSON.parse(result?.contracts ?? "[]") as [number, RenewalOutcome][];
-    return contracts.map(([endsAt, renewalOutcome]) => ({ endsAt: new Date(endsAt), renewalOutcome }));
+      SELECT coalesce(json_agg(json_build_array(round(date_part('epoch', g."endsAt") * 1000)::int8, g."renewalOutcome"::text, g.count)), '[]'::json)::text AS contracts
+      FROM (SELECT c."endsAt", c."renewalOutcome", count(*)::int AS count
+            FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
+            WHERE c."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${scopePrismaSql(ctx.scope)}
+            GROUP BY 1, 2) g`;
+    const contracts = JSON.parse(result?.contracts ?? "[]") as [number, RenewalOutcome, number][];
+    return contracts.map(([endsAt, renewalOutcome, count]) => ({
+      endsAt: new Date(endsAt),
+      renewalOutcome,
+      count,
+    }));
   });
 }
 

@@ -74,20 +74,25 @@ export function lifetime(ctx: Context, root: PortfolioRoot) {
   });
 }
 
-export async function onboarding(ctx: Context, root: PortfolioRoot) {
-  const [settings, accounts, achieved] = await Promise.all([
-    ctx.settings(),
-    segmentAccounts(ctx, root.segment),
-    achievedMilestoneKeys(ctx),
-  ]);
-  return onboardingCompletionRate({
-    milestones: settings.milestones,
-    accounts: accounts.rows.map((account) => ({
+const NO_KEYS: readonly string[] = [];
+
+/** The segment's accounts with the milestones each achieved, once per request (every period shares it). */
+function onboardingAccounts(ctx: Context, segment: string | null) {
+  return ctx.facts.memo(`portfolio-onboarding-accounts|${segment}`, async () => {
+    const [accounts, achieved] = await Promise.all([
+      segmentAccounts(ctx, segment),
+      achievedMilestoneKeys(ctx),
+    ]);
+    return accounts.rows.map((account) => ({
       signedUpAt: account.signedUpAt,
-      achievedMilestoneKeys: achieved.get(account.id) ?? [],
-    })),
-    period: root.period,
+      achievedMilestoneKeys: achieved.get(account.id) ?? NO_KEYS,
+    }));
   });
+}
+
+export async function onboarding(ctx: Context, root: PortfolioRoot) {
+  const [settings, accounts] = await Promise.all([ctx.settings(), onboardingAccounts(ctx, root.segment)]);
+  return onboardingCompletionRate({ milestones: settings.milestones, accounts, period: root.period });
 }
 
 export async function renewals(ctx: Context, root: PortfolioRoot) {
