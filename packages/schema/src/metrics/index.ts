@@ -12,6 +12,7 @@ export {
   type RevenueTimeline,
   revenueTimeline,
   timelineMrrAt,
+  timelineMrrNumberAt,
 } from "./accounts.ts";
 export {
   type BusinessReview,
@@ -179,6 +180,7 @@ export {
   type AccountRisk,
   type AccountRiskInput,
   accountRisk,
+  isAccountAtRisk,
   type NpsResponse,
   RISK_DETRACTOR_WINDOW_DAYS,
   RISK_RENEWAL_WINDOW_DAYS,

@@ -45,40 +45,36 @@ export interface AccountRiskInput {
 
 const day = (date: Date): string => date.toISOString().slice(0, 10);
 
-/**
- * At risk = RED, or a drop of ≥ 10 points in 30 days, or an NPS detractor in the trailing 30
- * days, or a renewal within 90 days while not GREEN. An account without a health score is not
- * GREEN: an upcoming renewal with unknown health (or too little data) is flagged. Only active
- * accounts are at risk.
- */
-export function accountRisk(input: AccountRiskInput): AccountRisk {
+/** What makes an account at risk, found once: accountRisk words it, isAccountAtRisk counts it. */
+interface RiskFindings {
+  red: boolean;
+  /** The trend when it is a drop of ≥ 10 points, else null. */
+  drop: number | null;
+  detractors: number;
+  latestDetractor: NpsResponse | undefined;
+  /** The earliest undecided contract ending within the renewal window, while not GREEN. */
+  renewal: RenewalContract | undefined;
+}
+
+/** Checks the input (every response and contract, as before) and finds the rules that apply; null when inactive. */
+function riskFindings(input: AccountRiskInput): RiskFindings | null {
   const { now, health, trend } = input;
   assertValidDate(now, "now");
   if (health.score !== null) assertPercentScale(health.score, "health score");
-  if (!input.active) return { atRisk: false, reasons: [] };
-  const reasons: RiskReason[] = [];
+  if (!input.active) return null;
 
-  if (health.band === "RED") {
-    const score = health.score === null ? "" : ` (score ${health.score.toFixed(1)})`;
-    reasons.push({ code: "HEALTH_RED", message: `Health is RED${score}` });
-  }
-
+  let drop: number | null = null;
   if (trend !== null) {
     if (!Number.isFinite(trend))
       throw new MetricInputError("SCORE_OUT_OF_RANGE", `trend must be finite, got ${trend}`);
-    if (trend <= -RISK_SCORE_DROP_POINTS) {
-      reasons.push({
-        code: "HEALTH_DROP",
-        message: `Health dropped ${(-trend).toFixed(1)} points in 30 days`,
-      });
-    }
+    if (trend <= -RISK_SCORE_DROP_POINTS) drop = trend;
   }
 
   // Loops rather than filter/reduce: a workspace-wide list evaluates this for every account.
   const nowMs = now.getTime();
   const detractorsFrom = nowMs - RISK_DETRACTOR_WINDOW_DAYS * MILLISECONDS_PER_DAY;
   let detractors = 0;
-  let latest: NpsResponse | undefined;
+  let latestDetractor: NpsResponse | undefined;
   for (const response of input.npsResponses) {
     assertValidDate(response.respondedAt, "npsResponse.respondedAt");
     if (!Number.isInteger(response.score) || response.score < 0 || response.score > 10) {
@@ -90,14 +86,8 @@ export function accountRisk(input: AccountRiskInput): AccountRisk {
     const at = response.respondedAt.getTime();
     if (!isNpsDetractor(response.score) || at < detractorsFrom || at >= nowMs) continue;
     detractors += 1;
-    if (latest === undefined || at > latest.respondedAt.getTime()) latest = response;
-  }
-  if (latest !== undefined) {
-    const count = detractors === 1 ? "An NPS detractor" : `${detractors} NPS detractors`;
-    reasons.push({
-      code: "RECENT_DETRACTOR",
-      message: `${count} in the last 30 days (latest: score ${latest.score} on ${day(latest.respondedAt)})`,
-    });
+    if (latestDetractor === undefined || at > latestDetractor.respondedAt.getTime())
+      latestDetractor = response;
   }
 
   const renewalUntil = nowMs + RISK_RENEWAL_WINDOW_DAYS * MILLISECONDS_PER_DAY;
@@ -108,10 +98,62 @@ export function accountRisk(input: AccountRiskInput): AccountRisk {
     if (contract.renewalOutcome !== "PENDING" || endsAt < nowMs || endsAt >= renewalUntil) continue;
     if (next === undefined || endsAt < next.endsAt.getTime()) next = contract;
   }
-  if (next !== undefined && health.band !== "GREEN") {
-    const state = health.band === null ? "no health score" : `health ${health.band}`;
-    reasons.push({ code: "RENEWAL_NOT_GREEN", message: `Renewal on ${day(next.endsAt)} with ${state}` });
-  }
+  return {
+    red: health.band === "RED",
+    drop,
+    detractors,
+    latestDetractor,
+    renewal: health.band === "GREEN" ? undefined : next,
+  };
+}
 
+/**
+ * At risk = RED, or a drop of ≥ 10 points in 30 days, or an NPS detractor in the trailing 30
+ * days, or a renewal within 90 days while not GREEN. An account without a health score is not
+ * GREEN: an upcoming renewal with unknown health (or too little data) is flagged. Only active
+ * accounts are at risk.
+ */
+export function accountRisk(input: AccountRiskInput): AccountRisk {
+  const findings = riskFindings(input);
+  if (findings === null) return { atRisk: false, reasons: [] };
+  const { health } = input;
+  const reasons: RiskReason[] = [];
+  if (findings.red) {
+    const score = health.score === null ? "" : ` (score ${health.score.toFixed(1)})`;
+    reasons.push({ code: "HEALTH_RED", message: `Health is RED${score}` });
+  }
+  if (findings.drop !== null) {
+    reasons.push({
+      code: "HEALTH_DROP",
+      message: `Health dropped ${(-findings.drop).toFixed(1)} points in 30 days`,
+    });
+  }
+  const latest = findings.latestDetractor;
+  if (latest !== undefined) {
+    const count = findings.detractors === 1 ? "An NPS detractor" : `${findings.detractors} NPS detractors`;
+    reasons.push({
+      code: "RECENT_DETRACTOR",
+      message: `${count} in the last 30 days (latest: score ${latest.score} on ${day(latest.respondedAt)})`,
+    });
+  }
+  if (findings.renewal !== undefined) {
+    const state = health.band === null ? "no health score" : `health ${health.band}`;
+    reasons.push({
+      code: "RENEWAL_NOT_GREEN",
+      message: `Renewal on ${day(findings.renewal.endsAt)} with ${state}`,
+    });
+  }
   return { atRisk: reasons.length > 0, reasons };
+}
+
+/** `accountRisk(input).atRisk` (same checks, same errors), without wording the reasons: for lists of every account. */
+export function isAccountAtRisk(input: AccountRiskInput): boolean {
+  const findings = riskFindings(input);
+  if (findings === null) return false;
+  return (
+    findings.red ||
+    findings.drop !== null ||
+    findings.latestDetractor !== undefined ||
+    findings.renewal !== undefined
+  );
 }

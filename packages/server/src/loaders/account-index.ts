@@ -3,15 +3,15 @@
 // come from the same pure formulas as the account fields, over workspace-wide grouped reads
 // (a fixed number of statements); health and band come from the latest daily snapshot.
 import {
-  accountRisk,
   HEALTH_TREND_DAYS,
   healthTrend,
+  isAccountAtRisk,
   isHistoryActiveAt,
   MILLISECONDS_PER_DAY,
   NPS_DETRACTOR_MAX,
   npsFromScoreCounts,
   RISK_DETRACTOR_WINDOW_DAYS,
-  timelineMrrAt,
+  timelineMrrNumberAt,
   trailingDays,
 } from "@pulse/schema/metrics";
 import type { Prisma } from "@pulse/schema/prisma";
@@ -236,7 +236,7 @@ async function computeOrderedAccountIds(
         now: ctx.now,
       });
       const history = mrrHistories?.get(account.id);
-      const risk = accountRisk({
+      const atRisk = isAccountAtRisk({
         now: ctx.now,
         // Risk covers the accounts active now, like the health distribution: a churned account
         // is not at risk (so it is in `atRisk: false`, as its own `risk` field says).
@@ -246,7 +246,7 @@ async function computeOrderedAccountIds(
         npsResponses: npsByAccount.get(account.id) ?? [],
         contracts: renewals.get(account.id) ?? [],
       });
-      return risk.atRisk === filter.atRisk;
+      return atRisk === filter.atRisk;
     });
   }
 
@@ -268,7 +268,7 @@ async function computeOrderedAccountIds(
       // The request's shared histories: MRR at now is one lookup in each account's running sum.
       keyOf = (account) => {
         const history = mrrHistories?.get(account.id);
-        return history ? timelineMrrAt(history.revenue(), ctx.now).toNumber() : null;
+        return history ? timelineMrrNumberAt(history.revenue(), ctx.now) : null;
       };
       break;
     }
