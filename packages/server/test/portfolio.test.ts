@@ -8,6 +8,7 @@ import {
   isActiveAt,
   logoRetention,
   mrrAt,
+  onboardingCompletionRate,
   type PortfolioAccount,
   portfolioLifetimeValue,
   revenueRetention,
@@ -178,6 +179,53 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       include: { revenueEvents: true },
     });
   }
+
+  /** Every account of the segment with the keys of the milestones it achieved before NOW (model API). */
+  async function onboardingRowsOf(segment: string | null) {
+    const accounts = await database.prisma.account.findMany({
+      where: { workspaceId, ...(segment === null ? {} : { segment }) },
+      include: {
+        milestoneAchievements: { where: { achievedAt: { lt: NOW } }, include: { milestone: true } },
+      },
+    });
+    return accounts.map((account) => ({
+      signedUpAt: account.signedUpAt,
+      achievedMilestoneKeys: account.milestoneAchievements.map((achievement) => achievement.milestone.key),
+    }));
+  }
+
+  it("gives the onboarding completion of the row formula over every account, for periods old and new", async () => {
+    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    expect(settings.milestones.length).toBeGreaterThan(0);
+    for (const segment of [null, "SMB"]) {
+      const accounts = await onboardingRowsOf(segment);
+      // Accounts that signed up before the period with achievements exist: they must not count.
+      expect(accounts.some((a) => a.signedUpAt < FROM && a.achievedMilestoneKeys.length > 0)).toBe(true);
+      for (const period of [
+        PERIOD,
+        { from: "2024-06-15", to: "2026-06-15" },
+        { from: "2026-01-01", to: "2026-06-15" },
+      ]) {
+        const result = await graphql<{ portfolio: { onboardingCompletion: Record<string, number | null> } }>(
+          yoga,
+          key,
+          "query($period: PeriodInput, $segment: String) { portfolio(period: $period, segment: $segment) { onboardingCompletion { rate completed cohortSize } } }",
+          { period, segment },
+        );
+        expect(result.errors).toBeUndefined();
+        const expected = onboardingCompletionRate({
+          milestones: settings.milestones,
+          accounts,
+          period: { from: new Date(period.from), to: new Date(period.to) },
+        });
+        expect(result.data?.portfolio.onboardingCompletion).toEqual({
+          ...expected,
+          rate: figure(expected.rate),
+        });
+        expect(expected.cohortSize).toBeGreaterThan(0);
+      }
+    }
+  });
 
   async function portfolio(segment: string | null) {
     database.statements.reset();
@@ -377,9 +425,11 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       "LOGO_CHURN_RATE",
       "CUSTOMER_RETENTION_RATE",
       "AVERAGE_LIFETIME_VALUE",
+      "ONBOARDING_COMPLETION_RATE",
     ];
     const rows = await rowsOf(null);
     const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const onboardingRows = await onboardingRowsOf(null);
     for (const metric of metrics) {
       const result = await graphql<{ metricSeries: { from: string; to: string; value: number | null }[] }>(
         yoga,
@@ -407,6 +457,9 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
           LOGO_CHURN_RATE: () => logoRetention(rows, period).logoChurnRate,
           CUSTOMER_RETENTION_RATE: () => logoRetention(rows, period).customerRetentionRate,
           AVERAGE_LIFETIME_VALUE: () => lifetime().averageLifetimeValue,
+          ONBOARDING_COMPLETION_RATE: () =>
+            onboardingCompletionRate({ milestones: settings.milestones, accounts: onboardingRows, period })
+              .rate,
         };
         const expected = formulas[metric]?.();
         expect({ metric, from: point.from, value: point.value }).toEqual({

@@ -163,14 +163,20 @@ export function contractOutcomes(ctx: Context, segment: string | null): Promise<
   });
 }
 
-/** Keys of the milestones each account achieved before `now` (one JSON document, as above). */
-export function achievedMilestoneKeys(ctx: Context): Promise<Map<string, string[]>> {
-  return ctx.facts.memo("portfolio-achievements", async () => {
+/**
+ * Keys of the milestones each account achieved before `now` (one JSON document, as above), for
+ * the accounts that signed up at or after `since`: onboarding looks at a period's sign-ups only,
+ * so older accounts' achievements (most of them, in an old workspace) are not read.
+ */
+export function achievedMilestoneKeys(ctx: Context, since: Date): Promise<Map<string, string[]>> {
+  return ctx.facts.memo(`portfolio-achievements|${since.getTime()}`, async () => {
     const [result] = await ctx.prisma.$queryRaw<{ keys: string }[]>`
       SELECT coalesce(json_object_agg(id, keys), '{}'::json)::text AS keys FROM (
         SELECT ma."accountId" AS id, json_agg(m.key) AS keys
         FROM "MilestoneAchievement" ma JOIN "Milestone" m ON m.id = ma."milestoneId"
+          JOIN "Account" a ON a.id = ma."accountId"
         WHERE ma."workspaceId" = ${ctx.workspaceId}::uuid AND ma."achievedAt" < ${ctx.now}::timestamp
+          AND a."signedUpAt" >= ${since}::timestamp
         GROUP BY ma."accountId") achieved`;
     return new Map(Object.entries(JSON.parse(result?.keys ?? "{}") as Record<string, string[]>));
   });

@@ -358,7 +358,12 @@ builder.queryField("metricSeries", (t) =>
         bounds.slice(0, -1).map(async (from, index): Promise<SeriesPoint> => {
           const to = bounds[index + 1] as Date;
           const surveys = surveyBuckets[index] ?? { NPS: [], CSAT: [], CES: [] };
-          const value = await metricNumber(args.metric, ctx, { period: { from, to }, segment, surveys });
+          const value = await metricNumber(args.metric, ctx, {
+            period: { from, to },
+            segment,
+            surveys,
+            cohortsFrom: period.from,
+          });
           return { from, to, value, metric: args.metric, segment };
         }),
       );
