@@ -186,7 +186,10 @@ export function achievedMilestoneKeys(ctx: Context, since: Date): Promise<Map<st
  * Band of each account's latest daily snapshot (the same read as the at-risk filter's); null when
  * that snapshot had too little data for a score.
  */
-export async function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED" | null>> {
+export async function latestBands(
+  ctx: Context,
+): Promise<{ get(accountId: string): "GREEN" | "YELLOW" | "RED" | null | undefined }> {
+  // A view of the shared snapshots, not a copy: a copy was a second map of every account per request.
   const snapshots = await latestSnapshots(ctx, ctx.now);
-  return new Map([...snapshots].map(([accountId, snapshot]) => [accountId, snapshot.band]));
+  return { get: (accountId) => snapshots.get(accountId)?.band };
 }
