@@ -77,7 +77,7 @@ const segments = [null, "SMB", "Mid-Market", "Enterprise"];
 const metrics = (types.get("PortfolioMetric")?.enumValues ?? []).map((value) => value.name);
 const answers: Record<string, unknown> = {};
 
-answers["PORTFOLIO_QUERY"] = await ask(PORTFOLIO_QUERY, { period });
+answers.PORTFOLIO_QUERY = await ask(PORTFOLIO_QUERY, { period });
 answers["PORTFOLIO_QUERY default period"] = await ask(PORTFOLIO_QUERY);
 const everyField = `query P($period: PeriodInput, $segment: String) { portfolio(period: $period, segment: $segment) { ${selection("Portfolio")} } }`;
 for (const segment of segments) {
