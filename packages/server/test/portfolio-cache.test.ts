@@ -4,6 +4,11 @@
 // server, or straight in SQL) is seen by the next request, exactly as an uncached server sees it.
 import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Viewer } from "../src/auth/viewer-token.ts";
+import { workspaceContext } from "../src/context.ts";
+import { SnapshotRefresher } from "../src/health/refresher.ts";
+import { PortfolioCache } from "../src/loaders/portfolio.ts";
+import { segmentAccounts } from "../src/loaders/portfolio-facts.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openDemoDatabase } from "./helpers.ts";
 
@@ -15,11 +20,15 @@ describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
   let database: Database;
   let drop: () => Promise<void>;
   let key: string;
+  let workspaceId: string;
   let one: PulseYoga;
   let two: PulseYoga;
 
   beforeAll(async () => {
-    ({ database, drop, key } = await openDemoDatabase(kind, "portfolio_cache", { accounts: 30, today: NOW }));
+    ({ database, drop, key, workspaceId } = await openDemoDatabase(kind, "portfolio_cache", {
+      accounts: 30,
+      today: NOW,
+    }));
     one = createPulseYoga({ database, clock: () => NOW });
     two = createPulseYoga({ database, clock: () => NOW });
   });
@@ -84,6 +93,51 @@ describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
     });
     await database.prisma.workspace.delete({ where: { id: other.workspaceId } });
     expect((await portfolio(one)).revenueReads).toBe(0);
+  });
+
+  it("keeps each account's checked history for the revision's rows only, shared with a scoped request", async () => {
+    // White-box: what a request's formulas read (segmentAccounts) between requests of one server.
+    const server = { database, snapshots: new SnapshotRefresher(database), portfolios: new PortfolioCache() };
+    const auth = (viewer?: Viewer) => ({
+      keyId: "test",
+      workspaceId,
+      kind: "SECRET" as const,
+      scopes: ["*"],
+      ...(viewer ? { viewer } : {}),
+    });
+    const request = (viewer?: Viewer) => workspaceContext(server, auth(viewer) as never, NOW);
+    const first = await segmentAccounts(request(), null);
+    const second = await segmentAccounts(request(), null);
+    expect(second.histories).toBe(first.histories);
+    expect(second.histories.length).toBe(first.rows.length);
+    // A scoped request filters the same rows: each account's history is the one already built.
+    const owner = first.rows.find((row) => row.csmOwner !== null)?.csmOwner as string;
+    const scoped = await segmentAccounts(
+      request({
+        workspaceId,
+        subject: null,
+        scope: { csmOwners: [owner], segments: null, accounts: null },
+        expiresAt: new Date(NOW.getTime() + 3_600_000),
+      }),
+      null,
+    );
+    expect(scoped.rows.length).toBeGreaterThan(0);
+    expect(scoped.rows.length).toBeLessThan(first.rows.length);
+    scoped.rows.forEach((row, index) => {
+      expect(row.csmOwner).toBe(owner);
+      expect(scoped.histories[index]).toBe(first.histories[first.rows.indexOf(row)]);
+    });
+    // A change of the facts: new rows, so new histories, with the change in them.
+    const changed = first.rows[0] as (typeof first.rows)[number];
+    await database.prisma.account.update({
+      where: { id: changed.id },
+      data: { churnedAt: new Date(NOW.getTime() - 86_400_000) },
+    });
+    const after = await segmentAccounts(request(), null);
+    expect(after.histories).not.toBe(first.histories);
+    const index = after.rows.findIndex((row) => row.id === changed.id);
+    expect(after.histories[index]?.churns).toContain(NOW.getTime() - 86_400_000);
+    expect(first.histories[first.rows.indexOf(changed)]?.churns).not.toContain(NOW.getTime() - 86_400_000);
   });
 
   it("bumps the revision once per statement, whatever the rows", async () => {

@@ -8,6 +8,7 @@ import {
   isActiveAt,
   logoRetention,
   mrrAt,
+  onboardingCompletionRate,
   type PortfolioAccount,
   portfolioLifetimeValue,
   revenueRetention,
@@ -179,6 +180,53 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
     });
   }
 
+  /** Every account of the segment with the keys of the milestones it achieved before NOW (model API). */
+  async function onboardingRowsOf(segment: string | null) {
+    const accounts = await database.prisma.account.findMany({
+      where: { workspaceId, ...(segment === null ? {} : { segment }) },
+      include: {
+        milestoneAchievements: { where: { achievedAt: { lt: NOW } }, include: { milestone: true } },
+      },
+    });
+    return accounts.map((account) => ({
+      signedUpAt: account.signedUpAt,
+      achievedMilestoneKeys: account.milestoneAchievements.map((achievement) => achievement.milestone.key),
+    }));
+  }
+
+  it("gives the onboarding completion of the row formula over every account, for periods old and new", async () => {
+    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    expect(settings.milestones.length).toBeGreaterThan(0);
+    for (const segment of [null, "SMB"]) {
+      const accounts = await onboardingRowsOf(segment);
+      // Accounts that signed up before the period with achievements exist: they must not count.
+      expect(accounts.some((a) => a.signedUpAt < FROM && a.achievedMilestoneKeys.length > 0)).toBe(true);
+      for (const period of [
+        PERIOD,
+        { from: "2024-06-15", to: "2026-06-15" },
+        { from: "2026-01-01", to: "2026-06-15" },
+      ]) {
+        const result = await graphql<{ portfolio: { onboardingCompletion: Record<string, number | null> } }>(
+          yoga,
+          key,
+          "query($period: PeriodInput, $segment: String) { portfolio(period: $period, segment: $segment) { onboardingCompletion { rate completed cohortSize } } }",
+          { period, segment },
+        );
+        expect(result.errors).toBeUndefined();
+        const expected = onboardingCompletionRate({
+          milestones: settings.milestones,
+          accounts,
+          period: { from: new Date(period.from), to: new Date(period.to) },
+        });
+        expect(result.data?.portfolio.onboardingCompletion).toEqual({
+          ...expected,
+          rate: figure(expected.rate),
+        });
+        expect(expected.cohortSize).toBeGreaterThan(0);
+      }
+    }
+  });
+
   async function portfolio(segment: string | null) {
     database.statements.reset();
     const result = await graphql<{ portfolio: PortfolioAnswer }>(yoga, key, PORTFOLIO, {
@@ -277,6 +325,66 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
     expect(listed).toEqual(sorted);
   });
 
+  it("lists exactly the accounts list's at-risk accounts by MRR, per segment and after a change", async () => {
+    // The portfolio cuts its at-risk list from its cached rows of the segment; the accounts list
+    // reads the accounts with the filter. Both must name the same accounts in the same order.
+    const compare = async () => {
+      for (const segment of [null, "Edge", "SMB"]) {
+        // Separate requests: within one, both would share the request's memoized list.
+        const { data: ours, errors } = await graphql<{
+          portfolio: { atRiskCount: number; atRiskAccounts: { id: string }[] };
+        }>(
+          yoga,
+          key,
+          "query($segment: String) { portfolio(segment: $segment) { atRiskCount atRiskAccounts(first: 100) { id } } }",
+          { segment },
+        );
+        expect(errors).toBeUndefined();
+        const { data: listed } = await graphql<{
+          accounts: { totalCount: number; edges: { node: { id: string } }[] };
+        }>(
+          yoga,
+          key,
+          `query($segments: [String!]) {
+            accounts(first: 100, filter: { atRisk: true, segment: $segments }, orderBy: { field: MRR, direction: DESC }) {
+              totalCount edges { node { id } } } }`,
+          { segments: segment === null ? null : [segment] },
+        );
+        expect(ours?.portfolio.atRiskCount).toBe(listed?.accounts.totalCount);
+        expect(ours?.portfolio.atRiskAccounts.map((account) => account.id)).toEqual(
+          listed?.accounts.edges.map((edge) => edge.node.id),
+        );
+      }
+    };
+    await compare();
+    const before = await graphql<{ portfolio: { atRiskCount: number } }>(
+      yoga,
+      key,
+      "{ portfolio { atRiskCount } }",
+    );
+    // An at-risk account churns (no longer at risk): the cached rows are read again.
+    const [listed] =
+      (
+        await graphql<{ accounts: { edges: { node: { externalId: string } }[] } }>(
+          yoga,
+          key,
+          "{ accounts(first: 1, filter: { atRisk: true }, orderBy: { field: MRR, direction: DESC }) { edges { node { externalId } } } }",
+        )
+      ).data?.accounts.edges ?? [];
+    expect(listed).toBeDefined();
+    await database.prisma.account.updateMany({
+      where: { workspaceId, externalId: listed?.node.externalId },
+      data: { churnedAt: new Date(NOW.getTime() - DAY) },
+    });
+    const after = await graphql<{ portfolio: { atRiskCount: number } }>(
+      yoga,
+      key,
+      "{ portfolio { atRiskCount } }",
+    );
+    expect(after.data?.portfolio.atRiskCount).toBe((before.data?.portfolio.atRiskCount ?? 0) - 1);
+    await compare();
+  });
+
   it("keeps segments and periods apart within one request (aliases)", async () => {
     const fields =
       "startingMrr { amount } netRevenueRetention logoChurnRate mrr { amount } activeAccounts arpa { amount } atRiskCount";
@@ -317,9 +425,11 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       "LOGO_CHURN_RATE",
       "CUSTOMER_RETENTION_RATE",
       "AVERAGE_LIFETIME_VALUE",
+      "ONBOARDING_COMPLETION_RATE",
     ];
     const rows = await rowsOf(null);
     const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const onboardingRows = await onboardingRowsOf(null);
     for (const metric of metrics) {
       const result = await graphql<{ metricSeries: { from: string; to: string; value: number | null }[] }>(
         yoga,
@@ -347,6 +457,9 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
           LOGO_CHURN_RATE: () => logoRetention(rows, period).logoChurnRate,
           CUSTOMER_RETENTION_RATE: () => logoRetention(rows, period).customerRetentionRate,
           AVERAGE_LIFETIME_VALUE: () => lifetime().averageLifetimeValue,
+          ONBOARDING_COMPLETION_RATE: () =>
+            onboardingCompletionRate({ milestones: settings.milestones, accounts: onboardingRows, period })
+              .rate,
         };
         const expected = formulas[metric]?.();
         expect({ metric, from: point.from, value: point.value }).toEqual({

@@ -14,6 +14,7 @@ import {
   sumsByKind,
   type TimelineAmounts,
   timelineMrrAt,
+  timelineMrrNumberAt,
 } from "./accounts.ts";
 import { MetricDecimal, type MoneyInput, ZERO } from "./decimal.ts";
 import {
@@ -319,6 +320,10 @@ describe("account histories give the row formulas' exact figures", () => {
                 expect(isHistoryActiveAt(history, at)).toBe(reference.isActiveAt(account, at));
                 expect(timelineMrrAt(history.revenue(), at).toString()).toBe(
                   reference.mrrAt(account.revenueEvents, at).toString(),
+                );
+                // The MRR ordering's number: the double of the exact amount, with no Decimal made.
+                expect(timelineMrrNumberAt(history.revenue(), at)).toBe(
+                  reference.mrrAt(account.revenueEvents, at).toNumber(),
                 );
                 expect(mrrAt(account.revenueEvents, at).toString()).toBe(
                   reference.mrrAt(account.revenueEvents, at).toString(),

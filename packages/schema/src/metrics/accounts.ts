@@ -7,6 +7,7 @@ import {
   type ExactTotal,
   type MoneyArithmetic,
   UNITS,
+  UNITS_PER_CURRENCY,
   unitsToDecimal,
 } from "./exact-money.ts";
 import { assertKnownKind, assertValidDate } from "./validate.ts";
@@ -73,17 +74,23 @@ export interface TimelineAmounts<Amount> {
 /** Money arithmetic plus the way out to a Decimal or into an exact total. */
 export interface Money<Amount> extends MoneyArithmetic<Amount> {
   toDecimal(amount: Amount): Decimal;
+  /** The nearest double, as `toDecimal(amount).toNumber()` gives. */
+  toNumber(amount: Amount): number;
   addTo(total: ExactTotal, amount: Amount): void;
 }
 
 const UNITS_MONEY: Money<number> = {
   ...UNITS,
   toDecimal: unitsToDecimal,
+  // Both are exact doubles, so the quotient is the nearest double to amount / 10,000: the double
+  // Number() gives for its decimal text.
+  toNumber: (amount) => amount / UNITS_PER_CURRENCY,
   addTo: (total, amount) => total.addUnits(amount),
 };
 const DECIMAL_MONEY: Money<Decimal> = {
   ...DECIMALS,
   toDecimal: (amount) => amount,
+  toNumber: (amount) => amount.toNumber(),
   addTo: (total, amount) => total.addDecimal(amount),
 };
 
@@ -220,6 +227,15 @@ export function timelineMrrAt(timeline: RevenueTimeline, at: Date): Decimal {
   const index = eventsBefore(timeline, at.getTime());
   return timeline.amounts(<Amount>(amounts: TimelineAmounts<Amount>) =>
     amounts.money.toDecimal(amounts.mrrBefore[index] as Amount),
+  );
+}
+
+/** `timelineMrrAt(timeline, at).toNumber()` without making a Decimal: the MRR ordering of account lists. */
+export function timelineMrrNumberAt(timeline: RevenueTimeline, at: Date): number {
+  assertValidDate(at, "at");
+  const index = eventsBefore(timeline, at.getTime());
+  return timeline.amounts(<Amount>(amounts: TimelineAmounts<Amount>) =>
+    amounts.money.toNumber(amounts.mrrBefore[index] as Amount),
   );
 }
 

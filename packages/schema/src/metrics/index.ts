@@ -12,6 +12,7 @@ export {
   type RevenueTimeline,
   revenueTimeline,
   timelineMrrAt,
+  timelineMrrNumberAt,
 } from "./accounts.ts";
 export {
   type BusinessReview,
@@ -159,7 +160,13 @@ export {
   periodLengthDays,
   trailingDays,
 } from "./period.ts";
-export { type RenewalContract, type RenewalOutcome, type RenewalRate, renewalRate } from "./renewal.ts";
+export {
+  type CountedRenewalContract,
+  type RenewalContract,
+  type RenewalOutcome,
+  type RenewalRate,
+  renewalRate,
+} from "./renewal.ts";
 export {
   type AccountMovements,
   accountMovements,
@@ -188,6 +195,7 @@ export {
   type AccountRisk,
   type AccountRiskInput,
   accountRisk,
+  isAccountAtRisk,
   type NpsResponse,
   RISK_DETRACTOR_WINDOW_DAYS,
   RISK_RENEWAL_WINDOW_DAYS,

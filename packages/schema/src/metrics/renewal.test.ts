@@ -47,3 +47,38 @@ describe("renewalRate", () => {
     );
   });
 });
+
+describe("renewalRate over contracts counted per end and outcome", () => {
+  it("counts each entry `count` times, as the same contracts listed one by one", () => {
+    const period = { from: new Date("2026-01-01T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") };
+    const endsAt = new Date("2026-02-01T00:00:00Z");
+    const outside = new Date("2026-05-01T00:00:00Z");
+    const counted = renewalRate(
+      [
+        { endsAt, renewalOutcome: "RENEWED", count: 3 },
+        { endsAt, renewalOutcome: "CHURNED", count: 1 },
+        { endsAt, renewalOutcome: "PENDING", count: 2 },
+        { endsAt: outside, renewalOutcome: "CHURNED", count: 5 },
+      ],
+      period,
+    );
+    const listed = renewalRate(
+      [
+        ...Array.from({ length: 3 }, () => ({ endsAt, renewalOutcome: "RENEWED" as const })),
+        { endsAt, renewalOutcome: "CHURNED" },
+        ...Array.from({ length: 2 }, () => ({ endsAt, renewalOutcome: "PENDING" as const })),
+        ...Array.from({ length: 5 }, () => ({ endsAt: outside, renewalOutcome: "CHURNED" as const })),
+      ],
+      period,
+    );
+    expect(counted).toEqual(listed);
+    expect(counted).toEqual({ rate: 75, renewed: 3, churned: 1, pending: 2 });
+  });
+
+  it("rejects a count that is not a non-negative integer", () => {
+    const period = { from: new Date("2026-01-01T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") };
+    const endsAt = new Date("2026-02-01T00:00:00Z");
+    expect(() => renewalRate([{ endsAt, renewalOutcome: "RENEWED", count: 1.5 }], period)).toThrow(/count/);
+    expect(() => renewalRate([{ endsAt, renewalOutcome: "RENEWED", count: -1 }], period)).toThrow(/count/);
+  });
+});

@@ -1,5 +1,5 @@
 import { assertValidPeriod, isWithinPeriod, type Period } from "./period.ts";
-import { assertKnownKind, assertValidDate } from "./validate.ts";
+import { assertCount, assertKnownKind, assertValidDate } from "./validate.ts";
 
 export type RenewalOutcome = "RENEWED" | "CHURNED" | "PENDING";
 
@@ -24,15 +24,25 @@ export function assertValidContract(contract: RenewalContract): void {
   assertKnownKind(contract.renewalOutcome, RENEWAL_OUTCOMES, "contract.renewalOutcome");
 }
 
-export function renewalRate(contracts: readonly RenewalContract[], period: Period): RenewalRate {
+/**
+ * Contracts counted by the renewal rate; `count` stands for that many contracts with the same end
+ * and outcome (a workspace-wide read grouped in SQL), 1 when absent.
+ */
+export interface CountedRenewalContract extends RenewalContract {
+  count?: number;
+}
+
+export function renewalRate(contracts: readonly CountedRenewalContract[], period: Period): RenewalRate {
   assertValidPeriod(period);
   const result = { renewed: 0, churned: 0, pending: 0 };
   for (const contract of contracts) {
     assertValidContract(contract);
+    const count = contract.count ?? 1;
+    if (contract.count !== undefined) assertCount(count, "contract count");
     if (!isWithinPeriod(contract.endsAt, period)) continue;
-    if (contract.renewalOutcome === "RENEWED") result.renewed += 1;
-    else if (contract.renewalOutcome === "CHURNED") result.churned += 1;
-    else result.pending += 1;
+    if (contract.renewalOutcome === "RENEWED") result.renewed += count;
+    else if (contract.renewalOutcome === "CHURNED") result.churned += count;
+    else result.pending += count;
   }
   const decided = result.renewed + result.churned;
   return { rate: decided === 0 ? null : (100 * result.renewed) / decided, ...result };

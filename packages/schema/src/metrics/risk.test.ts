@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AccountRiskInput, accountRisk } from "./risk.ts";
+import { type AccountRiskInput, accountRisk, isAccountAtRisk } from "./risk.ts";
 import { addDays, expectMetricError, utc } from "./testing.ts";
 
 const now = utc("2026-06-01");
@@ -102,5 +102,58 @@ describe("accountRisk", () => {
       "SCORE_OUT_OF_RANGE",
     );
     expectMetricError(() => accountRisk({ ...healthy, now: new Date("x") }), "INVALID_DATE");
+  });
+});
+
+describe("isAccountAtRisk", () => {
+  it("is accountRisk(...).atRisk on every combination of the rules, and fails the same way", () => {
+    const dayMs = 86_400_000;
+    const bands = [null, "GREEN", "YELLOW", "RED"] as const;
+    const trends = [null, -25, -10, -9.99, 0, 4];
+    const responses = [
+      [],
+      [{ score: 3, respondedAt: new Date(now.getTime() - 2 * dayMs) }],
+      [{ score: 9, respondedAt: new Date(now.getTime() - 2 * dayMs) }],
+      [{ score: 0, respondedAt: new Date(now.getTime() - 31 * dayMs) }],
+      [{ score: 6, respondedAt: now }],
+    ];
+    const contracts = [
+      [],
+      [{ endsAt: new Date(now.getTime() + 10 * dayMs), renewalOutcome: "PENDING" as const }],
+      [{ endsAt: new Date(now.getTime() + 90 * dayMs), renewalOutcome: "PENDING" as const }],
+      [{ endsAt: new Date(now.getTime() + 10 * dayMs), renewalOutcome: "RENEWED" as const }],
+      [{ endsAt: now, renewalOutcome: "PENDING" as const }],
+    ];
+    let atRisk = 0;
+    let cases = 0;
+    for (const active of [true, false])
+      for (const band of bands)
+        for (const trend of trends)
+          for (const npsResponses of responses)
+            for (const contractList of contracts) {
+              const input: AccountRiskInput = {
+                now,
+                active,
+                health: { score: band === null ? null : 50, band },
+                trend,
+                npsResponses,
+                contracts: contractList,
+              };
+              const expected = accountRisk(input).atRisk;
+              expect(isAccountAtRisk(input)).toBe(expected);
+              cases += 1;
+              if (expected) atRisk += 1;
+            }
+    expect(atRisk).toBeGreaterThan(0);
+    expect(atRisk).toBeLessThan(cases);
+    for (const bad of [
+      { ...healthy, trend: Number.NaN },
+      { ...healthy, health: { score: 101, band: "GREEN" as const } },
+      { ...healthy, npsResponses: [{ score: 11, respondedAt: now }] },
+      { ...healthy, contracts: [{ endsAt: new Date(Number.NaN), renewalOutcome: "PENDING" as const }] },
+    ]) {
+      expect(() => accountRisk(bad)).toThrow();
+      expect(() => isAccountAtRisk(bad)).toThrow();
+    }
   });
 });

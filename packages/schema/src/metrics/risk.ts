@@ -1,7 +1,7 @@
 import { MetricInputError } from "./errors.ts";
 import type { HealthBand } from "./health-score.ts";
 import { isNpsDetractor } from "./nps.ts";
-import { isWithinPeriod, MILLISECONDS_PER_DAY, trailingDays } from "./period.ts";
+import { MILLISECONDS_PER_DAY } from "./period.ts";
 import { assertValidContract, type RenewalContract } from "./renewal.ts";
 import { assertPercentScale, assertValidDate } from "./validate.ts";
 
@@ -45,37 +45,37 @@ export interface AccountRiskInput {
 
 const day = (date: Date): string => date.toISOString().slice(0, 10);
 
-/**
- * At risk = RED, or a drop of ≥ 10 points in 30 days, or an NPS detractor in the trailing 30
- * days, or a renewal within 90 days while not GREEN. An account without a health score is not
- * GREEN: an upcoming renewal with unknown health (or too little data) is flagged. Only active
- * accounts are at risk.
- */
-export function accountRisk(input: AccountRiskInput): AccountRisk {
+/** What makes an account at risk, found once: accountRisk words it, isAccountAtRisk counts it. */
+interface RiskFindings {
+  red: boolean;
+  /** The trend when it is a drop of ≥ 10 points, else null. */
+  drop: number | null;
+  detractors: number;
+  latestDetractor: NpsResponse | undefined;
+  /** The earliest undecided contract ending within the renewal window, while not GREEN. */
+  renewal: RenewalContract | undefined;
+}
+
+/** Checks the input (every response and contract, as before) and finds the rules that apply; null when inactive. */
+function riskFindings(input: AccountRiskInput): RiskFindings | null {
   const { now, health, trend } = input;
   assertValidDate(now, "now");
   if (health.score !== null) assertPercentScale(health.score, "health score");
-  if (!input.active) return { atRisk: false, reasons: [] };
-  const reasons: RiskReason[] = [];
+  if (!input.active) return null;
 
-  if (health.band === "RED") {
-    const score = health.score === null ? "" : ` (score ${health.score.toFixed(1)})`;
-    reasons.push({ code: "HEALTH_RED", message: `Health is RED${score}` });
-  }
-
+  let drop: number | null = null;
   if (trend !== null) {
     if (!Number.isFinite(trend))
       throw new MetricInputError("SCORE_OUT_OF_RANGE", `trend must be finite, got ${trend}`);
-    if (trend <= -RISK_SCORE_DROP_POINTS) {
-      reasons.push({
-        code: "HEALTH_DROP",
-        message: `Health dropped ${(-trend).toFixed(1)} points in 30 days`,
-      });
-    }
+    if (trend <= -RISK_SCORE_DROP_POINTS) drop = trend;
   }
 
-  const detractorWindow = trailingDays(now, RISK_DETRACTOR_WINDOW_DAYS);
-  const detractors = input.npsResponses.filter((response) => {
+  // Loops rather than filter/reduce: a workspace-wide list evaluates this for every account.
+  const nowMs = now.getTime();
+  const detractorsFrom = nowMs - RISK_DETRACTOR_WINDOW_DAYS * MILLISECONDS_PER_DAY;
+  let detractors = 0;
+  let latestDetractor: NpsResponse | undefined;
+  for (const response of input.npsResponses) {
     assertValidDate(response.respondedAt, "npsResponse.respondedAt");
     if (!Number.isInteger(response.score) || response.score < 0 || response.score > 10) {
       throw new MetricInputError(
@@ -83,30 +83,77 @@ export function accountRisk(input: AccountRiskInput): AccountRisk {
         `NPS scores are integers from 0 to 10, got ${response.score}`,
       );
     }
-    return isNpsDetractor(response.score) && isWithinPeriod(response.respondedAt, detractorWindow);
-  });
-  if (detractors.length > 0) {
-    const latest = detractors.reduce((a, b) => (b.respondedAt > a.respondedAt ? b : a));
-    const count = detractors.length === 1 ? "An NPS detractor" : `${detractors.length} NPS detractors`;
+    const at = response.respondedAt.getTime();
+    if (!isNpsDetractor(response.score) || at < detractorsFrom || at >= nowMs) continue;
+    detractors += 1;
+    if (latestDetractor === undefined || at > latestDetractor.respondedAt.getTime())
+      latestDetractor = response;
+  }
+
+  const renewalUntil = nowMs + RISK_RENEWAL_WINDOW_DAYS * MILLISECONDS_PER_DAY;
+  let next: RenewalContract | undefined;
+  for (const contract of input.contracts) {
+    assertValidContract(contract);
+    const endsAt = contract.endsAt.getTime();
+    if (contract.renewalOutcome !== "PENDING" || endsAt < nowMs || endsAt >= renewalUntil) continue;
+    if (next === undefined || endsAt < next.endsAt.getTime()) next = contract;
+  }
+  return {
+    red: health.band === "RED",
+    drop,
+    detractors,
+    latestDetractor,
+    renewal: health.band === "GREEN" ? undefined : next,
+  };
+}
+
+/**
+ * At risk = RED, or a drop of ≥ 10 points in 30 days, or an NPS detractor in the trailing 30
+ * days, or a renewal within 90 days while not GREEN. An account without a health score is not
+ * GREEN: an upcoming renewal with unknown health (or too little data) is flagged. Only active
+ * accounts are at risk.
+ */
+export function accountRisk(input: AccountRiskInput): AccountRisk {
+  const findings = riskFindings(input);
+  if (findings === null) return { atRisk: false, reasons: [] };
+  const { health } = input;
+  const reasons: RiskReason[] = [];
+  if (findings.red) {
+    const score = health.score === null ? "" : ` (score ${health.score.toFixed(1)})`;
+    reasons.push({ code: "HEALTH_RED", message: `Health is RED${score}` });
+  }
+  if (findings.drop !== null) {
+    reasons.push({
+      code: "HEALTH_DROP",
+      message: `Health dropped ${(-findings.drop).toFixed(1)} points in 30 days`,
+    });
+  }
+  const latest = findings.latestDetractor;
+  if (latest !== undefined) {
+    const count = findings.detractors === 1 ? "An NPS detractor" : `${findings.detractors} NPS detractors`;
     reasons.push({
       code: "RECENT_DETRACTOR",
       message: `${count} in the last 30 days (latest: score ${latest.score} on ${day(latest.respondedAt)})`,
     });
   }
-
-  const renewalWindow = {
-    from: now,
-    to: new Date(now.getTime() + RISK_RENEWAL_WINDOW_DAYS * MILLISECONDS_PER_DAY),
-  };
-  const upcoming = input.contracts.filter((contract) => {
-    assertValidContract(contract);
-    return contract.renewalOutcome === "PENDING" && isWithinPeriod(contract.endsAt, renewalWindow);
-  });
-  if (upcoming.length > 0 && health.band !== "GREEN") {
-    const next = upcoming.reduce((a, b) => (b.endsAt < a.endsAt ? b : a));
+  if (findings.renewal !== undefined) {
     const state = health.band === null ? "no health score" : `health ${health.band}`;
-    reasons.push({ code: "RENEWAL_NOT_GREEN", message: `Renewal on ${day(next.endsAt)} with ${state}` });
+    reasons.push({
+      code: "RENEWAL_NOT_GREEN",
+      message: `Renewal on ${day(findings.renewal.endsAt)} with ${state}`,
+    });
   }
-
   return { atRisk: reasons.length > 0, reasons };
+}
+
+/** `accountRisk(input).atRisk` (same checks, same errors), without wording the reasons: for lists of every account. */
+export function isAccountAtRisk(input: AccountRiskInput): boolean {
+  const findings = riskFindings(input);
+  if (findings === null) return false;
+  return (
+    findings.red ||
+    findings.drop !== null ||
+    findings.latestDetractor !== undefined ||
+    findings.renewal !== undefined
+  );
 }

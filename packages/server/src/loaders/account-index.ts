@@ -3,14 +3,15 @@
 // come from the same pure formulas as the account fields, over workspace-wide grouped reads
 // (a fixed number of statements); health and band come from the latest daily snapshot.
 import {
-  accountRisk,
   HEALTH_TREND_DAYS,
   healthTrend,
+  isAccountAtRisk,
   isHistoryActiveAt,
   MILLISECONDS_PER_DAY,
+  NPS_DETRACTOR_MAX,
   npsFromScoreCounts,
   RISK_DETRACTOR_WINDOW_DAYS,
-  timelineMrrAt,
+  timelineMrrNumberAt,
   trailingDays,
 } from "@pulse/schema/metrics";
 import type { Prisma } from "@pulse/schema/prisma";
@@ -35,7 +36,7 @@ export interface AccountFilter {
 /** A sort key: numbers and strings compare naturally; null sorts last in either direction. */
 type SortKey = string | number | null;
 
-interface Candidate {
+export interface Candidate {
   id: string;
   name: string;
   signedUpAt: Date;
@@ -135,6 +136,24 @@ async function pendingRenewals(ctx: Context) {
 }
 
 /**
+ * The NPS detractors of the trailing risk window, as the account's own `risk` field reads them
+ * (only detractors can make an account at risk). One JSON document: mapping ~5,000 rows per
+ * 10,000 accounts through the Prisma client cost more than the query.
+ */
+async function recentDetractors(
+  ctx: Context,
+): Promise<{ accountId: string; score: number; createdAt: Date }[]> {
+  const window = trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS);
+  const [result] = await ctx.prisma.$queryRaw<{ responses: string }[]>`
+    SELECT coalesce(json_agg(json_build_array("accountId", score, round(date_part('epoch', "createdAt") * 1000)::int8)), '[]'::json)::text AS responses
+    FROM "SurveyResponse"
+    WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND kind = 'NPS' AND score <= ${NPS_DETRACTOR_MAX}
+      AND "createdAt" >= ${window.from}::timestamp AND "createdAt" < ${window.to}::timestamp`;
+  const rows = JSON.parse(result?.responses ?? "[]") as [string, number, number][];
+  return rows.map(([accountId, score, createdAt]) => ({ accountId, score, createdAt: new Date(createdAt) }));
+}
+
+/**
  * The ids of the matching accounts in their global order, with each one's sort key (for the
  * cursor). Only what the filter and order need is read.
  */
@@ -143,10 +162,15 @@ export function orderedAccountIds(
   filter: AccountFilter | null | undefined,
   order: AccountOrderField,
   direction: OrderDirection,
+  /**
+   * The accounts the filter's columns select, when the caller has them already (the portfolio:
+   * its cached rows of the segment, within the viewer scope); read with the filter otherwise.
+   */
+  candidates?: () => Promise<readonly Candidate[]>,
 ): Promise<{ id: string; key: SortKey }[]> {
   // Several fields of one request may ask for the same list (portfolio's at-risk count and page).
   return ctx.facts.memo(`ordered|${JSON.stringify(filter ?? null)}|${order}|${direction}`, () =>
-    computeOrderedAccountIds(ctx, filter, order, direction),
+    computeOrderedAccountIds(ctx, filter, order, direction, candidates),
   );
 }
 
@@ -155,34 +179,30 @@ async function computeOrderedAccountIds(
   filter: AccountFilter | null | undefined,
   order: AccountOrderField,
   direction: OrderDirection,
+  given: (() => Promise<readonly Candidate[]>) | undefined,
 ): Promise<{ id: string; key: SortKey }[]> {
   const needsSnapshots = order === "HEALTH" || (filter?.band?.length ?? 0) > 0 || filter?.atRisk != null;
   const needsRenewals =
     order === "RENEWAL_DATE" || filter?.renewalWithinDays != null || filter?.atRisk != null;
   // The reads do not depend on each other: sent together, they wait for the slowest only.
   const [accounts, snapshots, renewals, riskInputs, mrrHistories] = await Promise.all([
-    ctx.prisma.account.findMany({
-      where: accountBaseWhere(ctx, filter),
-      select: { id: true, name: true, signedUpAt: true },
-    }),
+    given
+      ? given()
+      : ctx.prisma.account.findMany({
+          where: accountBaseWhere(ctx, filter),
+          select: { id: true, name: true, signedUpAt: true },
+        }),
     needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, LatestSnapshot>(),
     needsRenewals ? pendingRenewals(ctx) : new Map<string, { endsAt: Date; renewalOutcome: "PENDING" }[]>(),
     filter?.atRisk != null
       ? Promise.all([
           latestSnapshots(ctx, new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY)),
-          ctx.prisma.surveyResponse.findMany({
-            where: {
-              workspaceId: ctx.workspaceId,
-              kind: "NPS",
-              createdAt: { gte: trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS).from, lt: ctx.now },
-            },
-            select: { accountId: true, score: true, createdAt: true },
-          }),
+          recentDetractors(ctx),
         ])
       : null,
     order === "MRR" || filter?.atRisk != null ? historiesById(ctx) : null,
   ]);
-  let candidates: Candidate[] = accounts;
+  let candidates: readonly Candidate[] = accounts;
 
   if (filter?.band?.length) {
     // An account with too little data for a score has no band, so no band filter matches it.
@@ -216,7 +236,7 @@ async function computeOrderedAccountIds(
         now: ctx.now,
       });
       const history = mrrHistories?.get(account.id);
-      const risk = accountRisk({
+      const atRisk = isAccountAtRisk({
         now: ctx.now,
         // Risk covers the accounts active now, like the health distribution: a churned account
         // is not at risk (so it is in `atRisk: false`, as its own `risk` field says).
@@ -226,7 +246,7 @@ async function computeOrderedAccountIds(
         npsResponses: npsByAccount.get(account.id) ?? [],
         contracts: renewals.get(account.id) ?? [],
       });
-      return risk.atRisk === filter.atRisk;
+      return atRisk === filter.atRisk;
     });
   }
 
@@ -248,7 +268,7 @@ async function computeOrderedAccountIds(
       // The request's shared histories: MRR at now is one lookup in each account's running sum.
       keyOf = (account) => {
         const history = mrrHistories?.get(account.id);
-        return history ? timelineMrrAt(history.revenue(), ctx.now).toNumber() : null;
+        return history ? timelineMrrNumberAt(history.revenue(), ctx.now) : null;
       };
       break;
     }

@@ -8,6 +8,7 @@ import type { RevenueFact } from "./facts.ts";
 
 export interface PortfolioAccountRow extends PortfolioAccount {
   id: string;
+  name: string;
   /** With csmOwner: what a viewer token's scope is decided on. */
   externalId: string;
   csmOwner: string | null;
@@ -16,7 +17,7 @@ export interface PortfolioAccountRow extends PortfolioAccount {
   revenueEvents: RevenueFact[];
 }
 
-/** [id, segment, signedUpAt, churnedAt, firstValueAt (epoch ms), events as "kind,mrrDelta,epoch ms,…" or null, externalId, csmOwner] */
+/** [id, segment, signedUpAt, churnedAt, firstValueAt (epoch ms), events as "kind,mrrDelta,epoch ms,…" or null, externalId, csmOwner, name] */
 type AccountTuple = [
   string,
   string | null,
@@ -26,8 +27,8 @@ type AccountTuple = [
   string | null,
   string,
   string | null,
+  string,
 ];
-
 const date = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
 
 function revenueEvents(encoded: string | null): RevenueFact[] {
@@ -64,20 +65,23 @@ export async function loadPortfolioAccounts(
              round(date_part('epoch', a."signedUpAt") * 1000)::int8,
              round(date_part('epoch', a."churnedAt") * 1000)::int8,
              round(date_part('epoch', a."firstValueAt") * 1000)::int8,
-             e.events, a."externalId", a."csmOwner")), '[]'::json)::text AS accounts
+             e.events, a."externalId", a."csmOwner", a.name)), '[]'::json)::text AS accounts
     FROM "Account" a LEFT JOIN events e ON e."accountId" = a.id
     WHERE a."workspaceId" = ${workspaceId}::uuid`;
   const accounts = JSON.parse(result?.accounts ?? "[]") as AccountTuple[];
-  return accounts.map(([id, segment, signedUpAt, churnedAt, firstValueAt, events, externalId, csmOwner]) => ({
-    id,
-    externalId,
-    csmOwner,
-    segment,
-    signedUpAt: new Date(signedUpAt),
-    churnedAt: date(churnedAt),
-    firstValueAt: date(firstValueAt),
-    revenueEvents: revenueEvents(events),
-  }));
+  return accounts.map(
+    ([id, segment, signedUpAt, churnedAt, firstValueAt, events, externalId, csmOwner, name]) => ({
+      id,
+      name,
+      externalId,
+      csmOwner,
+      segment,
+      signedUpAt: new Date(signedUpAt),
+      churnedAt: date(churnedAt),
+      firstValueAt: date(firstValueAt),
+      revenueEvents: revenueEvents(events),
+    }),
+  );
 }
 
 /**

@@ -27,6 +27,11 @@ export interface PortfolioRoot {
   segment: string | null;
   /** The period's survey counts when already read for several periods at once (series buckets). */
   surveys?: SurveyScoreCounts;
+  /**
+   * The earliest period start of the periods read together (a series' first bucket), so that
+   * their onboarding cohorts share one read of achievements; the period's start when absent.
+   */
+  cohortsFrom?: Date;
 }
 
 /** The instant "now-like" metrics (ARPA, CLTV, MRR) are taken at: the period's end, or now. */
@@ -74,20 +79,36 @@ export function lifetime(ctx: Context, root: PortfolioRoot) {
   });
 }
 
-export async function onboarding(ctx: Context, root: PortfolioRoot) {
-  const [settings, accounts, achieved] = await Promise.all([
-    ctx.settings(),
-    segmentAccounts(ctx, root.segment),
-    achievedMilestoneKeys(ctx),
-  ]);
-  return onboardingCompletionRate({
-    milestones: settings.milestones,
-    accounts: accounts.rows.map((account) => ({
-      signedUpAt: account.signedUpAt,
-      achievedMilestoneKeys: achieved.get(account.id) ?? [],
-    })),
-    period: root.period,
+const NO_KEYS: readonly string[] = [];
+
+/**
+ * The segment's accounts that signed up at or after `since`, with the milestones each achieved,
+ * once per request (every period starting at or after `since` shares it; the formula's cohort of
+ * such a period has no older account).
+ */
+function onboardingAccounts(ctx: Context, segment: string | null, since: Date) {
+  return ctx.facts.memo(`portfolio-onboarding-accounts|${segment}|${since.getTime()}`, async () => {
+    const [accounts, achieved] = await Promise.all([
+      segmentAccounts(ctx, segment),
+      achievedMilestoneKeys(ctx, since),
+    ]);
+    const from = since.getTime();
+    return accounts.rows
+      .filter((account) => account.signedUpAt.getTime() >= from)
+      .map((account) => ({
+        signedUpAt: account.signedUpAt,
+        achievedMilestoneKeys: achieved.get(account.id) ?? NO_KEYS,
+      }));
   });
+}
+
+export async function onboarding(ctx: Context, root: PortfolioRoot) {
+  const since = root.cohortsFrom ?? root.period.from;
+  const [settings, accounts] = await Promise.all([
+    ctx.settings(),
+    onboardingAccounts(ctx, root.segment, since),
+  ]);
+  return onboardingCompletionRate({ milestones: settings.milestones, accounts, period: root.period });
 }
 
 export async function renewals(ctx: Context, root: PortfolioRoot) {

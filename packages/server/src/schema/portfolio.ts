@@ -164,6 +164,22 @@ function registryFields(t: PortfolioFieldBuilder) {
   return fields;
 }
 
+/**
+ * The segment's at-risk accounts, highest MRR first: the account index's order (the same list
+ * as `accounts(filter: { atRisk: true, segment }, orderBy: MRR)`), cut from the portfolio's
+ * rows of the segment (cached per facts revision, within the viewer scope) instead of reading
+ * every account of the workspace again.
+ */
+function atRiskByMrr(ctx: Context, root: PortfolioRoot) {
+  return orderedAccountIds(
+    ctx,
+    { atRisk: true, segment: root.segment === null ? null : [root.segment] },
+    "MRR",
+    "DESC",
+    async () => (await segmentAccounts(ctx, root.segment)).rows,
+  );
+}
+
 const PortfolioRef = builder.objectRef<PortfolioRoot>("Portfolio");
 PortfolioRef.implement({
   fields: (t) => ({
@@ -236,12 +252,7 @@ PortfolioRef.implement({
             extensions: { code: "BAD_USER_INPUT" },
           });
         }
-        const ordered = await orderedAccountIds(
-          ctx,
-          { atRisk: true, segment: root.segment === null ? null : [root.segment] },
-          "MRR",
-          "DESC",
-        );
+        const ordered = await atRiskByMrr(ctx, root);
         const ids = ordered.slice(0, first).map((entry) => entry.id);
         const rows = await ctx.prisma.account.findMany({
           where: { workspaceId: ctx.workspaceId, id: { in: ids } },
@@ -251,15 +262,7 @@ PortfolioRef.implement({
       },
     }),
     atRiskCount: t.int({
-      resolve: async (root, _a, ctx) =>
-        (
-          await orderedAccountIds(
-            ctx,
-            { atRisk: true, segment: root.segment === null ? null : [root.segment] },
-            "MRR",
-            "DESC",
-          )
-        ).length,
+      resolve: async (root, _a, ctx) => (await atRiskByMrr(ctx, root)).length,
     }),
   }),
 });
@@ -346,7 +349,12 @@ builder.queryField("metricSeries", (t) =>
         bounds.slice(0, -1).map(async (from, index): Promise<SeriesPoint> => {
           const to = bounds[index + 1] as Date;
           const surveys = surveyBuckets[index] ?? { NPS: [], CSAT: [], CES: [] };
-          const value = await metricNumber(args.metric, ctx, { period: { from, to }, segment, surveys });
+          const value = await metricNumber(args.metric, ctx, {
+            period: { from, to },
+            segment,
+            surveys,
+            cohortsFrom: period.from,
+          });
           return { from, to, value, metric: args.metric, segment };
         }),
       );
