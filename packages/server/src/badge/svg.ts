@@ -1,5 +1,6 @@
 // The health badge as a plain SVG image, for READMEs, e-mails and pages without JavaScript.
 // Every text is XML-escaped; nothing from the request reaches the SVG unescaped.
+import type { HealthBand } from "@pulse/schema/prisma";
 
 export type BadgeStyle = "flat" | "pill" | "card";
 export type BadgeTheme = "light" | "dark";
@@ -7,7 +8,7 @@ export type BadgeTheme = "light" | "dark";
 export interface BadgeData {
   accountName: string;
   score: number | null;
-  band: "GREEN" | "YELLOW" | "RED" | null;
+  band: HealthBand | null;
   /** Too little data for a score: the badge is neutral and says "no data". */
   insufficientData?: boolean;
   trend: number | null;
