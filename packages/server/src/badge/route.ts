@@ -6,7 +6,8 @@
 // IP, and per signed visitor (the token's account), with Retry-After. A cached answer lives at
 // most 60 s and never past its token's expiry, and is only served while the workspace's signing
 // secret is the one that verified its token: a rotation on this server drops it at once (the
-// server's widget lookups are evicted), on other servers within the lookups' few seconds.
+// server's widget lookups are evicted), on other servers within the lookups' few seconds. An
+// answer not cached is made with the secret read afresh (one statement among the badge's reads).
 // What it shows is the domain's (domain/badges.ts), as GraphQL's `widgetBadge` answers it; the
 // token alone names the workspace, so no API key is made up for it.
 import type { Database } from "@pulse/schema/database";
@@ -137,14 +138,21 @@ function rateLimited(format: "svg" | "json", retryAfter: number): BadgeResponse 
   });
 }
 
-/** The signing secret a workspace has now (cached for seconds), or null when there is no such workspace. */
+/**
+ * The signing secret a workspace has, or null when there is no such workspace (or it is
+ * disabled): the server's cached one (seconds old at most), or read afresh.
+ */
 async function currentSigningSecret(
   database: Database,
   lookups: WidgetLookups,
   workspaceId: string,
+  fresh: boolean,
 ): Promise<string | null> {
   try {
-    return (await lookups.signingSecret(database.prisma, workspaceId)).secret;
+    const secret = fresh
+      ? await lookups.freshSigningSecret(database.prisma, workspaceId)
+      : await lookups.signingSecret(database.prisma, workspaceId);
+    return secret.secret;
   } catch (error) {
     if ((error as { code?: unknown }).code === "P2025") return null;
     throw error;
@@ -173,16 +181,23 @@ export async function badgeResponse(
   if (!workspaceId || !isUuid(workspaceId)) return failure(format, 403, "The token is not valid.");
   const badgeRetry = await rateLimiter?.consumeBadge(workspaceId, ip);
   if (badgeRetry != null) return rateLimited(format, badgeRetry);
-  const signingSecret = await currentSigningSecret(server.database, lookups, workspaceId);
-  if (signingSecret === null) return failure(format, 403, "The token is not valid.");
-
   const cacheKey = `${format}|${token}|${options.style}|${options.theme}|${options.label}`;
   const cached = cache.get(cacheKey, now.getTime());
-  if (cached && cached.signingSecret === signingSecret) {
-    const visitorRetry = await rateLimiter?.consumeVisitor({ workspaceId, account: cached.account });
-    return visitorRetry != null ? rateLimited(format, visitorRetry) : cached.response;
+  if (cached) {
+    // A cached answer is served while the workspace's secret (as this server caches it) is the
+    // one that verified its token.
+    const current = await currentSigningSecret(server.database, lookups, workspaceId, false);
+    if (current === null) return failure(format, 403, "The token is not valid.");
+    if (cached.signingSecret === current) {
+      const visitorRetry = await rateLimiter?.consumeVisitor({ workspaceId, account: cached.account });
+      return visitorRetry != null ? rateLimited(format, visitorRetry) : cached.response;
+    }
+    cache.delete(cacheKey);
   }
-  if (cached) cache.delete(cacheKey);
+  // An answer to make is made with the secret as it is now: a rotation or a disabled workspace
+  // counts at once, whichever server of the workspace changed it.
+  const signingSecret = await currentSigningSecret(server.database, lookups, workspaceId, true);
+  if (signingSecret === null) return failure(format, 403, "The token is not valid.");
 
   const ctx = workspaceReads(
     { database: server.database, rateLimiter: rateLimiter ?? null, lookups },

@@ -8,6 +8,7 @@ import type { RateLimiter } from "../auth/rate-limiter.ts";
 import type { SnapshotRefresher } from "../health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "../health/settings.ts";
 import { AccountFacts } from "../loaders/facts.ts";
+import type { GroupCommitOptions } from "../widget/group-commit.ts";
 import { WidgetLookups } from "../widget/lookups.ts";
 import { SurveySubmissions } from "../widget/survey-writes.ts";
 
@@ -41,8 +42,11 @@ export interface DomainParts {
   submissions: SurveySubmissions;
 }
 
-export function createDomainParts(database: Database): DomainParts {
-  const submissions = new SurveySubmissions(database.prisma);
+export function createDomainParts(
+  database: Database,
+  options: { submissions?: GroupCommitOptions } = {},
+): DomainParts {
+  const submissions = new SurveySubmissions(database.prisma, options.submissions);
   database.onClose(() => submissions.drain());
   return { lookups: new WidgetLookups(), submissions };
 }

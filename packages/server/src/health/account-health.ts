@@ -13,6 +13,7 @@ import {
   type HealthConfig,
   type HealthScore,
   healthScore,
+  MILLISECONDS_PER_DAY,
   milestoneProgress,
   milestonesHealthComponent,
   npsFromScoreCounts,
@@ -55,7 +56,7 @@ export function accountUsage(
 ): Promise<{ metrics: UsageMetrics; everHadUsage: boolean }> {
   return facts.memo(`usage|${account.id}|${period.from.getTime()}|${period.to.getTime()}`, async () => {
     const { everHadUsage, ...aggregates } = await facts.usage(period).load(account.id);
-    const windowDays = (period.to.getTime() - period.from.getTime()) / 86_400_000;
+    const windowDays = (period.to.getTime() - period.from.getTime()) / MILLISECONDS_PER_DAY;
     const metrics = usageMetrics({
       ...aggregates,
       seats: account.seats,

@@ -13,7 +13,7 @@ import {
   timelineMrrAt,
   trailingDays,
 } from "@pulse/schema/metrics";
-import type { Prisma } from "@pulse/schema/prisma";
+import type { HealthBand, Prisma } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
 import { historiesById } from "./portfolio-facts.ts";
 import { withAccountScope } from "./viewer-scope.ts";
@@ -26,7 +26,7 @@ export interface AccountFilter {
   plan?: string[] | null;
   csmOwner?: string[] | null;
   lifecycleStage?: string[] | null;
-  band?: ("GREEN" | "YELLOW" | "RED")[] | null;
+  band?: HealthBand[] | null;
   atRisk?: boolean | null;
   renewalWithinDays?: number | null;
   search?: string | null;
@@ -77,7 +77,7 @@ export function needsDerivedIndex(
   );
 }
 
-type Band = "GREEN" | "YELLOW" | "RED";
+type Band = HealthBand;
 
 /** A latest snapshot: score and band are null when the account had too little data that day. */
 export interface LatestSnapshot {

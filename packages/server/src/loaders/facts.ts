@@ -9,11 +9,17 @@ import {
   type TicketCountsByPriority,
   type UsageAggregates,
 } from "@pulse/schema/metrics";
-import type { BusinessReview, Contract, PrismaClient, SentimentEntry } from "@pulse/schema/prisma";
+import type {
+  BusinessReview,
+  Contract,
+  HealthBand,
+  PrismaClient,
+  SentimentEntry,
+  SurveyKind,
+} from "@pulse/schema/prisma";
 import DataLoader from "dataloader";
 import { factColumns } from "./fact-columns.ts";
 
-export type SurveyKind = "NPS" | "CSAT" | "CES";
 export type SurveyScoreCounts = Record<SurveyKind, ScoreCount[]>;
 export type UsageWindowAggregates = Omit<UsageAggregates, "seats" | "keyFeatures" | "windowDays"> & {
   everHadUsage: boolean;
@@ -40,7 +46,7 @@ export interface SnapshotFact {
   day: Date;
   /** Null (with band) when the account had too little data for a score that day. */
   score: number | null;
-  band: "GREEN" | "YELLOW" | "RED" | null;
+  band: HealthBand | null;
 }
 export interface NpsResponseFact {
   score: number;

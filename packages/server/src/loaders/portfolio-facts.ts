@@ -7,9 +7,10 @@ import {
   type RenewalOutcome,
   type ScoreCount,
 } from "@pulse/schema/metrics";
+import type { HealthBand, SurveyKind } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
 import { latestSnapshots } from "./account-index.ts";
-import type { SurveyKind, SurveyScoreCounts } from "./facts.ts";
+import type { SurveyScoreCounts } from "./facts.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
 import { scopePrismaSql } from "./viewer-scope.ts";
 
@@ -123,7 +124,7 @@ export function achievedMilestoneKeys(ctx: Context): Promise<Map<string, string[
  * Band of each account's latest daily snapshot (the same read as the at-risk filter's); null when
  * that snapshot had too little data for a score.
  */
-export async function latestBands(ctx: Context): Promise<Map<string, "GREEN" | "YELLOW" | "RED" | null>> {
+export async function latestBands(ctx: Context): Promise<Map<string, HealthBand | null>> {
   const snapshots = await latestSnapshots(ctx, ctx.now);
   return new Map([...snapshots].map(([accountId, snapshot]) => [accountId, snapshot.band]));
 }

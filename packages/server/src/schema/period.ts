@@ -1,4 +1,4 @@
-import { type Period, trailingDays } from "@pulse/schema/metrics";
+import { MILLISECONDS_PER_DAY, type Period, trailingDays } from "@pulse/schema/metrics";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 
@@ -22,7 +22,7 @@ export function resolvePeriod(
       extensions: { code: "BAD_USER_INPUT" },
     });
   }
-  if (input.to.getTime() - input.from.getTime() > 20 * 366 * 86_400_000) {
+  if (input.to.getTime() - input.from.getTime() > 20 * 366 * MILLISECONDS_PER_DAY) {
     throw new GraphQLError("A period may span at most 20 years.", { extensions: { code: "BAD_USER_INPUT" } });
   }
   return { from: input.from, to: input.to };

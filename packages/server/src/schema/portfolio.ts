@@ -5,6 +5,7 @@ import {
   cesFromScoreCounts,
   csatFromScoreCounts,
   isHistoryActiveAt,
+  MILLISECONDS_PER_DAY,
   npsFromScoreCounts,
   type Period,
   portfolioTimeToFirstValue,
@@ -284,7 +285,7 @@ export function seriesBounds(period: Period, interval: "WEEK" | "MONTH" | "QUART
   if (interval === "WEEK") {
     const day = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
     const weekday = (new Date(day).getUTCDay() + 6) % 7;
-    cursor = new Date(day - weekday * 86_400_000);
+    cursor = new Date(day - weekday * MILLISECONDS_PER_DAY);
   } else {
     const month =
       interval === "QUARTER" ? start.getUTCMonth() - (start.getUTCMonth() % 3) : start.getUTCMonth();
@@ -292,7 +293,7 @@ export function seriesBounds(period: Period, interval: "WEEK" | "MONTH" | "QUART
   }
   const next = (date: Date) =>
     interval === "WEEK"
-      ? new Date(date.getTime() + 7 * 86_400_000)
+      ? new Date(date.getTime() + 7 * MILLISECONDS_PER_DAY)
       : new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + (interval === "QUARTER" ? 3 : 1), 1));
   const bounds = [period.from];
   for (let bound = next(cursor); bound < period.to; bound = next(bound)) {

@@ -103,6 +103,11 @@ export class WidgetLookups {
     return this.secrets.load(workspaceId, () => loadSigningSecret(prisma, workspaceId));
   }
 
+  /** The secret read from the database now (and cached), for answers that must not use a stale one. */
+  freshSigningSecret(prisma: PrismaClient, workspaceId: string): Promise<SigningSecret> {
+    return this.secrets.load(workspaceId, () => loadSigningSecret(prisma, workspaceId));
+  }
+
   survey(prisma: PrismaClient, workspaceId: string, key: string): Promise<CachedSurvey | null> {
     return this.surveys.get(surveyKey(workspaceId, key), () => loadSurvey(prisma, workspaceId, key));
   }
