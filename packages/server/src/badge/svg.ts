@@ -26,7 +26,7 @@ export interface BadgeOptions {
 }
 
 // Band colours with at least 4.5:1 contrast against white text (WCAG AA).
-const BAND_COLORS = { GREEN: "#1a7f37", YELLOW: "#9a6700", RED: "#cf222e" } as const;
+const BAND_COLORS: Record<HealthBand, string> = { GREEN: "#1a7f37", YELLOW: "#9a6700", RED: "#cf222e" };
 const NO_DATA_COLOR = "#57606a";
 
 export function escapeXml(text: string): string {
