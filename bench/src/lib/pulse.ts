@@ -2,6 +2,7 @@
 // for them, so they are imported from its sources; this file is the one place that knows where.
 
 export { workspaceContext } from "../../../packages/server/src/context.ts";
+export { createDomainParts } from "../../../packages/server/src/domain/context.ts";
 export { SnapshotRefresher } from "../../../packages/server/src/health/refresher.ts";
 export {
   ensureTodaysSnapshots,

@@ -14,6 +14,7 @@ import {
 } from "@pulse/schema/metrics";
 import pg from "pg";
 import {
+  createDomainParts,
   loadPortfolioAccounts,
   orderedAccountIds,
   SnapshotRefresher,
@@ -138,9 +139,10 @@ async function portfolioSteps(run: Run): Promise<ProbeResults["portfolio"]> {
       step: "for comparison: revenueRetention on the rows (checks every account itself)",
       ms: (await timed(() => revenueRetention(accounts, period))).ms,
     });
+    const parts = createDomainParts(database);
     const context = () =>
       workspaceContext(
-        { database, snapshots: new SnapshotRefresher(database) },
+        { database, snapshots: new SnapshotRefresher(database), ...parts },
         { keyId: "probe", workspaceId, kind: "SECRET", scopes: ["read"] },
         now,
       );

@@ -12,6 +12,7 @@ import {
 } from "@pulse/schema/database";
 import { runThroughServer, startAdminSocket } from "./admin-socket.ts";
 import { ApiKeyCache } from "./auth/api-keys.ts";
+import { DEFAULT_RATE_LIMITS } from "./auth/rate-limiter.ts";
 import {
   absoluteFileArguments,
   backfillDemoHistory,
@@ -29,7 +30,6 @@ import { ensureTodaysSnapshots } from "./health/snapshots.ts";
 import { startHttpServer } from "./http.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";
 import { schedulePlaybooks } from "./playbooks/evaluator.ts";
-import { DEFAULT_RATE_LIMITS } from "./plugins/use-rate-limit.ts";
 import {
   DEMO_PUBLISHABLE_KEY,
   DEMO_SECRET_KEY,

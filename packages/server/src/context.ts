@@ -5,14 +5,16 @@ import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
 import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
+import type { RateLimiter } from "./auth/rate-limiter.ts";
 import { inViewerScope, type Viewer, type ViewerScope } from "./auth/viewer-token.ts";
 import type { DomainEventStream } from "./events/event-stream.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
 import { loadPortfolioAccounts, type PortfolioAccountRow, type PortfolioCache } from "./loaders/portfolio.ts";
-import { authenticatedKey } from "./plugins/use-api-key-auth.ts";
-import type { RateLimiter } from "./plugins/use-rate-limit.ts";
+import { authenticatedKey } from "./plugins/use-request-guards.ts";
+import type { WidgetLookups } from "./widget/lookups.ts";
+import type { SurveySubmissions } from "./widget/survey-writes.ts";
 
 export interface Context {
   prisma: PrismaClient;
@@ -46,6 +48,10 @@ export interface Context {
   readFromPrimary(): void;
   /** The server's rate limiter (null without limits): widget operations count signed visitors. */
   rateLimiter: RateLimiter | null;
+  /** The server's cached signing secrets and surveys (evicted by the writes that change them). */
+  lookups: WidgetLookups;
+  /** The server's group commit of survey submissions. */
+  submissions: SurveySubmissions;
   /** Live domain events of this server (subscriptions). */
   events?: DomainEventStream;
   /** Webhook settings: whether endpoint URLs may name private, loopback or link-local hosts. */
@@ -70,6 +76,9 @@ export interface ServerContext {
   /** Workspaces' portfolio inputs between requests, checked against their facts revision. */
   portfolios?: PortfolioCache;
   rateLimiter?: RateLimiter | null;
+  /** The server's widget lookups and survey submissions (domain/context.ts, createDomainParts). */
+  lookups: WidgetLookups;
+  submissions: SurveySubmissions;
   /** Live domain events (subscriptions). */
   events?: DomainEventStream;
   webhooks?: WebhookSettings;
@@ -86,7 +95,7 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
   return context;
 }
 
-/** A context for one workspace: GraphQL requests, and the badge endpoints (which have no key). */
+/** A context for one workspace and key: GraphQL requests. */
 export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, now: Date): Context {
   const prisma = server.database.prisma;
   // Driver reads go to the replica (database.sql; the primary when there is none) until the
@@ -128,6 +137,8 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
       wrote = true;
     },
     rateLimiter: server.rateLimiter ?? null,
+    lookups: server.lookups,
+    submissions: server.submissions,
     events: server.events,
     webhooks: server.webhooks ?? { allowPrivate: false },
     eventIds: { lastEventId: null, current: null },

@@ -1,5 +1,6 @@
 // How unexpected errors reach clients: a lost database connection becomes a clear, retryable
-// 503 DATABASE_UNAVAILABLE; anything else is masked as "Unexpected error." and logged.
+// 503 DATABASE_UNAVAILABLE; anything else is masked as "Unexpected error." and logged. And the
+// one JSON error envelope every HTTP answer outside GraphQL's execution uses (GraphQL's own).
 import { GraphQLError } from "graphql";
 import { logger } from "./operations/logger.ts";
 
@@ -30,8 +31,23 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   );
 }
 
+/**
+ * The JSON body of a refusal: GraphQL's error envelope, `{"errors":[{message,extensions:{code,…}}]}`,
+ * so clients of every endpoint parse one format.
+ */
+export function errorEnvelope(
+  message: string,
+  code: string,
+  extensions: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
+}
+
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "The database is unavailable right now; nothing was changed. Retry shortly.";
+
 export function databaseUnavailableError(): GraphQLError {
-  return new GraphQLError("The database is unavailable right now; nothing was changed. Retry shortly.", {
+  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
     extensions: { code: "DATABASE_UNAVAILABLE", http: { status: 503, headers: { "retry-after": "2" } } },
   });
 }

@@ -4,28 +4,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@pulse/schema/database";
+import { bodyGuard, refusal } from "./auth/guards.ts";
 import { BadgeCache, badgeResponse } from "./badge/route.ts";
 import { handleDashboardRoute, isDashboardPath } from "./dashboard-route.ts";
 import { GRAPHIQL_ASSETS_PATH } from "./graphiql.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
+import { headerReader, refusalAnswer, sendAnswer } from "./http-answers.ts";
 import { logger, requestIdFrom, withRequestId } from "./operations/logger.ts";
 import { createServerMetrics, type ServerMetrics } from "./operations/metrics.ts";
 import { readiness } from "./operations/readiness.ts";
 import { notFoundBody } from "./plugins/use-graphql-endpoint.ts";
-import {
-  bodyLengthRefusal,
-  errorAnswer,
-  handleResponsesRoute,
-  RESPONSES_PATH,
-  sendAnswer,
-} from "./widget/responses-route.ts";
+import { handleResponsesRoute, RESPONSES_PATH } from "./widget/responses-route.ts";
 import { handleWidgetRoutes } from "./widgets-route.ts";
 import { createPulseYoga, GRAPHQL_ENDPOINT, type PulseYogaOptions } from "./yoga.ts";
-
-function nodeHeader(request: IncomingMessage, name: string): string | null {
-  const value = request.headers[name.toLowerCase()];
-  return (Array.isArray(value) ? value.join(", ") : value) ?? null;
-}
 
 function notFound(response: ServerResponse, path: string): void {
   response.writeHead(404, { "content-type": "application/json", "access-control-allow-origin": "*" });
@@ -61,15 +52,15 @@ export async function startHttpServer(
   const yoga = createPulseYoga({ ...options, snapshots, metrics, maxRequestBodySize: false });
   const badgeCache = new BadgeCache();
   const clock = options.clock ?? (() => new Date());
-  // Survey submissions without GraphQL, under the same key cache and rate limits as /graphql.
-  const responsesRoute = {
+  // The server's parts, made with Yoga: every route below uses these same ones.
+  const parts = {
     database: options.database,
-    keys: yoga.keys,
-    rateLimiter: yoga.rateLimiter,
     snapshots,
-    clock,
-    maxBodyBytes,
+    rateLimiter: yoga.rateLimiter,
+    ...yoga.domain,
   };
+  // Survey submissions without GraphQL, through the same request guards as /graphql.
+  const responsesRoute = { guards: yoga.guards, server: parts, clock, maxBodyBytes };
   const server = createServer((request, response) => {
     // Every log line of this request carries its id, which the answer echoes.
     const requestId = requestIdFrom(request.headers["x-request-id"]);
@@ -125,10 +116,8 @@ export async function startHttpServer(
     }
     if (url.pathname.startsWith("/badge/") && (request.method === "GET" || request.method === "HEAD")) {
       const limiter = yoga.rateLimiter;
-      const ip = limiter
-        ? limiter.clientIp({ get: (name) => nodeHeader(request, name) }, request)
-        : "unknown";
-      badgeResponse({ database: options.database, snapshots }, url, badgeCache, clock(), {
+      const ip = limiter ? limiter.clientIp(headerReader(request.headers), request) : "unknown";
+      badgeResponse(parts, url, badgeCache, clock(), {
         rateLimiter: limiter,
         ip,
       }).then(
@@ -158,7 +147,7 @@ export async function startHttpServer(
         if (!request.readableEnded) request.resume();
         if (response.headersSent) response.end();
         else
-          sendAnswer(response, errorAnswer(500, "INTERNAL_SERVER_ERROR", "Unexpected error."), {
+          sendAnswer(response, refusalAnswer(refusal(500, "INTERNAL_SERVER_ERROR", "Unexpected error.")), {
             "access-control-allow-origin": "*",
           });
       });
@@ -198,10 +187,11 @@ export async function startHttpServer(
     }
     // Bodies over the limit are refused before GraphQL reads them, by their declared length;
     // a streamed body without a length is refused too (fetch, curl and browsers send one).
-    const lengthRefused = request.method === "POST" ? bodyLengthRefusal(request, maxBodyBytes) : null;
+    const lengthRefused =
+      request.method === "POST" ? bodyGuard(headerReader(request.headers), maxBodyBytes) : null;
     if (lengthRefused) {
       request.resume();
-      sendAnswer(response, lengthRefused);
+      sendAnswer(response, refusalAnswer(lengthRefused));
       return;
     }
     yoga.handle(request, response);
@@ -227,7 +217,12 @@ export async function startHttpServer(
         // keep-alive sockets.
         draining = true;
         server.close(() => {
-          Promise.all([snapshots.flush(), yoga.rateLimiter?.close(), yoga.events.stop()]).then(
+          Promise.all([
+            snapshots.flush(),
+            yoga.domain.submissions.drain(),
+            yoga.rateLimiter?.close(),
+            yoga.events.stop(),
+          ]).then(
             () => resolve(),
             () => resolve(),
           );

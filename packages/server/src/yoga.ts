@@ -1,5 +1,7 @@
 // The Yoga server, testable in-process with `yoga.fetch(...)`. It is a factory (not a module
-// constant) because the database is opened at start-up and injected.
+// constant) because the database is opened at start-up and injected. It makes the server's own
+// parts (key cache, rate limiter, request guards, the domain's lookups and survey submissions),
+// which startHttpServer hands to its other routes, so every path shares them.
 
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
@@ -7,8 +9,11 @@ import type { Database } from "@pulse/schema/database";
 import { execute } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import { ApiKeyCache } from "./auth/api-keys.ts";
+import { RequestGuards } from "./auth/guards.ts";
+import { RateLimiter, type RateLimits } from "./auth/rate-limiter.ts";
 import { VIEWER_TOKEN_HEADER } from "./auth/viewer-token.ts";
 import { type Context, createContext, type ServerContext } from "./context.ts";
+import { createDomainParts, type DomainParts } from "./domain/context.ts";
 import { maskError } from "./errors.ts";
 import { DomainEventStream } from "./events/event-stream.ts";
 import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphiql.ts";
@@ -16,7 +21,6 @@ import { SnapshotRefresher } from "./health/refresher.ts";
 import { PortfolioCache } from "./loaders/portfolio.ts";
 import type { ServerMetrics } from "./operations/metrics.ts";
 import { useTracing } from "./operations/tracing.ts";
-import { useApiKeyAuth } from "./plugins/use-api-key-auth.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
 import { useErrorCodes } from "./plugins/use-error-codes.ts";
 import { useEventIds } from "./plugins/use-event-ids.ts";
@@ -26,8 +30,8 @@ import { useInputSanity } from "./plugins/use-input-sanity.ts";
 import { useKeyScope } from "./plugins/use-key-scope.ts";
 import { useOperation } from "./plugins/use-operation.ts";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
-import { RateLimiter, type RateLimits, useIpRateLimit } from "./plugins/use-rate-limit.ts";
 import { useReadYourWrites } from "./plugins/use-read-your-writes.ts";
+import { useRequestGuards } from "./plugins/use-request-guards.ts";
 import { schema } from "./schema/index.ts";
 
 export interface PulseYogaOptions {
@@ -50,6 +54,8 @@ export interface PulseYogaOptions {
   persistedOperationsOnly?: boolean;
   /** Shared with other parts of the server that revoke keys. */
   keys?: ApiKeyCache;
+  /** The widget lookups and survey submissions of this server; made here by default. */
+  domain?: DomainParts;
   /**
    * Yoga's own body limit (bytes), which streams every body through a counting transform.
    * `startHttpServer` turns it off: it refuses bodies by their required Content-Length first.
@@ -94,6 +100,14 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits, options.redisUrl) : null;
   const persisted = options.persistedOperations ?? {};
   const portfolios = new PortfolioCache();
+  const domain = options.domain ?? createDomainParts(options.database);
+  const guards = new RequestGuards({
+    database: options.database,
+    keys,
+    rateLimiter,
+    lookups: domain.lookups,
+    clock: options.clock,
+  });
   const events = options.events ?? new DomainEventStream(options.database, { redisUrl: options.redisUrl });
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -105,6 +119,8 @@ export function createPulseYoga(options: PulseYogaOptions) {
         snapshots,
         keys,
         rateLimiter,
+        lookups: domain.lookups,
+        submissions: domain.submissions,
         portfolios,
         events,
         webhooks: { allowPrivate: options.allowPrivateWebhooks ?? false },
@@ -155,11 +171,12 @@ export function createPulseYoga(options: PulseYogaOptions) {
       // First of all onRequest hooks of ours: GraphQL is the endpoint's exact path, nothing else.
       useGraphQLEndpoint(GRAPHQL_ENDPOINT),
       ...(options.compiledQueries === false ? [] : useCompiledQueries()),
-      ...(rateLimiter ? [useIpRateLimit(rateLimiter)] : []),
-      useApiKeyAuth({ database: options.database, keys, rateLimiter, clock: options.clock }),
+      // The request guards (auth/guards.ts): IP limit, API key, origin, key limit, viewer token.
+      useRequestGuards(guards),
+      // The input guard of the same pipeline, on the parsed request and the document's literals.
+      useInputSanity(),
       // Browsers may only send GraphQL with a non-simple content type or this header: no CSRF
       // through HTML forms (GET queries included), while API clients are unaffected.
-      useInputSanity(),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "authorization", "x-api-key"] }),
       usePersistedOperations({
         getPersistedOperation: (hash) => persisted[hash] ?? null,
@@ -189,7 +206,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
       useEventIds(),
     ],
   });
-  return Object.assign(yoga, { rateLimiter, keys, events });
+  return Object.assign(yoga, { rateLimiter, keys, events, guards, domain });
 }
 
 export type PulseYoga = ReturnType<typeof createPulseYoga>;

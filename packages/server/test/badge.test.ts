@@ -4,9 +4,9 @@
 // endpoint format answers errors as 200 with isError, which shields renders as a badge.
 import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RateLimits } from "../src/auth/rate-limiter.ts";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
-import type { RateLimits } from "../src/plugins/use-rate-limit.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { DATABASE_KINDS, newWorkspace, openTestDatabase } from "./helpers.ts";
 

@@ -4,6 +4,7 @@ import type { PrismaClient } from "@pulse/schema/prisma";
 import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Context, workspaceContext } from "../src/context.ts";
+import { createDomainParts } from "../src/domain/context.ts";
 import { changedAccountIds, markAccountsChanged } from "../src/ingest/changes.ts";
 import type { Transaction } from "../src/ingest/ingest.ts";
 import { schema } from "../src/schema/index.ts";
@@ -386,7 +387,7 @@ describe.each(DATABASE_KINDS)("ingestion batches on %s", (kind) => {
   describe("changed accounts", () => {
     const requestContext = (): Context =>
       workspaceContext(
-        { database: ctx.database, snapshots: ctx.snapshots },
+        { database: ctx.database, snapshots: ctx.snapshots, ...createDomainParts(ctx.database) },
         { keyId: "test", workspaceId: acme.workspaceId, kind: "SECRET", scopes: ["read", "write"] },
         new Date(),
       );

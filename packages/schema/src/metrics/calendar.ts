@@ -2,6 +2,7 @@
 // from Intl.DateTimeFormat, so they are exact across daylight-saving changes, including 30-minute
 // ones (Australia/Lord_Howe) and zones whose midnight is skipped by a change.
 import { MetricInputError } from "./errors.ts";
+import { MILLISECONDS_PER_DAY } from "./period.ts";
 
 /** A calendar date, "YYYY-MM-DD". */
 export type CalendarDate = string;
@@ -9,7 +10,7 @@ export type CalendarDate = string;
 export const DEFAULT_TIME_ZONE = "UTC";
 
 const HOUR = 3_600_000;
-const DAY = 86_400_000;
+const DAY = MILLISECONDS_PER_DAY;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,11 +1,12 @@
 // The health-score lab: what a component would have to be for GREEN, how a proposed
 // configuration moves the bands, and how well a score predicted churn (backtest statistics).
+import { HealthBand as HealthBandValues } from "../generated/prisma/enums.ts";
 import { MetricInputError } from "./errors.ts";
 import type { HealthComponentKey, HealthConfig } from "./health-config.ts";
 import { type HealthBand, type HealthComponentValues, healthScore } from "./health-score.ts";
 import { assertPercentScale } from "./validate.ts";
 
-export const HEALTH_BANDS: readonly HealthBand[] = ["GREEN", "YELLOW", "RED"];
+export const HEALTH_BANDS: readonly HealthBand[] = Object.values(HealthBandValues);
 
 export interface PathToGreenStep {
   key: HealthComponentKey;

@@ -1,3 +1,4 @@
+import type { HealthBand } from "../generated/prisma/enums.ts";
 import {
   assertValidHealthConfig,
   DEFAULT_HEALTH_CONFIG,
@@ -8,7 +9,8 @@ import {
 } from "./health-config.ts";
 import { assertPercentScale } from "./validate.ts";
 
-export type HealthBand = "GREEN" | "YELLOW" | "RED";
+/** GREEN, YELLOW or RED: the database's `HealthBand` enum (schema.prisma), the one definition. */
+export type { HealthBand };
 
 /** Component values 0–100; null or absent = no data. */
 export type HealthComponentValues = Partial<Record<HealthComponentKey, number | null>>;

@@ -225,7 +225,14 @@ export {
   type TicketCountsByPriority,
   type TicketPriority,
 } from "./support.ts";
-export { CES_SCALE, CSAT_SCALE, NPS_SCALE, type ScoreCount, type SurveyScale } from "./survey-scale.ts";
+export {
+  CES_SCALE,
+  CSAT_SCALE,
+  NPS_SCALE,
+  type ScoreCount,
+  SURVEY_SCALES,
+  type SurveyScale,
+} from "./survey-scale.ts";
 export {
   assertValidTarget,
   evaluateTarget,

@@ -17,6 +17,12 @@ export const NPS_SCALE: SurveyScale = { name: "NPS", min: 0, max: 10 };
 export const CSAT_SCALE: SurveyScale = { name: "CSAT", min: 1, max: 5 };
 export const CES_SCALE: SurveyScale = { name: "CES", min: 1, max: 7 };
 
+/** The scale of each survey kind (the kinds of Prisma's `SurveyKind`): the one definition of them. */
+export const SURVEY_SCALES = { NPS: NPS_SCALE, CSAT: CSAT_SCALE, CES: CES_SCALE } as const satisfies Record<
+  string,
+  SurveyScale
+>;
+
 function assertScoreOnScale(score: number, scale: SurveyScale): void {
   if (!Number.isInteger(score) || score < scale.min || score > scale.max) {
     throw new MetricInputError(

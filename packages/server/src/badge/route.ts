@@ -6,13 +6,18 @@
 // IP, and per signed visitor (the token's account), with Retry-After. A cached answer lives at
 // most 60 s and never past its token's expiry, and is only served while the workspace's signing
 // secret is the one that verified its token: a rotation on this server drops it at once (the
-// widget lookups are evicted), on other servers within the lookups' few seconds.
+// server's widget lookups are evicted), on other servers within the lookups' few seconds. An
+// answer not cached is made with the secret read afresh (one statement among the badge's reads).
+// What it shows is the domain's (domain/badges.ts), as GraphQL's `widgetBadge` answers it; the
+// token alone names the workspace, so no API key is made up for it.
+import type { Database } from "@pulse/schema/database";
+import type { RateLimiter } from "../auth/rate-limiter.ts";
 import { claimedWorkspace, WidgetTokenError } from "../auth/widget-token.ts";
-import { type ServerContext, workspaceContext } from "../context.ts";
+import { type Badge, badgeFor } from "../domain/badges.ts";
+import { workspaceReads } from "../domain/context.ts";
+import { identify } from "../domain/surveys.ts";
 import { isUuid } from "../ids.ts";
-import { badgeFor } from "../schema/widget.ts";
 import { WidgetLookups } from "../widget/lookups.ts";
-import { identify } from "../widget/operations.ts";
 import { type BadgeOptions, renderBadgeSvg, shieldsEndpoint } from "./svg.ts";
 
 const CACHE_TTL_MS = 60_000;
@@ -62,8 +67,15 @@ export class BadgeCache {
 
 /** What a badge request needs besides the database: the limiter and the client's address. */
 export interface BadgeRequest {
-  rateLimiter: ServerContext["rateLimiter"];
+  rateLimiter: RateLimiter | null | undefined;
   ip: string;
+}
+
+/** The server a badge is answered by: its database and its widget lookups. */
+export interface BadgeServer {
+  database: Database;
+  /** The server's lookups (its signing secrets); a call outside a server has lookups of its own. */
+  lookups?: WidgetLookups;
 }
 
 function parseOptions(params: URLSearchParams): BadgeOptions | string {
@@ -126,11 +138,21 @@ function rateLimited(format: "svg" | "json", retryAfter: number): BadgeResponse 
   });
 }
 
-/** The signing secret a workspace has now (cached for seconds), or null when there is no such workspace. */
-async function currentSigningSecret(server: ServerContext, workspaceId: string): Promise<string | null> {
+/**
+ * The signing secret a workspace has, or null when there is no such workspace (or it is
+ * disabled): the server's cached one (seconds old at most), or read afresh.
+ */
+async function currentSigningSecret(
+  database: Database,
+  lookups: WidgetLookups,
+  workspaceId: string,
+  fresh: boolean,
+): Promise<string | null> {
   try {
-    return (await WidgetLookups.of(server.database).signingSecret(server.database.prisma, workspaceId))
-      .secret;
+    const secret = fresh
+      ? await lookups.freshSigningSecret(database.prisma, workspaceId)
+      : await lookups.signingSecret(database.prisma, workspaceId);
+    return secret.secret;
   } catch (error) {
     if ((error as { code?: unknown }).code === "P2025") return null;
     throw error;
@@ -138,7 +160,7 @@ async function currentSigningSecret(server: ServerContext, workspaceId: string):
 }
 
 export async function badgeResponse(
-  server: ServerContext,
+  server: BadgeServer,
   url: URL,
   cache: BadgeCache,
   now: Date,
@@ -146,6 +168,7 @@ export async function badgeResponse(
 ): Promise<BadgeResponse> {
   const format = url.pathname.endsWith(".json") ? "json" : "svg";
   const { rateLimiter, ip } = request;
+  const lookups = server.lookups ?? new WidgetLookups();
   const ipRetry = await rateLimiter?.consumeIp(ip);
   if (ipRetry != null) return rateLimited(format, ipRetry);
   const match = /^\/badge\/([A-Za-z0-9_.-]+)\.(svg|json)$/.exec(url.pathname);
@@ -158,20 +181,27 @@ export async function badgeResponse(
   if (!workspaceId || !isUuid(workspaceId)) return failure(format, 403, "The token is not valid.");
   const badgeRetry = await rateLimiter?.consumeBadge(workspaceId, ip);
   if (badgeRetry != null) return rateLimited(format, badgeRetry);
-  const signingSecret = await currentSigningSecret(server, workspaceId);
-  if (signingSecret === null) return failure(format, 403, "The token is not valid.");
-
   const cacheKey = `${format}|${token}|${options.style}|${options.theme}|${options.label}`;
   const cached = cache.get(cacheKey, now.getTime());
-  if (cached && cached.signingSecret === signingSecret) {
-    const visitorRetry = await rateLimiter?.consumeVisitor({ workspaceId, account: cached.account });
-    return visitorRetry != null ? rateLimited(format, visitorRetry) : cached.response;
+  if (cached) {
+    // A cached answer is served while the workspace's secret (as this server caches it) is the
+    // one that verified its token.
+    const current = await currentSigningSecret(server.database, lookups, workspaceId, false);
+    if (current === null) return failure(format, 403, "The token is not valid.");
+    if (cached.signingSecret === current) {
+      const visitorRetry = await rateLimiter?.consumeVisitor({ workspaceId, account: cached.account });
+      return visitorRetry != null ? rateLimited(format, visitorRetry) : cached.response;
+    }
+    cache.delete(cacheKey);
   }
-  if (cached) cache.delete(cacheKey);
+  // An answer to make is made with the secret as it is now: a rotation or a disabled workspace
+  // counts at once, whichever server of the workspace changed it.
+  const signingSecret = await currentSigningSecret(server.database, lookups, workspaceId, true);
+  if (signingSecret === null) return failure(format, 403, "The token is not valid.");
 
-  const ctx = workspaceContext(
-    { ...server, rateLimiter },
-    { keyId: "badge-token", workspaceId, kind: "PUBLISHABLE", scopes: [] },
+  const ctx = workspaceReads(
+    { database: server.database, rateLimiter: rateLimiter ?? null, lookups },
+    workspaceId,
     now,
   );
   let identity: Awaited<ReturnType<typeof identify>>;
@@ -185,7 +215,7 @@ export async function badgeResponse(
     if (code?.code === "INVALID_TOKEN") return failure(format, 403, (error as Error).message);
     throw error;
   }
-  let data: Awaited<ReturnType<typeof badgeFor>>;
+  let data: Badge;
   try {
     data = await badgeFor(ctx, identity);
   } catch {

@@ -1,5 +1,6 @@
 // The health badge as a plain SVG image, for READMEs, e-mails and pages without JavaScript.
 // Every text is XML-escaped; nothing from the request reaches the SVG unescaped.
+import type { HealthBand } from "@pulse/schema/prisma";
 
 export type BadgeStyle = "flat" | "pill" | "card";
 export type BadgeTheme = "light" | "dark";
@@ -7,7 +8,7 @@ export type BadgeTheme = "light" | "dark";
 export interface BadgeData {
   accountName: string;
   score: number | null;
-  band: "GREEN" | "YELLOW" | "RED" | null;
+  band: HealthBand | null;
   /** Too little data for a score: the badge is neutral and says "no data". */
   insufficientData?: boolean;
   trend: number | null;
@@ -25,7 +26,7 @@ export interface BadgeOptions {
 }
 
 // Band colours with at least 4.5:1 contrast against white text (WCAG AA).
-const BAND_COLORS = { GREEN: "#1a7f37", YELLOW: "#9a6700", RED: "#cf222e" } as const;
+const BAND_COLORS: Record<HealthBand, string> = { GREEN: "#1a7f37", YELLOW: "#9a6700", RED: "#cf222e" };
 const NO_DATA_COLOR = "#57606a";
 
 export function escapeXml(text: string): string {

@@ -14,6 +14,7 @@ import {
   type HealthConfig,
   type HealthScore,
   healthScore,
+  MILLISECONDS_PER_DAY,
   milestoneProgress,
   milestonesHealthComponent,
   npsFromScoreCounts,
@@ -60,7 +61,7 @@ export function accountUsage(
     `usage|${account.id}|${period.from.getTime()}|${period.to.getTime()}|${period.timeZone}`,
     async () => {
       const { everHadUsage, ...aggregates } = await facts.usage(period).load(account.id);
-      const windowDays = (period.to.getTime() - period.from.getTime()) / 86_400_000;
+      const windowDays = (period.to.getTime() - period.from.getTime()) / MILLISECONDS_PER_DAY;
       const metrics = usageMetrics({
         ...aggregates,
         seats: account.seats,

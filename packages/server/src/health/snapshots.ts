@@ -1,7 +1,13 @@
 // Daily health snapshots: one row per account and UTC day, kept for trends, history charts,
 // and ordering/filtering accounts by health across pages. A day's snapshot is computed as of
 // the end of that day (or now, for today) and upserted, so recomputing is always safe.
-import { type AccountRisk, accountHistory, type HealthScore, isHistoryActiveAt } from "@pulse/schema/metrics";
+import {
+  type AccountRisk,
+  accountHistory,
+  type HealthScore,
+  isHistoryActiveAt,
+  MILLISECONDS_PER_DAY,
+} from "@pulse/schema/metrics";
 import type { Prisma, PrismaClient } from "@pulse/schema/prisma";
 import { OutboxSignal } from "../events/outbox.ts";
 import { AccountFacts } from "../loaders/facts.ts";
@@ -9,7 +15,7 @@ import { accountHealth } from "./account-health.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
 import { prepareSnapshotEvents, type SnapshotHealth, snapshotRisks } from "./snapshot-events.ts";
 
-const DAY_MS = 86_400_000;
+const DAY_MS = MILLISECONDS_PER_DAY;
 const CHUNK = 500;
 
 export function utcDay(instant: Date): Date {

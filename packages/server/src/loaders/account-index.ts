@@ -14,7 +14,7 @@ import {
   timelineMrrNumberAt,
   trailingDays,
 } from "@pulse/schema/metrics";
-import type { Prisma } from "@pulse/schema/prisma";
+import type { HealthBand, Prisma } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
 import { historiesById } from "./portfolio-facts.ts";
 import { withAccountScope } from "./viewer-scope.ts";
@@ -27,7 +27,7 @@ export interface AccountFilter {
   plan?: string[] | null;
   csmOwner?: string[] | null;
   lifecycleStage?: string[] | null;
-  band?: ("GREEN" | "YELLOW" | "RED")[] | null;
+  band?: HealthBand[] | null;
   atRisk?: boolean | null;
   renewalWithinDays?: number | null;
   search?: string | null;
@@ -78,7 +78,7 @@ export function needsDerivedIndex(
   );
 }
 
-type Band = "GREEN" | "YELLOW" | "RED";
+type Band = HealthBand;
 
 /** A latest snapshot: score and band are null when the account had too little data that day. */
 export interface LatestSnapshot {

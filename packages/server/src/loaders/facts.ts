@@ -10,12 +10,18 @@ import {
   type UsageAggregates,
   type UsageWindow,
 } from "@pulse/schema/metrics";
-import type { BusinessReview, Contract, PrismaClient, SentimentEntry } from "@pulse/schema/prisma";
+import type {
+  BusinessReview,
+  Contract,
+  HealthBand,
+  PrismaClient,
+  SentimentEntry,
+  SurveyKind,
+} from "@pulse/schema/prisma";
 import DataLoader from "dataloader";
 import { readUsageAggregates } from "../data/usage.ts";
 import { factColumns } from "./fact-columns.ts";
 
-export type SurveyKind = "NPS" | "CSAT" | "CES";
 export type SurveyScoreCounts = Record<SurveyKind, ScoreCount[]>;
 export type UsageWindowAggregates = Omit<UsageAggregates, "seats" | "keyFeatures" | "windowDays"> & {
   everHadUsage: boolean;
@@ -42,7 +48,7 @@ export interface SnapshotFact {
   day: Date;
   /** Null (with band) when the account had too little data for a score that day. */
   score: number | null;
-  band: "GREEN" | "YELLOW" | "RED" | null;
+  band: HealthBand | null;
 }
 export interface NpsResponseFact {
   score: number;

@@ -7,9 +7,10 @@ import {
   type RenewalOutcome,
   type ScoreCount,
 } from "@pulse/schema/metrics";
+import type { HealthBand, SurveyKind } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
 import { latestSnapshots } from "./account-index.ts";
-import type { SurveyKind, SurveyScoreCounts } from "./facts.ts";
+import type { SurveyScoreCounts } from "./facts.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
 import { scopePrismaSql } from "./viewer-scope.ts";
 
@@ -188,7 +189,7 @@ export function achievedMilestoneKeys(ctx: Context, since: Date): Promise<Map<st
  */
 export async function latestBands(
   ctx: Context,
-): Promise<{ get(accountId: string): "GREEN" | "YELLOW" | "RED" | null | undefined }> {
+): Promise<{ get(accountId: string): HealthBand | null | undefined }> {
   // A view of the shared snapshots, not a copy: a copy was a second map of every account per request.
   const snapshots = await latestSnapshots(ctx, ctx.now);
   return { get: (accountId) => snapshots.get(accountId)?.band };

@@ -1,6 +1,7 @@
 // What a playbook is, as data, and the pure rules of its evaluation: whether an event and the
 // state of its account meet every condition, and the text of a task made from a title template.
 // No I/O here: the evaluator (evaluator.ts) and the dry run (dry-run.ts) read the state and ask.
+import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
 import type { DomainEventType, HealthBand, SurveyKind, TaskPriority } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
 
@@ -171,7 +172,7 @@ export function renderTemplate(template: string, account: AccountState, event: T
   });
 }
 
-const DAY_MS = 86_400_000;
+const DAY_MS = MILLISECONDS_PER_DAY;
 
 /** The task a CREATE_TASK action makes for this account and event, fired at `now`. */
 export function taskOfAction(

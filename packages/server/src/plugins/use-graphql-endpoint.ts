@@ -5,16 +5,10 @@
 // limit, API key, origin, key rate limit) need no path test of their own: whatever reaches
 // GraphQL has passed all of them.
 import type { Plugin } from "graphql-yoga";
+import { errorEnvelope } from "../errors.ts";
 
 export function notFoundBody(path: string, endpoint: string): string {
-  return JSON.stringify({
-    errors: [
-      {
-        message: `Nothing at ${path.slice(0, 200)}; GraphQL is served at ${endpoint}.`,
-        extensions: { code: "NOT_FOUND" },
-      },
-    ],
-  });
+  return errorEnvelope(`Nothing at ${path.slice(0, 200)}; GraphQL is served at ${endpoint}.`, "NOT_FOUND");
 }
 
 /** Must be the first plugin with an `onRequest` hook. */

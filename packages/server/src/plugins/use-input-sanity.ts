@@ -2,11 +2,12 @@
 // runs, wherever they are written: in the variables, and after parsing in every string literal
 // of the document — arguments at any depth (input objects, lists), variables' default values and
 // directive arguments — where an escape such as "a\u0000b" becomes a NUL only once parsed.
+// The check of the request's parts is the input guard of the request pipeline (auth/guards.ts),
+// which the widgets' submission endpoint runs on its JSON body.
 import { type ASTVisitor, type DocumentNode, GraphQLError, Kind, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { findInvalid, invalidTextMessage, isInvalidText } from "../invalid-text.ts";
-
-export { findInvalid, invalidTextMessage } from "../invalid-text.ts";
+import { inputGuard } from "../auth/guards.ts";
+import { invalidTextMessage, isInvalidText } from "../invalid-text.ts";
 
 function badInput(message: string, nodes?: GraphQLError["nodes"]): GraphQLError {
   return new GraphQLError(message, { nodes, extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
@@ -56,11 +57,12 @@ export function StorableStringLiteralsRule(context: ValidationContext): ASTVisit
 export function useInputSanity(): Plugin {
   return {
     onParams({ params }) {
-      const invalid =
-        (params.query && isInvalidText(params.query) ? "query" : null) ??
-        findInvalid(params.variables ?? {}, "variables") ??
-        (params.operationName && isInvalidText(params.operationName) ? "operationName" : null);
-      if (invalid) throw badInput(invalidTextMessage(invalid));
+      const refused = inputGuard({
+        query: params.query,
+        variables: params.variables ?? {},
+        operationName: params.operationName,
+      });
+      if (refused) throw badInput(refused.message);
     },
     onValidate({ addValidationRule }) {
       addValidationRule(StorableStringLiteralsRule);

@@ -8,10 +8,7 @@ import {
   cesFromScoreCounts,
   csatFromScoreCounts,
   csmSentiment,
-  HEALTH_TREND_DAYS,
-  healthTrend,
   isHistoryActiveAt,
-  MILLISECONDS_PER_DAY,
   milestoneProgress,
   mrrAt,
   npsFromScoreCounts,
@@ -22,11 +19,12 @@ import {
   USAGE_HEALTH_WINDOW_DAYS,
   usageWindow,
 } from "@pulse/schema/metrics";
-import type { Account, BusinessReview, Contract, SentimentEntry } from "@pulse/schema/prisma";
+import type { Account, BusinessReview, Contract, HealthBand, SentimentEntry } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
-import { accountHealth, accountUsage } from "../health/account-health.ts";
+import { healthWithTrend } from "../domain/health.ts";
+import { accountUsage } from "../health/account-health.ts";
 import type { SentimentFact } from "../loaders/facts.ts";
 import { segmentAccounts } from "../loaders/portfolio-facts.ts";
 import { BusinessReviewRef, ContractRef, SentimentEntryRef } from "./facts.ts";
@@ -107,7 +105,7 @@ const LifetimeValueRef = builder.objectRef<AccountLifetimeValue>("LifetimeValue"
 });
 
 const HealthSnapshotRef = builder
-  .objectRef<{ day: Date; score: number | null; band: "GREEN" | "YELLOW" | "RED" | null }>("HealthSnapshot")
+  .objectRef<{ day: Date; score: number | null; band: HealthBand | null }>("HealthSnapshot")
   .implement({
     fields: (t) => ({
       day: t.field({
@@ -123,25 +121,6 @@ const HealthSnapshotRef = builder
       insufficientData: t.boolean({ resolve: (snapshot) => snapshot.score === null }),
     }),
   });
-
-/** An account's health with its 30-day trend, computed once per request. */
-export function healthWithTrend(account: Account, ctx: Context) {
-  return ctx.facts.memo(`health|${account.id}`, async () => {
-    const settings = await ctx.settings();
-    const [health, reference] = await Promise.all([
-      accountHealth(ctx.facts, settings, account, ctx.now),
-      ctx.facts
-        .snapshotAtOrBefore(new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY))
-        .load(account.id),
-    ]);
-    const trend = healthTrend({
-      score: health.score,
-      snapshots: reference ? [{ takenAt: reference.day, score: reference.score }] : [],
-      now: ctx.now,
-    });
-    return { ...health, trend };
-  });
-}
 
 /** MRR now, computed once per request (mrr and arr share it). */
 function accountMrr(account: Account, ctx: Context): Promise<Decimal> {

@@ -6,7 +6,6 @@ import { type ResolveCursorConnectionArgs, resolveCursorConnection } from "@poth
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import { isUuid } from "../ids.ts";
-import { WidgetLookups } from "../widget/lookups.ts";
 import { createWorkspace } from "../workspaces.ts";
 import { NotFoundError, parseInput, ValidationError, withoutNulls } from "./errors.ts";
 import { assertPageSize, MAX_PAGE_SIZE } from "./pagination.ts";
@@ -173,7 +172,7 @@ builder.mutationField("disableWorkspace", (t) =>
         select: MANAGED_SELECT,
       });
       ctx.keys?.evictWorkspace(id);
-      WidgetLookups.of(ctx.database).evictWorkspace(id);
+      ctx.lookups.evictWorkspace(id);
       return workspace;
     },
   }),

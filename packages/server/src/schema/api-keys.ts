@@ -6,7 +6,6 @@ import { issueApiKey } from "../auth/api-keys.ts";
 import { builder } from "../builder.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
 import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
-import { WidgetLookups } from "../widget/lookups.ts";
 import { NotFoundError, parseInput, ValidationError, withoutNulls } from "./errors.ts";
 
 export const ApiKeyKindEnum = builder.enumType("ApiKeyKind", { values: ["SECRET", "PUBLISHABLE"] as const });
@@ -150,7 +149,7 @@ builder.mutationField("rotateSigningSecret", (t) =>
     resolve: async (_root, _args, ctx) => {
       const signingSecret = `whsec_${randomBytes(24).toString("hex")}`;
       await ctx.prisma.workspace.update({ where: { id: ctx.workspaceId }, data: { signingSecret } });
-      WidgetLookups.of(ctx.database).evictWorkspace(ctx.workspaceId);
+      ctx.lookups.evictWorkspace(ctx.workspaceId);
       return signingSecret;
     },
   }),

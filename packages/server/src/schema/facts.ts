@@ -1,9 +1,10 @@
 // Object types of the facts kept about an account, for the Account connections and lists.
+import { SurveyKind } from "@pulse/schema/prisma";
 import { builder } from "../builder.ts";
 import { accountFactNodeWhere } from "../loaders/viewer-scope.ts";
 import { MoneyRef } from "./metric-types.ts";
 
-export const SurveyKindEnum = builder.enumType("SurveyKind", { values: ["NPS", "CSAT", "CES"] as const });
+export const SurveyKindEnum = builder.enumType("SurveyKind", { values: Object.values(SurveyKind) });
 export const TicketPriorityEnum = builder.enumType("TicketPriority", {
   values: ["LOW", "NORMAL", "HIGH", "URGENT"] as const,
 });

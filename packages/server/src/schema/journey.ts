@@ -7,6 +7,7 @@ import {
   type LifecycleStageChangeFact,
   type LifecycleStageName,
   lifecycleJourney,
+  MILLISECONDS_PER_DAY,
   meanOfKnown,
   portfolioTimeToFirstValue,
   type StageJourney,
@@ -77,7 +78,7 @@ async function adoptionMetrics(ctx: Context, root: JourneyRoot) {
     return usageMetrics({
       ...counts,
       seats: account.seats,
-      windowDays: (window.to.getTime() - window.from.getTime()) / 86_400_000,
+      windowDays: (window.to.getTime() - window.from.getTime()) / MILLISECONDS_PER_DAY,
       keyFeatures: settings.keyFeatures,
     });
   });

@@ -14,6 +14,7 @@ import {
   type RiskReason,
   type UsageMetrics,
 } from "@pulse/schema/metrics";
+import { HealthBand } from "@pulse/schema/prisma";
 import type { Decimal } from "decimal.js";
 import { builder } from "../builder.ts";
 
@@ -112,7 +113,7 @@ export const UsageRef = builder
     }),
   });
 
-export const HealthBandEnum = builder.enumType("HealthBand", { values: ["GREEN", "YELLOW", "RED"] as const });
+export const HealthBandEnum = builder.enumType("HealthBand", { values: Object.values(HealthBand) });
 
 export const HealthComponentKeyEnum = builder.enumType("HealthComponentKey", {
   values: ["usage", "feedback", "support", "payment", "sentiment", "milestones", "ebr"] as const,

@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, localMidnight, type Period, trailingDays } from "@pulse/schema/metrics";
+import { DEFAULT_TIME_ZONE, localMidnight, MILLISECONDS_PER_DAY, type Period, trailingDays } from "@pulse/schema/metrics";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
@@ -41,7 +41,7 @@ export function resolvePeriod(
       extensions: { code: "BAD_USER_INPUT" },
     });
   }
-  if (to.getTime() - from.getTime() > 20 * 366 * 86_400_000) {
+  if (to.getTime() - from.getTime() > 20 * 366 * MILLISECONDS_PER_DAY) {
     throw new GraphQLError("A period may span at most 20 years.", { extensions: { code: "BAD_USER_INPUT" } });
   }
   return { from, to };

@@ -2,7 +2,8 @@
 // and actions (create a CS task, send to a webhook endpoint). Created, updated, enabled,
 // disabled, deleted and listed here; evaluated by playbooks/evaluator.ts; tried without effect
 // by playbookDryRun. Each firing is recorded and listed (Playbook.firings, playbookFirings).
-import type { Playbook, Prisma } from "@pulse/schema/prisma";
+import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
+import { HealthBand, type Playbook, type Prisma, SurveyKind } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
@@ -286,12 +287,12 @@ const playbookSchema = z.object({
       segments: names.nullish(),
       plans: names.nullish(),
       csmOwners: names.nullish(),
-      bands: z.array(z.enum(["GREEN", "YELLOW", "RED"])).nullish(),
+      bands: z.array(z.enum(HealthBand)).nullish(),
       mrrMin: z.instanceof(Decimal).nullish(),
       mrrMax: z.instanceof(Decimal).nullish(),
       scoreMin: score.nullish(),
       scoreMax: score.nullish(),
-      surveyKinds: z.array(z.enum(["NPS", "CSAT", "CES"])).nullish(),
+      surveyKinds: z.array(z.enum(SurveyKind)).nullish(),
       detractor: z.boolean().nullish(),
       surveyScoreMin: surveyScore.nullish(),
       surveyScoreMax: surveyScore.nullish(),
@@ -665,7 +666,7 @@ builder.queryField("playbookDryRun", (t) =>
         throw new ValidationError("Pass exactly one of `playbook` or `input`.", [
           { path: "playbook", message: "exactly one of playbook or input is required" },
         ]);
-      const earliest = new Date(ctx.now.getTime() - MAX_DRY_RUN_DAYS * 86_400_000);
+      const earliest = new Date(ctx.now.getTime() - MAX_DRY_RUN_DAYS * MILLISECONDS_PER_DAY);
       if (args.since < earliest)
         throw new ValidationError(`Invalid input: since must be within the last ${MAX_DRY_RUN_DAYS} days`, [
           { path: "since", message: `must be at or after ${earliest.toISOString()}` },

@@ -6,7 +6,6 @@ import { builder } from "../builder.ts";
 import { nodeWhere } from "../ids.ts";
 import { configKey, count, text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
-import { WidgetLookups } from "../widget/lookups.ts";
 import { localeTag, MAX_TRANSLATIONS, type SurveyTexts, storedTranslations } from "../widget/survey-texts.ts";
 import { parseInput, plannedQuery, ValidationError } from "./errors.ts";
 import { SurveyKindEnum } from "./facts.ts";
@@ -227,7 +226,7 @@ builder.mutationField("upsertSurvey", (t) =>
         });
       });
       // Widgets see the change at once on this server (other servers within the cache's TTL).
-      WidgetLookups.of(ctx.database).evictSurvey(ctx.workspaceId, input.key);
+      ctx.lookups.evictSurvey(ctx.workspaceId, input.key);
       return survey;
     },
   }),

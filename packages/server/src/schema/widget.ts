@@ -1,36 +1,19 @@
 // The operations the embedded widgets call with a publishable key: load a survey, answer or
 // dismiss it, and read a health badge, only for the account/contact named in a signed token.
-import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
-import type { WidgetIdentity } from "../auth/widget-token.ts";
+// Each resolver calls the domain (domain/surveys.ts, domain/badges.ts), which the HTTP routes
+// call too.
 import { builder } from "../builder.ts";
-import type { Context } from "../context.ts";
+import { type Badge, badgeFor } from "../domain/badges.ts";
 import {
-  activeSurvey,
-  checkContact,
+  dismissSurvey,
   identify,
   type LocalizedSurvey,
-  localizedSurvey,
   type SurveyResponseReceipt,
   submitSurveyResponse,
-  surveyContact,
-  tokenAccount,
-} from "../widget/operations.ts";
-import { dismissForContact, tokenContact } from "../widget/survey-writes.ts";
-import { healthWithTrend } from "./account-metrics.ts";
+  surveyToAsk,
+} from "../domain/surveys.ts";
 import { SurveyKindEnum } from "./facts.ts";
 import { HealthBandEnum } from "./metric-types.ts";
-
-const BADGE_HISTORY_DAYS = 90;
-
-export const COMPONENT_LABELS: Record<string, string> = {
-  usage: "Product usage",
-  feedback: "Customer feedback",
-  support: "Support",
-  payment: "Payments",
-  sentiment: "CSM sentiment",
-  milestones: "Onboarding",
-  ebr: "Business reviews",
-};
 
 type WidgetSurveyShape = LocalizedSurvey & { shouldAsk: boolean };
 
@@ -63,13 +46,7 @@ builder.queryField("widgetSurvey", (t) =>
         description: "The page's language tag (e.g. de-AT): the texts come in the best match.",
       }),
     },
-    resolve: async (_root, args, ctx) => {
-      const identity = await identify(ctx, args.token);
-      const survey = await activeSurvey(ctx, args.survey);
-      const contact = await tokenContact(ctx.prisma, await surveyContact(ctx, identity, survey));
-      checkContact(contact);
-      return { ...localizedSurvey(survey, args.locale), shouldAsk: !contact.askedRecently };
-    },
+    resolve: (_root, args, ctx) => surveyToAsk(ctx, args),
   }),
 );
 
@@ -114,47 +91,25 @@ builder.mutationField("dismissSurvey", (t) =>
     description:
       "Records that the contact closed the survey; it is not shown again within the re-ask interval.",
     args: { input: t.arg({ type: DismissSurveyInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const identity = await identify(ctx, input.token);
-      const survey = await activeSurvey(ctx, input.survey);
-      const contact = await dismissForContact(ctx.prisma, {
-        ...(await surveyContact(ctx, identity, survey)),
-        at: ctx.now,
-      });
-      checkContact(contact);
-      return true;
-    },
+    resolve: (_root, { input }, ctx) => dismissSurvey(ctx, input),
   }),
 );
 
-interface BadgeShape {
-  accountName: string;
-  score: number | null;
-  band: "GREEN" | "YELLOW" | "RED" | null;
-  /** Too little data for a score: score and band are null (a neutral "no data" badge). */
-  insufficientData: boolean;
-  trend: number | null;
-  components: { key: string; label: string; value: number | null; weight: number; used: boolean }[];
-  history: { day: string; score: number }[];
-}
+const BadgeComponentRef = builder.objectRef<Badge["components"][number]>("WidgetBadgeComponent").implement({
+  fields: (t) => ({
+    key: t.exposeString("key"),
+    label: t.exposeString("label"),
+    value: t.exposeFloat("value", { nullable: true }),
+    weight: t.exposeFloat("weight"),
+    used: t.exposeBoolean("used"),
+  }),
+});
 
-const BadgeComponentRef = builder
-  .objectRef<BadgeShape["components"][number]>("WidgetBadgeComponent")
-  .implement({
-    fields: (t) => ({
-      key: t.exposeString("key"),
-      label: t.exposeString("label"),
-      value: t.exposeFloat("value", { nullable: true }),
-      weight: t.exposeFloat("weight"),
-      used: t.exposeBoolean("used"),
-    }),
-  });
-
-const BadgePointRef = builder.objectRef<BadgeShape["history"][number]>("WidgetBadgePoint").implement({
+const BadgePointRef = builder.objectRef<Badge["history"][number]>("WidgetBadgePoint").implement({
   fields: (t) => ({ day: t.exposeString("day"), score: t.exposeFloat("score") }),
 });
 
-const BadgeRef = builder.objectRef<BadgeShape>("WidgetBadge").implement({
+const BadgeRef = builder.objectRef<Badge>("WidgetBadge").implement({
   fields: (t) => ({
     accountName: t.exposeString("accountName"),
     score: t.exposeFloat("score", { nullable: true, description: "Null when insufficientData" }),
@@ -173,38 +128,6 @@ const BadgeRef = builder.objectRef<BadgeShape>("WidgetBadge").implement({
     history: t.field({ type: [BadgePointRef], resolve: (badge) => badge.history }),
   }),
 });
-
-/** The badge of an account: health now, its components, and 90 days of daily snapshots. */
-export async function badgeFor(ctx: Context, identity: WidgetIdentity): Promise<BadgeShape> {
-  const account = await tokenAccount(ctx, identity);
-  const [health, history] = await Promise.all([
-    healthWithTrend(account, ctx),
-    ctx.facts
-      .snapshots({
-        from: new Date(ctx.now.getTime() - BADGE_HISTORY_DAYS * MILLISECONDS_PER_DAY),
-        to: ctx.now,
-      })
-      .load(account.id),
-  ]);
-  return {
-    accountName: account.name,
-    score: health.score,
-    band: health.band,
-    insufficientData: health.insufficientData,
-    trend: health.trend,
-    components: health.components.map((component) => ({
-      key: component.key,
-      label: COMPONENT_LABELS[component.key] ?? component.key,
-      value: component.value,
-      weight: component.weight,
-      used: component.used,
-    })),
-    // Days without a score (too little data) are left out of the sparkline.
-    history: history.flatMap((point) =>
-      point.score === null ? [] : [{ day: point.day.toISOString().slice(0, 10), score: point.score }],
-    ),
-  };
-}
 
 builder.queryField("widgetBadge", (t) =>
   t.field({

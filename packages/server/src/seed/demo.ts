@@ -1,5 +1,6 @@
 // The demo workspace: a realistic, deterministic data set (fixed seed, dates anchored on the
 // start of the current UTC day) so every metric of the API has something to show.
+import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { hashApiKey } from "../auth/api-keys.ts";
 import { rebuildUsageDaily } from "../ingest/usage-rollup.ts";
@@ -15,7 +16,7 @@ export const DEMO_SECRET_KEY = "sk_demo0000000000000000000000000000000000000";
 export const DEMO_PUBLISHABLE_KEY = "pk_demo0000000000000000000000000000000000000";
 export const DEMO_SIGNING_SECRET = "whsec_demo_signing_secret_change_me";
 
-const DAY = 86_400_000;
+const DAY = MILLISECONDS_PER_DAY;
 /** The demo portfolio's catalogue (also used by the benchmark's large data set). */
 export const DEMO_SEGMENTS = ["Enterprise", "Mid-Market", "SMB"] as const;
 export const DEMO_PLANS: Record<

@@ -4,6 +4,7 @@
 // at-risk event of each account (the next snapshot compares with it), and events whose dedupe
 // key stops a time scan from writing them again (milestone stalled or achieved, renewal window
 // entered). A subscriber resuming from an id older than the retention gets what is left.
+import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { WEBHOOK_CONSUMER } from "./dispatch.ts";
 
@@ -15,7 +16,7 @@ export async function cleanUpOutbox(
   options: { now: Date; retentionDays?: number; batchSize?: number; signal?: AbortSignal },
 ): Promise<number> {
   const retentionDays = options.retentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS;
-  const cutoff = new Date(options.now.getTime() - retentionDays * 86_400_000)
+  const cutoff = new Date(options.now.getTime() - retentionDays * MILLISECONDS_PER_DAY)
     .toISOString()
     .replace("T", " ")
     .replace("Z", "");

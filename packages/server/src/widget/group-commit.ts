@@ -36,6 +36,8 @@ export class GroupCommit<Item, Result> {
   private readonly maxBatch: number;
   private readonly maxConcurrent: number;
   private readonly retryAlone: (error: unknown) => boolean;
+  /** Callers of drain() waiting for the queue to empty and the last batch to commit. */
+  private idle: (() => void)[] = [];
 
   /**
    * @param write stores the items in one transaction and returns one result per item, in order
@@ -65,6 +67,20 @@ export class GroupCommit<Item, Result> {
     });
   }
 
+  /**
+   * Resolves once every item submitted so far is answered: the waiting window is cut short and
+   * the last batch has committed (or failed). Whoever closes the database awaits it first.
+   */
+  drain(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.startBatches();
+    }
+    if (this.queue.length === 0 && this.writing === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
   private startBatches(): void {
     while (this.writing < this.maxConcurrent) {
       const batch = this.takeBatch();
@@ -77,6 +93,11 @@ export class GroupCommit<Item, Result> {
         this.writing -= 1;
         // Items that arrived or waited meanwhile go now: they have waited long enough.
         this.startBatches();
+        if (this.writing === 0 && this.queue.length === 0 && !this.timer) {
+          const idle = this.idle;
+          this.idle = [];
+          for (const resolve of idle) resolve();
+        }
       });
     }
   }

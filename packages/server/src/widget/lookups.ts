@@ -1,11 +1,10 @@
 // What every widget request reads besides its API key: the workspace's signing secret and the
 // survey named by key. Both change rarely and are read on every submission, so they are cached
-// for a few seconds per database. Changes made through this server evict at once; other servers
-// see them within `ttlMs` (the same bound as the API-key cache).
+// for a few seconds, one cache per server (made with it, domain/context.ts). Changes made through
+// this server evict at once; other servers see them within `ttlMs` (the API-key cache's bound).
 
 import type { KeyObject } from "node:crypto";
-import type { Database } from "@pulse/schema/database";
-import type { PrismaClient } from "@pulse/schema/prisma";
+import type { PrismaClient, SurveyKind } from "@pulse/schema/prisma";
 import { widgetTokenKey } from "../auth/widget-token.ts";
 import { type SurveyTexts, storedTranslations } from "./survey-texts.ts";
 
@@ -18,7 +17,7 @@ export interface SigningSecret {
 export interface CachedSurvey {
   id: string;
   key: string;
-  kind: "NPS" | "CSAT" | "CES";
+  kind: SurveyKind;
   /** The texts in `defaultLocale`; `translations` holds the others. */
   question: string;
   followUpQuestion: string | null;
@@ -104,6 +103,11 @@ export class WidgetLookups {
     return this.secrets.load(workspaceId, () => loadSigningSecret(prisma, workspaceId));
   }
 
+  /** The secret read from the database now (and cached), for answers that must not use a stale one. */
+  freshSigningSecret(prisma: PrismaClient, workspaceId: string): Promise<SigningSecret> {
+    return this.secrets.load(workspaceId, () => loadSigningSecret(prisma, workspaceId));
+  }
+
   survey(prisma: PrismaClient, workspaceId: string, key: string): Promise<CachedSurvey | null> {
     return this.surveys.get(surveyKey(workspaceId, key), () => loadSurvey(prisma, workspaceId, key));
   }
@@ -117,18 +121,6 @@ export class WidgetLookups {
   /** After a survey was created, changed, (de)activated or deleted. */
   evictSurvey(workspaceId: string, key: string): void {
     this.surveys.delete(surveyKey(workspaceId, key));
-  }
-
-  private static readonly perDatabase = new WeakMap<Database, WidgetLookups>();
-
-  /** The lookups of one database, shared by every server and request of this process using it. */
-  static of(database: Database): WidgetLookups {
-    let lookups = WidgetLookups.perDatabase.get(database);
-    if (!lookups) {
-      lookups = new WidgetLookups();
-      WidgetLookups.perDatabase.set(database, lookups);
-    }
-    return lookups;
   }
 }
 

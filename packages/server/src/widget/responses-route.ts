@@ -1,45 +1,38 @@
 // POST /widgets/v1/responses: survey submissions from the widgets without GraphQL. Yoga's
 // per-request pipeline (Request/Response objects, parsing, validation, the security plugins)
 // cost more than the submission itself, so the widgets' busiest write has this small endpoint.
-// Its rules are the GraphQL path's, shared rather than copied: the same key cache and rate
-// limiter (handed over by createPulseYoga), the same origin rule and input sanity check, and
-// submitSurveyResponse (widget/operations.ts) for validation, the token, the survey and the write.
+// Its rules are the GraphQL path's, shared rather than copied: the same request guards
+// (auth/guards.ts: body, IP limit, key, scope, origin, key limit, input; the server's one key
+// cache, limiter and lookups, handed over by createPulseYoga) and the domain's
+// submitSurveyResponse (domain/surveys.ts) for validation, the token, the survey and the write.
 // The body is `SubmitSurveyResponseInput` as JSON; the answer is GraphQL's envelope, so clients
 // parse one format: `{"data":{"submitSurveyResponse":{…}}}` or `{"errors":[{message,extensions:{code}}]}`.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import type { Database } from "@pulse/schema/database";
 import { GraphQLError } from "graphql";
-import { type ApiKeyCache, type AuthenticatedKey, readApiKey } from "../auth/api-keys.ts";
-import { databaseUnavailableError, isDatabaseUnavailable, maskError } from "../errors.ts";
-import type { SnapshotRefresher } from "../health/refresher.ts";
+import type { AuthenticatedKey } from "../auth/api-keys.ts";
 import {
-  originAllowed,
-  originNotAllowedMessage,
-  unauthenticatedMessage,
-} from "../plugins/use-api-key-auth.ts";
-import { findInvalid, invalidTextMessage } from "../plugins/use-input-sanity.ts";
-import { type RateLimiter, rateLimitedBody } from "../plugins/use-rate-limit.ts";
-import { submitSurveyResponse, type WidgetContext } from "./operations.ts";
+  bodyGuard,
+  inputGuard,
+  type Refusal,
+  type RequestGuards,
+  rateLimitedRefusal,
+  refusal,
+} from "../auth/guards.ts";
+import type { DomainServer } from "../domain/context.ts";
+import { submitSurveyResponse, type WidgetContext } from "../domain/surveys.ts";
+import { maskError } from "../errors.ts";
+import { type Answer, headerReader, refusalAnswer, sendAnswer } from "../http-answers.ts";
 
 export const RESPONSES_PATH = "/widgets/v1/responses";
 
 export interface ResponsesRouteOptions {
-  database: Database;
-  /** The GraphQL server's key cache, so a revocation through it is seen here at once. */
-  keys: ApiKeyCache;
-  /** The GraphQL server's limiter: one budget per IP, key and visitor across both paths. */
-  rateLimiter: RateLimiter | null;
-  snapshots: SnapshotRefresher;
+  /** The GraphQL server's guards: one key cache (a revocation is seen here at once) and one budget per IP, key and visitor across both paths. */
+  guards: RequestGuards;
+  /** The server's database and domain parts (lookups, survey submissions, snapshots, limiter). */
+  server: DomainServer;
   clock: () => Date;
   maxBodyBytes: number;
-}
-
-/** An HTTP answer: status, extra headers and the JSON body (none for a preflight). */
-export interface Answer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
 }
 
 // Any page may call (the key and the signed token authorize, never cookies), and may read
@@ -60,45 +53,14 @@ const STATUS_OF_CODE: Record<string, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-export function errorAnswer(
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): Answer {
-  return { status, headers, body: JSON.stringify({ errors: [{ message, extensions: { code } }] }) };
-}
-
-/**
- * Refuses a POST body before anything reads it: its length must be declared (fetch, curl and
- * browsers send one) and within the limit. Null when the body may be read.
- */
-export function bodyLengthRefusal(request: IncomingMessage, maxBodyBytes: number): Answer | null {
-  const length = request.headers["content-length"];
-  if (length === undefined) {
-    return errorAnswer(411, "LENGTH_REQUIRED", "Send a Content-Length header.", { connection: "close" });
-  }
-  if (Number(length) > maxBodyBytes) {
-    return errorAnswer(413, "PAYLOAD_TOO_LARGE", `Request body larger than ${maxBodyBytes} bytes.`, {
-      connection: "close",
-    });
-  }
-  return null;
-}
-
-export function sendAnswer(
-  response: ServerResponse,
-  answer: Answer,
-  extraHeaders: Record<string, string> = {},
-): void {
-  const body = answer.body ?? "";
-  response.writeHead(answer.status, {
-    ...(answer.body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
-    "content-length": String(Buffer.byteLength(body)),
-    ...extraHeaders,
-    ...answer.headers,
-  });
-  response.end(body);
+/** The endpoint's key scope (guard 4): the widgets' publishable key only. */
+function publishableOnly(auth: AuthenticatedKey): Refusal | null {
+  if (auth.kind === "PUBLISHABLE") return null;
+  return refusal(
+    403,
+    "FORBIDDEN",
+    "This endpoint takes the publishable key (pk_…) of the widgets; with a secret key, use the GraphQL API (/graphql, mutation submitSurveyResponse).",
+  );
 }
 
 /** Answers one request to RESPONSES_PATH; unexpected errors reject (the caller logs and answers 500). */
@@ -129,78 +91,54 @@ async function answerSubmission(request: IncomingMessage, options: ResponsesRout
     };
   }
   if (request.method !== "POST") {
-    return errorAnswer(405, "METHOD_NOT_ALLOWED", `Send survey responses with POST.`, {
-      allow: ALLOWED_METHODS,
-    });
+    return refusalAnswer(
+      refusal(405, "METHOD_NOT_ALLOWED", `Send survey responses with POST.`, { allow: ALLOWED_METHODS }),
+    );
   }
-  const lengthRefused = bodyLengthRefusal(request, options.maxBodyBytes);
-  if (lengthRefused) return lengthRefused;
-  const mediaType = request.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+  const headers = headerReader(request.headers);
+  const tooLong = bodyGuard(headers, options.maxBodyBytes);
+  if (tooLong) return refusalAnswer(tooLong);
+  const mediaType = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (mediaType !== "application/json") {
-    return errorAnswer(
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
-      "Send the submission as JSON, with `Content-Type: application/json`.",
+    return refusalAnswer(
+      refusal(
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "Send the submission as JSON, with `Content-Type: application/json`.",
+      ),
     );
   }
   // Read while the key is checked; a refused request's body is read (and dropped) all the same.
   const body = readBody(request, options.maxBodyBytes);
-  const headers = headerReader(request.headers);
-  const { rateLimiter } = options;
-  const ip = rateLimiter?.clientIp(headers, request);
-  if (rateLimiter && ip !== undefined) {
-    const retryAfter = await rateLimiter.consumeIp(ip);
-    if (retryAfter !== null) return rateLimited(retryAfter);
-  }
-  const key = readApiKey(headers);
-  let auth: AuthenticatedKey | null;
-  try {
-    auth = key ? await options.keys.find(options.database.prisma, key) : null;
-  } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    return errorAnswer(503, "DATABASE_UNAVAILABLE", databaseUnavailableError().message, {
-      "retry-after": "2",
-    });
-  }
-  if (!auth) {
-    return errorAnswer(401, "UNAUTHENTICATED", unauthenticatedMessage(key), {
-      "www-authenticate": 'Bearer realm="pulse"',
-    });
-  }
-  if (auth.kind !== "PUBLISHABLE") {
-    return errorAnswer(
-      403,
-      "FORBIDDEN",
-      "This endpoint takes the publishable key (pk_…) of the widgets; with a secret key, use the GraphQL API (/graphql, mutation submitSurveyResponse).",
-    );
-  }
-  const origin = headers.get("origin");
-  const selfOrigin = `${(request.socket as TLSSocket).encrypted ? "https:" : "http:"}//${headers.get("host")}`;
-  if (!originAllowed(auth, origin, selfOrigin)) {
-    return errorAnswer(403, "ORIGIN_NOT_ALLOWED", originNotAllowedMessage(origin));
-  }
-  if (rateLimiter && ip !== undefined) {
-    const retryAfter = await rateLimiter.consumeKey(auth, ip);
-    if (retryAfter !== null) return rateLimited(retryAfter);
-  }
+  const principal = await options.guards.authenticate(
+    {
+      headers,
+      node: request,
+      selfOrigin: `${(request.socket as TLSSocket).encrypted ? "https:" : "http:"}//${headers.get("host")}`,
+    },
+    { scope: publishableOnly },
+  );
+  if (principal.refused) return refusalAnswer(principal);
   const text = await body;
-  if (text === null) return errorAnswer(400, "BAD_REQUEST", "The request body could not be read.");
+  if (text === null) return refusalAnswer(refusal(400, "BAD_REQUEST", "The request body could not be read."));
   let input: unknown;
   try {
     input = JSON.parse(text);
   } catch {
-    return errorAnswer(400, "BAD_REQUEST", "The body is not valid JSON.");
+    return refusalAnswer(refusal(400, "BAD_REQUEST", "The body is not valid JSON."));
   }
-  const invalid = findInvalid(input, "input");
-  if (invalid) return errorAnswer(400, "BAD_USER_INPUT", invalidTextMessage(invalid));
-  const workspaceId = auth.workspaceId;
+  const invalid = inputGuard({ input });
+  if (invalid) return refusalAnswer(invalid);
+  const { server } = options;
+  const workspaceId = principal.auth.workspaceId;
   const ctx: WidgetContext = {
-    prisma: options.database.prisma,
-    database: options.database,
+    prisma: server.database.prisma,
     workspaceId,
     now: options.clock(),
-    accountsChanged: (accountIds) => options.snapshots.schedule(workspaceId, accountIds),
-    rateLimiter: options.rateLimiter,
+    accountsChanged: (accountIds) => server.snapshots.schedule(workspaceId, accountIds),
+    rateLimiter: server.rateLimiter,
+    lookups: server.lookups,
+    submissions: server.submissions,
   };
   try {
     const receipt = await submitSurveyResponse(ctx, input);
@@ -219,32 +157,16 @@ async function answerSubmission(request: IncomingMessage, options: ResponsesRout
         : "INTERNAL_SERVER_ERROR";
     const status = STATUS_OF_CODE[code] ?? 400;
     if (status === 429 && masked instanceof GraphQLError)
-      return rateLimited(Number(masked.extensions.retryAfter) || 1);
-    return errorAnswer(
-      status,
-      code,
-      status === 500 ? "Unexpected error." : masked.message,
-      status === 503 ? { "retry-after": "2" } : {},
+      return refusalAnswer(rateLimitedRefusal(Number(masked.extensions.retryAfter) || 1));
+    return refusalAnswer(
+      refusal(
+        status,
+        code,
+        status === 500 ? "Unexpected error." : masked.message,
+        status === 503 ? { "retry-after": "2" } : {},
+      ),
     );
   }
-}
-
-function rateLimited(retryAfterSeconds: number): Answer {
-  return {
-    status: 429,
-    headers: { "retry-after": String(retryAfterSeconds) },
-    body: rateLimitedBody(retryAfterSeconds),
-  };
-}
-
-/** Node's header object read like fetch's Headers (one value per name). */
-function headerReader(headers: IncomingHttpHeaders): Pick<Headers, "get"> {
-  return {
-    get(name: string): string | null {
-      const value = headers[name.toLowerCase()];
-      return (Array.isArray(value) ? value.join(", ") : value) ?? null;
-    },
-  };
 }
 
 /** The whole body as UTF-8, or null when the client went away or sent more than allowed. */

@@ -1,8 +1,8 @@
 // The widget's writes, one SQL statement each: the token's contact (created on first sight),
 // the re-ask rule, and the response (stored once per responseId) or the dismissal.
-// Submissions go through a group commit per database: many submissions, one statement.
-import { type Database, readerFor } from "@pulse/schema/database";
-import type { PrismaClient } from "@pulse/schema/prisma";
+// Submissions go through a group commit per server: many submissions, one statement.
+import { readerFor } from "@pulse/schema/database";
+import type { PrismaClient, SurveyKind } from "@pulse/schema/prisma";
 import { isDatabaseUnavailable } from "../errors.ts";
 import { surveyAnswerFacts, surveyResponseDedupeKey } from "../events/domain-events.ts";
 import { OutboxSignal } from "../events/outbox.ts";
@@ -13,7 +13,7 @@ export interface SurveySubmission {
   accountExternalId: string;
   contactExternalId: string;
   surveyId: string;
-  kind: "NPS" | "CSAT" | "CES";
+  kind: SurveyKind;
   /** The request's clock: the response's createdAt/updatedAt. */
   at: Date;
   /** Answers and dismissals since then count for the re-ask rule. */
@@ -159,7 +159,7 @@ export async function writeSubmissions(
   });
 }
 
-/** Submissions of one database, written in groups (see GroupCommit). */
+/** Submissions of one server, written in groups (see GroupCommit); made with the server (domain/context.ts). */
 export class SurveySubmissions {
   private readonly commit: GroupCommit<SurveySubmission, SubmissionOutcome>;
 
@@ -174,16 +174,9 @@ export class SurveySubmissions {
     return this.commit.submit(submission);
   }
 
-  private static readonly perDatabase = new WeakMap<Database, SurveySubmissions>();
-
-  /** The group commit of one database, shared by every server of this process using it. */
-  static of(database: Database): SurveySubmissions {
-    let submissions = SurveySubmissions.perDatabase.get(database);
-    if (!submissions) {
-      submissions = new SurveySubmissions(database.prisma);
-      SurveySubmissions.perDatabase.set(database, submissions);
-    }
-    return submissions;
+  /** Resolves once every submission handed over so far has been written (before the database closes). */
+  drain(): Promise<void> {
+    return this.commit.drain();
   }
 }
 

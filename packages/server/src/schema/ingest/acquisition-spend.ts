@@ -1,5 +1,6 @@
 // Ingestion of acquisition spend (marketing and sales cost) per period and, optionally, segment,
 // upserted on the client's externalId. CAC and its ratios read it (portfolio-inputs.ts).
+import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { externalId, instant, spendAmount, text } from "../../ingest/fields.ts";
@@ -43,7 +44,7 @@ const spendSchema = z
     const span = spend.periodEnd.getTime() - spend.periodStart.getTime();
     if (span <= 0) {
       issues.addIssue({ code: "custom", path: ["periodEnd"], message: "must be after periodStart" });
-    } else if (span > MAX_SPAN_DAYS * 86_400_000) {
+    } else if (span > MAX_SPAN_DAYS * MILLISECONDS_PER_DAY) {
       issues.addIssue({
         code: "custom",
         path: ["periodEnd"],

@@ -1,16 +1,13 @@
 // Ingestion of survey responses from your backend or another survey tool, idempotent on the
 // idempotency key: sending a response again returns the stored one, and only its comment
 // may change (a follow-up answer arriving after the score).
-import { CES_SCALE, CSAT_SCALE, NPS_SCALE, type SurveyScale } from "@pulse/schema/metrics";
-import type { SurveyKind } from "@pulse/schema/prisma";
+import { SURVEY_SCALES } from "@pulse/schema/metrics";
 import { z } from "zod";
 import { builder } from "../../builder.ts";
 import { surveyResponseReceived } from "../../events/domain-events.ts";
 import { externalId, instant, text } from "../../ingest/fields.ts";
 import { changedFields, findByKeys, upsertRows } from "../../ingest/upsert.ts";
 import { addIngestionMutations } from "./ingestion.ts";
-
-const SCALE_OF_KIND: Record<SurveyKind, SurveyScale> = { NPS: NPS_SCALE, CSAT: CSAT_SCALE, CES: CES_SCALE };
 
 /** Input names of the stored answer's fields, for saying which ones a reused key changed. */
 const INPUT_FIELD_OF = {
@@ -65,7 +62,7 @@ addIngestionMutations({
     schema: surveyResponseSchema,
     batchKey: (response) => ({ field: "idempotencyKey", value: response.idempotencyKey }),
     check({ input, refs, at }, problems) {
-      const scale = SCALE_OF_KIND[refs.survey.kind];
+      const scale = SURVEY_SCALES[refs.survey.kind];
       if (input.score < scale.min || input.score > scale.max) {
         problems.add(
           at("score"),

@@ -1,9 +1,11 @@
-// The rules of the widget operations (publishable keys): the token names the account and the
-// contact, the survey must be active, scores are on the survey's scale, and a response is stored
-// once per responseId. The GraphQL resolvers (schema/widget.ts) and the submission endpoint
-// (POST /widgets/v1/responses, widget/responses-route.ts) both call these, so the rules live once.
-// Refusals are GraphQLErrors with a stable `extensions.code`, which both transports report as is.
-import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
+// Survey operations of the embedded widgets (publishable keys), part of the domain layer: which
+// survey to ask, submit an answer, dismiss. The token names the account and the contact, the
+// survey must be active, scores are on the survey's scale (the formulas' SURVEY_SCALES), and a
+// response is stored once per responseId. The GraphQL resolvers (schema/widget.ts) and the
+// submission endpoint (POST /widgets/v1/responses, widget/responses-route.ts) both call these, so
+// the rules live once. Refusals are GraphQLErrors with a stable `extensions.code`, which both
+// transports report as is.
+import { MILLISECONDS_PER_DAY, SURVEY_SCALES } from "@pulse/schema/metrics";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import {
@@ -13,18 +15,20 @@ import {
   WidgetTokenError,
   type WidgetTokenPurpose,
 } from "../auth/widget-token.ts";
-import type { Context } from "../context.ts";
-import { type CachedSurvey, WidgetLookups } from "./lookups.ts";
-import { bestSurveyTexts, type SurveyTexts } from "./survey-texts.ts";
-import { SurveySubmissions, type TokenContact } from "./survey-writes.ts";
+import type { CachedSurvey } from "../widget/lookups.ts";
+import { bestSurveyTexts, type SurveyTexts } from "../widget/survey-texts.ts";
+import { dismissForContact, type TokenContact, tokenContact } from "../widget/survey-writes.ts";
+import type { DomainContext } from "./context.ts";
 
-/** What the widget operations read of a request's context. */
+/** What the widget operations read of a request's context (a GraphQL context is one). */
 export type WidgetContext = Pick<
-  Context,
-  "prisma" | "database" | "workspaceId" | "now" | "accountsChanged" | "rateLimiter"
+  DomainContext,
+  "prisma" | "workspaceId" | "now" | "accountsChanged" | "rateLimiter" | "lookups" | "submissions"
 >;
 
-const SCALES = { NPS: [0, 10], CSAT: [1, 5], CES: [1, 7] } as const;
+/** What verifying a token reads (the badge, which writes nothing, has no more). */
+export type TokenContext = Pick<DomainContext, "prisma" | "workspaceId" | "now" | "rateLimiter" | "lookups">;
+
 const MAX_COMMENT_LENGTH = 2000;
 
 function widgetError(code: string, message: string): GraphQLError {
@@ -36,7 +40,7 @@ function widgetError(code: string, message: string): GraphQLError {
  * then counts the request against the budget of the visitor it names.
  */
 export async function identify(
-  ctx: WidgetContext,
+  ctx: TokenContext,
   token: string,
   purpose: WidgetTokenPurpose = "survey",
 ): Promise<WidgetIdentity> {
@@ -62,14 +66,14 @@ export function visitorRateLimited(retryAfter: number): GraphQLError {
 }
 
 async function verifiedIdentity(
-  ctx: WidgetContext,
+  ctx: TokenContext,
   token: string,
   purpose: WidgetTokenPurpose,
 ): Promise<WidgetIdentity> {
   if (claimedWorkspace(token) !== ctx.workspaceId) {
     throw widgetError("INVALID_TOKEN", "The token is not valid for this workspace.");
   }
-  const lookups = WidgetLookups.of(ctx.database);
+  const { lookups } = ctx;
   try {
     return await verifyWidgetToken(
       token,
@@ -93,7 +97,10 @@ async function verifiedIdentity(
   }
 }
 
-export async function tokenAccount(ctx: WidgetContext, identity: WidgetIdentity) {
+export async function tokenAccount(
+  ctx: Pick<DomainContext, "prisma" | "workspaceId">,
+  identity: WidgetIdentity,
+) {
   const account = await ctx.prisma.account.findUnique({
     where: {
       workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: identity.accountExternalId },
@@ -136,7 +143,7 @@ function contactOfAnotherAccount(): GraphQLError {
 }
 
 export async function activeSurvey(ctx: WidgetContext, key: string): Promise<CachedSurvey> {
-  const survey = await WidgetLookups.of(ctx.database).survey(ctx.prisma, ctx.workspaceId, key);
+  const survey = await ctx.lookups.survey(ctx.prisma, ctx.workspaceId, key);
   if (!survey?.active) throw widgetError("NOT_FOUND", `No active survey "${key.slice(0, 100)}".`);
   return survey;
 }
@@ -227,7 +234,7 @@ export async function submitSurveyResponse(ctx: WidgetContext, raw: unknown): Pr
   const input = parsed.data;
   const identity = await identify(ctx, input.token);
   const survey = await activeSurvey(ctx, input.survey);
-  const [min, max] = SCALES[survey.kind];
+  const { min, max } = SURVEY_SCALES[survey.kind];
   if (input.score < min || input.score > max) {
     return refuse(
       ctx,
@@ -237,7 +244,7 @@ export async function submitSurveyResponse(ctx: WidgetContext, raw: unknown): Pr
   }
   // One statement (shared with concurrent submissions) creates the contact on first sight,
   // applies the re-ask rule and inserts or updates the response by its responseId.
-  const outcome = await SurveySubmissions.of(ctx.database).submit({
+  const outcome = await ctx.submissions.submit({
     ...(await surveyContact(ctx, identity, survey)),
     kind: survey.kind,
     at: ctx.now,
@@ -266,4 +273,31 @@ export async function submitSurveyResponse(ctx: WidgetContext, raw: unknown): Pr
         createdAt: outcome.createdAt,
       };
   }
+}
+
+/** The survey a widget shows the token's contact, and whether to ask now (the re-ask rule). */
+export async function surveyToAsk(
+  ctx: WidgetContext,
+  args: { survey: string; token: string; locale?: string | null },
+): Promise<LocalizedSurvey & { shouldAsk: boolean }> {
+  const identity = await identify(ctx, args.token);
+  const survey = await activeSurvey(ctx, args.survey);
+  const contact = await tokenContact(ctx.prisma, await surveyContact(ctx, identity, survey));
+  checkContact(contact);
+  return { ...localizedSurvey(survey, args.locale), shouldAsk: !contact.askedRecently };
+}
+
+/** Records that the token's contact closed the survey: it is not asked again within the re-ask interval. */
+export async function dismissSurvey(
+  ctx: WidgetContext,
+  args: { survey: string; token: string },
+): Promise<true> {
+  const identity = await identify(ctx, args.token);
+  const survey = await activeSurvey(ctx, args.survey);
+  const contact = await dismissForContact(ctx.prisma, {
+    ...(await surveyContact(ctx, identity, survey)),
+    at: ctx.now,
+  });
+  checkContact(contact);
+  return true;
 }

@@ -7,9 +7,9 @@
 // A dashboard's viewer (a verified viewer token's `sub`, or its client IP without one) has its
 // own budget under those same two ceilings.
 // Redis-backed when REDIS_URL is set, so several servers share one budget; in memory otherwise.
-// Every refusal says when to retry (Retry-After).
+// Every refusal says when to retry (Retry-After); the guards (auth/guards.ts) and the badge route
+// consume from it, one limiter per server.
 import type { IncomingMessage } from "node:http";
-import type { Plugin } from "graphql-yoga";
 import { Redis } from "ioredis";
 import {
   type RateLimiterAbstract,
@@ -17,7 +17,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-import type { AuthenticatedKey } from "../auth/api-keys.ts";
+import type { AuthenticatedKey } from "./api-keys.ts";
 
 export interface RateLimits {
   /** Requests per minute per client IP (any key or none). */
@@ -153,37 +153,4 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<numbe
     if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
     throw rejection;
   }
-}
-
-/** The body of a 429 answer (sent with `Retry-After`). */
-export function rateLimitedBody(retryAfterSeconds: number): string {
-  return JSON.stringify({
-    errors: [
-      {
-        message: `Too many requests; retry in ${retryAfterSeconds} s.`,
-        extensions: { code: "RATE_LIMITED", retryAfter: retryAfterSeconds },
-      },
-    ],
-  });
-}
-
-export function rateLimitedResponse(
-  fetchAPI: { Response: typeof Response },
-  retryAfterSeconds: number,
-): Response {
-  return new fetchAPI.Response(rateLimitedBody(retryAfterSeconds), {
-    status: 429,
-    headers: { "content-type": "application/json", "retry-after": String(retryAfterSeconds) },
-  });
-}
-
-/** The per-IP limit, before authentication (after useGraphQLEndpoint: every request here is GraphQL). */
-export function useIpRateLimit(limiter: RateLimiter): Plugin<object, { req?: IncomingMessage }> {
-  return {
-    async onRequest({ request, endResponse, fetchAPI, serverContext }) {
-      if (request.method === "OPTIONS") return;
-      const retryAfter = await limiter.consumeIp(limiter.clientIp(request.headers, serverContext?.req));
-      if (retryAfter !== null) endResponse(rateLimitedResponse(fetchAPI, retryAfter));
-    },
-  };
 }
