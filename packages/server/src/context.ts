@@ -29,7 +29,12 @@ export interface Context {
   scope: ViewerScope | null;
   /** One clock reading per request, so every metric of a response uses the same "now". */
   now: Date;
-  /** Batched loaders of the facts behind account metrics. */
+  /**
+   * The request's reader, not coalescing (the replica until the request writes, then the
+   * primary): for workspace-wide reads that are one statement of their own.
+   */
+  reader: SqlReader;
+  /** Batched loaders of the facts behind account metrics, over the request's reader (coalescing). */
   facts: AccountFacts;
   /** Workspace settings (health config, key features, milestones…), read once per request. */
   settings(): Promise<WorkspaceSettings>;
@@ -89,12 +94,13 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
 /** A context for one workspace: GraphQL requests, and the badge endpoints (which have no key). */
 export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, now: Date): Context {
   const prisma = server.database.prisma;
-  // Driver reads go to the replica (database.sql; the primary when there is none) until the
+  // Driver reads go to the replica (database.reader; the primary when there is none) until the
   // request writes; Prisma's reads and every write stay on the primary.
-  let reads: SqlReader = server.database.sql;
+  let reads: SqlReader = server.database.reader;
   let wrote = false;
-  const facts = new AccountFacts(prisma, auth.workspaceId, { read: (statement) => reads.read(statement) });
-  const settings = once(() => loadWorkspaceSettings(prisma, auth.workspaceId, facts.reader));
+  const reader: SqlReader = { read: (statement) => reads.read(statement) };
+  const facts = new AccountFacts(reader, auth.workspaceId);
+  const settings = once(() => loadWorkspaceSettings(facts.reader, auth.workspaceId));
   const viewer = auth.viewer ?? null;
   const scope = viewer?.scope ?? null;
   // The workspace's rows (cached between requests), then the scope's: the portfolio of a scope is
@@ -113,6 +119,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     viewer,
     scope,
     now,
+    reader,
     facts,
     settings,
 
@@ -124,7 +131,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
     readFromPrimary: () => {
-      reads = server.database.primarySql;
+      reads = server.database.primaryReader;
       wrote = true;
     },
     rateLimiter: server.rateLimiter ?? null,

@@ -80,11 +80,11 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       accounts: 80,
       today: NOW,
     }));
-    await recordHealthSnapshots(database.prisma, workspaceId, {
+    await recordHealthSnapshots(database, workspaceId, {
       day: new Date(NOW.getTime() - 31 * DAY),
       now: NOW,
     });
-    await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
+    await recordHealthSnapshots(database, workspaceId, { now: NOW });
     yoga = createPulseYoga({ database, clock: () => NOW });
   });
   afterAll(async () => {
@@ -208,7 +208,7 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
     const logos = logoRetention(rows, period);
     const revenue = revenueRetention(rows, period);
     const totals = averageRevenuePerAccount(rows, TO);
-    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
     const lifetime = portfolioLifetimeValue(rows, TO, {
       grossMargin: settings.grossMargin,
       lifetimeCapMonths: settings.lifetimeCapMonths,
@@ -319,7 +319,7 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       "AVERAGE_LIFETIME_VALUE",
     ];
     const rows = await rowsOf(null);
-    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
     for (const metric of metrics) {
       const result = await graphql<{ metricSeries: { from: string; to: string; value: number | null }[] }>(
         yoga,

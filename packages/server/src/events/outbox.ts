@@ -253,33 +253,3 @@ export async function outboxHead(reader: SqlReader): Promise<OutboxCursor> {
     ORDER BY e.txid DESC, e.position DESC LIMIT 1`);
   return row ? { txid: BigInt(row.txid), position: BigInt(row.position) } : { txid: 0n, position: 0n };
 }
-
-/**
- * After-commit signals of one database's writers in this process: the event stream (see
- * event-stream.ts) reads the outbox at once instead of at its next poll. Only a speed-up: a
- * signal that is lost (a crash right after the commit) delays events until that poll.
- */
-export class OutboxSignal {
-  private readonly listeners = new Set<() => void>();
-
-  listen(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-
-  written(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  private static readonly perDatabase = new WeakMap<PrismaClient, OutboxSignal>();
-
-  /** The signal of one database (its Prisma client), shared by its writers and readers. */
-  static of(prisma: PrismaClient): OutboxSignal {
-    let signal = OutboxSignal.perDatabase.get(prisma);
-    if (!signal) {
-      signal = new OutboxSignal();
-      OutboxSignal.perDatabase.set(prisma, signal);
-    }
-    return signal;
-  }
-}

@@ -2,9 +2,9 @@
 // a new version (when, by which key) in the same transaction as the change itself and as today's
 // snapshots recomputed with it, so a failure leaves the configuration, its versions and the
 // snapshots as they were.
+import type { Database } from "@pulse/schema/database";
 import { type HealthConfig, healthConfigForReads } from "@pulse/schema/metrics";
 import type { PrismaClient } from "@pulse/schema/prisma";
-import { OutboxSignal } from "../events/outbox.ts";
 import { loadWorkspaceSettings } from "./settings.ts";
 import { prepareTodaysSnapshots, writeHealthSnapshots } from "./snapshots.ts";
 
@@ -36,7 +36,7 @@ const CHANGE_TIMEOUT_MS = 120_000;
  * consecutive version numbers.
  */
 export async function changeHealthConfig(
-  prisma: PrismaClient,
+  database: Database,
   input: {
     workspaceId: string;
     config: HealthConfig;
@@ -45,9 +45,10 @@ export async function changeHealthConfig(
     restoredFromVersion?: number;
   },
 ): Promise<HealthConfigVersionRow> {
-  const settings = await loadWorkspaceSettings(prisma, input.workspaceId);
+  const prisma = database.prisma;
+  const settings = await loadWorkspaceSettings(database.primaryReader, input.workspaceId);
   const prepared = await prepareTodaysSnapshots(
-    prisma,
+    database,
     input.workspaceId,
     { ...settings, healthConfig: input.config },
     input.now,
@@ -72,7 +73,7 @@ export async function changeHealthConfig(
     },
     { timeout: CHANGE_TIMEOUT_MS, maxWait: CHANGE_TIMEOUT_MS },
   );
-  if (eventsWritten > 0) OutboxSignal.of(prisma).written();
+  if (eventsWritten > 0) database.outboxSignal.written();
   return version;
 }
 

@@ -3,67 +3,33 @@
 // come from the same pure formulas as the account fields, over workspace-wide grouped reads
 // (a fixed number of statements); health and band come from the latest daily snapshot.
 import {
-  accountRisk,
-  HEALTH_TREND_DAYS,
-  healthTrend,
   isHistoryActiveAt,
   MILLISECONDS_PER_DAY,
   npsFromScoreCounts,
-  RISK_DETRACTOR_WINDOW_DAYS,
   timelineMrrAt,
   trailingDays,
 } from "@pulse/schema/metrics";
-import type { Prisma } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
+import {
+  type AccountCandidate,
+  type AccountFilter,
+  accountCandidates,
+  accountWhere,
+} from "../data/accounts.ts";
+import { nextPendingRenewals, type PendingRenewal } from "../data/contracts.ts";
+import { type Band, memoizedWorkspaceSnapshots, type SnapshotFact } from "../data/snapshots.ts";
+import { type NpsResponseFact, workspaceNpsResponses, workspaceNpsScoreCounts } from "../data/surveys.ts";
+import { riskFromInputs, riskWindows } from "../health/risk.ts";
 import { historiesById } from "./portfolio-facts.ts";
-import { withAccountScope } from "./viewer-scope.ts";
 
 export type AccountOrderField = "NAME" | "SIGNED_UP_AT" | "HEALTH" | "MRR" | "RENEWAL_DATE" | "NPS";
 export type OrderDirection = "ASC" | "DESC";
 
-export interface AccountFilter {
-  segment?: string[] | null;
-  plan?: string[] | null;
-  csmOwner?: string[] | null;
-  lifecycleStage?: string[] | null;
-  band?: ("GREEN" | "YELLOW" | "RED")[] | null;
-  atRisk?: boolean | null;
-  renewalWithinDays?: number | null;
-  search?: string | null;
-}
-
 /** A sort key: numbers and strings compare naturally; null sorts last in either direction. */
 type SortKey = string | number | null;
 
-interface Candidate {
-  id: string;
-  name: string;
-  signedUpAt: Date;
-}
-
 /** Days of NPS behind the NPS ordering, as for the account's default `nps` field. */
 const NPS_ORDER_DAYS = 90;
-
-export function accountBaseWhere(
-  ctx: Context,
-  filter: AccountFilter | null | undefined,
-): Prisma.AccountWhereInput {
-  const where: Prisma.AccountWhereInput = { workspaceId: ctx.workspaceId };
-  if (filter?.segment?.length) where.segment = { in: filter.segment };
-  if (filter?.plan?.length) where.plan = { in: filter.plan };
-  if (filter?.csmOwner?.length) where.csmOwner = { in: filter.csmOwner };
-  if (filter?.lifecycleStage?.length) where.lifecycleStage = { in: filter.lifecycleStage as never };
-  const search = filter?.search?.trim();
-  if (search) {
-    // LIKE wildcards in the text are literal characters to the user, not patterns.
-    const literal = search.replace(/[\\%_]/g, "\\$&");
-    where.OR = [
-      { name: { contains: literal, mode: "insensitive" } },
-      { externalId: { contains: literal, mode: "insensitive" } },
-    ];
-  }
-  return withAccountScope(where, ctx.scope);
-}
 
 export function needsDerivedIndex(
   filter: AccountFilter | null | undefined,
@@ -77,61 +43,9 @@ export function needsDerivedIndex(
   );
 }
 
-type Band = "GREEN" | "YELLOW" | "RED";
-
-/** A latest snapshot: score and band are null when the account had too little data that day. */
-export interface LatestSnapshot {
-  score: number | null;
-  band: Band | null;
-  day: Date;
-}
-
-/**
- * Latest snapshot per account (score, band, day) of the whole workspace, once per request and
- * instant (the portfolio's health distribution reads it too). One JSON document: cheaper to
- * parse than 10,000 rows mapped by the Prisma client.
- */
-export function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, LatestSnapshot>> {
-  return ctx.facts.memo(`latest-snapshots|${at.getTime()}`, async () => {
-    const [result] = await ctx.prisma.$queryRaw<{ snapshots: string }[]>`
-      SELECT coalesce(json_agg(json_build_array(s."accountId", s.score::text, s.band::text, round(date_part('epoch', s.day::timestamp) * 1000)::int8)), '[]'::json)::text AS snapshots
-      FROM "Account" a
-      JOIN LATERAL (
-        -- One lookup in ("accountId", day) per account: the cost grows with the accounts, not with
-        -- the days of history (DISTINCT ON over the workspace's snapshots read all of them).
-        SELECT a.id AS "accountId", score, band, day FROM "HealthSnapshot" h
-        WHERE h."accountId" = a.id AND h.day <= ${at}::timestamp
-        ORDER BY h.day DESC LIMIT 1
-      ) s ON true
-      WHERE a."workspaceId" = ${ctx.workspaceId}::uuid`;
-    const rows = JSON.parse(result?.snapshots ?? "[]") as [string, string | null, Band | null, number][];
-    return new Map(
-      rows.map(([accountId, score, band, day]) => [
-        accountId,
-        { score: score === null ? null : Number(score), band, day: new Date(day) },
-      ]),
-    );
-  });
-}
-
-/**
- * Each account's next undecided contract (ending at or after now): the only one the renewal
- * order, the renewal filter and the risk rule look at (an account's earliest pending renewal
- * decides whether any falls within the risk window).
- */
-async function pendingRenewals(ctx: Context) {
-  const [result] = await ctx.prisma.$queryRaw<{ renewals: string }[]>`
-    SELECT coalesce(json_agg(json_build_array(c."accountId", round(date_part('epoch', c."endsAt") * 1000)::int8)), '[]'::json)::text AS renewals
-    FROM (SELECT DISTINCT ON ("accountId") "accountId", "endsAt"
-          FROM "Contract" WHERE "workspaceId" = ${ctx.workspaceId}::uuid AND "renewalOutcome" = 'PENDING' AND "endsAt" >= ${ctx.now}::timestamp
-          ORDER BY "accountId", "endsAt") c`;
-  const rows = JSON.parse(result?.renewals ?? "[]") as [string, number][];
-  return new Map(
-    rows.map(([accountId, endsAt]) => [
-      accountId,
-      [{ endsAt: new Date(endsAt), renewalOutcome: "PENDING" as const }],
-    ]),
-  );
+/** The latest snapshot of every account of the workspace at `at`, once per request and instant. */
+function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, SnapshotFact>> {
+  return memoizedWorkspaceSnapshots(ctx.facts, ctx.reader, ctx.workspaceId, at);
 }
 
 /**
@@ -159,30 +73,23 @@ async function computeOrderedAccountIds(
   const needsSnapshots = order === "HEALTH" || (filter?.band?.length ?? 0) > 0 || filter?.atRisk != null;
   const needsRenewals =
     order === "RENEWAL_DATE" || filter?.renewalWithinDays != null || filter?.atRisk != null;
+  const windows = riskWindows(ctx.now);
   // The reads do not depend on each other: sent together, they wait for the slowest only.
   const [accounts, snapshots, renewals, riskInputs, mrrHistories] = await Promise.all([
-    ctx.prisma.account.findMany({
-      where: accountBaseWhere(ctx, filter),
-      select: { id: true, name: true, signedUpAt: true },
-    }),
-    needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, LatestSnapshot>(),
-    needsRenewals ? pendingRenewals(ctx) : new Map<string, { endsAt: Date; renewalOutcome: "PENDING" }[]>(),
+    accountCandidates(ctx.prisma, accountWhere(ctx.workspaceId, filter, ctx.scope)),
+    needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, SnapshotFact>(),
+    needsRenewals
+      ? nextPendingRenewals(ctx.reader, ctx.workspaceId, ctx.now)
+      : new Map<string, PendingRenewal[]>(),
     filter?.atRisk != null
       ? Promise.all([
-          latestSnapshots(ctx, new Date(ctx.now.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY)),
-          ctx.prisma.surveyResponse.findMany({
-            where: {
-              workspaceId: ctx.workspaceId,
-              kind: "NPS",
-              createdAt: { gte: trailingDays(ctx.now, RISK_DETRACTOR_WINDOW_DAYS).from, lt: ctx.now },
-            },
-            select: { accountId: true, score: true, createdAt: true },
-          }),
+          latestSnapshots(ctx, windows.trendReferenceAt),
+          workspaceNpsResponses(ctx.prisma, ctx.workspaceId, windows.detractors),
         ])
       : null,
     order === "MRR" || filter?.atRisk != null ? historiesById(ctx) : null,
   ]);
-  let candidates: Candidate[] = accounts;
+  let candidates: AccountCandidate[] = accounts;
 
   if (filter?.band?.length) {
     // An account with too little data for a score has no band, so no band filter matches it.
@@ -200,37 +107,25 @@ async function computeOrderedAccountIds(
   }
   if (filter?.atRisk != null && riskInputs !== null) {
     const [earlier, recentNps] = riskInputs;
-    const npsByAccount = new Map<string, { score: number; respondedAt: Date }[]>();
-    for (const response of recentNps) {
-      const list = npsByAccount.get(response.accountId) ?? [];
-      list.push({ score: response.score, respondedAt: response.createdAt });
-      npsByAccount.set(response.accountId, list);
-    }
+    const noResponses: NpsResponseFact[] = [];
     candidates = candidates.filter((account) => {
       const snapshot = snapshots.get(account.id);
-      const reference = earlier.get(account.id);
-      const health = { score: snapshot?.score ?? null, band: snapshot?.band ?? null };
-      const trend = healthTrend({
-        score: health.score,
-        snapshots: reference ? [{ takenAt: reference.day, score: reference.score }] : [],
-        now: ctx.now,
-      });
       const history = mrrHistories?.get(account.id);
-      const risk = accountRisk({
+      const risk = riskFromInputs({
         now: ctx.now,
         // Risk covers the accounts active now, like the health distribution: a churned account
         // is not at risk (so it is in `atRisk: false`, as its own `risk` field says).
         active: history !== undefined && isHistoryActiveAt(history, ctx.now),
-        health,
-        trend,
-        npsResponses: npsByAccount.get(account.id) ?? [],
+        health: { score: snapshot?.score ?? null, band: snapshot?.band ?? null },
+        reference: earlier.get(account.id),
+        npsResponses: recentNps.get(account.id) ?? noResponses,
         contracts: renewals.get(account.id) ?? [],
       });
       return risk.atRisk === filter.atRisk;
     });
   }
 
-  let keyOf: (account: Candidate) => SortKey;
+  let keyOf: (account: AccountCandidate) => SortKey;
   switch (order) {
     case "NAME":
       keyOf = (account) => account.name;
@@ -253,21 +148,11 @@ async function computeOrderedAccountIds(
       break;
     }
     case "NPS": {
-      const counts = await ctx.prisma.surveyResponse.groupBy({
-        by: ["accountId", "score"],
-        where: {
-          workspaceId: ctx.workspaceId,
-          kind: "NPS",
-          createdAt: { gte: trailingDays(ctx.now, NPS_ORDER_DAYS).from, lt: ctx.now },
-        },
-        _count: { _all: true },
-      });
-      const byAccount = new Map<string, { score: number; count: number }[]>();
-      for (const row of counts) {
-        const list = byAccount.get(row.accountId) ?? [];
-        list.push({ score: row.score, count: row._count._all });
-        byAccount.set(row.accountId, list);
-      }
+      const byAccount = await workspaceNpsScoreCounts(
+        ctx.prisma,
+        ctx.workspaceId,
+        trailingDays(ctx.now, NPS_ORDER_DAYS),
+      );
       keyOf = (account) => npsFromScoreCounts(byAccount.get(account.id) ?? [])?.score ?? null;
       break;
     }

@@ -10,7 +10,7 @@
 // the same cursor. The unique (playbook, event) key of a firing says the same in the schema.
 //
 // It runs as a job of the JobScheduler (once across servers) and is woken after every commit of
-// this process that wrote outbox events (the OutboxSignal), so a firing follows its write at once;
+// this process that wrote outbox events (`database.outboxSignal`), so a firing follows its write at once;
 // the scheduler's tick catches the events written by other processes.
 import { randomUUID } from "node:crypto";
 import { type Database, prismaReader } from "@pulse/schema/database";
@@ -19,7 +19,6 @@ import { type DomainEventDraft, playbookFired } from "../events/domain-events.ts
 import {
   compareCursors,
   type OutboxCursor,
-  OutboxSignal,
   outboxHead,
   readOutbox,
   type StoredDomainEvent,
@@ -173,7 +172,7 @@ export class PlaybookEvaluator {
       { timeout: 60_000, maxWait: 10_000 },
     );
     // After the commit: subscribers and webhook workers read the new events at once.
-    if (wroteEvents) OutboxSignal.of(prisma).written();
+    if (wroteEvents) this.database.outboxSignal.written();
     return result;
   }
 }
@@ -277,7 +276,7 @@ export function schedulePlaybooks(
     everyMs: options.everyMs ?? 10_000,
     run: (signal) => evaluator.run(signal),
   });
-  const unlisten = OutboxSignal.of(database.prisma).listen(() => jobs.wake(PLAYBOOK_JOB));
+  const unlisten = database.outboxSignal.listen(() => jobs.wake(PLAYBOOK_JOB));
   database.onClose(async () => unlisten());
   return evaluator;
 }

@@ -185,7 +185,7 @@ builder.mutationField("updateHealthScoreConfig", (t) =>
     args: { input: t.arg({ type: UpdateHealthScoreConfigInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const config = mergeConfigInput((await ctx.settings()).healthConfig, input);
-      await changeHealthConfig(ctx.prisma, {
+      await changeHealthConfig(ctx.database, {
         workspaceId: ctx.workspaceId,
         config,
         apiKeyId: ctx.auth.keyId,
@@ -209,7 +209,7 @@ builder.mutationField("restoreHealthConfigVersion", (t) =>
           ? await findHealthConfigVersion(ctx.prisma, ctx.workspaceId, id.id)
           : null;
       if (!source) throw new NotFoundError("No such health configuration version in this workspace.");
-      const created = await changeHealthConfig(ctx.prisma, {
+      const created = await changeHealthConfig(ctx.database, {
         workspaceId: ctx.workspaceId,
         config: source.config,
         apiKeyId: ctx.auth.keyId,
@@ -288,10 +288,8 @@ builder.queryField("previewHealthScoreConfig", (t) =>
       const settings = await ctx.settings();
       const proposed = mergeConfigInput(settings.healthConfig, args.config);
       return previewHealthConfig({
-        prisma: ctx.prisma,
-        // A query reads from the replica like the request's own reader, but uncoalesced: the
-        // preview sends its fact families as parallel statements.
-        reader: ctx.database.sql,
+        // The request's reader, uncoalesced: the preview sends its fact families as parallel statements.
+        reader: ctx.reader,
         workspaceId: ctx.workspaceId,
         settings,
         portfolio: await ctx.portfolioAccounts(),
@@ -376,7 +374,6 @@ builder.queryField("healthBacktest", (t) =>
       }
       try {
         return await healthBacktest({
-          prisma: ctx.prisma,
           reader: ctx.facts.reader,
           workspaceId: ctx.workspaceId,
           settings,

@@ -696,7 +696,7 @@ builder.queryField("playbookDryRun", (t) =>
           activeAfter: { txid: 0n, position: 0n },
         };
       }
-      const page = await dryRunPlaybook(ctx.database, ctx.database.sql, definition, {
+      const page = await dryRunPlaybook(ctx.database, ctx.database.reader, definition, {
         since: args.since,
         after,
         first: args.first ?? DEFAULT_PAGE_SIZE,

@@ -5,7 +5,6 @@ import type { Prisma, TaskPriority, TaskStatus } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../builder.ts";
-import { OutboxSignal } from "../events/outbox.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
 import { instant, text } from "../ingest/fields.ts";
 import { accountFactNodeWhere } from "../loaders/viewer-scope.ts";
@@ -245,7 +244,7 @@ builder.mutationField("createTask", (t) =>
         ),
       );
       if (!task) throw new Error("the task was not written");
-      OutboxSignal.of(ctx.prisma).written();
+      ctx.database.outboxSignal.written();
       return ctx.prisma.task.findUniqueOrThrow({ ...plannedQuery(query), where: { id: task.id } });
     },
   }),
@@ -307,7 +306,7 @@ builder.mutationField("updateTask", (t) =>
         const stored = await tx.task.findUniqueOrThrow({ where: { id } });
         return updateTask(tx, stored, changes, ctx.now);
       });
-      if (task.completedAt?.getTime() === ctx.now.getTime()) OutboxSignal.of(ctx.prisma).written();
+      if (task.completedAt?.getTime() === ctx.now.getTime()) ctx.database.outboxSignal.written();
       return ctx.prisma.task.findUniqueOrThrow({ ...plannedQuery(query), where: { id: task.id } });
     },
   }),
