@@ -259,13 +259,16 @@ export function prismaWriter(client: RawExecuteClient): SqlWriter {
  * read through it select timestamps `AT TIME ZONE 'UTC'` (a zoned instant, exact in JSON and as a
  * column alike), and numeric values as text; dates come back as `YYYY-MM-DD` strings, which
  * `new Date()` reads as UTC midnight. Every query read through it must have been built by `sql`.
+ * `onFirstRead` runs once, just before the first read is queued: reads it starts join that
+ * read's statement (a request's context starts the settings every metric needs).
  */
-export function coalescingReader(reader: SqlReader): SqlReader {
+export function coalescingReader(reader: SqlReader, options: { onFirstRead?: () => void } = {}): SqlReader {
   // Already coalescing (e.g. a request's reader handed to a workspace-wide evaluation): wrapping
   // it again would hand it a combined statement, which is not built by `sql`.
   if (coalescing.has(reader)) return reader;
   type Waiting = { statement: SqlStatement; resolve(rows: unknown[]): void; reject(error: unknown): void };
   let waiting: Waiting[] = [];
+  let onFirstRead = options.onFirstRead;
   const flush = () => {
     const batch = waiting;
     waiting = [];
@@ -292,6 +295,11 @@ export function coalescingReader(reader: SqlReader): SqlReader {
         assertReadOnly(statement);
       } catch (error) {
         return Promise.reject(error);
+      }
+      if (onFirstRead) {
+        const first = onFirstRead;
+        onFirstRead = undefined;
+        first();
       }
       return new Promise<Row[]>((resolve, reject) => {
         if (waiting.length === 0) setImmediate(flush);

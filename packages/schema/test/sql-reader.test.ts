@@ -132,9 +132,9 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
       for (const statement of writes) {
         await expect(database.reader.read(statement)).rejects.toThrow(/reads only/);
         await expect(database.primaryReader.read(statement)).rejects.toThrow(/reads only/);
-        await expect(
-          database.prisma.$transaction((tx) => prismaReader(tx).read(statement)),
-        ).rejects.toThrow(/reads only/);
+        await expect(database.prisma.$transaction((tx) => prismaReader(tx).read(statement))).rejects.toThrow(
+          /reads only/,
+        );
         await expect(coalescingReader(database.reader).read(statement)).rejects.toThrow(/reads only/);
       }
       expect(await accountCount()).toBe(1);
@@ -156,7 +156,9 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
         sql`UPDATE "Account" SET seats = seats + ${1} WHERE "externalId" = ${"acc-1"}`,
       );
       expect(changed).toBe(1);
-      expect(await database.writer.execute(sql`UPDATE "Account" SET seats = 0 WHERE "externalId" = ${"nobody"}`)).toBe(0);
+      expect(
+        await database.writer.execute(sql`UPDATE "Account" SET seats = 0 WHERE "externalId" = ${"nobody"}`),
+      ).toBe(0);
       const returned = await database.writer.returning<{ seats: number }>(
         sql`UPDATE "Account" SET seats = seats - ${1} WHERE "externalId" = ${"acc-1"} RETURNING seats`,
       );
@@ -245,6 +247,25 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
       );
       expect(inTransaction[0].map(asInstants)).toEqual([expected]);
       expect(inTransaction[1]).toEqual([]);
+    });
+
+    it("runs onFirstRead once, before the first read: the reads it starts join that read's statement", async () => {
+      let calls = 0;
+      let started: Promise<unknown> | undefined;
+      const reader: ReturnType<typeof coalescingReader> = coalescingReader(database.reader, {
+        onFirstRead: () => {
+          calls += 1;
+          started = reader.read<{ n: number }>(sql`SELECT ${7}::int AS n`);
+        },
+      });
+      const before = database.statements.count;
+      const first = await reader.read<Record<string, unknown>>(facts("acc-1"));
+      expect(database.statements.count).toBe(before + 1);
+      expect(await started).toEqual([{ n: 7 }]);
+      expect(first.map(asInstants)).toEqual([expected]);
+      await reader.read(facts("acc-1"));
+      expect(calls).toBe(1);
+      expect(database.statements.count).toBe(before + 2);
     });
 
     it("fails every read of a statement that fails, and refuses text built without `sql`", async () => {

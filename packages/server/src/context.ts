@@ -1,6 +1,6 @@
 // One fresh context per request: the authenticated workspace, the Prisma client, the request's
 // clock and its dataloaders (created lazily, so a request pays only for what it uses).
-import type { Database, SqlReader } from "@pulse/schema/database";
+import { coalescingReader, type Database, type SqlReader } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
@@ -99,8 +99,21 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
   let reads: SqlReader = server.database.reader;
   let wrote = false;
   const reader: SqlReader = { read: (statement) => reads.read(statement) };
-  const facts = new AccountFacts(reader, auth.workspaceId);
-  const settings = once(() => loadWorkspaceSettings(facts.reader, auth.workspaceId));
+  // Every metric needs the workspace settings: the request's first coalesced read brings them
+  // along in its statement (a dashboard page: its accounts and the settings are one statement).
+  let settingsRead = false;
+  const facts = new AccountFacts(
+    coalescingReader(reader, {
+      onFirstRead: () => {
+        if (!settingsRead) settings().catch(() => undefined);
+      },
+    }),
+    auth.workspaceId,
+  );
+  const settings = once(() => {
+    settingsRead = true;
+    return loadWorkspaceSettings(facts.reader, auth.workspaceId);
+  });
   const viewer = auth.viewer ?? null;
   const scope = viewer?.scope ?? null;
   // The workspace's rows (cached between requests), then the scope's: the portfolio of a scope is

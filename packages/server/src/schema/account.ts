@@ -255,9 +255,6 @@ function accountPageThroughDriver(
   direction: "ASC" | "DESC",
   take: number,
 ): Promise<Account[]> {
-  // The workspace settings are read in the same statement (the request's reader coalesces
-  // reads that start together): every metric of the page needs them next.
-  ctx.settings().catch(() => undefined);
   return accountPageByName(ctx.facts.reader, ctx.workspaceId, {
     filter,
     scope: ctx.scope,
