@@ -1,6 +1,6 @@
 // Daily health snapshots: the latest one at or before an instant (one function for a page of
-// accounts and for the whole workspace), and those of a period.
-import { type SqlReader, sql } from "@pulse/schema/database";
+// accounts and for the whole workspace), those of a period, and the upsert of a day's.
+import { type SqlReader, type SqlWriter, sql } from "@pulse/schema/database";
 import type { Period } from "@pulse/schema/metrics";
 import { ACCOUNT_ID, groupByAccount, instant, optionalNumber } from "./columns.ts";
 
@@ -116,4 +116,30 @@ export function memoizedWorkspaceSnapshots(
   return request.memo(`latest-snapshots|${at.getTime()}`, () =>
     latestSnapshots(reader, workspaceId, at, "workspace"),
   );
+}
+
+/**
+ * Stores a day's snapshots (one statement; a recomputed day replaces its row) with the
+ * configuration version they were computed with; returns each stored row's id by account.
+ */
+export function upsertSnapshots(
+  writer: SqlWriter,
+  input: {
+    workspaceId: string;
+    day: Date;
+    configVersionId: string | null;
+    rows: { accountId: string; score: number | null; band: Band | null; components: unknown }[];
+  },
+): Promise<{ id: string; accountId: string }[]> {
+  const { rows } = input;
+  return writer.returning(sql`
+    INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components, "configVersionId")
+    SELECT gen_random_uuid(), ${input.workspaceId}::uuid, r."accountId", ${input.day}::date, r.score, r.band::"HealthBand", r.components,
+           ${input.configVersionId}::uuid
+    FROM unnest(${rows.map((r) => r.accountId)}::uuid[], ${rows.map((r) => r.score)}::float8[],
+                ${rows.map((r) => r.band)}::text[], ${rows.map((r) => JSON.stringify(r.components))}::jsonb[])
+      AS r("accountId", score, band, components)
+    ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band,
+      components = EXCLUDED.components, "configVersionId" = EXCLUDED."configVersionId"
+    RETURNING id::text AS id, "accountId"::text AS "accountId"`);
 }

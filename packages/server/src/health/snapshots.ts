@@ -2,9 +2,10 @@
 // and ordering/filtering accounts by health across pages. A day's snapshot is computed as of
 // the end of that day (or now, for today) and upserted, so recomputing is always safe.
 
-import type { Database } from "@pulse/schema/database";
+import { type Database, prismaWriter } from "@pulse/schema/database";
 import { type AccountRisk, accountHistory, type HealthScore, isHistoryActiveAt } from "@pulse/schema/metrics";
 import type { Prisma, PrismaClient } from "@pulse/schema/prisma";
+import { upsertSnapshots } from "../data/snapshots.ts";
 import { AccountFacts } from "../loaders/facts.ts";
 import { accountHealth } from "./account-health.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
@@ -98,16 +99,17 @@ export async function writeHealthSnapshots(
   const { day, asOf, rows, scored, risks } = prepared;
   if (rows.length === 0) return 0;
   const writeEvents = await prepareSnapshotEvents(tx, { workspaceId, day, asOf, healths: scored, risks });
-  const snapshots = await tx.$queryRaw<{ id: string; accountId: string }[]>`
-      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components, "configVersionId")
-      SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components,
-             ${configVersionId}::uuid
-      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health.score)}::float8[],
-                  ${rows.map((r) => r.health.band)}::text[], ${rows.map((r) => JSON.stringify(r.health.components))}::jsonb[])
-        AS r("accountId", score, band, components)
-      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band,
-        components = EXCLUDED.components, "configVersionId" = EXCLUDED."configVersionId"
-      RETURNING id::text AS id, "accountId"::text AS "accountId"`;
+  const snapshots = await upsertSnapshots(prismaWriter(tx), {
+    workspaceId,
+    day,
+    configVersionId,
+    rows: rows.map((r) => ({
+      accountId: r.account.id,
+      score: r.health.score,
+      band: r.health.band,
+      components: r.health.components,
+    })),
+  });
   return writeEvents(new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot.id])));
 }
 

@@ -206,7 +206,7 @@ builder.mutationField("restoreHealthConfigVersion", (t) =>
     resolve: async (_root, { id }, ctx) => {
       const source =
         id.typename === "HealthConfigVersion" && isUuid(id.id)
-          ? await findHealthConfigVersion(ctx.prisma, ctx.workspaceId, id.id)
+          ? await findHealthConfigVersion(ctx.reader, ctx.workspaceId, id.id)
           : null;
       if (!source) throw new NotFoundError("No such health configuration version in this workspace.");
       const created = await changeHealthConfig(ctx.database, {

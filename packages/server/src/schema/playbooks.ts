@@ -2,11 +2,13 @@
 // and actions (create a CS task, send to a webhook endpoint). Created, updated, enabled,
 // disabled, deleted and listed here; evaluated by playbooks/evaluator.ts; tried without effect
 // by playbookDryRun. Each firing is recorded and listed (Playbook.firings, playbookFirings).
+import { prismaReader } from "@pulse/schema/database";
 import type { Playbook, Prisma } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { lockWorkspace } from "../data/workspaces.ts";
 import { decodeCursor, encodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
 import { text } from "../ingest/fields.ts";
@@ -470,7 +472,7 @@ builder.mutationField("createPlaybook", (t) =>
       const workspaceId = ctx.workspaceId;
       const playbook = await ctx.prisma.$transaction(async (tx) => {
         // The workspace row's lock: two creations at once cannot pass the limit or share a name.
-        await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId}::uuid FOR UPDATE`;
+        await lockWorkspace(prismaReader(tx), workspaceId);
         if (await nameTaken(tx, workspaceId, fields.name, null)) throw duplicateName(fields.name);
         await assertWebhookEndpoints(tx, workspaceId, fields.actions);
         const count = await tx.playbook.count({ where: { workspaceId } });
