@@ -1,6 +1,6 @@
 // Accounts: the account filter (written once, rendered for Prisma's client and for the `sql` tag),
 // the name-ordered keyset page through the driver, and the reads of the derived-order strategy.
-import { joinSql, type SqlReader, type SqlStatement, sql } from "@pulse/schema/database";
+import { joinSql, type SqlReader, type SqlStatement, type SqlWriter, sql } from "@pulse/schema/database";
 import type { Account, Prisma, PrismaClient } from "@pulse/schema/prisma";
 import type { ViewerScope } from "../auth/viewer-token.ts";
 import { scopeSql, withAccountScope } from "../loaders/viewer-scope.ts";
@@ -157,4 +157,34 @@ export function accountCandidates(
   where: Prisma.AccountWhereInput,
 ): Promise<AccountCandidate[]> {
   return prisma.account.findMany({ where, select: { id: true, name: true, signedUpAt: true } });
+}
+
+/**
+ * Sets "firstValueAt" to the earliest first-value achievement of the given accounts (or of
+ * everyone who achieved the given milestone) where it is unset or later; returns the accounts changed.
+ */
+export async function setFirstValueAt(
+  writer: SqlWriter,
+  workspaceId: string,
+  scope: { accountIds: readonly string[] } | { milestoneId: string },
+): Promise<string[]> {
+  const filter =
+    "milestoneId" in scope
+      ? sql`achievement."milestoneId" = ${scope.milestoneId}::uuid`
+      : sql`achievement."accountId" = ANY(${[...scope.accountIds]}::uuid[])`;
+  // updatedAt is kept by Prisma, not by the database, so raw SQL sets it; the columns hold UTC.
+  const changed = await writer.returning<{ id: string }>(sql`
+    UPDATE "Account" AS account
+    SET "firstValueAt" = first_value."achievedAt", "updatedAt" = (now() AT TIME ZONE 'UTC')
+    FROM (
+      SELECT achievement."accountId", min(achievement."achievedAt") AS "achievedAt"
+      FROM "MilestoneAchievement" AS achievement
+      JOIN "Milestone" AS milestone ON milestone.id = achievement."milestoneId"
+      WHERE achievement."workspaceId" = ${workspaceId}::uuid AND milestone."isFirstValue" AND ${filter}
+      GROUP BY achievement."accountId"
+    ) AS first_value
+    WHERE account.id = first_value."accountId"
+      AND (account."firstValueAt" IS NULL OR account."firstValueAt" > first_value."achievedAt")
+    RETURNING account.id::text AS id`);
+  return changed.map((row) => row.id);
 }

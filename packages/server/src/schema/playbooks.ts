@@ -8,6 +8,7 @@ import { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { lockPlaybook } from "../data/playbooks.ts";
 import { lockWorkspace } from "../data/workspaces.ts";
 import { decodeCursor, encodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
@@ -503,11 +504,8 @@ async function lockedPlaybook(
   id: string,
   workspaceId: string,
 ): Promise<Playbook> {
-  const rows = isUuid(id)
-    ? await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text FROM "Playbook" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid FOR UPDATE`
-    : [];
-  if (rows.length === 0) throw new NotFoundError("No such playbook in this workspace.");
+  const locked = isUuid(id) && (await lockPlaybook(prismaReader(tx), workspaceId, id));
+  if (!locked) throw new NotFoundError("No such playbook in this workspace.");
   return tx.playbook.findUniqueOrThrow({ where: { id } });
 }
 
