@@ -13,8 +13,9 @@
 // this process that wrote outbox events (`database.outboxSignal`), so a firing follows its write at once;
 // the scheduler's tick catches the events written by other processes.
 import { randomUUID } from "node:crypto";
-import { type Database, prismaReader } from "@pulse/schema/database";
+import { type Database, prismaReader, prismaWriter } from "@pulse/schema/database";
 import type { Prisma } from "@pulse/schema/prisma";
+import { ensurePlaybookCursor, lockPlaybookCursor } from "../data/playbooks.ts";
 import { type DomainEventDraft, playbookFired } from "../events/domain-events.ts";
 import {
   compareCursors,
@@ -140,15 +141,12 @@ export class PlaybookEvaluator {
     let wroteEvents = false;
     const result = await prisma.$transaction(
       async (tx): Promise<BatchResult> => {
-        const [row] = await tx.$queryRaw<{ txid: string; position: string }[]>`
-          SELECT txid::text AS txid, position::text AS position FROM "PlaybookCursor" WHERE id = 1
-          FOR UPDATE SKIP LOCKED`;
-        if (!row) {
+        const after = await lockPlaybookCursor(prismaReader(tx));
+        if (!after) {
           // No playbook was ever made (no cursor), or another evaluator holds it.
           const exists = await tx.playbookCursor.findUnique({ where: { id: 1 }, select: { id: true } });
           return { busy: exists !== null, events: 0, firings: 0 };
         }
-        const after: OutboxCursor = { txid: BigInt(row.txid), position: BigInt(row.position) };
         const page = await readOutbox(prismaReader(tx), { after, limit: this.batchSize });
         if (page.events.length === 0) return { busy: false, events: 0, firings: 0 };
         const workspaceIds = [...new Set(page.events.map((event) => event.workspaceId))];
@@ -253,8 +251,7 @@ async function fire(tx: Transaction, match: Match, now: Date): Promise<boolean> 
  */
 export async function ensureCursor(tx: Transaction): Promise<OutboxCursor> {
   const head = await outboxHead(prismaReader(tx));
-  await tx.$executeRaw`INSERT INTO "PlaybookCursor" (id, txid, position, "updatedAt")
-    VALUES (1, ${head.txid}, ${head.position}, now()) ON CONFLICT (id) DO NOTHING`;
+  await ensurePlaybookCursor(prismaWriter(tx), head);
   return head;
 }
 
