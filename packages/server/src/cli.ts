@@ -311,7 +311,7 @@ async function serve(
         name: "outbox-cleanup",
         everyMs: 3_600_000,
         run: (signal) =>
-          cleanUpOutbox(database.prisma, {
+          cleanUpOutbox(database, {
             now: new Date(),
             retentionDays: config.PULSE_OUTBOX_RETENTION_DAYS,
             signal,

@@ -699,7 +699,7 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
       .$executeRaw`UPDATE "DomainEvent" SET "createdAt" = "createdAt" - interval '30 days'`;
     await emit([mrrChanged(a, accountA)]);
     const before = await database.prisma.domainEvent.count();
-    const deleted = await cleanUpOutbox(database.prisma, { now: new Date(), retentionDays: 7 });
+    const deleted = await cleanUpOutbox(database, { now: new Date(), retentionDays: 7 });
     expect(deleted).toBeGreaterThan(0);
     const left = await database.prisma.domainEvent.findMany({ select: { type: true, createdAt: true } });
     expect(left.length).toBe(before - deleted);

@@ -130,3 +130,25 @@ export async function latestOutboxRow(
     ORDER BY e.txid DESC, e.position DESC LIMIT 1`);
   return row;
 }
+
+/**
+ * Deletes at most `limit` events created before `before` that every "OutboxConsumer" has read
+ * past, keeping each account's newest at-risk event and the events whose dedupe key stops a
+ * time scan from writing them again (see webhooks/outbox-cleanup.ts). Returns how many.
+ */
+export function deleteReadOutboxEvents(writer: SqlWriter, before: Date, limit: number): Promise<number> {
+  return writer.execute(sql`
+    DELETE FROM "DomainEvent" WHERE position IN (
+      SELECT e.position FROM "DomainEvent" e
+      WHERE e."createdAt" < ${before}::timestamp
+        AND NOT EXISTS (
+          SELECT 1 FROM "OutboxConsumer" c WHERE (c.txid, c.position) < (e.txid, e.position))
+        AND (e."dedupeKey" IS NULL
+             OR NOT (e."dedupeKey" LIKE 'milestone-%' OR e."dedupeKey" LIKE 'renewal-window:%'))
+        AND NOT (e.type IN ('AT_RISK_ENTERED', 'AT_RISK_LEFT') AND NOT EXISTS (
+          SELECT 1 FROM "DomainEvent" later
+          WHERE later."accountId" = e."accountId" AND later.type IN ('AT_RISK_ENTERED', 'AT_RISK_LEFT')
+            AND (later.txid, later.position) > (e.txid, e.position)))
+      ORDER BY e.txid, e.position
+      LIMIT ${limit}::int)`);
+}
