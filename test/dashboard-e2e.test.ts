@@ -47,7 +47,7 @@ describe("the reference dashboard against the real server, in Chromium", () => {
   beforeAll(async () => {
     database = await openDatabase({ dataDir: ":memory:" });
     const seeded = await seedDemoWorkspace(database.prisma, { accounts: 12 });
-    await recordHealthSnapshots(database.prisma, seeded.workspaceId, {});
+    await recordHealthSnapshots(database, seeded.workspaceId, {});
     server = await startHttpServer({ database, port: 0 });
     browser = await launchChromium();
   });

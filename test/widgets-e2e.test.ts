@@ -61,7 +61,7 @@ describe("widgets against the real server, in Chromium", () => {
     mkdirSync(screenshots, { recursive: true });
     database = await openDatabase({ dataDir: ":memory:" });
     const seeded = await seedDemoWorkspace(database.prisma, { accounts: 12 });
-    await recordHealthSnapshots(database.prisma, seeded.workspaceId, {});
+    await recordHealthSnapshots(database, seeded.workspaceId, {});
     server = await startHttpServer({ database, port: 0 });
     browser = await launchChromium();
   });

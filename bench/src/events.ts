@@ -11,7 +11,7 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase } from "@pulse/schema/test/postgres";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
 import { DomainEventStream } from "@pulse/server/src/events/event-stream.ts";
-import { OutboxSignal, writeDomainEvents } from "@pulse/server/src/events/outbox.ts";
+import { writeDomainEvents } from "@pulse/server/src/events/outbox.ts";
 import { WebhookWorker } from "@pulse/server/src/webhooks/worker.ts";
 import { createWorkspace } from "@pulse/server/workspaces";
 
@@ -219,7 +219,7 @@ try {
         pollIntervalMs: 100,
       }).start(),
     );
-    for (const database of workerDatabases) OutboxSignal.of(database.prisma).written();
+    for (const database of workerDatabases) database.outboxSignal.written();
     while (seen.size < DELIVERIES) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
     await Promise.all(workers.map((worker) => worker.stop()));

@@ -217,11 +217,11 @@ async function seed(log: (line: string) => void, size: DataSize): Promise<DataSe
 }
 
 async function snapshots(database: Database, workspaceId: string, now: Date): Promise<number> {
-  const earlier = await recordHealthSnapshots(database.prisma, workspaceId, {
+  const earlier = await recordHealthSnapshots(database, workspaceId, {
     day: new Date(now.getTime() - 31 * DAY),
     now,
   });
-  const today = await recordHealthSnapshots(database.prisma, workspaceId, { now });
+  const today = await recordHealthSnapshots(database, workspaceId, { now });
   return earlier + today;
 }
 

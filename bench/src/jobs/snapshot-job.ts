@@ -19,7 +19,7 @@ const database = await openDatabase({
 try {
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
-  const written = await ensureTodaysSnapshots(database.prisma, new Date(now));
+  const written = await ensureTodaysSnapshots(database, new Date(now));
   const wallMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
   process.send({

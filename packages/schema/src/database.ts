@@ -12,16 +12,25 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { acquireDataDirLock, type DataDirLock, LOCK_FILE_NAME } from "./data-dir-lock.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { applyMigrations, type MigrationConnection, type MigrationResult } from "./migrate.ts";
-import { pgliteReader, postgresReader, registerReader, type SqlReader } from "./sql-reader.ts";
+import {
+  pgliteReader,
+  pgliteWriter,
+  postgresReader,
+  postgresWriter,
+  type SqlReader,
+  type SqlWriter,
+} from "./sql-reader.ts";
 
 export { DataDirLockedError, type LockHolder, readLockHolder } from "./data-dir-lock.ts";
 export {
+  assertReadOnly,
   coalescingReader,
   joinSql,
   prismaReader,
-  readerFor,
+  prismaWriter,
   type SqlReader,
   type SqlStatement,
+  type SqlWriter,
   sql,
 } from "./sql-reader.ts";
 
@@ -35,8 +44,8 @@ export interface DatabaseOptions {
   /** Maximum PostgreSQL pool size. */
   poolSize?: number;
   /**
-   * A streaming replica's connection string: the driver-level reads of `sql` go there, while
-   * Prisma, writes and `primarySql` stay on `url` (so a request that wrote reads its own writes).
+   * A streaming replica's connection string: the driver-level reads of `reader` go there, while
+   * Prisma, `writer` and `primaryReader` stay on `url` (so a request that wrote reads its own writes).
    */
   readUrl?: string;
   /**
@@ -74,16 +83,39 @@ export class StatementCounter {
   }
 }
 
+/**
+ * After-commit signals of this database's writers in this process (the outbox's readers, e.g. the
+ * event stream and the playbook evaluator, read at once instead of at their next poll). Only a
+ * speed-up: a signal lost by a crash right after the commit delays events until that poll.
+ */
+export class OutboxSignal {
+  private readonly listeners = new Set<() => void>();
+
+  listen(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Called after a commit that wrote outbox events. */
+  written(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
   /**
-   * Read-only SQL through the driver, bypassing Prisma (hot batched reads; see sql-reader.ts): on
-   * the replica when one is configured, so it may lag the primary by the replication delay.
+   * Reads through the driver, bypassing Prisma (see sql-reader.ts): on the replica when one is
+   * configured, so it may lag the primary by the replication delay. It refuses statements that write.
    */
-  sql: SqlReader;
-  /** The same reads on the primary: for a request that wrote, which must see its own writes. */
-  primarySql: SqlReader;
+  reader: SqlReader;
+  /** The same reads on the primary: for a request that wrote (it must see its own writes) and for jobs. */
+  primaryReader: SqlReader;
+  /** Statements that write, through the driver on the primary; each commits on its own. */
+  writer: SqlWriter;
+  /** Signals of this process's commits that wrote outbox events (one per opened database). */
+  outboxSignal: OutboxSignal;
   statements: StatementCounter;
   migration: MigrationResult;
   /**
@@ -141,13 +173,14 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const prisma = createClient(new PrismaPg(pool), statements);
     const reader = postgresReader(pool, statements, { prepared });
     const replicaReader = replicaPool ? postgresReader(replicaPool, statements, { prepared }) : reader;
-    registerReader(prisma, reader);
     const background = backgroundWork();
     return {
       kind: "postgres",
       prisma,
-      sql: replicaReader,
-      primarySql: reader,
+      reader: replicaReader,
+      primaryReader: reader,
+      writer: postgresWriter(pool, statements, { prepared }),
+      outboxSignal: new OutboxSignal(),
       statements,
       migration,
       onClose: background.onClose,
@@ -181,14 +214,15 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const migration = options.migrate === false ? emptyResult() : await applyMigrations(connection, { log });
     const prisma = createClient(new PrismaPGlite(pglite), statements);
     const reader = pgliteReader(pglite, statements);
-    registerReader(prisma, reader);
     const background = backgroundWork();
     const opened = pglite;
     return {
       kind: "pglite",
       prisma,
-      sql: reader,
-      primarySql: reader,
+      reader,
+      primaryReader: reader,
+      writer: pgliteWriter(pglite, statements),
+      outboxSignal: new OutboxSignal(),
       statements,
       migration,
       onClose: background.onClose,

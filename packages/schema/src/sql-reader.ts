@@ -1,8 +1,10 @@
-// Read-only SQL straight through the database driver, for the hot batched reads behind account
-// metrics. Prisma's raw queries cost about 0.75 ms of CPU more per statement than the driver
-// itself (measured on the benchmark's dashboard loaders: 1.3 ms against 0.57 ms for the same
-// statement), and a dashboard page sends ten of them. Writes, and reads that need Prisma's
-// models, stay on Prisma.
+// SQL straight through the database driver: a `SqlReader` for reads and a `SqlWriter` for
+// statements that write, two interfaces so that a reader (a request's, perhaps on a replica) can
+// never be handed a write. Prisma's raw queries cost about 0.75 ms of CPU more per statement than
+// the driver itself (measured on the benchmark's dashboard loaders: 1.3 ms against 0.57 ms for
+// the same statement), and a dashboard page sends ten of them. Inside a transaction the same
+// interfaces go through the transaction's client (`prismaReader(tx)`, `prismaWriter(tx)`).
+// Nothing here is looked up: whoever needs a reader or a writer is given one.
 //
 // Results are parsed the same way on PostgreSQL (pg) and PGlite: `timestamp` columns (Prisma's
 // DateTime) and `date` columns are UTC instants, whatever the process's time zone. Queries cast
@@ -73,8 +75,33 @@ function toParameter(value: unknown): unknown {
   return value;
 }
 
+/** Reads: a statement that writes is refused (see `assertReadOnly`). */
 export interface SqlReader {
   read<Row>(statement: SqlStatement): Promise<Row[]>;
+}
+
+/** Statements that write (INSERT, UPDATE, DELETE…), on the primary or in a transaction. */
+export interface SqlWriter {
+  /** Runs the statement; returns how many rows it changed. */
+  execute(statement: SqlStatement): Promise<number>;
+  /** Runs a statement with `RETURNING` (or a CTE that writes and selects); returns its rows. */
+  returning<Row>(statement: SqlStatement): Promise<Row[]>;
+}
+
+/** A statement that changes data or schema: a write keyword at its start, or right after a parenthesis (a CTE's). */
+const WRITES = /(?:^|[()])\s*(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|CREATE|DROP|ALTER|COPY|GRANT)\b/i;
+const readOnly = new Map<string, boolean>();
+
+/** Refuses a statement that writes: readers read (a replica would fail it, the primary must not run it). */
+export function assertReadOnly(statement: SqlStatement): void {
+  let ok = readOnly.get(statement.text);
+  if (ok === undefined) {
+    // Comments and string literals may hold any word.
+    const code = statement.text.replace(/--[^\n]*|'(?:[^']|'')*'/g, " ");
+    ok = !WRITES.test(code);
+    if (readOnly.size < MAX_NAMED_STATEMENTS) readOnly.set(statement.text, ok);
+  }
+  if (!ok) throw new Error("A SqlReader reads only: send statements that write through a SqlWriter.");
 }
 
 const TIMESTAMP_OID = 1114;
@@ -105,12 +132,8 @@ function namedStatement(text: string): { name?: string } {
   return { name };
 }
 
-export function postgresReader(
-  pool: pg.Pool,
-  statements: StatementCounter,
-  options: { prepared: boolean } = { prepared: true },
-): SqlReader {
-  const types = {
+function postgresTypes() {
+  return {
     getTypeParser(oid: number, format?: "text" | "binary") {
       if (oid === TIMESTAMP_OID) return parseTimestamp;
       if (oid === DATE_OID) return parseDate;
@@ -119,26 +142,77 @@ export function postgresReader(
         : pg.types.getTypeParser(oid, "text");
     },
   };
+}
+
+function postgresQuery(pool: pg.Pool, statements: StatementCounter, prepared: boolean) {
+  const types = postgresTypes();
+  return (statement: SqlStatement) => {
+    statements.record(statement.text, statement.values);
+    return pool.query({
+      ...(prepared ? namedStatement(statement.text) : {}),
+      text: statement.text,
+      values: statement.values,
+      types,
+    } as pg.QueryConfig);
+  };
+}
+
+export function postgresReader(
+  pool: pg.Pool,
+  statements: StatementCounter,
+  options: { prepared: boolean } = { prepared: true },
+): SqlReader {
+  const query = postgresQuery(pool, statements, options.prepared);
   return {
     async read<Row>(statement: SqlStatement): Promise<Row[]> {
-      statements.record(statement.text, statement.values);
-      const result = await pool.query({
-        ...(options.prepared ? namedStatement(statement.text) : {}),
-        text: statement.text,
-        values: statement.values,
-        types,
-      } as pg.QueryConfig);
-      return result.rows as Row[];
+      assertReadOnly(statement);
+      return (await query(statement)).rows as Row[];
     },
   };
 }
 
-export function pgliteReader(pglite: PGlite, statements: StatementCounter): SqlReader {
+export function postgresWriter(
+  pool: pg.Pool,
+  statements: StatementCounter,
+  options: { prepared: boolean } = { prepared: true },
+): SqlWriter {
+  const query = postgresQuery(pool, statements, options.prepared);
+  return {
+    async execute(statement: SqlStatement): Promise<number> {
+      return (await query(statement)).rowCount ?? 0;
+    },
+    async returning<Row>(statement: SqlStatement): Promise<Row[]> {
+      return (await query(statement)).rows as Row[];
+    },
+  };
+}
+
+function pgliteQuery(pglite: PGlite, statements: StatementCounter) {
   const parsers = { [TIMESTAMP_OID]: parseTimestamp, [DATE_OID]: parseDate };
+  return <Row>(statement: SqlStatement) => {
+    statements.record(statement.text, statement.values);
+    return pglite.query<Row>(statement.text, statement.values, { parsers });
+  };
+}
+
+export function pgliteReader(pglite: PGlite, statements: StatementCounter): SqlReader {
+  const query = pgliteQuery(pglite, statements);
   return {
     async read<Row>(statement: SqlStatement): Promise<Row[]> {
-      statements.record(statement.text, statement.values);
-      return (await pglite.query<Row>(statement.text, statement.values, { parsers })).rows;
+      assertReadOnly(statement);
+      return (await query<Row>(statement)).rows;
+    },
+  };
+}
+
+export function pgliteWriter(pglite: PGlite, statements: StatementCounter): SqlWriter {
+  const query = pgliteQuery(pglite, statements);
+  return {
+    async execute(statement: SqlStatement): Promise<number> {
+      return (await query(statement)).affectedRows ?? 0;
+    },
+    async returning<Row>(statement: SqlStatement): Promise<Row[]> {
+      return (await query<Row>(statement)).rows;
     },
   };
 }
@@ -147,10 +221,31 @@ interface RawQueryClient {
   $queryRawUnsafe<Row>(query: string, ...values: unknown[]): Promise<Row>;
 }
 
-/** Through Prisma (e.g. inside a transaction, whose uncommitted rows the driver would not see). */
+interface RawExecuteClient extends RawQueryClient {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** Reads through a Prisma client: a transaction's (`tx`), whose uncommitted rows the driver would not see. */
 export function prismaReader(client: RawQueryClient): SqlReader {
   return {
     read<Row>(statement: SqlStatement): Promise<Row[]> {
+      try {
+        assertReadOnly(statement);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return client.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
+    },
+  };
+}
+
+/** Writes through a Prisma client: a transaction's (`tx`), so they commit or roll back with it. */
+export function prismaWriter(client: RawExecuteClient): SqlWriter {
+  return {
+    execute(statement: SqlStatement): Promise<number> {
+      return client.$executeRawUnsafe(statement.text, ...statement.values);
+    },
+    returning<Row>(statement: SqlStatement): Promise<Row[]> {
       return client.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
     },
   };
@@ -164,13 +259,16 @@ export function prismaReader(client: RawQueryClient): SqlReader {
  * read through it select timestamps `AT TIME ZONE 'UTC'` (a zoned instant, exact in JSON and as a
  * column alike), and numeric values as text; dates come back as `YYYY-MM-DD` strings, which
  * `new Date()` reads as UTC midnight. Every query read through it must have been built by `sql`.
+ * `onFirstRead` runs once, just before the first read is queued: reads it starts join that
+ * read's statement (a request's context starts the settings every metric needs).
  */
-export function coalescingReader(reader: SqlReader): SqlReader {
+export function coalescingReader(reader: SqlReader, options: { onFirstRead?: () => void } = {}): SqlReader {
   // Already coalescing (e.g. a request's reader handed to a workspace-wide evaluation): wrapping
   // it again would hand it a combined statement, which is not built by `sql`.
   if (coalescing.has(reader)) return reader;
   type Waiting = { statement: SqlStatement; resolve(rows: unknown[]): void; reject(error: unknown): void };
   let waiting: Waiting[] = [];
+  let onFirstRead = options.onFirstRead;
   const flush = () => {
     const batch = waiting;
     waiting = [];
@@ -193,6 +291,16 @@ export function coalescingReader(reader: SqlReader): SqlReader {
     read<Row>(statement: SqlStatement): Promise<Row[]> {
       if (!statement.parts)
         return Promise.reject(new Error("coalescingReader reads statements built by `sql` only."));
+      try {
+        assertReadOnly(statement);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (onFirstRead) {
+        const first = onFirstRead;
+        onFirstRead = undefined;
+        first();
+      }
       return new Promise<Row[]>((resolve, reject) => {
         if (waiting.length === 0) setImmediate(flush);
         waiting.push({ statement, resolve: resolve as (rows: unknown[]) => void, reject });
@@ -204,15 +312,3 @@ export function coalescingReader(reader: SqlReader): SqlReader {
 }
 
 const coalescing = new WeakSet<SqlReader>();
-
-const readers = new WeakMap<object, SqlReader>();
-
-/** Registers the driver-level reader of a client opened by `openDatabase`. */
-export function registerReader(client: object, reader: SqlReader): void {
-  readers.set(client, reader);
-}
-
-/** The driver-level reader of this client, or one through the client itself. */
-export function readerFor(client: RawQueryClient): SqlReader {
-  return readers.get(client) ?? prismaReader(client);
-}

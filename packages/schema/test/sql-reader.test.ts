@@ -1,7 +1,15 @@
 // The driver-level reader must give the same rows as Prisma's raw queries, on PostgreSQL and
 // PGlite, whatever the process's time zone: timestamps and dates are UTC instants.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { coalescingReader, type Database, joinSql, openDatabase, readerFor, sql } from "../src/database.ts";
+import {
+  coalescingReader,
+  type Database,
+  joinSql,
+  openDatabase,
+  prismaReader,
+  prismaWriter,
+  sql,
+} from "../src/database.ts";
 import { createTestDatabase, type TestDatabase } from "./postgres.ts";
 
 const kinds = ["pglite", "postgres"] as const;
@@ -59,7 +67,7 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
         WHERE a."externalId" = ${"acc-1"}`;
 
   it("reads timestamps and dates as UTC instants and binds Date parameters as UTC", async () => {
-    const [row] = await database.sql.read<Record<string, unknown>>(statement());
+    const [row] = await database.reader.read<Record<string, unknown>>(statement());
     expect(row).toMatchObject({
       name: "Acme",
       signedUpAt: new Date("2026-03-08T09:30:15.250Z"),
@@ -76,14 +84,14 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
 
   it("gives the same rows as Prisma's raw query, and counts its statements", async () => {
     const before = database.statements.count;
-    const direct = await database.sql.read(statement());
+    const direct = await database.reader.read(statement());
     expect(database.statements.count).toBe(before + 1);
-    const throughPrisma = await database.prisma.$transaction((tx) => readerFor(tx).read(statement()));
+    const throughPrisma = await database.prisma.$transaction((tx) => prismaReader(tx).read(statement()));
     expect(throughPrisma).toEqual(direct);
   });
 
   it("sends values as parameters, never as SQL text", async () => {
-    const rows = await database.sql.read<{ n: number }>(
+    const rows = await database.reader.read<{ n: number }>(
       sql`SELECT count(*)::int AS n FROM "Account" WHERE name = ${'Acme\'; DROP TABLE "Account"; --'}`,
     );
     expect(rows).toEqual([{ n: 0 }]);
@@ -101,10 +109,74 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
       '$1::text AS tag FROM "Account" a WHERE a.name = $2 AND a."externalId" = ANY($3::text[]) AND a.seats >= $4 LIMIT $5',
     );
     expect(statement.values).toEqual(["tag", "Acme", ["acc-1", "x"], 0, 5]);
-    expect(await database.sql.read(statement)).toEqual([{ externalId: "acc-1", tag: "tag" }]);
+    expect(await database.reader.read(statement)).toEqual([{ externalId: "acc-1", tag: "tag" }]);
     const none = sql`SELECT 1 AS one WHERE ${joinSql([sql`${1} = ${2}`, sql`true`], " OR ")}`;
     expect(none.text).toBe("SELECT 1 AS one WHERE $1 = $2 OR true");
-    expect(await database.sql.read(none)).toEqual([{ one: 1 }]);
+    expect(await database.reader.read(none)).toEqual([{ one: 1 }]);
+  });
+
+  describe("reader and writer", () => {
+    const accountCount = async () =>
+      (await database.reader.read<{ n: number }>(sql`SELECT count(*)::int AS n FROM "Account"`))[0]?.n;
+    const writes = [
+      sql`UPDATE "Account" SET name = ${"Changed"}`,
+      sql`  DELETE FROM "Account"`,
+      sql`-- a comment first
+          INSERT INTO "Account" (id) VALUES (gen_random_uuid())`,
+      sql`WITH gone AS (DELETE FROM "Account" RETURNING id) SELECT count(*) FROM gone`,
+      sql`WITH w AS (SELECT id FROM "Workspace") UPDATE "Account" SET seats = 1 WHERE "workspaceId" IN (SELECT id FROM w)`,
+      sql`TRUNCATE "HealthSnapshot"`,
+    ];
+
+    it("refuses a statement that writes, through the driver and through a transaction, and changes nothing", async () => {
+      for (const statement of writes) {
+        await expect(database.reader.read(statement)).rejects.toThrow(/reads only/);
+        await expect(database.primaryReader.read(statement)).rejects.toThrow(/reads only/);
+        await expect(database.prisma.$transaction((tx) => prismaReader(tx).read(statement))).rejects.toThrow(
+          /reads only/,
+        );
+        await expect(coalescingReader(database.reader).read(statement)).rejects.toThrow(/reads only/);
+      }
+      expect(await accountCount()).toBe(1);
+      expect((await database.prisma.account.findFirstOrThrow()).name).toBe("Acme");
+    });
+
+    it("reads locking reads and text that only mentions a write", async () => {
+      const rows = await database.prisma.$transaction((tx) =>
+        prismaReader(tx).read<{ note: string; updatedAt: boolean }>(
+          sql`SELECT 'UPDATE or DELETE' AS note, a."updatedAt" IS NOT NULL AS "updatedAt"
+              FROM "Account" a WHERE a."externalId" = ${"acc-1"} FOR NO KEY UPDATE`,
+        ),
+      );
+      expect(rows).toEqual([{ note: "UPDATE or DELETE", updatedAt: true }]);
+    });
+
+    it("writes through the writer: the changed rows' count, or the rows of RETURNING", async () => {
+      const changed = await database.writer.execute(
+        sql`UPDATE "Account" SET seats = seats + ${1} WHERE "externalId" = ${"acc-1"}`,
+      );
+      expect(changed).toBe(1);
+      expect(
+        await database.writer.execute(sql`UPDATE "Account" SET seats = 0 WHERE "externalId" = ${"nobody"}`),
+      ).toBe(0);
+      const returned = await database.writer.returning<{ seats: number }>(
+        sql`UPDATE "Account" SET seats = seats - ${1} WHERE "externalId" = ${"acc-1"} RETURNING seats`,
+      );
+      expect(returned).toEqual([{ seats: 0 }]);
+    });
+
+    it("writes in a transaction through prismaWriter(tx): they roll back with it", async () => {
+      await expect(
+        database.prisma.$transaction(async (tx) => {
+          const writer = prismaWriter(tx);
+          expect(await writer.execute(sql`UPDATE "Account" SET name = ${"Rolled back"}`)).toBe(1);
+          const [row] = await prismaReader(tx).read<{ name: string }>(sql`SELECT name FROM "Account"`);
+          expect(row?.name).toBe("Rolled back");
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      expect((await database.prisma.account.findFirstOrThrow()).name).toBe("Acme");
+    });
   });
 
   describe("coalescing reader", () => {
@@ -130,7 +202,7 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
     });
 
     it("wraps a coalescing reader as itself: its reads still start together as one statement", async () => {
-      const inner = coalescingReader(database.sql);
+      const inner = coalescingReader(database.reader);
       const outer = coalescingReader(inner);
       expect(outer).toBe(inner);
       const before = database.statements.count;
@@ -144,7 +216,7 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
     });
 
     it("sends reads that start together as one statement, each with its own rows and parameters", async () => {
-      const reader = coalescingReader(database.sql);
+      const reader = coalescingReader(database.reader);
       const before = database.statements.count;
       const [first, missing, ordered] = await Promise.all([
         reader.read<Record<string, unknown>>(facts("acc-1")),
@@ -165,20 +237,39 @@ describe.each(kinds)("SQL reader on %s", (kind) => {
     });
 
     it("gives the same instants as the driver's own rows, and works inside a transaction", async () => {
-      const [direct] = await database.sql.read<Record<string, unknown>>(facts("acc-1"));
+      const [direct] = await database.reader.read<Record<string, unknown>>(facts("acc-1"));
       expect(direct).toMatchObject({ signedUpAt: expected.signedUpAt, day: expected.day });
       const inTransaction = await database.prisma.$transaction((tx) =>
         Promise.all([
-          coalescingReader(readerFor(tx)).read<Record<string, unknown>>(facts("acc-1")),
-          coalescingReader(readerFor(tx)).read(facts("x")),
+          coalescingReader(prismaReader(tx)).read<Record<string, unknown>>(facts("acc-1")),
+          coalescingReader(prismaReader(tx)).read(facts("x")),
         ]),
       );
       expect(inTransaction[0].map(asInstants)).toEqual([expected]);
       expect(inTransaction[1]).toEqual([]);
     });
 
+    it("runs onFirstRead once, before the first read: the reads it starts join that read's statement", async () => {
+      let calls = 0;
+      let started: Promise<unknown> | undefined;
+      const reader: ReturnType<typeof coalescingReader> = coalescingReader(database.reader, {
+        onFirstRead: () => {
+          calls += 1;
+          started = reader.read<{ n: number }>(sql`SELECT ${7}::int AS n`);
+        },
+      });
+      const before = database.statements.count;
+      const first = await reader.read<Record<string, unknown>>(facts("acc-1"));
+      expect(database.statements.count).toBe(before + 1);
+      expect(await started).toEqual([{ n: 7 }]);
+      expect(first.map(asInstants)).toEqual([expected]);
+      await reader.read(facts("acc-1"));
+      expect(calls).toBe(1);
+      expect(database.statements.count).toBe(before + 2);
+    });
+
     it("fails every read of a statement that fails, and refuses text built without `sql`", async () => {
-      const reader = coalescingReader(database.sql);
+      const reader = coalescingReader(database.reader);
       const results = await Promise.allSettled([
         reader.read(facts("acc-1")),
         reader.read(sql`SELECT ${"not a number"}::int AS n`),

@@ -259,9 +259,9 @@ async function serve(
           "and the demo's keys are published in the README. `pulse seed` seeds it with random keys, printed once.",
       );
     }
-    const written = await ensureTodaysSnapshots(database.prisma);
+    const written = await ensureTodaysSnapshots(database);
     if (written > 0) console.log(`[health] ${written} snapshot(s) recorded for today`);
-    await recordAllTimedEvents(database.prisma);
+    await recordAllTimedEvents(database);
     const documented = await findDocumentedDemoCredentials(database.prisma);
     if (!developmentOnLoopback) warnAboutDocumentedCredentials(documented, config);
     const demoKeyOpensGraphiql = developmentOnLoopback && documented.secretKey.includes(DEMO_SLUG);
@@ -298,20 +298,20 @@ async function serve(
       .add({
         name: "health-snapshots",
         everyMs: 3_600_000,
-        run: () => ensureTodaysSnapshots(database.prisma),
+        run: () => ensureTodaysSnapshots(database),
       })
       .add({
         // Milestone stalled and renewal window entered (deduplicated by key besides).
         name: "timed-events",
         everyMs: 3_600_000,
-        run: () => recordAllTimedEvents(database.prisma),
+        run: () => recordAllTimedEvents(database),
       })
       .add({
         // Old outbox events that every consumer has read (webhooks/outbox-cleanup.ts).
         name: "outbox-cleanup",
         everyMs: 3_600_000,
         run: (signal) =>
-          cleanUpOutbox(database.prisma, {
+          cleanUpOutbox(database, {
             now: new Date(),
             retentionDays: config.PULSE_OUTBOX_RETENTION_DAYS,
             signal,

@@ -184,13 +184,7 @@ export async function backfillDemoHistory(
 ): Promise<void> {
   const startedAt = Date.now();
   try {
-    const written = await backfillHealthSnapshots(
-      context.database.prisma,
-      workspaceId,
-      90,
-      new Date(),
-      signal,
-    );
+    const written = await backfillHealthSnapshots(context.database, workspaceId, 90, new Date(), signal);
     if (signal?.aborted) return;
     context.output.out(
       `[seed] ${written} daily health snapshots (90 days) recorded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,

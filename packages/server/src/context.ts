@@ -1,6 +1,6 @@
 // One fresh context per request: the authenticated workspace, the Prisma client, the request's
 // clock and its dataloaders (created lazily, so a request pays only for what it uses).
-import type { Database, SqlReader } from "@pulse/schema/database";
+import { coalescingReader, type Database, type SqlReader } from "@pulse/schema/database";
 import type { PrismaClient } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
@@ -31,7 +31,12 @@ export interface Context {
   scope: ViewerScope | null;
   /** One clock reading per request, so every metric of a response uses the same "now". */
   now: Date;
-  /** Batched loaders of the facts behind account metrics. */
+  /**
+   * The request's reader, not coalescing (the replica until the request writes, then the
+   * primary): for workspace-wide reads that are one statement of their own.
+   */
+  reader: SqlReader;
+  /** Batched loaders of the facts behind account metrics, over the request's reader (coalescing). */
   facts: AccountFacts;
   /** Workspace settings (health config, key features, milestones…), read once per request. */
   settings(): Promise<WorkspaceSettings>;
@@ -98,12 +103,26 @@ export function createContext(initial: YogaInitialContext & ServerContext): Cont
 /** A context for one workspace and key: GraphQL requests. */
 export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, now: Date): Context {
   const prisma = server.database.prisma;
-  // Driver reads go to the replica (database.sql; the primary when there is none) until the
+  // Driver reads go to the replica (database.reader; the primary when there is none) until the
   // request writes; Prisma's reads and every write stay on the primary.
-  let reads: SqlReader = server.database.sql;
+  let reads: SqlReader = server.database.reader;
   let wrote = false;
-  const facts = new AccountFacts(prisma, auth.workspaceId, { read: (statement) => reads.read(statement) });
-  const settings = once(() => loadWorkspaceSettings(prisma, auth.workspaceId, facts.reader));
+  const reader: SqlReader = { read: (statement) => reads.read(statement) };
+  // Every metric needs the workspace settings: the request's first coalesced read brings them
+  // along in its statement (a dashboard page: its accounts and the settings are one statement).
+  let settingsRead = false;
+  const facts = new AccountFacts(
+    coalescingReader(reader, {
+      onFirstRead: () => {
+        if (!settingsRead) settings().catch(() => undefined);
+      },
+    }),
+    auth.workspaceId,
+  );
+  const settings = once(() => {
+    settingsRead = true;
+    return loadWorkspaceSettings(facts.reader, auth.workspaceId);
+  });
   const viewer = auth.viewer ?? null;
   const scope = viewer?.scope ?? null;
   // The workspace's rows (cached between requests), then the scope's: the portfolio of a scope is
@@ -122,6 +141,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     viewer,
     scope,
     now,
+    reader,
     facts,
     settings,
 
@@ -133,7 +153,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
     readFromPrimary: () => {
-      reads = server.database.primarySql;
+      reads = server.database.primaryReader;
       wrote = true;
     },
     rateLimiter: server.rateLimiter ?? null,

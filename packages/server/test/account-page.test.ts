@@ -2,6 +2,8 @@
 // relation, and through Prisma's client when it does. Both must give exactly what Prisma's own
 // read gives: same accounts, order, keyset pages and columns, for every base filter (including
 // search text with LIKE wildcards and mixed case) and both directions, on PGlite and PostgreSQL.
+// The third strategy, a derived order cut from the workspace-wide index, must match the same
+// accounts and count for every filter too (one filter, data/accounts.ts, for all of them).
 import type { Database } from "@pulse/schema/database";
 import type { Prisma } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,19 +69,19 @@ describe.each(DATABASE_KINDS)("accounts page by name on %s", (kind) => {
   });
 
   /** Every page of the connection, `first` at a time, following the cursors. */
-  async function pages(filter: Filter, direction: "ASC" | "DESC", fields = FIELDS) {
+  async function pages(filter: Filter, direction: "ASC" | "DESC", fields = FIELDS, order = "NAME") {
     const nodes: Record<string, unknown>[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 100; guard += 1) {
       const result = await graphql<{ accounts: Page }>(
         yoga,
         key,
-        `query($filter: AccountFilter, $after: String, $direction: OrderDirection) {
-          accounts(first: 7, after: $after, filter: $filter, orderBy: { field: NAME, direction: $direction }) {
+        `query($filter: AccountFilter, $after: String, $direction: OrderDirection, $order: AccountOrderField!) {
+          accounts(first: 7, after: $after, filter: $filter, orderBy: { field: $order, direction: $direction }) {
             edges { cursor node { ${fields} } } pageInfo { hasNextPage endCursor }
           }
         }`,
-        { filter, after, direction },
+        { filter, after, direction, order },
       );
       expect(result.errors).toBeUndefined();
       const page = result.data?.accounts as Page;
@@ -141,6 +143,31 @@ describe.each(DATABASE_KINDS)("accounts page by name on %s", (kind) => {
     }
   });
 
+  it.each(filters)("gives the same accounts and count through every strategy: %s", async (_name, filter) => {
+    const want = (await expected(filter, "ASC")).map((node) => node.id).sort();
+    const relation = "id contacts(first: 1) { edges { node { id } } }";
+    const strategies = {
+      driver: await pages(filter, "ASC", "id"),
+      prisma: await pages(filter, "ASC", relation),
+      derived: await pages(filter, "ASC", "id", "SIGNED_UP_AT"),
+      derivedWithRelation: await pages(filter, "DESC", relation, "SIGNED_UP_AT"),
+    };
+    for (const [strategy, nodes] of Object.entries(strategies)) {
+      expect(nodes.map((node) => node.id).sort(), strategy).toEqual(want);
+    }
+    for (const order of ["NAME", "SIGNED_UP_AT"]) {
+      const result = await graphql<{ accounts: { totalCount: number } }>(
+        yoga,
+        key,
+        `query($filter: AccountFilter, $order: AccountOrderField!) {
+          accounts(first: 1, filter: $filter, orderBy: { field: $order }) { totalCount }
+        }`,
+        { filter, order },
+      );
+      expect(result.data?.accounts.totalCount, order).toBe(want.length);
+    }
+  });
+
   it("counts the csmOwner filter the same way", async () => {
     const owner = (
       await database.prisma.account.findFirst({ where: { workspaceId, csmOwner: { not: null } } })
@@ -148,6 +175,8 @@ describe.each(DATABASE_KINDS)("accounts page by name on %s", (kind) => {
     expect(owner).toBeTruthy();
     const filter = { csmOwner: [owner as string] };
     expect(await pages(filter, "ASC")).toEqual(await expected(filter, "ASC"));
+    const ids = (await expected(filter, "ASC")).map((node) => node.id).sort();
+    expect((await pages(filter, "ASC", "id", "SIGNED_UP_AT")).map((node) => node.id).sort()).toEqual(ids);
   });
 
   it("reads through the driver for columns only, and through Prisma when a relation is asked for", async () => {

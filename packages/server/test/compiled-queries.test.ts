@@ -136,11 +136,11 @@ describe.each(DATABASE_KINDS)("compiled queries on %s", (kind) => {
       accounts: 30,
       today: NOW,
     }));
-    await recordHealthSnapshots(database.prisma, workspaceId, {
+    await recordHealthSnapshots(database, workspaceId, {
       day: new Date(NOW.getTime() - 31 * DAY),
       now: NOW,
     });
-    await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
+    await recordHealthSnapshots(database, workspaceId, { now: NOW });
     compiled = createPulseYoga({ database, clock: () => NOW });
     interpreted = createPulseYoga({ database, clock: () => NOW, compiledQueries: false });
   });

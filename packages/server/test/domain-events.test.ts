@@ -245,7 +245,7 @@ describe.each(DATABASE_KINDS)("domain events on %s", (kind) => {
       endsAt: new Date(START.getTime() + 200 * DAY).toISOString(),
     });
     await newEvents();
-    expect(await recordTimedEvents(database.prisma, ws.workspaceId, now)).toBeGreaterThan(0);
+    expect(await recordTimedEvents(database, ws.workspaceId, now)).toBeGreaterThan(0);
     const scanned = await newEvents();
     const stalled = scanned.filter((e) => e.type === "MILESTONE_STALLED");
     // Every account signed up 60 days ago; only the "milestone" account achieved the kickoff.
@@ -262,7 +262,7 @@ describe.each(DATABASE_KINDS)("domain events on %s", (kind) => {
     expect(renewals.map((e) => [e.accountId, e.payload])).toMatchObject([
       [ids.get("timed"), { endsAt: new Date(START.getTime() + 30 * DAY).toISOString(), windowDays: 90 }],
     ]);
-    expect(await recordTimedEvents(database.prisma, ws.workspaceId, now)).toBe(0);
+    expect(await recordTimedEvents(database, ws.workspaceId, now)).toBe(0);
     expect(await newEvents()).toEqual([]);
   });
 
@@ -334,7 +334,7 @@ describe.each(DATABASE_KINDS)("domain events on %s", (kind) => {
       }
     };
     const snapshot = async () => {
-      await recordHealthSnapshots(database.prisma, ws.workspaceId, { accountIds: [health], now });
+      await recordHealthSnapshots(database, ws.workspaceId, { accountIds: [health], now });
       return (await newEvents()).filter(
         (e) => e.accountId === health && e.type !== "SURVEY_RESPONSE_RECEIVED",
       );
@@ -363,7 +363,7 @@ describe.each(DATABASE_KINDS)("domain events on %s", (kind) => {
     });
     // The same band and risk recomputed, by two writers at once: nothing new.
     await Promise.all(
-      [1, 2].map(() => recordHealthSnapshots(database.prisma, ws.workspaceId, { accountIds: [health], now })),
+      [1, 2].map(() => recordHealthSnapshots(database, ws.workspaceId, { accountIds: [health], now })),
     );
     expect(await newEvents()).toEqual([]);
 
@@ -376,7 +376,7 @@ describe.each(DATABASE_KINDS)("domain events on %s", (kind) => {
       ["AT_RISK_LEFT", { band: "GREEN" }],
     ]);
     // Recomputing an older day changes nothing now.
-    await recordHealthSnapshots(database.prisma, ws.workspaceId, { accountIds: [health], day: START, now });
+    await recordHealthSnapshots(database, ws.workspaceId, { accountIds: [health], day: START, now });
     expect(await newEvents()).toEqual([]);
     now = START;
   });

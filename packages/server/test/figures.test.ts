@@ -82,7 +82,7 @@ describe.each(DATABASE_KINDS)("figures on %s", (kind) => {
         endsAt: "2026-07-15",
       });
     }
-    await recordHealthSnapshots(database.prisma, workspace.workspaceId, { now: NOW });
+    await recordHealthSnapshots(database, workspace.workspaceId, { now: NOW });
   });
   afterAll(async () => {
     await snapshots?.flush();

@@ -210,7 +210,7 @@ describe.each(DATABASE_KINDS)("health-score lab on %s", (kind) => {
       FOR EACH ROW EXECUTE FUNCTION pulse_test_refuse_snapshot()`);
     try {
       await expect(
-        changeHealthConfig(database.prisma, {
+        changeHealthConfig(database, {
           workspaceId,
           config: parseHealthConfig({ bands: { green: 85, yellow: 40 } }),
           apiKeyId: null,
@@ -331,14 +331,14 @@ describe.each(DATABASE_KINDS)("health-score lab on %s", (kind) => {
   });
 
   it("point-in-time facts give the request's loaders' component values at one instant, without later usage", async () => {
-    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
     const accounts = await database.prisma.account.findMany({
       where: { workspaceId },
       select: { id: true, seats: true, signedUpAt: true },
     });
     for (const instant of [NOW, new Date(NOW.getTime() - 45 * DAY)]) {
-      const live = new AccountFacts(database.prisma, workspaceId);
-      const pointInTime = new PointInTimeFacts(database.prisma, workspaceId);
+      const live = new AccountFacts(database.primaryReader, workspaceId);
+      const pointInTime = new PointInTimeFacts(database.primaryReader, workspaceId);
       const keys = [...HEALTH_COMPONENT_KEYS];
       const expected = await Promise.all(
         accounts.map((account) => healthComponentValues(live, settings, account, instant, keys)),

@@ -259,7 +259,7 @@ describe.each(DATABASE_KINDS)("journey, unit economics and targets on %s", (kind
       include: { revenueEvents: true },
     });
     const period = { from: new Date(iso(JANUARY.from)), to: new Date(iso(JANUARY.to)) };
-    const settings = await loadWorkspaceSettings(database.prisma, acme.workspaceId);
+    const settings = await loadWorkspaceSettings(database.primaryReader, acme.workspaceId);
     const lifetime = portfolioLifetimeValue(accounts, period.to, {
       grossMargin: settings.grossMargin,
       lifetimeCapMonths: settings.lifetimeCapMonths,

@@ -99,11 +99,11 @@ describe.each(DATABASE_KINDS)("metrics through the API on %s", (kind) => {
       today: NOW,
     }));
     // A snapshot 31 days ago and today, so trends and histories have data.
-    await recordHealthSnapshots(database.prisma, workspaceId, {
+    await recordHealthSnapshots(database, workspaceId, {
       day: new Date(NOW.getTime() - 31 * DAY),
       now: NOW,
     });
-    await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
+    await recordHealthSnapshots(database, workspaceId, { now: NOW });
     yoga = createPulseYoga({ database, clock: () => NOW });
   });
   afterAll(async () => {

@@ -16,16 +16,16 @@ describe.each(DATABASE_KINDS)("the outbox head on %s", (kind) => {
       const account = await database.prisma.account.create({
         data: { workspaceId, externalId: "acme", name: "Acme", signedUpAt: new Date("2026-01-01") },
       });
-      expect(await outboxHead(database.sql)).toEqual({ txid: 0n, position: 0n });
+      expect(await outboxHead(database.reader)).toEqual({ txid: 0n, position: 0n });
       await database.prisma.$executeRawUnsafe(
         `INSERT INTO "DomainEvent" ("workspaceId", "accountId", type, "occurredAt", payload)
          SELECT $1::uuid, $2::uuid, 'MRR_CHANGED', now(), '{}' FROM generate_series(1, 120)`,
         workspaceId,
         account.id,
       );
-      const head = await outboxHead(database.sql);
+      const head = await outboxHead(database.reader);
       expect(head.position).toBe(120n);
-      const read = await readOutbox(database.sql, { after: head, limit: 10 });
+      const read = await readOutbox(database.reader, { after: head, limit: 10 });
       expect(read.events).toEqual([]);
     } finally {
       await drop();
@@ -54,7 +54,7 @@ describe("outbox order on PostgreSQL", () => {
       [workspaceId, accountId, label],
     );
   const labels = async () => {
-    const read = await readOutbox(database.sql, {
+    const read = await readOutbox(database.reader, {
       after: { txid: 0n, position: 0n },
       workspaceId,
       limit: 100,

@@ -6,6 +6,7 @@ import type { Database } from "@pulse/schema/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../src/auth/viewer-token.ts";
 import { workspaceContext } from "../src/context.ts";
+import { createDomainParts } from "../src/domain/context.ts";
 import { SnapshotRefresher } from "../src/health/refresher.ts";
 import { PortfolioCache } from "../src/loaders/portfolio.ts";
 import { segmentAccounts } from "../src/loaders/portfolio-facts.ts";
@@ -97,7 +98,12 @@ describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
 
   it("keeps each account's checked history for the revision's rows only, shared with a scoped request", async () => {
     // White-box: what a request's formulas read (segmentAccounts) between requests of one server.
-    const server = { database, snapshots: new SnapshotRefresher(database), portfolios: new PortfolioCache() };
+    const server = {
+      database,
+      snapshots: new SnapshotRefresher(database),
+      portfolios: new PortfolioCache(),
+      ...createDomainParts(database),
+    };
     const auth = (viewer?: Viewer) => ({
       keyId: "test",
       workspaceId,

@@ -81,11 +81,11 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       accounts: 80,
       today: NOW,
     }));
-    await recordHealthSnapshots(database.prisma, workspaceId, {
+    await recordHealthSnapshots(database, workspaceId, {
       day: new Date(NOW.getTime() - 31 * DAY),
       now: NOW,
     });
-    await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
+    await recordHealthSnapshots(database, workspaceId, { now: NOW });
     yoga = createPulseYoga({ database, clock: () => NOW });
   });
   afterAll(async () => {
@@ -195,7 +195,7 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
   }
 
   it("gives the onboarding completion of the row formula over every account, for periods old and new", async () => {
-    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
     expect(settings.milestones.length).toBeGreaterThan(0);
     for (const segment of [null, "SMB"]) {
       const accounts = await onboardingRowsOf(segment);
@@ -256,7 +256,7 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
     const logos = logoRetention(rows, period);
     const revenue = revenueRetention(rows, period);
     const totals = averageRevenuePerAccount(rows, TO);
-    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
     const lifetime = portfolioLifetimeValue(rows, TO, {
       grossMargin: settings.grossMargin,
       lifetimeCapMonths: settings.lifetimeCapMonths,
@@ -428,7 +428,7 @@ describe.each(DATABASE_KINDS)("portfolio figures on %s", (kind) => {
       "ONBOARDING_COMPLETION_RATE",
     ];
     const rows = await rowsOf(null);
-    const settings = await loadWorkspaceSettings(database.prisma, workspaceId);
+    const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
     const onboardingRows = await onboardingRowsOf(null);
     for (const metric of metrics) {
       const result = await graphql<{ metricSeries: { from: string; to: string; value: number | null }[] }>(

@@ -34,7 +34,10 @@ describe.each(DATABASE_KINDS)(
         ...Array.from({ length: 35_000 }, () => randomUUID()),
       ];
       const day = new Date("2026-06-16T12:00:00Z");
-      const written = await recordHealthSnapshots(prisma, opened.workspaceId, { accountIds: ids, now: day });
+      const written = await recordHealthSnapshots(opened.database, opened.workspaceId, {
+        accountIds: ids,
+        now: day,
+      });
       expect(written).toBe(accounts.length);
       const stored = await prisma.healthSnapshot.findMany({
         where: { workspaceId: opened.workspaceId, day: new Date("2026-06-16T00:00:00Z") },

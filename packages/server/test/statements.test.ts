@@ -92,11 +92,11 @@ describe.each(DATABASE_KINDS)("statements per request on %s", (kind) => {
       accounts: 30,
       today: NOW,
     }));
-    await recordHealthSnapshots(database.prisma, workspaceId, {
+    await recordHealthSnapshots(database, workspaceId, {
       day: new Date(NOW.getTime() - 31 * DAY),
       now: NOW,
     });
-    await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
+    await recordHealthSnapshots(database, workspaceId, { now: NOW });
     yoga = createPulseYoga({ database, clock: () => NOW });
     viewerToken = await signViewerToken(
       { workspaceId, csmOwners: ["Ada Byron", "Alan Kay"], subject: "statements", issuedAt: NOW },

@@ -74,7 +74,7 @@ describe.each(DATABASE_KINDS)("survey submissions on %s", (kind) => {
     const commit = new GroupCommit<SurveySubmission, SubmissionOutcome>(
       (items) => {
         batches.push(items.length);
-        return writeSubmissions(database.prisma, items);
+        return writeSubmissions(database, items);
       },
       submissionKeys,
       { windowMs },
@@ -210,7 +210,7 @@ describe.each(DATABASE_KINDS)("survey submissions on %s", (kind) => {
         batches.push(items.map((item) => item.responseKey));
         // Sent while the first batch is in flight, with a free slot for a second statement.
         later ??= commit.submit(submission("inflight-1", "inflight-resp-2", 2));
-        return writeSubmissions(database.prisma, items);
+        return writeSubmissions(database, items);
       },
       submissionKeys,
       { windowMs: 1, maxConcurrent: 4 },

@@ -672,7 +672,7 @@ describe.each(DATABASE_KINDS)("viewer scopes on %s", (kind) => {
     const demo = await seedDemoWorkspace(database.prisma, { accounts: 24, today: NOW });
     ({ workspaceId, secretKey, signingSecret } = demo);
     publishableKey = demo.publishableKey;
-    await recordHealthSnapshots(database.prisma, workspaceId, { now: NOW });
+    await recordHealthSnapshots(database, workspaceId, { now: NOW });
     // Generous limits: the schema-walking query selects every list under Query at once.
     yoga = createPulseYoga({
       database,

@@ -3,6 +3,7 @@
 // random events around daylight-saving changes in several zones; the rollup's rows against a
 // hand count after a zone change; bad zone names refused; period dates and series buckets at
 // local midnights.
+import type { Database } from "@pulse/schema/database";
 import {
   addDays,
   localDate,
@@ -102,13 +103,13 @@ async function rawEvents(prisma: PrismaClient, workspaceId: string) {
 
 /** The rollup-based read against a count over the raw events by `window.timeZone`'s days. */
 async function expectReadEqualsRaw(
-  prisma: PrismaClient,
+  database: Pick<Database, "prisma" | "primaryReader">,
   workspaceId: string,
   accountIds: string[],
   windows: UsageWindow[],
 ): Promise<void> {
-  const events = await rawEvents(prisma, workspaceId);
-  const facts = new AccountFacts(prisma, workspaceId);
+  const events = await rawEvents(database.prisma, workspaceId);
+  const facts = new AccountFacts(database.primaryReader, workspaceId);
   let active = 0;
   for (const window of windows) {
     const read = await facts.usageOf(window, accountIds);
@@ -238,7 +239,7 @@ describe.each(DATABASE_KINDS)("usage by the workspace's calendar on %s", (kind) 
     const { workspace, accountIds } = workspaces.get(zone) ?? expect.fail(zone);
     await expectRollupByDaysOf(prisma, workspace.workspaceId, zone);
     await expectReadEqualsRaw(
-      prisma,
+      ctx.database,
       workspace.workspaceId,
       accountIds,
       windowsOf(new SeededRandom(7), zone),
@@ -253,7 +254,7 @@ describe.each(DATABASE_KINDS)("usage by the workspace's calendar on %s", (kind) 
     });
     await expectRollupByDaysOf(prisma, workspace.workspaceId, "Asia/Kolkata");
     await expectReadEqualsRaw(
-      prisma,
+      ctx.database,
       workspace.workspaceId,
       accountIds,
       windowsOf(new SeededRandom(8), "Asia/Kolkata"),

@@ -10,7 +10,7 @@ import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase, type TestDatabase } from "@pulse/schema/test/postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DomainEventDraft } from "../src/events/domain-events.ts";
-import { OutboxSignal, writeDomainEvents } from "../src/events/outbox.ts";
+import { writeDomainEvents } from "../src/events/outbox.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
 import { dispatchOutbox } from "../src/webhooks/dispatch.ts";
 import { cleanUpOutbox } from "../src/webhooks/outbox-cleanup.ts";
@@ -166,7 +166,7 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
   /** Writes events as a change would (one transaction), and signals like a writer. */
   const emit = async (drafts: DomainEventDraft[]) => {
     await database.prisma.$transaction((tx) => writeDomainEvents(tx, drafts));
-    OutboxSignal.of(database.prisma).written();
+    database.outboxSignal.written();
   };
   let mrr = 0;
   const mrrChanged = (ws: CreatedWorkspace, accountId: string): DomainEventDraft => {
@@ -711,7 +711,7 @@ describe.each(DATABASE_KINDS)("webhooks on %s", (kind) => {
       .$executeRaw`UPDATE "DomainEvent" SET "createdAt" = "createdAt" - interval '30 days'`;
     await emit([mrrChanged(a, accountA)]);
     const before = await database.prisma.domainEvent.count();
-    const deleted = await cleanUpOutbox(database.prisma, { now: new Date(), retentionDays: 7 });
+    const deleted = await cleanUpOutbox(database, { now: new Date(), retentionDays: 7 });
     expect(deleted).toBeGreaterThan(0);
     const left = await database.prisma.domainEvent.findMany({ select: { type: true, createdAt: true } });
     expect(left.length).toBe(before - deleted);
@@ -755,7 +755,7 @@ describe("the webhook worker and the database's lifecycle", () => {
           },
         ]),
       );
-      OutboxSignal.of(database.prisma).written();
+      database.outboxSignal.written();
       await until(() => hanging.requests.length === 1);
       expect(worker.attemptsInFlight).toBe(1);
       // The worker registered with the database: closing it stops the worker first.
@@ -836,8 +836,8 @@ describe("webhooks with two servers on one PostgreSQL", () => {
           ),
         );
         // Each server is woken as its own writes would wake it.
-        OutboxSignal.of(first.prisma).written();
-        OutboxSignal.of(second.prisma).written();
+        first.outboxSignal.written();
+        second.outboxSignal.written();
       }
       await until(() => hooks.processed.size === total);
       await until(async () => (await first.prisma.webhookAttempt.count()) >= total);

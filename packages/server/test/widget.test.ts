@@ -66,7 +66,7 @@ describe.each(DATABASE_KINDS)("widget operations on %s", (kind) => {
     await database.prisma.survey.create({
       data: { workspaceId: acme.workspaceId, key: "ces", kind: "CES", question: "How easy…?" },
     });
-    await recordHealthSnapshots(database.prisma, acme.workspaceId, {});
+    await recordHealthSnapshots(database, acme.workspaceId, {});
     token = (contact = "user-1", seconds = 3600, accountId = "acct-1") =>
       signWidgetToken(
         { workspaceId: acme.workspaceId, account: accountId, contact, expiresInSeconds: seconds },

@@ -46,7 +46,7 @@ export function createDomainParts(
   database: Database,
   options: { submissions?: GroupCommitOptions } = {},
 ): DomainParts {
-  const submissions = new SurveySubmissions(database.prisma, options.submissions);
+  const submissions = new SurveySubmissions(database, options.submissions);
   database.onClose(() => submissions.drain());
   return { lookups: new WidgetLookups(), submissions };
 }
@@ -74,7 +74,7 @@ export function workspaceReads(
   now: Date,
 ): WorkspaceReads {
   const prisma = server.database.prisma;
-  const facts = new AccountFacts(prisma, workspaceId, server.database.sql);
+  const facts = new AccountFacts(server.database.reader, workspaceId);
   let settings: Promise<WorkspaceSettings> | undefined;
   return {
     prisma,
@@ -82,7 +82,7 @@ export function workspaceReads(
     now,
     facts,
     settings: () => {
-      settings ??= loadWorkspaceSettings(prisma, workspaceId, facts.reader);
+      settings ??= loadWorkspaceSettings(facts.reader, workspaceId);
       return settings;
     },
     rateLimiter: server.rateLimiter,

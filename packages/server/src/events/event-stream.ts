@@ -1,6 +1,6 @@
 // From the committed outbox to live subscribers. The outbox is the only source of events and of
 // their order (see outbox.ts); everything else only says "read now":
-// - a writer in this process signals after its commit (OutboxSignal), so local subscribers get
+// - a writer in this process signals after its commit (`database.outboxSignal`), so local subscribers get
 //   the event at once;
 // - with Redis, that signal is also published on a channel every server of the deployment
 //   listens to (@graphql-yoga/redis-event-target), so a write on one server wakes the others;
@@ -25,7 +25,6 @@ import { logger } from "../operations/logger.ts";
 import {
   compareCursors,
   type OutboxCursor,
-  OutboxSignal,
   outboxHead,
   readOutbox,
   type StoredDomainEvent,
@@ -142,7 +141,7 @@ export class DomainEventStream {
       this.redis = null;
     }
     // Writers of this process: wake local readers, and the other servers through Redis.
-    this.unlisten = OutboxSignal.of(database.prisma).listen(() => {
+    this.unlisten = database.outboxSignal.listen(() => {
       if (this.stopped) return;
       this.wake();
       this.redis?.pubsub.publish(this.channel, { origin: this.origin });
@@ -179,7 +178,7 @@ export class DomainEventStream {
         let cursor = after ?? registeredAt ?? this.cursor ?? { txid: 0n, position: 0n };
         if (after) {
           for (;;) {
-            const page = await readOutbox(this.database.sql, {
+            const page = await readOutbox(this.database.reader, {
               after: cursor,
               workspaceId: filter.workspaceId,
               limit: this.pageSize,
@@ -263,7 +262,7 @@ export class DomainEventStream {
   /** The first subscriber starts the reader: the head cursor, the poll, the Redis subscription. */
   private start(): Promise<void> {
     this.started ??= (async () => {
-      this.cursor = await outboxHead(this.database.sql);
+      this.cursor = await outboxHead(this.database.reader);
       if (this.stopped) return;
       this.timer = setInterval(() => this.wake(), this.pollIntervalMs);
       this.timer.unref();
@@ -286,7 +285,7 @@ export class DomainEventStream {
     try {
       for (;;) {
         if (!this.cursor || this.stopped) return;
-        const page = await readOutbox(this.database.sql, { after: this.cursor, limit: this.pageSize });
+        const page = await readOutbox(this.database.reader, { after: this.cursor, limit: this.pageSize });
         // Delivered and the cursor moved in one synchronous step: a subscriber that registers
         // now starts exactly after what was delivered before it.
         for (const event of page.events) {

@@ -15,8 +15,15 @@
 // leaves out the in-progress transactions that pg_stat_activity shows running in another
 // database (they cannot write this outbox). Any it cannot place (a role without the right to
 // see other sessions, one that ended meanwhile) still counts, so the rule only errs by waiting.
-import { type SqlReader, type SqlStatement, sql } from "@pulse/schema/database";
-import type { DomainEventType, HealthBand, Prisma, PrismaClient } from "@pulse/schema/prisma";
+import { prismaReader, prismaWriter, type SqlReader } from "@pulse/schema/database";
+import type { DomainEventType, HealthBand, Prisma } from "@pulse/schema/prisma";
+import {
+  insertDomainEvents,
+  latestOutboxRow,
+  lockAccountRows,
+  outboxRowsAfter,
+  snapshotEventRows,
+} from "../data/outbox.ts";
 import type { DomainEventDraft } from "./domain-events.ts";
 
 /** The Prisma client inside an interactive transaction. */
@@ -88,10 +95,6 @@ export function outboxRows(drafts: readonly DomainEventDraft[]): string {
   );
 }
 
-/** The columns of outboxRows(), for a statement that inserts them (see survey-writes.ts). */
-export const OUTBOX_ROW_COLUMNS = `workspace_id uuid, account_id uuid, type text, occurred_at timestamp,
-  payload jsonb, snapshot_id uuid, dedupe_key text`;
-
 /**
  * Writes events with one statement, inside the caller's transaction; an event whose dedupe key
  * is already stored is skipped. Returns how many were written.
@@ -101,13 +104,7 @@ export async function writeDomainEvents(
   drafts: readonly DomainEventDraft[],
 ): Promise<number> {
   if (drafts.length === 0) return 0;
-  return tx.$executeRawUnsafe(
-    `INSERT INTO "DomainEvent" ("workspaceId", "accountId", type, "occurredAt", payload, "snapshotId", "dedupeKey")
-     SELECT workspace_id, account_id, type::"DomainEventType", occurred_at, payload, snapshot_id, dedupe_key
-     FROM jsonb_to_recordset($1::jsonb) AS e(${OUTBOX_ROW_COLUMNS})
-     ON CONFLICT ("workspaceId", "dedupeKey") DO NOTHING`,
-    outboxRows(drafts),
-  );
+  return insertDomainEvents(prismaWriter(tx), outboxRows(drafts));
 }
 
 /**
@@ -118,7 +115,7 @@ export async function writeDomainEvents(
 export async function lockAccounts(tx: Transaction, accountIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(accountIds)].sort();
   if (ids.length === 0) return;
-  await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+  await lockAccountRows(prismaReader(tx), ids);
 }
 
 export interface SnapshotEventState {
@@ -133,61 +130,16 @@ export async function snapshotEventState(
   tx: Transaction,
   accountIds: readonly string[],
 ): Promise<Map<string, SnapshotEventState>> {
-  const rows = await tx.$queryRaw<
-    { accountId: string; band: HealthBand | null; day: Date | null; atRisk: boolean | null }[]
-  >`
-    SELECT a.id::text AS "accountId", s.band::text AS band, s.day, (r.type = 'AT_RISK_ENTERED') AS "atRisk"
-    FROM unnest(${[...accountIds]}::uuid[]) AS a(id)
-    LEFT JOIN LATERAL (
-      SELECT band, day FROM "HealthSnapshot" WHERE "accountId" = a.id ORDER BY day DESC LIMIT 1
-    ) s ON true
-    LEFT JOIN LATERAL (
-      SELECT type FROM "DomainEvent"
-      WHERE "accountId" = a.id AND type IN ('AT_RISK_ENTERED', 'AT_RISK_LEFT')
-      ORDER BY txid DESC, position DESC LIMIT 1
-    ) r ON true`;
+  const rows = await snapshotEventRows(prismaReader(tx), accountIds);
   return new Map(
     rows.map((row) => [
       row.accountId,
       {
-        latest: row.band && row.day ? { band: row.band, day: new Date(row.day) } : null,
+        latest: row.band && row.day ? { band: row.band as HealthBand, day: row.day } : null,
         atRisk: row.atRisk === true,
       },
     ]),
   );
-}
-
-/**
- * The horizon: every transaction of this database with a smaller id has ended as of this
- * statement's snapshot. The smallest in-progress id not running in another database, or the
- * snapshot's xmax when there is none.
- */
-const HORIZON = `(WITH snap AS (SELECT pg_current_snapshot() AS s)
-  SELECT COALESCE(
-    (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
-     WHERE NOT EXISTS (
-       SELECT 1 FROM pg_stat_activity a
-       WHERE a.datname <> current_database() AND a.backend_xid IS NOT NULL
-         AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
-    (SELECT pg_snapshot_xmax(s) FROM snap))::text::bigint)`;
-
-/** The horizon as a `sql` fragment (no parameters). */
-export function horizonSql(): SqlStatement {
-  return { text: HORIZON, values: [], parts: [HORIZON] };
-}
-
-interface EventRow {
-  txid: string;
-  position: string;
-  workspaceId: string;
-  accountId: string | null;
-  segment: string | null;
-  externalId: string | null;
-  csmOwner: string | null;
-  type: DomainEventType;
-  occurredAt: Date;
-  payload: unknown;
-  snapshotId: string | null;
 }
 
 export interface OutboxRead {
@@ -205,22 +157,7 @@ export async function readOutbox(
   reader: SqlReader,
   options: { after: OutboxCursor; workspaceId?: string; limit: number; type?: DomainEventType; since?: Date },
 ): Promise<OutboxRead> {
-  const { after, limit } = options;
-  const workspace = options.workspaceId ? sql`AND e."workspaceId" = ${options.workspaceId}::uuid` : sql``;
-  const type = options.type ? sql`AND e.type = ${options.type}::"DomainEventType"` : sql``;
-  const since = options.since
-    ? sql`AND e."createdAt" >= (${options.since.toISOString()}::timestamptz AT TIME ZONE 'UTC')`
-    : sql``;
-  const horizon = horizonSql();
-  const rows = await reader.read<EventRow>(sql`
-    SELECT e.txid::text AS txid, e.position::text AS position, e."workspaceId"::text AS "workspaceId",
-           e."accountId"::text AS "accountId", a.segment, a."externalId", a."csmOwner", e.type::text AS type, e."occurredAt",
-           e.payload, e."snapshotId"::text AS "snapshotId"
-    FROM "DomainEvent" e LEFT JOIN "Account" a ON a.id = e."accountId"
-    WHERE (e.txid, e.position) > (${after.txid.toString()}::bigint, ${after.position.toString()}::bigint)
-      AND e.txid < ${horizon} ${workspace} ${type} ${since}
-    ORDER BY e.txid, e.position
-    LIMIT ${limit}::int`);
+  const rows = await outboxRowsAfter(reader, options);
   const events = rows.map((row): StoredDomainEvent => {
     const cursor = { txid: BigInt(row.txid), position: BigInt(row.position) };
     return {
@@ -232,12 +169,12 @@ export async function readOutbox(
       externalId: row.externalId,
       csmOwner: row.csmOwner,
       type: row.type,
-      occurredAt: new Date(row.occurredAt),
+      occurredAt: row.occurredAt,
       payload: typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload,
       snapshotId: row.snapshotId,
     };
   });
-  return { events, cursor: events.at(-1)?.cursor ?? after };
+  return { events, cursor: events.at(-1)?.cursor ?? options.after };
 }
 
 /**
@@ -245,41 +182,6 @@ export async function readOutbox(
  * or (0, 0) when there is none. A reader starting here sees only what commits later.
  */
 export async function outboxHead(reader: SqlReader): Promise<OutboxCursor> {
-  const horizon = horizonSql();
-  const [row] = await reader.read<{ txid: string; position: string }>(sql`
-    SELECT e.txid::text AS txid, e.position::text AS position FROM "DomainEvent" e
-    WHERE e.txid < ${horizon}
-    -- The columns, not the text aliases of the same names (text order would put "99" after "100").
-    ORDER BY e.txid DESC, e.position DESC LIMIT 1`);
+  const row = await latestOutboxRow(reader);
   return row ? { txid: BigInt(row.txid), position: BigInt(row.position) } : { txid: 0n, position: 0n };
-}
-
-/**
- * After-commit signals of one database's writers in this process: the event stream (see
- * event-stream.ts) reads the outbox at once instead of at its next poll. Only a speed-up: a
- * signal that is lost (a crash right after the commit) delays events until that poll.
- */
-export class OutboxSignal {
-  private readonly listeners = new Set<() => void>();
-
-  listen(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-
-  written(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  private static readonly perDatabase = new WeakMap<PrismaClient, OutboxSignal>();
-
-  /** The signal of one database (its Prisma client), shared by its writers and readers. */
-  static of(prisma: PrismaClient): OutboxSignal {
-    let signal = OutboxSignal.perDatabase.get(prisma);
-    if (!signal) {
-      signal = new OutboxSignal();
-      OutboxSignal.perDatabase.set(prisma, signal);
-    }
-    return signal;
-  }
 }

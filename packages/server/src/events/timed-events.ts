@@ -2,12 +2,13 @@
 // without achievement, and a pending contract enters its renewal window. A scan finds them
 // (run with the hourly snapshot job); each is written once, by its dedupe key, however often
 // the scan runs and on however many servers.
+
+import type { Database } from "@pulse/schema/database";
 import { MILLISECONDS_PER_DAY, milestoneProgress, RISK_RENEWAL_WINDOW_DAYS } from "@pulse/schema/metrics";
-import type { PrismaClient } from "@pulse/schema/prisma";
 import { loadWorkspaceSettings } from "../health/settings.ts";
 import { AccountFacts } from "../loaders/facts.ts";
 import { type DomainEventDraft, milestoneStalled, renewalWindowEntered } from "./domain-events.ts";
-import { OutboxSignal, writeDomainEvents } from "./outbox.ts";
+import { writeDomainEvents } from "./outbox.ts";
 
 const CHUNK = 500;
 
@@ -15,12 +16,9 @@ const CHUNK = 500;
 export const RENEWAL_WINDOW_DAYS = RISK_RENEWAL_WINDOW_DAYS;
 
 /** Writes the stalled-milestone and renewal-window events due as of `now`; returns how many are new. */
-export async function recordTimedEvents(
-  prisma: PrismaClient,
-  workspaceId: string,
-  now: Date,
-): Promise<number> {
-  const settings = await loadWorkspaceSettings(prisma, workspaceId);
+export async function recordTimedEvents(database: Database, workspaceId: string, now: Date): Promise<number> {
+  const prisma = database.prisma;
+  const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
   const accounts = await prisma.account.findMany({
     where: { workspaceId, signedUpAt: { lt: now }, OR: [{ churnedAt: null }, { churnedAt: { gt: now } }] },
     select: { id: true, signedUpAt: true },
@@ -31,7 +29,7 @@ export async function recordTimedEvents(
   let written = 0;
   for (let offset = 0; offset < accounts.length; offset += CHUNK) {
     const chunk = accounts.slice(offset, offset + CHUNK);
-    const facts = new AccountFacts(prisma, workspaceId);
+    const facts = new AccountFacts(database.primaryReader, workspaceId);
     const drafts: DomainEventDraft[] = [];
     const achievements = facts.milestoneAchievements();
     const contracts = facts.pendingContracts(now);
@@ -79,14 +77,14 @@ export async function recordTimedEvents(
     );
     if (drafts.length > 0) written += await prisma.$transaction((tx) => writeDomainEvents(tx, drafts));
   }
-  if (written > 0) OutboxSignal.of(prisma).written();
+  if (written > 0) database.outboxSignal.written();
   return written;
 }
 
 /** The scan for every workspace (the hourly job). */
-export async function recordAllTimedEvents(prisma: PrismaClient, now: Date = new Date()): Promise<number> {
-  const workspaces = await prisma.workspace.findMany({ select: { id: true } });
+export async function recordAllTimedEvents(database: Database, now: Date = new Date()): Promise<number> {
+  const workspaces = await database.prisma.workspace.findMany({ select: { id: true } });
   let written = 0;
-  for (const workspace of workspaces) written += await recordTimedEvents(prisma, workspace.id, now);
+  for (const workspace of workspaces) written += await recordTimedEvents(database, workspace.id, now);
   return written;
 }

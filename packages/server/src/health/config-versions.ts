@@ -2,9 +2,15 @@
 // a new version (when, by which key) in the same transaction as the change itself and as today's
 // snapshots recomputed with it, so a failure leaves the configuration, its versions and the
 // snapshots as they were.
+import { type Database, prismaReader, prismaWriter, type SqlReader } from "@pulse/schema/database";
 import { type HealthConfig, healthConfigForReads } from "@pulse/schema/metrics";
-import type { PrismaClient } from "@pulse/schema/prisma";
-import { OutboxSignal } from "../events/outbox.ts";
+import {
+  healthConfigVersion,
+  insertHealthConfigVersion,
+  type StoredVersionRow,
+  storeHealthConfig,
+} from "../data/config-versions.ts";
+import { lockWorkspace } from "../data/workspaces.ts";
 import { loadWorkspaceSettings } from "./settings.ts";
 import { prepareTodaysSnapshots, writeHealthSnapshots } from "./snapshots.ts";
 
@@ -15,10 +21,6 @@ export interface HealthConfigVersionRow {
   apiKeyId: string | null;
   restoredFromVersion: number | null;
   config: HealthConfig;
-}
-
-interface StoredVersionRow extends Omit<HealthConfigVersionRow, "config"> {
-  config: unknown;
 }
 
 /** A stored version as reads see it: merged over the defaults (a backfilled one may be partial). */
@@ -36,7 +38,7 @@ const CHANGE_TIMEOUT_MS = 120_000;
  * consecutive version numbers.
  */
 export async function changeHealthConfig(
-  prisma: PrismaClient,
+  database: Database,
   input: {
     workspaceId: string;
     config: HealthConfig;
@@ -45,9 +47,10 @@ export async function changeHealthConfig(
     restoredFromVersion?: number;
   },
 ): Promise<HealthConfigVersionRow> {
-  const settings = await loadWorkspaceSettings(prisma, input.workspaceId);
+  const prisma = database.prisma;
+  const settings = await loadWorkspaceSettings(database.primaryReader, input.workspaceId);
   const prepared = await prepareTodaysSnapshots(
-    prisma,
+    database,
     input.workspaceId,
     { ...settings, healthConfig: input.config },
     input.now,
@@ -55,15 +58,16 @@ export async function changeHealthConfig(
   const stored = JSON.stringify(input.config);
   const { version, eventsWritten } = await prisma.$transaction(
     async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${input.workspaceId}::uuid FOR UPDATE`;
-      await tx.$executeRaw`UPDATE "Workspace" SET "healthConfig" = ${stored}::jsonb, "updatedAt" = ${input.now}
-        WHERE id = ${input.workspaceId}::uuid`;
-      const [row] = await tx.$queryRaw<StoredVersionRow[]>`
-        INSERT INTO "HealthConfigVersion" (id, "workspaceId", version, config, "apiKeyId", "restoredFromVersion", "createdAt")
-        SELECT gen_random_uuid(), ${input.workspaceId}::uuid, coalesce(max(version), 0) + 1, ${stored}::jsonb,
-               ${input.apiKeyId}::uuid, ${input.restoredFromVersion ?? null}::int, ${input.now}
-        FROM "HealthConfigVersion" WHERE "workspaceId" = ${input.workspaceId}::uuid
-        RETURNING id::text AS id, version, "createdAt", "apiKeyId"::text AS "apiKeyId", "restoredFromVersion", config`;
+      await lockWorkspace(prismaReader(tx), input.workspaceId);
+      const writer = prismaWriter(tx);
+      await storeHealthConfig(writer, input.workspaceId, stored, input.now);
+      const row = await insertHealthConfigVersion(writer, {
+        workspaceId: input.workspaceId,
+        config: stored,
+        apiKeyId: input.apiKeyId,
+        restoredFromVersion: input.restoredFromVersion ?? null,
+        now: input.now,
+      });
       if (!row) throw new Error("The configuration version was not stored.");
       let events = 0;
       for (const chunk of prepared)
@@ -72,18 +76,16 @@ export async function changeHealthConfig(
     },
     { timeout: CHANGE_TIMEOUT_MS, maxWait: CHANGE_TIMEOUT_MS },
   );
-  if (eventsWritten > 0) OutboxSignal.of(prisma).written();
+  if (eventsWritten > 0) database.outboxSignal.written();
   return version;
 }
 
 /** One stored version of the workspace, or null (also for another workspace's version). */
 export async function findHealthConfigVersion(
-  prisma: PrismaClient,
+  reader: SqlReader,
   workspaceId: string,
   id: string,
 ): Promise<HealthConfigVersionRow | null> {
-  const [row] = await prisma.$queryRaw<StoredVersionRow[]>`
-    SELECT id::text AS id, version, "createdAt", "apiKeyId"::text AS "apiKeyId", "restoredFromVersion", config
-    FROM "HealthConfigVersion" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid`;
+  const row = await healthConfigVersion(reader, workspaceId, id);
   return row ? versionRow(row) : null;
 }

@@ -29,7 +29,6 @@ import {
   RISK_DETRACTOR_WINDOW_DAYS,
   trailingDays,
 } from "@pulse/schema/metrics";
-import type { PrismaClient } from "@pulse/schema/prisma";
 import { AccountFacts } from "../loaders/facts.ts";
 import { PointInTimeFacts } from "../loaders/point-in-time-facts.ts";
 import type { PortfolioAccountRow } from "../loaders/portfolio.ts";
@@ -59,8 +58,8 @@ async function labAccounts(reader: SqlReader, workspaceId: string): Promise<LabA
  * coalesced statement (BENCHMARKS.md). Still one statement per family, whatever the accounts.
  * `reader` must be a plain driver reader (a coalescing one would combine them again).
  */
-function parallelFacts(prisma: PrismaClient, workspaceId: string, reader: SqlReader): HealthFacts {
-  const own = () => new AccountFacts(prisma, workspaceId, reader, Number.POSITIVE_INFINITY);
+function parallelFacts(workspaceId: string, reader: SqlReader): HealthFacts {
+  const own = () => new AccountFacts(reader, workspaceId, Number.POSITIVE_INFINITY);
   const memos = own();
   const usage = own();
   const surveys = own();
@@ -103,7 +102,6 @@ export interface HealthConfigPreview extends Omit<HealthConfigPreviewSummary, "c
  * the caller passes (read once per request). `reader` is a plain driver reader.
  */
 export async function previewHealthConfig(input: {
-  prisma: PrismaClient;
   reader: SqlReader;
   workspaceId: string;
   settings: WorkspaceSettings;
@@ -122,7 +120,7 @@ export async function previewHealthConfig(input: {
   const accounts = (await labAccounts(input.reader, input.workspaceId)).filter(
     (account) => activeIds.has(account.id) && account.signedUpAt.getTime() <= now.getTime(),
   );
-  const facts = parallelFacts(input.prisma, input.workspaceId, input.reader);
+  const facts = parallelFacts(input.workspaceId, input.reader);
   const keys = unionOfEnabled(current, proposed);
   const pairs = await Promise.all(
     accounts.map(async (account) => {
@@ -179,7 +177,6 @@ function labError(message: string): MetricInputError {
  * the at-risk rule's precision and recall over the scored accounts.
  */
 export async function healthBacktest(input: {
-  prisma: PrismaClient;
   reader: SqlReader;
   workspaceId: string;
   settings: WorkspaceSettings;
@@ -210,7 +207,7 @@ export async function healthBacktest(input: {
       }
     }
   }
-  const facts = new PointInTimeFacts(input.prisma, input.workspaceId, input.reader);
+  const facts = new PointInTimeFacts(input.reader, input.workspaceId);
   const keys = unionOfEnabled(config);
   const evaluated = await Promise.all(
     candidates.map(async (candidate) => {

@@ -38,7 +38,7 @@ export class SnapshotRefresher {
     this.running = this.running.then(async () => {
       for (const [workspaceId, ids] of batch) {
         try {
-          await recordHealthSnapshots(this.database.prisma, workspaceId, { accountIds: [...ids] });
+          await recordHealthSnapshots(this.database, workspaceId, { accountIds: [...ids] });
         } catch (error) {
           this.onError(error);
         }

@@ -1,6 +1,6 @@
 // The workspace settings every metric of a request needs, read once per request (one statement).
 
-import { readerFor, type SqlReader, sql } from "@pulse/schema/database";
+import type { SqlReader } from "@pulse/schema/database";
 import {
   DEFAULT_TIME_ZONE,
   type HealthConfig,
@@ -9,7 +9,7 @@ import {
   lifetimeSettingsForReads,
   type MilestoneDefinition,
 } from "@pulse/schema/metrics";
-import type { PrismaClient } from "@pulse/schema/prisma";
+import { workspaceSettingsRow } from "../data/settings.ts";
 
 export interface WorkspaceSettings {
   workspaceId: string;
@@ -27,27 +27,15 @@ export interface WorkspaceSettings {
   factsRevision: string;
 }
 
-type SettingsRow = Omit<WorkspaceSettings, "workspaceId" | "healthConfig"> & { healthConfig: unknown };
-
 /**
- * One statement: the workspace's settings with its milestones (by position, then key); through
- * `reader` when given (a request's coalescing reader, see loaders/facts.ts).
+ * One statement, through `reader` (a request's coalescing reader, see loaders/facts.ts, or the
+ * database's primary reader for jobs and writes).
  */
 export async function loadWorkspaceSettings(
-  prisma: PrismaClient,
+  reader: SqlReader,
   workspaceId: string,
-  reader: SqlReader = readerFor(prisma),
 ): Promise<WorkspaceSettings> {
-  const [row] = await reader.read<SettingsRow>(sql`
-    SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
-           w."timeZone", w."factsRevision"::text AS "factsRevision",
-           (SELECT v.id::text FROM "HealthConfigVersion" v WHERE v."workspaceId" = w.id
-            ORDER BY v.version DESC LIMIT 1) AS "healthConfigVersionId",
-           coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,
-                                                       'targetDays', m."targetDays", 'isFirstValue', m."isFirstValue")
-                                     ORDER BY m.position, m.key)
-                     FROM "Milestone" m WHERE m."workspaceId" = w.id), '[]'::json) AS milestones
-    FROM "Workspace" w WHERE w.id = ${workspaceId}::uuid`);
+  const row = await workspaceSettingsRow(reader, workspaceId);
   if (!row) throw new Error(`Workspace ${workspaceId} does not exist.`);
   // Stored settings that the formulas would refuse fall back to their defaults: a read never fails on them.
   const lifetime = lifetimeSettingsForReads({

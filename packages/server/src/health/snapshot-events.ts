@@ -3,19 +3,12 @@
 // speaks (recomputing an older day changes nothing now), and it compares with what the outbox
 // and the snapshots said before, read under the account's row lock: a recomputation with the
 // same band and risk writes nothing, and two servers computing one account report it once.
-import {
-  type AccountRisk,
-  accountRisk,
-  HEALTH_TREND_DAYS,
-  healthTrend,
-  MILLISECONDS_PER_DAY,
-  RISK_DETRACTOR_WINDOW_DAYS,
-  trailingDays,
-} from "@pulse/schema/metrics";
+import type { AccountRisk } from "@pulse/schema/metrics";
 import type { HealthBand, Prisma } from "@pulse/schema/prisma";
 import { type DomainEventDraft, snapshotEvents } from "../events/domain-events.ts";
 import { lockAccounts, snapshotEventState, writeDomainEvents } from "../events/outbox.ts";
 import type { AccountFacts } from "../loaders/facts.ts";
+import { riskFromInputs, riskWindows } from "./risk.ts";
 
 export interface SnapshotHealth {
   accountId: string;
@@ -31,10 +24,9 @@ export async function snapshotRisks(
   healths: readonly SnapshotHealth[],
   asOf: Date,
 ): Promise<Map<string, AccountRisk>> {
-  const reference = facts.snapshotAtOrBefore(
-    new Date(asOf.getTime() - HEALTH_TREND_DAYS * MILLISECONDS_PER_DAY),
-  );
-  const detractors = facts.npsDetractors(trailingDays(asOf, RISK_DETRACTOR_WINDOW_DAYS));
+  const windows = riskWindows(asOf);
+  const reference = facts.snapshotAtOrBefore(windows.trendReferenceAt);
+  const detractors = facts.npsDetractors(windows.detractors);
   const contracts = facts.pendingContracts(asOf);
   const risks = await Promise.all(
     healths.map(async (health) => {
@@ -43,16 +35,11 @@ export async function snapshotRisks(
         detractors.load(health.accountId),
         contracts.load(health.accountId),
       ]);
-      const trend = healthTrend({
-        score: health.score,
-        snapshots: earlier ? [{ takenAt: earlier.day, score: earlier.score }] : [],
-        now: asOf,
-      });
-      return accountRisk({
+      return riskFromInputs({
         now: asOf,
         active: health.active,
         health,
-        trend,
+        reference: earlier,
         npsResponses,
         contracts: pending,
       });

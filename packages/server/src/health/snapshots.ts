@@ -1,6 +1,8 @@
 // Daily health snapshots: one row per account and UTC day, kept for trends, history charts,
 // and ordering/filtering accounts by health across pages. A day's snapshot is computed as of
 // the end of that day (or now, for today) and upserted, so recomputing is always safe.
+
+import { type Database, prismaWriter } from "@pulse/schema/database";
 import {
   type AccountRisk,
   accountHistory,
@@ -9,7 +11,7 @@ import {
   MILLISECONDS_PER_DAY,
 } from "@pulse/schema/metrics";
 import type { Prisma, PrismaClient } from "@pulse/schema/prisma";
-import { OutboxSignal } from "../events/outbox.ts";
+import { upsertSnapshots } from "../data/snapshots.ts";
 import { AccountFacts } from "../loaders/facts.ts";
 import { accountHealth } from "./account-health.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./settings.ts";
@@ -70,14 +72,14 @@ async function snapshotAccounts(
 
 /** Computes one chunk's scores, activity and risks (reads only, before any transaction). */
 async function prepareSnapshots(
-  prisma: PrismaClient,
+  database: Database,
   workspaceId: string,
   settings: WorkspaceSettings,
   chunk: SnapshotAccount[],
   day: Date,
   asOf: Date,
 ): Promise<PreparedSnapshots> {
-  const facts = new AccountFacts(prisma, workspaceId);
+  const facts = new AccountFacts(database.primaryReader, workspaceId);
   const healths = await Promise.all(chunk.map((account) => accountHealth(facts, settings, account, asOf)));
   // An account with too little data gets a snapshot too, with a null score and band: the
   // health distribution, the band filter and the badge then see "insufficient data".
@@ -115,16 +117,17 @@ export async function writeHealthSnapshots(
   const { day, asOf, rows, scored, risks } = prepared;
   if (rows.length === 0) return 0;
   const writeEvents = await prepareSnapshotEvents(tx, { workspaceId, day, asOf, healths: scored, risks });
-  const snapshots = await tx.$queryRaw<{ id: string; accountId: string }[]>`
-      INSERT INTO "HealthSnapshot" (id, "workspaceId", "accountId", day, score, band, components, "configVersionId")
-      SELECT gen_random_uuid(), ${workspaceId}::uuid, r."accountId", ${day}::date, r.score, r.band::"HealthBand", r.components,
-             ${configVersionId}::uuid
-      FROM unnest(${rows.map((r) => r.account.id)}::uuid[], ${rows.map((r) => r.health.score)}::float8[],
-                  ${rows.map((r) => r.health.band)}::text[], ${rows.map((r) => JSON.stringify(r.health.components))}::jsonb[])
-        AS r("accountId", score, band, components)
-      ON CONFLICT ("accountId", day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band,
-        components = EXCLUDED.components, "configVersionId" = EXCLUDED."configVersionId"
-      RETURNING id::text AS id, "accountId"::text AS "accountId"`;
+  const snapshots = await upsertSnapshots(prismaWriter(tx), {
+    workspaceId,
+    day,
+    configVersionId,
+    rows: rows.map((r) => ({
+      accountId: r.account.id,
+      score: r.health.score,
+      band: r.health.band,
+      components: r.health.components,
+    })),
+  });
   return writeEvents(new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot.id])));
 }
 
@@ -133,19 +136,19 @@ export async function writeHealthSnapshots(
  * them: a configuration change writes them in its own transaction (see health/config-versions.ts).
  */
 export async function prepareTodaysSnapshots(
-  prisma: PrismaClient,
+  database: Database,
   workspaceId: string,
   settings: WorkspaceSettings,
   now: Date,
 ): Promise<PreparedSnapshots[]> {
   const day = utcDay(now);
   const asOf = snapshotInstant(day, now);
-  const accounts = await snapshotAccounts(prisma, workspaceId, undefined, asOf);
+  const accounts = await snapshotAccounts(database.prisma, workspaceId, undefined, asOf);
   const prepared: PreparedSnapshots[] = [];
   for (let offset = 0; offset < accounts.length; offset += CHUNK) {
     prepared.push(
       await prepareSnapshots(
-        prisma,
+        database,
         workspaceId,
         settings,
         accounts.slice(offset, offset + CHUNK),
@@ -163,25 +166,26 @@ export async function prepareTodaysSnapshots(
  * data for a score gets one with a null score and band.
  */
 export async function recordHealthSnapshots(
-  prisma: PrismaClient,
+  database: Database,
   workspaceId: string,
   options: { accountIds?: readonly string[]; day?: Date; now?: Date; settings?: WorkspaceSettings } = {},
 ): Promise<number> {
   const now = options.now ?? new Date();
   const day = utcDay(options.day ?? now);
   const asOf = snapshotInstant(day, now);
-  const settings = options.settings ?? (await loadWorkspaceSettings(prisma, workspaceId));
+  const prisma = database.prisma;
+  const settings = options.settings ?? (await loadWorkspaceSettings(database.primaryReader, workspaceId));
   const accounts = await snapshotAccounts(prisma, workspaceId, options.accountIds, asOf);
   let written = 0;
   for (let offset = 0; offset < accounts.length; offset += CHUNK) {
     const chunk = accounts.slice(offset, offset + CHUNK);
-    const prepared = await prepareSnapshots(prisma, workspaceId, settings, chunk, day, asOf);
+    const prepared = await prepareSnapshots(database, workspaceId, settings, chunk, day, asOf);
     if (prepared.rows.length === 0) continue;
     // Domain events (band changed, at-risk entered/left) go in the snapshots' transaction.
     const eventsWritten = await prisma.$transaction((tx) =>
       writeHealthSnapshots(tx, workspaceId, prepared, settings.healthConfigVersionId),
     );
-    if (eventsWritten > 0) OutboxSignal.of(prisma).written();
+    if (eventsWritten > 0) database.outboxSignal.written();
     written += prepared.rows.length;
   }
   return written;
@@ -189,16 +193,16 @@ export async function recordHealthSnapshots(
 
 /** Snapshots for each of the last `days` days (oldest first), e.g. to give a new workspace a history. */
 export async function backfillHealthSnapshots(
-  prisma: PrismaClient,
+  database: Database,
   workspaceId: string,
   days: number,
   now: Date = new Date(),
   signal?: AbortSignal,
 ): Promise<number> {
-  const settings = await loadWorkspaceSettings(prisma, workspaceId);
+  const settings = await loadWorkspaceSettings(database.primaryReader, workspaceId);
   let written = 0;
   for (let back = days - 1; back >= 0 && !signal?.aborted; back--) {
-    written += await recordHealthSnapshots(prisma, workspaceId, {
+    written += await recordHealthSnapshots(database, workspaceId, {
       day: new Date(now.getTime() - back * DAY_MS),
       now,
       settings,
@@ -211,7 +215,8 @@ export async function backfillHealthSnapshots(
 }
 
 /** Makes sure every workspace has today's snapshots (run at start and hourly). */
-export async function ensureTodaysSnapshots(prisma: PrismaClient, now: Date = new Date()): Promise<number> {
+export async function ensureTodaysSnapshots(database: Database, now: Date = new Date()): Promise<number> {
+  const prisma = database.prisma;
   const today = utcDay(now);
   const workspaces = await prisma.workspace.findMany({ select: { id: true } });
   let written = 0;
@@ -225,7 +230,7 @@ export async function ensureTodaysSnapshots(prisma: PrismaClient, now: Date = ne
       select: { id: true },
     });
     if (missing.length > 0) {
-      written += await recordHealthSnapshots(prisma, workspace.id, {
+      written += await recordHealthSnapshots(database, workspace.id, {
         accountIds: missing.map((a) => a.id),
         now,
       });

@@ -6,7 +6,7 @@ import { Decimal } from "decimal.js";
 import type { z } from "zod";
 import type { Context } from "../context.ts";
 import type { DomainEventDraft } from "../events/domain-events.ts";
-import { OutboxSignal, writeDomainEvents } from "../events/outbox.ts";
+import { writeDomainEvents } from "../events/outbox.ts";
 import { markAccountsChanged } from "./changes.ts";
 import { Problems } from "./problems.ts";
 import { type LocatedItem, type ResolvedItem, resolveReferences } from "./references.ts";
@@ -129,7 +129,7 @@ export async function ingest<Item extends object>(
     if (isUniqueViolation(error)) return attempt();
     throw error;
   });
-  if (eventsWritten) OutboxSignal.of(ctx.prisma).written();
+  if (eventsWritten) ctx.database.outboxSignal.written();
   markAccountsChanged(
     ctx,
     rows.filter((row) => row.outcome !== "UNCHANGED").flatMap((row) => row.accountIds),

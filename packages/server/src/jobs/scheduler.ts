@@ -6,7 +6,8 @@
 // The lock is a row lock of a transaction (not a session advisory lock), so it holds through
 // PgBouncer in transaction mode. Embedded PGlite has one process per data folder (and one
 // connection, which a held transaction would block), so there a run only records its times.
-import type { Database } from "@pulse/schema/database";
+import { type Database, prismaReader, prismaWriter } from "@pulse/schema/database";
+import { ensureJobRun, lockJobRun, markJobFinished, markJobStarted } from "../data/job-runs.ts";
 import { logger } from "../operations/logger.ts";
 
 export interface PeriodicJob {
@@ -114,7 +115,7 @@ export class JobScheduler {
     // The row exists before anyone locks it, so two first runs skip each other instead of waiting.
     // (Only when missing: an INSERT that conflicts with a row locked FOR UPDATE waits for the lock.)
     if (!(await prisma.jobRun.findUnique({ where: { name: job.name }, select: { name: true } }))) {
-      await prisma.$executeRaw`INSERT INTO "JobRun" (name) VALUES (${job.name}) ON CONFLICT (name) DO NOTHING`;
+      await ensureJobRun(this.database.writer, job.name);
     }
     const now = this.clock();
     const due = (startedAt: Date | null) => !startedAt || now.getTime() - startedAt.getTime() >= job.everyMs;
@@ -131,13 +132,12 @@ export class JobScheduler {
     }
     return prisma.$transaction(
       async (tx) => {
-        const rows = await tx.$queryRaw<{ startedAt: Date | null }[]>`
-          SELECT "startedAt" FROM "JobRun" WHERE name = ${job.name} FOR UPDATE SKIP LOCKED`;
-        const [row] = rows;
+        const row = await lockJobRun(prismaReader(tx), job.name);
         if (!row || (!force && !due(row.startedAt))) return false;
-        await tx.$executeRaw`UPDATE "JobRun" SET "startedAt" = ${now} WHERE name = ${job.name}`;
+        const writer = prismaWriter(tx);
+        await markJobStarted(writer, job.name, now);
         const lastError = await this.execute(job);
-        await tx.$executeRaw`UPDATE "JobRun" SET "finishedAt" = ${this.clock()}, "lastError" = ${lastError} WHERE name = ${job.name}`;
+        await markJobFinished(writer, job.name, this.clock(), lastError);
         return true;
       },
       { timeout: job.timeoutMs ?? 3_600_000, maxWait: 10_000 },

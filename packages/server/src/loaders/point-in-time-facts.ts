@@ -6,7 +6,6 @@
 // reviews) are shared with AccountFacts: their formulas ignore entries at or after `now`.
 import { type SqlReader, type SqlStatement, sql } from "@pulse/schema/database";
 import { NPS_DETRACTOR_MAX, type Period, type TicketCountsByPriority } from "@pulse/schema/metrics";
-import type { PrismaClient } from "@pulse/schema/prisma";
 import DataLoader from "dataloader";
 import type { HealthFacts } from "../health/account-health.ts";
 import {
@@ -36,12 +35,11 @@ export class PointInTimeFacts implements HealthFacts {
   readonly reader: SqlReader;
 
   constructor(
-    prisma: PrismaClient,
+    reader: SqlReader,
     private readonly workspaceId: string,
-    reader?: SqlReader,
   ) {
     // Unbounded batches: the backtest's statements stay constant in the number of accounts.
-    this.history = new AccountFacts(prisma, workspaceId, reader, Number.POSITIVE_INFINITY);
+    this.history = new AccountFacts(reader, workspaceId, Number.POSITIVE_INFINITY);
     this.reader = this.history.reader;
   }
 

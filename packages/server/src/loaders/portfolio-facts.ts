@@ -1,18 +1,14 @@
 // Workspace-wide reads behind portfolio metrics and their trend series: each is one statement,
 // however many accounts or buckets, and is shared by every field of the request (memoized).
-import {
-  type AccountHistory,
-  accountHistory,
-  type CountedRenewalContract,
-  type RenewalOutcome,
-  type ScoreCount,
-} from "@pulse/schema/metrics";
-import type { HealthBand, SurveyKind } from "@pulse/schema/prisma";
+import { type AccountHistory, accountHistory, type CountedRenewalContract } from "@pulse/schema/metrics";
+import type { HealthBand } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
-import { latestSnapshots } from "./account-index.ts";
-import type { SurveyScoreCounts } from "./facts.ts";
+import { contractOutcomes as readContractOutcomes } from "../data/contracts.ts";
+import { achievedMilestoneKeys as readAchievedMilestoneKeys } from "../data/milestones.ts";
+import { memoizedWorkspaceSnapshots } from "../data/snapshots.ts";
+import { surveyCountsByBucket as readSurveyCountsByBucket, type SurveyScoreCounts } from "../data/surveys.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
-import { scopePrismaSql } from "./viewer-scope.ts";
+import { scopeSql } from "./viewer-scope.ts";
 
 /** The accounts of a segment (all when null) and, at the same index, each one's history. */
 export interface SegmentAccounts {
@@ -97,90 +93,33 @@ export async function historiesById(ctx: Context): Promise<Map<string, AccountHi
   return entry.byId;
 }
 
-/**
- * Survey score counts per bucket, buckets being [bounds[i], bounds[i + 1]). One statement:
- * width_bucket maps each response's time onto the bounds.
- */
+/** Survey score counts per bucket of the segment's accounts in the viewer's scope (see data/surveys.ts). */
 export function surveyCountsByBucket(
   ctx: Context,
   segment: string | null,
   bounds: Date[],
 ): Promise<SurveyScoreCounts[]> {
-  return ctx.facts.memo(
-    `portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`,
-    async () => {
-      const epochs = bounds.map((bound) => bound.getTime() / 1000);
-      type Row = { bucket: number; kind: SurveyKind; score: number; count: number };
-      // Every response has its account (a non-null foreign key), so without a segment or a scope
-      // to check on the account the join selects the same rows and only costs: about a third of
-      // the statement's time over 1,000,000 responses.
-      const rows =
-        segment === null && ctx.scope === null
-          ? await ctx.prisma.$queryRaw<Row[]>`
-      SELECT width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[]) AS bucket,
-             r.kind::text AS kind, r.score, count(*)::int AS count
-      FROM "SurveyResponse" r
-      WHERE r."workspaceId" = ${ctx.workspaceId}::uuid
-        AND r."createdAt" >= ${bounds[0]} AND r."createdAt" < ${bounds.at(-1)}
-      GROUP BY 1, 2, 3`
-          : await ctx.prisma.$queryRaw<Row[]>`
-      SELECT width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[]) AS bucket,
-             r.kind::text AS kind, r.score, count(*)::int AS count
-      FROM "SurveyResponse" r JOIN "Account" a ON a.id = r."accountId"
-      WHERE r."workspaceId" = ${ctx.workspaceId}::uuid
-        AND r."createdAt" >= ${bounds[0]} AND r."createdAt" < ${bounds.at(-1)}
-        AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${scopePrismaSql(ctx.scope)}
-      GROUP BY 1, 2, 3`;
-      const buckets: SurveyScoreCounts[] = bounds.slice(1).map(() => ({ NPS: [], CSAT: [], CES: [] }));
-      for (const row of rows) {
-        const counts: ScoreCount[] | undefined = buckets[row.bucket - 1]?.[row.kind];
-        counts?.push({ score: row.score, count: row.count });
-      }
-      return buckets;
-    },
+  return ctx.facts.memo(`portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`, () =>
+    readSurveyCountsByBucket(ctx.reader, ctx.workspaceId, {
+      segment,
+      bounds,
+      accountScope: ctx.scope === null ? null : scopeSql(ctx.scope, "a"),
+    }),
   );
 }
 
-/**
- * Every contract's end and outcome (renewal rate picks those ending in each period), counted per
- * (end, outcome) in SQL: contracts end on far fewer instants than there are contracts (15,799
- * groups for 194,535 contracts in the 10x bench data). Read as one JSON document: mapping
- * ~20,000 rows through the Prisma client cost more than the query.
- */
+/** Every contract's end and outcome of the segment's accounts in the viewer's scope, counted (see data/contracts.ts). */
 export function contractOutcomes(ctx: Context, segment: string | null): Promise<CountedRenewalContract[]> {
-  return ctx.facts.memo(`portfolio-contracts|${segment}`, async () => {
-    const [result] = await ctx.prisma.$queryRaw<{ contracts: string }[]>`
-      SELECT coalesce(json_agg(json_build_array(round(date_part('epoch', g."endsAt") * 1000)::int8, g."renewalOutcome"::text, g.count)), '[]'::json)::text AS contracts
-      FROM (SELECT c."endsAt", c."renewalOutcome", count(*)::int AS count
-            FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
-            WHERE c."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${scopePrismaSql(ctx.scope)}
-            GROUP BY 1, 2) g`;
-    const contracts = JSON.parse(result?.contracts ?? "[]") as [number, RenewalOutcome, number][];
-    return contracts.map(([endsAt, renewalOutcome, count]) => ({
-      endsAt: new Date(endsAt),
-      renewalOutcome,
-      count,
-    }));
-  });
+  return ctx.facts.memo(`portfolio-contracts|${segment}`, () =>
+    readContractOutcomes(ctx.reader, ctx.workspaceId, { segment, accountScope: scopeSql(ctx.scope, "a") }),
+  );
 }
 
-/**
- * Keys of the milestones each account achieved before `now` (one JSON document, as above), for
- * the accounts that signed up at or after `since`: onboarding looks at a period's sign-ups only,
- * so older accounts' achievements (most of them, in an old workspace) are not read.
- */
+/** Keys of the milestones each account that signed up at or after `since` achieved before `now` (see data/milestones.ts). */
 export function achievedMilestoneKeys(ctx: Context, since: Date): Promise<Map<string, string[]>> {
-  return ctx.facts.memo(`portfolio-achievements|${since.getTime()}`, async () => {
-    const [result] = await ctx.prisma.$queryRaw<{ keys: string }[]>`
-      SELECT coalesce(json_object_agg(id, keys), '{}'::json)::text AS keys FROM (
-        SELECT ma."accountId" AS id, json_agg(m.key) AS keys
-        FROM "MilestoneAchievement" ma JOIN "Milestone" m ON m.id = ma."milestoneId"
-          JOIN "Account" a ON a.id = ma."accountId"
-        WHERE ma."workspaceId" = ${ctx.workspaceId}::uuid AND ma."achievedAt" < ${ctx.now}::timestamp
-          AND a."signedUpAt" >= ${since}::timestamp
-        GROUP BY ma."accountId") achieved`;
-    return new Map(Object.entries(JSON.parse(result?.keys ?? "{}") as Record<string, string[]>));
-  });
+  return ctx.facts.memo(`portfolio-achievements|${since.getTime()}`, () =>
+    readAchievedMilestoneKeys(ctx.reader, ctx.workspaceId, ctx.now, since),
+  );
 }
 
 /**
@@ -191,6 +130,6 @@ export async function latestBands(
   ctx: Context,
 ): Promise<{ get(accountId: string): HealthBand | null | undefined }> {
   // A view of the shared snapshots, not a copy: a copy was a second map of every account per request.
-  const snapshots = await latestSnapshots(ctx, ctx.now);
+  const snapshots = await memoizedWorkspaceSnapshots(ctx.facts, ctx.reader, ctx.workspaceId, ctx.now);
   return { get: (accountId) => snapshots.get(accountId)?.band };
 }

@@ -1,8 +1,8 @@
-// A viewer token's scope as the three ways SQL is written here: a Prisma `where` on Account, a
-// `sql`-tag fragment (driver reads) and a Prisma.sql fragment ($queryRaw). Each is empty without
-// a scope, so the statements of secret keys and whole-workspace viewers stay exactly as they were.
+// A viewer token's scope as the two ways statements are written here: a Prisma `where` on Account
+// (Prisma's models) and a `sql`-tag fragment (data/). Each is empty without a scope, so the
+// statements of secret keys and whole-workspace viewers stay exactly as they were.
 import { type SqlStatement, sql } from "@pulse/schema/database";
-import { Prisma } from "@pulse/schema/prisma";
+import type { Prisma } from "@pulse/schema/prisma";
 import type { ViewerScope } from "../auth/viewer-token.ts";
 import { isUuid, nodeWhere } from "../ids.ts";
 
@@ -34,32 +34,26 @@ export function withAccountScope(
   return scoped === null ? where : { AND: [where, scoped] };
 }
 
-/** ` AND …` over the columns of "Account" (unaliased), for the `sql` tag. */
-export function scopeSql(scope: ViewerScope | null): SqlStatement {
+/** A column of Account, qualified by the alias when there is one (names from code, never from a request). */
+function accountColumn(name: string, alias: "a" | undefined): SqlStatement {
+  const text = alias ? `${alias}.${name}` : name;
+  return { text, values: [], parts: [text] };
+}
+
+/** ` AND …` over the columns of "Account" (unaliased, or of table alias `alias`), for the `sql` tag. */
+export function scopeSql(scope: ViewerScope | null, alias?: "a"): SqlStatement {
   if (scope === null) return sql``;
+  const column = (name: string) => accountColumn(name, alias);
   const parts: SqlStatement[] = [];
-  if (scope.csmOwners !== null) parts.push(sql` AND "csmOwner" = ANY(${scope.csmOwners}::text[])`);
-  if (scope.segments !== null) parts.push(sql` AND segment = ANY(${scope.segments}::text[])`);
+  if (scope.csmOwners !== null)
+    parts.push(sql` AND ${column('"csmOwner"')} = ANY(${scope.csmOwners}::text[])`);
+  if (scope.segments !== null) parts.push(sql` AND ${column("segment")} = ANY(${scope.segments}::text[])`);
   if (scope.accounts !== null) {
     parts.push(
-      sql` AND ("externalId" = ANY(${scope.accounts}::text[]) OR id = ANY(${accountUuids(scope.accounts)}::uuid[]))`,
+      sql` AND (${column('"externalId"')} = ANY(${scope.accounts}::text[]) OR ${column("id")} = ANY(${accountUuids(scope.accounts)}::uuid[]))`,
     );
   }
   return parts.reduce((all, part) => sql`${all}${part}`, sql``);
-}
-
-/** ` AND …` over the Account columns of alias `a`, for `$queryRaw`. */
-export function scopePrismaSql(scope: ViewerScope | null): Prisma.Sql {
-  if (scope === null) return Prisma.empty;
-  const parts: Prisma.Sql[] = [];
-  if (scope.csmOwners !== null) parts.push(Prisma.sql` AND a."csmOwner" = ANY(${scope.csmOwners}::text[])`);
-  if (scope.segments !== null) parts.push(Prisma.sql` AND a.segment = ANY(${scope.segments}::text[])`);
-  if (scope.accounts !== null) {
-    parts.push(
-      Prisma.sql` AND (a."externalId" = ANY(${scope.accounts}::text[]) OR a.id = ANY(${accountUuids(scope.accounts)}::uuid[]))`,
-    );
-  }
-  return Prisma.join(parts, "");
 }
 
 /** The unique filter of an Account node in the caller's workspace and scope. */

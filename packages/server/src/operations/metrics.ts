@@ -7,11 +7,16 @@
 // Operation names are client-chosen, so only a bounded set of them becomes a label.
 
 import { createCounter, createHistogram, usePrometheus } from "@graphql-yoga/plugin-prometheus";
-import { type Database, sql } from "@pulse/schema/database";
+import type { Database } from "@pulse/schema/database";
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
-import { horizonSql } from "../events/outbox.ts";
+import {
+  outboxConsumerLags,
+  outboxHorizonLag,
+  pendingWebhookDeliveries,
+  webhookDeliveryLag,
+} from "../data/operations.ts";
 import { type Logger, logger as processLogger } from "./logger.ts";
 import { withTimeout } from "./readiness.ts";
 
@@ -78,8 +83,6 @@ export function createServerMetrics(
     },
   });
 
-  // Ages are taken on the database's clock, as the rows' createdAt defaults are (timestamps are UTC).
-  const databaseNow = sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
   /**
    * A gauge whose values a statement reads at each scrape. A read that fails or does not answer in
    * time (the database is away, or a lock holds it) is logged and leaves the gauge without series,
@@ -112,14 +115,7 @@ export function createServerMetrics(
     "Age of the oldest outbox event each consumer has not read yet (0 when it is caught up): " +
       "playbooks (the evaluator's cursor) and each OutboxConsumer (webhooks).",
     ["consumer"],
-    () =>
-      database.primarySql.read<{ consumer: string; seconds: number | string }>(sql`
-        SELECT c.consumer, GREATEST(0, COALESCE(EXTRACT(EPOCH FROM ${databaseNow} - (
-          SELECT e."createdAt" FROM "DomainEvent" e
-          WHERE (e.txid, e.position) > (c.txid, c.position)
-          ORDER BY e.txid, e.position LIMIT 1)), 0))::float8 AS seconds
-        FROM (SELECT 'playbooks' AS consumer, txid, position FROM "PlaybookCursor" WHERE id = 1
-              UNION ALL SELECT name, txid, position FROM "OutboxConsumer") c`),
+    () => outboxConsumerLags(database.primaryReader),
     (gauge, row) => gauge.set({ consumer: row.consumer }, Number(row.seconds)),
   );
   databaseGauge(
@@ -127,33 +123,21 @@ export function createServerMetrics(
     "Age of the oldest committed outbox event that no consumer may read yet because an older " +
       "transaction is still open (the horizon, events/outbox.ts); 0 when none is held back.",
     [],
-    () =>
-      database.primarySql.read<{ seconds: number | string }>(sql`
-        SELECT GREATEST(0, COALESCE(EXTRACT(EPOCH FROM ${databaseNow} - min(e."createdAt")), 0))::float8 AS seconds
-        FROM "DomainEvent" e WHERE e.txid >= ${horizonSql()}`),
+    () => outboxHorizonLag(database.primaryReader),
     (gauge, row) => gauge.set(Number(row.seconds)),
   );
   databaseGauge(
     "pulse_webhook_deliveries_pending",
     "Webhook deliveries to enabled endpoints not yet delivered nor given up (due now or waiting for a retry).",
     [],
-    () =>
-      database.primarySql.read<{ pending: number | string }>(sql`
-        SELECT count(*)::int AS pending
-        FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId" AND e.enabled
-        WHERE d.status = 'PENDING'`),
+    () => pendingWebhookDeliveries(database.primaryReader),
     (gauge, row) => gauge.set(Number(row.pending)),
   );
   databaseGauge(
     "pulse_webhook_delivery_lag_seconds",
     "How late the most overdue webhook delivery to an enabled endpoint is: due and not under way (0 when none).",
     [],
-    () =>
-      database.primarySql.read<{ seconds: number | string }>(sql`
-        SELECT GREATEST(0, COALESCE(EXTRACT(EPOCH FROM ${databaseNow} - min(d."nextAttemptAt")), 0))::float8 AS seconds
-        FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId" AND e.enabled
-        WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${databaseNow}
-          AND (d."leasedUntil" IS NULL OR d."leasedUntil" <= ${databaseNow})`),
+    () => webhookDeliveryLag(database.primaryReader),
     (gauge, row) => gauge.set(Number(row.seconds)),
   );
 

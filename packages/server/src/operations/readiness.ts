@@ -27,7 +27,7 @@ export async function readiness(database: Database, draining: boolean): Promise<
   let migrationsCheck = "ok";
   try {
     const rows = await withTimeout(
-      database.primarySql.read<{ name: string }>(
+      database.primaryReader.read<{ name: string }>(
         sql`SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
       ),
       DATABASE_TIMEOUT_MS,

@@ -2,8 +2,7 @@
 // for which accounts, judged with the accounts' state now. Nothing is stored. Bounded: events
 // from the last MAX_DRY_RUN_DAYS days only, at most `scanLimit` events read per call, and the
 // answer pages by event id.
-import { type Database, type SqlReader, sql } from "@pulse/schema/database";
-import type { DomainEventType } from "@pulse/schema/prisma";
+import type { Database, SqlReader } from "@pulse/schema/database";
 import { encodeCursor, type OutboxCursor, readOutbox } from "../events/outbox.ts";
 import { type Match, matchEvents } from "./evaluator.ts";
 import type { PlaybookDefinition } from "./playbooks.ts";

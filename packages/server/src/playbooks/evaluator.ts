@@ -10,16 +10,16 @@
 // the same cursor. The unique (playbook, event) key of a firing says the same in the schema.
 //
 // It runs as a job of the JobScheduler (once across servers) and is woken after every commit of
-// this process that wrote outbox events (the OutboxSignal), so a firing follows its write at once;
+// this process that wrote outbox events (`database.outboxSignal`), so a firing follows its write at once;
 // the scheduler's tick catches the events written by other processes.
 import { randomUUID } from "node:crypto";
-import { type Database, prismaReader } from "@pulse/schema/database";
+import { type Database, prismaReader, prismaWriter } from "@pulse/schema/database";
 import type { Prisma } from "@pulse/schema/prisma";
+import { ensurePlaybookCursor, lockPlaybookCursor } from "../data/playbooks.ts";
 import { type DomainEventDraft, playbookFired } from "../events/domain-events.ts";
 import {
   compareCursors,
   type OutboxCursor,
-  OutboxSignal,
   outboxHead,
   readOutbox,
   type StoredDomainEvent,
@@ -141,15 +141,12 @@ export class PlaybookEvaluator {
     let wroteEvents = false;
     const result = await prisma.$transaction(
       async (tx): Promise<BatchResult> => {
-        const [row] = await tx.$queryRaw<{ txid: string; position: string }[]>`
-          SELECT txid::text AS txid, position::text AS position FROM "PlaybookCursor" WHERE id = 1
-          FOR UPDATE SKIP LOCKED`;
-        if (!row) {
+        const after = await lockPlaybookCursor(prismaReader(tx));
+        if (!after) {
           // No playbook was ever made (no cursor), or another evaluator holds it.
           const exists = await tx.playbookCursor.findUnique({ where: { id: 1 }, select: { id: true } });
           return { busy: exists !== null, events: 0, firings: 0 };
         }
-        const after: OutboxCursor = { txid: BigInt(row.txid), position: BigInt(row.position) };
         const page = await readOutbox(prismaReader(tx), { after, limit: this.batchSize });
         if (page.events.length === 0) return { busy: false, events: 0, firings: 0 };
         const workspaceIds = [...new Set(page.events.map((event) => event.workspaceId))];
@@ -173,7 +170,7 @@ export class PlaybookEvaluator {
       { timeout: 60_000, maxWait: 10_000 },
     );
     // After the commit: subscribers and webhook workers read the new events at once.
-    if (wroteEvents) OutboxSignal.of(prisma).written();
+    if (wroteEvents) this.database.outboxSignal.written();
     return result;
   }
 }
@@ -254,8 +251,7 @@ async function fire(tx: Transaction, match: Match, now: Date): Promise<boolean> 
  */
 export async function ensureCursor(tx: Transaction): Promise<OutboxCursor> {
   const head = await outboxHead(prismaReader(tx));
-  await tx.$executeRaw`INSERT INTO "PlaybookCursor" (id, txid, position, "updatedAt")
-    VALUES (1, ${head.txid}, ${head.position}, now()) ON CONFLICT (id) DO NOTHING`;
+  await ensurePlaybookCursor(prismaWriter(tx), head);
   return head;
 }
 
@@ -277,7 +273,7 @@ export function schedulePlaybooks(
     everyMs: options.everyMs ?? 10_000,
     run: (signal) => evaluator.run(signal),
   });
-  const unlisten = OutboxSignal.of(database.prisma).listen(() => jobs.wake(PLAYBOOK_JOB));
+  const unlisten = database.outboxSignal.listen(() => jobs.wake(PLAYBOOK_JOB));
   database.onClose(async () => unlisten());
   return evaluator;
 }

@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { type DocumentNode, type ExecutionResult, GraphQLError, print } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
+import { claimIdempotencyKey } from "../data/idempotency.ts";
 import { executedOperation } from "./use-operation.ts";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -71,14 +72,16 @@ export function useIdempotency(): Plugin<Context> {
         .digest("hex");
       const deadline = Date.now() + WAIT_FOR_FIRST_MS;
       for (;;) {
-        const claimed = await ctx.prisma.$queryRaw<{ key: string }[]>`
-          INSERT INTO "IdempotencyRecord" ("workspaceId", "apiKeyId", key, operation, "requestHash", response, "createdAt")
-          VALUES (${ctx.workspaceId}::uuid, ${apiKeyId}::uuid, ${key}, ${PENDING}, ${requestHash}, '{}'::jsonb, ${new Date()}::timestamp)
-          ON CONFLICT ("apiKeyId", key) DO UPDATE SET "createdAt" = EXCLUDED."createdAt"
-            WHERE "IdempotencyRecord".operation = ${PENDING} AND "IdempotencyRecord"."requestHash" = EXCLUDED."requestHash"
-              AND "IdempotencyRecord"."createdAt" < ${new Date(Date.now() - STALE_PENDING_MS)}::timestamp
-          RETURNING key`;
-        if (claimed.length > 0) break;
+        const claimed = await claimIdempotencyKey(ctx.database.writer, {
+          workspaceId: ctx.workspaceId,
+          apiKeyId,
+          key,
+          pending: PENDING,
+          requestHash,
+          now: new Date(),
+          staleBefore: new Date(Date.now() - STALE_PENDING_MS),
+        });
+        if (claimed) break;
         const stored = await ctx.prisma.idempotencyRecord.findUnique({ where: record });
         // The first request was refused (its record removed) meanwhile: claim the key again.
         if (!stored) continue;

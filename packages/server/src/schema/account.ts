@@ -1,25 +1,18 @@
 import { queryFromInfo } from "@pothos/plugin-prisma";
-import { joinSql, sql } from "@pulse/schema/database";
 import type { Account } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
+import { type AccountFilter, accountPageByName, accountWhere } from "../data/accounts.ts";
 import { isUuid } from "../ids.ts";
 import {
-  type AccountFilter,
-  accountBaseWhere,
   compareKeys,
   decodeAccountCursor,
   encodeAccountCursor,
   needsDerivedIndex,
   orderedAccountIds,
 } from "../loaders/account-index.ts";
-import {
-  accountFactNodeWhere,
-  accountNodeWhere,
-  scopeAccountWhere,
-  scopeSql,
-} from "../loaders/viewer-scope.ts";
+import { accountFactNodeWhere, accountNodeWhere, scopeAccountWhere } from "../loaders/viewer-scope.ts";
 import { HealthBandEnum } from "./metric-types.ts";
 import { assertPageSize, DEFAULT_PAGE_SIZE } from "./pagination.ts";
 
@@ -150,7 +143,8 @@ builder.queryField("accounts", (t) =>
           });
         } else {
           // Ordered by name: keyset pagination in SQL, one statement for the page and its nodes.
-          const base = accountBaseWhere(ctx, filter);
+          // One filter for every strategy (data/accounts.ts): Prisma's read, the driver's and the count.
+          const base = accountWhere(ctx.workspaceId, filter, ctx.scope);
           const beyond = direction === "ASC" ? "gt" : "lt";
           const where =
             after && typeof after.key === "string"
@@ -251,66 +245,24 @@ function scalarOnly(query: { select?: object; include?: object }): boolean {
 }
 
 /**
- * The name-ordered page through the database driver (every column, as Prisma's client returns
- * them): the same filters, order and keyset as the Prisma read it replaces, without Prisma's
- * per-query cost (about 2.7 ms of CPU for 50 accounts, a seventh of a dashboard page).
- * test/account-page.test.ts compares the two on every filter and both directions.
+ * The name-ordered page through the database driver (see data/accounts.ts): the same filter, order
+ * and keyset as the Prisma read it replaces. test/account-page.test.ts compares every strategy.
  */
-async function accountPageThroughDriver(
+function accountPageThroughDriver(
   ctx: Context,
   filter: AccountFilter | null,
   after: { id: string; key: unknown } | null,
   direction: "ASC" | "DESC",
   take: number,
 ): Promise<Account[]> {
-  const where = [sql`"workspaceId" = ${ctx.workspaceId}::uuid`];
-  if (filter?.segment?.length) where.push(sql`segment = ANY(${filter.segment}::text[])`);
-  if (filter?.plan?.length) where.push(sql`plan = ANY(${filter.plan}::text[])`);
-  if (filter?.csmOwner?.length) where.push(sql`"csmOwner" = ANY(${filter.csmOwner}::text[])`);
-  if (filter?.lifecycleStage?.length)
-    where.push(sql`"lifecycleStage"::text = ANY(${filter.lifecycleStage}::text[])`);
-  const search = filter?.search?.trim();
-  if (search) {
-    // LIKE wildcards in the text are literal characters to the user, not patterns.
-    const pattern = `%${search.replace(/[\\%_]/g, "\\$&")}%`;
-    where.push(sql`(name ILIKE ${pattern} OR "externalId" ILIKE ${pattern})`);
-  }
-  if (after && typeof after.key === "string") {
-    where.push(
-      direction === "ASC"
-        ? sql`(name > ${after.key} OR (name = ${after.key} AND id > ${after.id}::uuid))`
-        : sql`(name < ${after.key} OR (name = ${after.key} AND id < ${after.id}::uuid))`,
-    );
-  }
-  const order = direction === "ASC" ? sql`ORDER BY name ASC, id ASC` : sql`ORDER BY name DESC, id DESC`;
-  // The workspace settings are read in the same statement (the request's reader coalesces
-  // reads that start together): every metric of the page needs them next.
-  ctx.settings().catch(() => undefined);
-  const rows = await ctx.facts.reader.read<AccountRow>(sql`
-    SELECT id::text AS id, "workspaceId"::text AS "workspaceId", "externalId", name, segment, plan, seats,
-           "csmOwner", "lifecycleStage"::text AS "lifecycleStage", "signedUpAt" AT TIME ZONE 'UTC' AS "signedUpAt",
-           "firstValueAt" AT TIME ZONE 'UTC' AS "firstValueAt", "churnedAt" AT TIME ZONE 'UTC' AS "churnedAt",
-           "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
-    FROM "Account" WHERE ${joinSql(where, " AND ")}${scopeSql(ctx.scope)}
-    ${order} LIMIT ${take}`);
-  return rows.map((row) => ({
-    ...row,
-    signedUpAt: new Date(row.signedUpAt),
-    firstValueAt: row.firstValueAt === null ? null : new Date(row.firstValueAt),
-    churnedAt: row.churnedAt === null ? null : new Date(row.churnedAt),
-    createdAt: new Date(row.createdAt),
-    updatedAt: new Date(row.updatedAt),
-  }));
+  return accountPageByName(ctx.facts.reader, ctx.workspaceId, {
+    filter,
+    scope: ctx.scope,
+    after: after && typeof after.key === "string" ? { name: after.key, id: after.id } : null,
+    direction,
+    take,
+  });
 }
-
-/** An account row as JSON: its timestamps are ISO strings. */
-type AccountRow = Omit<Account, "signedUpAt" | "firstValueAt" | "churnedAt" | "createdAt" | "updatedAt"> & {
-  signedUpAt: string;
-  firstValueAt: string | null;
-  churnedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
 
 function withFields<Query extends { select?: object; include?: object }>(
   query: Query,

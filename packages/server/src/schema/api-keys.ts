@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { issueApiKey } from "../auth/api-keys.ts";
 import { builder } from "../builder.ts";
-import { isUuid, nodeWhere } from "../ids.ts";
+import { isUuid } from "../ids.ts";
 import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { NotFoundError, parseInput, ValidationError, withoutNulls } from "./errors.ts";
 

@@ -19,7 +19,7 @@ import {
   MAX_BACKTEST_PERIOD_DAYS,
   previewHealthConfig,
 } from "../health/lab.ts";
-import { isUuid, nodeWhere } from "../ids.ts";
+import { isUuid } from "../ids.ts";
 import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { HealthBandEnum, HealthComponentKeyEnum } from "./metric-types.ts";
@@ -185,7 +185,7 @@ builder.mutationField("updateHealthScoreConfig", (t) =>
     args: { input: t.arg({ type: UpdateHealthScoreConfigInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const config = mergeConfigInput((await ctx.settings()).healthConfig, input);
-      await changeHealthConfig(ctx.prisma, {
+      await changeHealthConfig(ctx.database, {
         workspaceId: ctx.workspaceId,
         config,
         apiKeyId: ctx.auth.keyId,
@@ -206,10 +206,10 @@ builder.mutationField("restoreHealthConfigVersion", (t) =>
     resolve: async (_root, { id }, ctx) => {
       const source =
         id.typename === "HealthConfigVersion" && isUuid(id.id)
-          ? await findHealthConfigVersion(ctx.prisma, ctx.workspaceId, id.id)
+          ? await findHealthConfigVersion(ctx.reader, ctx.workspaceId, id.id)
           : null;
       if (!source) throw new NotFoundError("No such health configuration version in this workspace.");
-      const created = await changeHealthConfig(ctx.prisma, {
+      const created = await changeHealthConfig(ctx.database, {
         workspaceId: ctx.workspaceId,
         config: source.config,
         apiKeyId: ctx.auth.keyId,
@@ -288,10 +288,8 @@ builder.queryField("previewHealthScoreConfig", (t) =>
       const settings = await ctx.settings();
       const proposed = mergeConfigInput(settings.healthConfig, args.config);
       return previewHealthConfig({
-        prisma: ctx.prisma,
-        // A query reads from the replica like the request's own reader, but uncoalesced: the
-        // preview sends its fact families as parallel statements.
-        reader: ctx.database.sql,
+        // The request's reader, uncoalesced: the preview sends its fact families as parallel statements.
+        reader: ctx.reader,
         workspaceId: ctx.workspaceId,
         settings,
         portfolio: await ctx.portfolioAccounts(),
@@ -377,7 +375,6 @@ builder.queryField("healthBacktest", (t) =>
       }
       try {
         return await healthBacktest({
-          prisma: ctx.prisma,
           reader: ctx.facts.reader,
           workspaceId: ctx.workspaceId,
           settings,

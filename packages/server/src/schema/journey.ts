@@ -4,8 +4,6 @@
 // formulas as the portfolio. Statements: the stage history is one; the stage metrics reuse the
 // portfolio's shared reads, and adoption's usage is one read of all of its accounts.
 import {
-  type LifecycleStageChangeFact,
-  type LifecycleStageName,
   lifecycleJourney,
   MILLISECONDS_PER_DAY,
   meanOfKnown,
@@ -18,40 +16,18 @@ import {
 } from "@pulse/schema/metrics";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
+import { type AccountStages, stageHistories } from "../data/lifecycle.ts";
 import { segmentAccounts } from "../loaders/portfolio-facts.ts";
 import { LifecycleStageEnum } from "./account.ts";
 import { PeriodInput, requestPeriod } from "./period.ts";
 import { OnboardingRef, PORTFOLIO_DEFAULT_DAYS, RenewalRateRef, TimeToFirstValueRef } from "./portfolio.ts";
 import { asOf, onboarding, type PortfolioRoot, renewals, revenue, toNumber } from "./portfolio-inputs.ts";
 
-interface AccountStages {
-  accountId: string;
-  seats: number;
-  changes: LifecycleStageChangeFact[];
-}
-
-/** Every account's recorded stage changes (of the segment), in one statement as one JSON document. */
-function stageHistories(ctx: Context, segment: string | null): Promise<AccountStages[]> {
-  return ctx.facts.memo(`stage-histories|${segment}`, async () => {
-    const [result] = await ctx.prisma.$queryRaw<{ accounts: string }[]>`
-      SELECT coalesce(json_agg(json_build_array(a.id, a.seats, h.changes)), '[]'::json)::text AS accounts
-      FROM "Account" a
-      JOIN (
-        SELECT c."accountId",
-               json_agg(json_build_array(c."toStage"::text, round(date_part('epoch', c."changedAt") * 1000)::int8)
-                        ORDER BY c."changedAt", c."createdAt", c.id) AS changes
-        FROM "LifecycleStageChange" c
-        WHERE c."workspaceId" = ${ctx.workspaceId}::uuid
-        GROUP BY c."accountId"
-      ) h ON h."accountId" = a.id
-      WHERE a."workspaceId" = ${ctx.workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)`;
-    const rows = JSON.parse(result?.accounts ?? "[]") as [string, number, [LifecycleStageName, number][]][];
-    return rows.map(([accountId, seats, changes]) => ({
-      accountId,
-      seats,
-      changes: changes.map(([toStage, at]) => ({ toStage, changedAt: new Date(at) })),
-    }));
-  });
+/** Every account's recorded stage changes (of the segment), once per request (see data/lifecycle.ts). */
+function stageHistoriesOf(ctx: Context, segment: string | null): Promise<AccountStages[]> {
+  return ctx.facts.memo(`stage-histories|${segment}`, () =>
+    stageHistories(ctx.reader, ctx.workspaceId, segment),
+  );
 }
 
 interface JourneyRoot extends PortfolioRoot {}
@@ -63,7 +39,7 @@ interface StageRoot extends StageJourney {
 /** Feature adoption and stickiness of the accounts in ADOPTION at the period's end (trailing 30 days). */
 async function adoptionMetrics(ctx: Context, root: JourneyRoot) {
   const at = asOf(root, ctx);
-  const [histories, settings] = await Promise.all([stageHistories(ctx, root.segment), ctx.settings()]);
+  const [histories, settings] = await Promise.all([stageHistoriesOf(ctx, root.segment), ctx.settings()]);
   const adopting = histories.filter((account) => stageAt(account.changes, root.period.to) === "ADOPTION");
   const window = usageWindow(at, USAGE_HEALTH_WINDOW_DAYS, settings.timeZone);
   // One statement for all of them, however many (not the page loader, which batches by 1,000).
@@ -183,7 +159,7 @@ const JourneyRef = builder.objectRef<JourneyRoot>("Journey").implement({
       type: [JourneyStageRef],
       description: "ONBOARDING, ADOPTION, ACTIVE, RENEWAL and CHURNED, in that order",
       resolve: async (root, _a, ctx) => {
-        const histories = await stageHistories(ctx, root.segment);
+        const histories = await stageHistoriesOf(ctx, root.segment);
         return lifecycleJourney(
           histories.map((account) => account.changes),
           root.period,

@@ -1,7 +1,9 @@
 // Onboarding milestones a workspace defines: ordered, each with a target day after sign-up,
 // and at most one flagged as "first value" (reaching it sets the account's firstValueAt).
+import { prismaReader } from "@pulse/schema/database";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { lockWorkspace } from "../data/workspaces.ts";
 import { nodeWhere } from "../ids.ts";
 import { markAccountsChanged } from "../ingest/changes.ts";
 import { configKey, count, text } from "../ingest/fields.ts";
@@ -79,7 +81,7 @@ builder.mutationField("upsertMilestone", (t) =>
       const { milestone, changedAccountIds } = await ctx.prisma.$transaction(async (tx) => {
         // Flag changes take the workspace row's lock, so two at once cannot leave two flags.
         if (input.isFirstValue) {
-          await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId}::uuid FOR UPDATE`;
+          await lockWorkspace(prismaReader(tx), workspaceId);
         }
         const stored = await tx.milestone.findUnique({
           where: { workspaceId_key: { workspaceId, key: input.key } },

@@ -1,4 +1,10 @@
-import { DEFAULT_TIME_ZONE, localMidnight, MILLISECONDS_PER_DAY, type Period, trailingDays } from "@pulse/schema/metrics";
+import {
+  DEFAULT_TIME_ZONE,
+  localMidnight,
+  MILLISECONDS_PER_DAY,
+  type Period,
+  trailingDays,
+} from "@pulse/schema/metrics";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";

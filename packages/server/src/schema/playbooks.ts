@@ -2,14 +2,17 @@
 // and actions (create a CS task, send to a webhook endpoint). Created, updated, enabled,
 // disabled, deleted and listed here; evaluated by playbooks/evaluator.ts; tried without effect
 // by playbookDryRun. Each firing is recorded and listed (Playbook.firings, playbookFirings).
+import { prismaReader } from "@pulse/schema/database";
 import { MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
 import { HealthBand, type Playbook, type Prisma, SurveyKind } from "@pulse/schema/prisma";
 import { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { lockPlaybook } from "../data/playbooks.ts";
+import { lockWorkspace } from "../data/workspaces.ts";
 import { decodeCursor, encodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
-import { isUuid, nodeWhere } from "../ids.ts";
+import { isUuid } from "../ids.ts";
 import { text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
 import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
@@ -471,7 +474,7 @@ builder.mutationField("createPlaybook", (t) =>
       const workspaceId = ctx.workspaceId;
       const playbook = await ctx.prisma.$transaction(async (tx) => {
         // The workspace row's lock: two creations at once cannot pass the limit or share a name.
-        await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId}::uuid FOR UPDATE`;
+        await lockWorkspace(prismaReader(tx), workspaceId);
         if (await nameTaken(tx, workspaceId, fields.name, null)) throw duplicateName(fields.name);
         await assertWebhookEndpoints(tx, workspaceId, fields.actions);
         const count = await tx.playbook.count({ where: { workspaceId } });
@@ -502,11 +505,8 @@ async function lockedPlaybook(
   id: string,
   workspaceId: string,
 ): Promise<Playbook> {
-  const rows = isUuid(id)
-    ? await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text FROM "Playbook" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid FOR UPDATE`
-    : [];
-  if (rows.length === 0) throw new NotFoundError("No such playbook in this workspace.");
+  const locked = isUuid(id) && (await lockPlaybook(prismaReader(tx), workspaceId, id));
+  if (!locked) throw new NotFoundError("No such playbook in this workspace.");
   return tx.playbook.findUniqueOrThrow({ where: { id } });
 }
 
@@ -697,7 +697,7 @@ builder.queryField("playbookDryRun", (t) =>
           activeAfter: { txid: 0n, position: 0n },
         };
       }
-      const page = await dryRunPlaybook(ctx.database, ctx.database.sql, definition, {
+      const page = await dryRunPlaybook(ctx.database, ctx.database.reader, definition, {
         since: args.since,
         after,
         first: args.first ?? DEFAULT_PAGE_SIZE,

@@ -7,7 +7,6 @@ import {
   DEFAULT_TIME_ZONE,
   intervalBoundaries,
   isHistoryActiveAt,
-  MILLISECONDS_PER_DAY,
   npsFromScoreCounts,
   type Period,
   portfolioTimeToFirstValue,

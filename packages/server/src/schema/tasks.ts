@@ -1,12 +1,14 @@
 // CS tasks: per account, made through the API or by a playbook's firing; updated (status, due
 // date, owner…), listed per account (Account.tasks) and per CSM or workspace (tasks(filter:)).
+
 import { decodeGlobalID } from "@pothos/plugin-relay";
+import { prismaReader } from "@pulse/schema/database";
 import type { Prisma, TaskPriority, TaskStatus } from "@pulse/schema/prisma";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../builder.ts";
-import { OutboxSignal } from "../events/outbox.ts";
-import { isUuid, nodeWhere } from "../ids.ts";
+import { lockTask } from "../data/tasks.ts";
+import { isUuid } from "../ids.ts";
 import { instant, text } from "../ingest/fields.ts";
 import { accountFactNodeWhere } from "../loaders/viewer-scope.ts";
 import { insertTasks, type TaskChanges, updateTask } from "../playbooks/tasks.ts";
@@ -245,7 +247,7 @@ builder.mutationField("createTask", (t) =>
         ),
       );
       if (!task) throw new Error("the task was not written");
-      OutboxSignal.of(ctx.prisma).written();
+      ctx.database.outboxSignal.written();
       return ctx.prisma.task.findUniqueOrThrow({ ...plannedQuery(query), where: { id: task.id } });
     },
   }),
@@ -299,15 +301,12 @@ builder.mutationField("updateTask", (t) =>
       const id = args.id.id;
       const task = await ctx.prisma.$transaction(async (tx) => {
         // Locked, so two completions at once record one completion.
-        const locked = isUuid(id)
-          ? await tx.$queryRaw<{ id: string }[]>`
-              SELECT id::text FROM "Task" WHERE id = ${id}::uuid AND "workspaceId" = ${ctx.workspaceId}::uuid FOR UPDATE`
-          : [];
-        if (locked.length === 0) throw new NotFoundError("No such task in this workspace.");
+        const locked = isUuid(id) && (await lockTask(prismaReader(tx), ctx.workspaceId, id));
+        if (!locked) throw new NotFoundError("No such task in this workspace.");
         const stored = await tx.task.findUniqueOrThrow({ where: { id } });
         return updateTask(tx, stored, changes, ctx.now);
       });
-      if (task.completedAt?.getTime() === ctx.now.getTime()) OutboxSignal.of(ctx.prisma).written();
+      if (task.completedAt?.getTime() === ctx.now.getTime()) ctx.database.outboxSignal.written();
       return ctx.prisma.task.findUniqueOrThrow({ ...plannedQuery(query), where: { id: task.id } });
     },
   }),

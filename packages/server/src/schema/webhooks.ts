@@ -8,7 +8,7 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { DOMAIN_EVENT_TYPES } from "../events/domain-events.ts";
-import { isUuid, nodeWhere } from "../ids.ts";
+import { isUuid } from "../ids.ts";
 import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { newWebhookSecret } from "../webhooks/signing.ts";
 import { checkWebhookUrl, UnsafeWebhookUrlError } from "../webhooks/ssrf.ts";

@@ -17,9 +17,9 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import type { Database } from "@pulse/schema/database";
+import type { Database, OutboxSignal } from "@pulse/schema/database";
 import type { Prisma, PrismaClient } from "@pulse/schema/prisma";
-import { OutboxSignal, writeDomainEvents } from "../events/outbox.ts";
+import { writeDomainEvents } from "../events/outbox.ts";
 import { logger } from "../operations/logger.ts";
 import { dispatchOutbox } from "./dispatch.ts";
 import { DEFAULT_RETRY_SCHEDULE, nextAttemptAt, type RetrySchedule } from "./retry-schedule.ts";
@@ -158,6 +158,7 @@ export function postWebhook(
 
 export class WebhookWorker {
   private readonly prisma: PrismaClient;
+  private readonly outboxSignal: OutboxSignal;
   private readonly allowPrivate: boolean;
   private readonly maxInFlightPerEndpoint: number;
   private readonly maxInFlight: number;
@@ -180,6 +181,7 @@ export class WebhookWorker {
 
   constructor(database: Database, options: WebhookWorkerOptions = {}) {
     this.prisma = database.prisma;
+    this.outboxSignal = database.outboxSignal;
     this.allowPrivate = options.allowPrivate ?? false;
     this.maxInFlightPerEndpoint = options.maxInFlightPerEndpoint ?? 5;
     this.maxInFlight = options.maxInFlight ?? 50;
@@ -199,7 +201,7 @@ export class WebhookWorker {
   /** Works now, after every write of this process, and every poll interval. */
   start(): this {
     if (this.timer || this.stopped) return this;
-    this.unlisten = OutboxSignal.of(this.prisma).listen(() => this.wake(true));
+    this.unlisten = this.outboxSignal.listen(() => this.wake(true));
     this.timer = setInterval(() => this.wake(true), this.pollIntervalMs);
     this.timer.unref();
     this.wake();
@@ -413,7 +415,7 @@ export class WebhookWorker {
       if (updated === 0) return;
       disabled = await this.countOutcome(tx, delivery.endpointId, outcome, status === "FAILED", now);
     });
-    if (disabled) OutboxSignal.of(this.prisma).written();
+    if (disabled) this.outboxSignal.written();
   }
 
   /**
