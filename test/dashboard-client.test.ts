@@ -3,8 +3,8 @@
 // the server refuses an expired token, and reports a refusal that a new token does not cure.
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
-import { signViewerToken } from "@pulse/server/src/auth/viewer-token.ts";
-import { DEMO_PUBLISHABLE_KEY, seedDemoWorkspace } from "@pulse/server/src/seed/demo.ts";
+import { DEMO_PUBLISHABLE_KEY, seedDemoWorkspace } from "@pulse/server/seed";
+import { signViewerToken } from "@pulse/server/viewer-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PulseClient, PulseRequestError, type ViewerCredentials } from "../examples/dashboard/src/client.ts";
 import { graphql } from "../examples/dashboard/src/graphql.ts";

@@ -7,7 +7,7 @@
 import { openDatabase, postgresConnection } from "@pulse/schema/database";
 import { applyMigrations, readMigrations } from "@pulse/schema/migrate";
 import { createTestDatabase, type TestDatabase } from "@pulse/schema/test/postgres";
-import { seedDemoWorkspace } from "@pulse/server/src/seed/demo.ts";
+import { seedDemoWorkspace } from "@pulse/server/seed";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

@@ -6,7 +6,7 @@
 // a stale read; a plain query reads the replica, and so may lag it (shown here with replay paused).
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
-import { seedDemoWorkspace } from "@pulse/server/src/seed/demo.ts";
+import { seedDemoWorkspace } from "@pulse/server/seed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrivatePgBouncer, PrivatePostgres } from "./private-postgres.ts";
 

@@ -38,16 +38,16 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Database, openDatabase } from "@pulse/schema/database";
+import { schema } from "@pulse/server/graphql-schema";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
-import { JobScheduler } from "@pulse/server/src/jobs/scheduler.ts";
-import { schedulePlaybooks } from "@pulse/server/src/playbooks/evaluator.ts";
-import { schema } from "@pulse/server/src/schema/index.ts";
+import { JobScheduler } from "@pulse/server/jobs";
+import { schedulePlaybooks } from "@pulse/server/playbooks";
 import {
   DEMO_PUBLISHABLE_KEY,
   DEMO_SECRET_KEY,
   DEMO_SIGNING_SECRET,
   seedDemoWorkspace,
-} from "@pulse/server/src/seed/demo.ts";
+} from "@pulse/server/seed";
 import { type DocumentNode, getNamedType, isUnionType, Kind, parse, type SelectionSetNode } from "graphql";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

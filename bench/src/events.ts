@@ -9,10 +9,10 @@ import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { type Database, openDatabase } from "@pulse/schema/database";
 import { createTestDatabase } from "@pulse/schema/test/postgres";
+import { DomainEventStream } from "@pulse/server/event-stream";
 import { type StartedServer, startHttpServer } from "@pulse/server/http";
-import { DomainEventStream } from "@pulse/server/src/events/event-stream.ts";
-import { writeDomainEvents } from "@pulse/server/src/events/outbox.ts";
-import { WebhookWorker } from "@pulse/server/src/webhooks/worker.ts";
+import { writeDomainEvents } from "@pulse/server/outbox";
+import { WebhookWorker } from "@pulse/server/webhook-worker";
 import { createWorkspace } from "@pulse/server/workspaces";
 
 const { values } = parseArgs({

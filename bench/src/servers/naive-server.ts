@@ -32,7 +32,7 @@ import {
   usageHealthComponent,
   usageMetrics,
 } from "@pulse/schema/metrics";
-import { roundFloatFields } from "@pulse/server/src/schema/round-floats.ts";
+import { roundFloatFields } from "@pulse/server/round-floats";
 import { createSchema, createYoga } from "graphql-yoga";
 import { accountCursor, globalId } from "../dashboard.ts";
 import { serveChild } from "./child.ts";

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lexicographicSortSchema, printSchema } from "graphql";
-import { schema } from "./schema/index.ts";
+import { schema } from "./graphql/index.ts";
 
 export const schemaFile = join(dirname(fileURLToPath(import.meta.url)), "..", "schema.graphql");
 

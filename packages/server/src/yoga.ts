@@ -32,7 +32,7 @@ import { useOperation } from "./plugins/use-operation.ts";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
 import { useReadYourWrites } from "./plugins/use-read-your-writes.ts";
 import { useRequestGuards } from "./plugins/use-request-guards.ts";
-import { schema } from "./schema/index.ts";
+import { schema } from "./graphql/index.ts";
 
 export interface PulseYogaOptions {
   database: Database;

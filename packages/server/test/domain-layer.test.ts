@@ -39,7 +39,7 @@ function importsOf(path: string): string[] {
   return specifiers.map((specifier) => resolve(dirname(path), specifier));
 }
 
-/** Every chain of imports from `start` that reaches a module under src/schema/. */
+/** Every chain of imports from `start` that reaches a module under src/graphql/. */
 function pathsToSchema(start: string): string[][] {
   const found: string[][] = [];
   const seen = new Set<string>();
@@ -57,14 +57,14 @@ function pathsToSchema(start: string): string[][] {
 }
 
 describe("the domain layer", () => {
-  it("no route module and no domain module imports a GraphQL type module (src/schema/), even through others", () => {
+  it("no route module and no domain module imports a GraphQL type module (src/graphql/), even through others", () => {
     for (const module of ROUTE_MODULES) {
       expect(pathsToSchema(join(SOURCE, module)), module).toEqual([]);
     }
   });
 
-  it("the import scan finds a route's import of src/schema/", () => {
-    // The scan itself: http.ts hosts Yoga, whose schema is src/schema/index.ts.
+  it("the import scan finds a route's import of src/graphql/", () => {
+    // The scan itself: http.ts hosts Yoga, whose schema is src/graphql/index.ts.
     expect(pathsToSchema(join(SOURCE, "http.ts")).length).toBeGreaterThan(0);
   });
 

@@ -15,7 +15,7 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SnapshotRefresher } from "../src/health/refresher.ts";
-import { schema } from "../src/schema/index.ts";
+import { schema } from "../src/graphql/index.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase } from "./helpers.ts";
 import { ingestOne } from "./ingest-helpers.ts";

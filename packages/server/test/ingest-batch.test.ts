@@ -7,7 +7,7 @@ import { type Context, workspaceContext } from "../src/context.ts";
 import { createDomainParts } from "../src/domain/context.ts";
 import { changedAccountIds, markAccountsChanged } from "../src/ingest/changes.ts";
 import type { Transaction } from "../src/ingest/ingest.ts";
-import { schema } from "../src/schema/index.ts";
+import { schema } from "../src/graphql/index.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
 import {

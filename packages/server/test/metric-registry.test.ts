@@ -5,8 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getNamedType, isEnumType, isObjectType } from "graphql";
 import { describe, expect, it } from "vitest";
-import { schema } from "../src/schema/index.ts";
-import { METRIC_REGISTRY } from "../src/schema/metric-registry.ts";
+import { schema } from "../src/graphql/index.ts";
+import { METRIC_REGISTRY } from "../src/graphql/metric-registry.ts";
 
 const docs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../../docs/metrics.md"), "utf8");
 

@@ -19,7 +19,7 @@ import { signWidgetToken } from "../src/auth/widget-token.ts";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
 import { type StartedServer, startHttpServer } from "../src/http.ts";
 import { VIEWER_HIDDEN, VIEWER_ROOT_FIELDS } from "../src/plugins/use-key-scope.ts";
-import { schema } from "../src/schema/index.ts";
+import { schema } from "../src/graphql/index.ts";
 import { seedDemoWorkspace } from "../src/seed/demo.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
