@@ -102,7 +102,7 @@ async function portfolioSteps(run: Run): Promise<ProbeResults["portfolio"]> {
       to,
     };
     const steps: ProbeResults["portfolio"] = [];
-    const read = await timed(() => loadPortfolioAccounts(database.prisma, workspaceId));
+    const read = await timed(() => loadPortfolioAccounts(database.primaryReader, workspaceId));
     steps.push({
       step: "read every account and revenue event (one statement, one JSON document)",
       ms: read.ms,

@@ -128,7 +128,8 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
   // The workspace's rows (cached between requests), then the scope's: the portfolio of a scope is
   // exactly the portfolio of its accounts.
   const workspaceAccounts = once(async () => {
-    const load = () => loadPortfolioAccounts(prisma, auth.workspaceId);
+    // On the primary, as through Prisma before: the rows are never older than the revision read.
+    const load = () => loadPortfolioAccounts(server.database.primaryReader, auth.workspaceId);
     if (!server.portfolios || wrote) return load();
     const { factsRevision } = await settings();
     return server.portfolios.get(auth.workspaceId, factsRevision, load);

@@ -5,6 +5,7 @@
 // submission endpoint (POST /widgets/v1/responses, widget/responses-route.ts) both call these, so
 // the rules live once. Refusals are GraphQLErrors with a stable `extensions.code`, which both
 // transports report as is.
+import { prismaWriter } from "@pulse/schema/database";
 import { MILLISECONDS_PER_DAY, SURVEY_SCALES } from "@pulse/schema/metrics";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
@@ -15,9 +16,9 @@ import {
   WidgetTokenError,
   type WidgetTokenPurpose,
 } from "../auth/widget-token.ts";
+import { dismissForContact, type TokenContact, tokenContact } from "../data/contacts.ts";
 import type { CachedSurvey } from "../widget/lookups.ts";
 import { bestSurveyTexts, type SurveyTexts } from "../widget/survey-texts.ts";
-import { dismissForContact, type TokenContact, tokenContact } from "../widget/survey-writes.ts";
 import type { DomainContext } from "./context.ts";
 
 /** What the widget operations read of a request's context (a GraphQL context is one). */
@@ -282,7 +283,7 @@ export async function surveyToAsk(
 ): Promise<LocalizedSurvey & { shouldAsk: boolean }> {
   const identity = await identify(ctx, args.token);
   const survey = await activeSurvey(ctx, args.survey);
-  const contact = await tokenContact(ctx.prisma, await surveyContact(ctx, identity, survey));
+  const contact = await tokenContact(prismaWriter(ctx.prisma), await surveyContact(ctx, identity, survey));
   checkContact(contact);
   return { ...localizedSurvey(survey, args.locale), shouldAsk: !contact.askedRecently };
 }
@@ -294,7 +295,7 @@ export async function dismissSurvey(
 ): Promise<true> {
   const identity = await identify(ctx, args.token);
   const survey = await activeSurvey(ctx, args.survey);
-  const contact = await dismissForContact(ctx.prisma, {
+  const contact = await dismissForContact(prismaWriter(ctx.prisma), {
     ...(await surveyContact(ctx, identity, survey)),
     at: ctx.now,
   });
