@@ -17,6 +17,7 @@ import { createDomainParts, type DomainParts } from "./domain/context.ts";
 import { maskError } from "./errors.ts";
 import { DomainEventStream } from "./events/event-stream.ts";
 import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphiql.ts";
+import { schema } from "./graphql/index.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
 import { PortfolioCache } from "./loaders/portfolio.ts";
 import type { ServerMetrics } from "./operations/metrics.ts";
@@ -32,7 +33,6 @@ import { useOperation } from "./plugins/use-operation.ts";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from "./plugins/use-query-limits.ts";
 import { useReadYourWrites } from "./plugins/use-read-your-writes.ts";
 import { useRequestGuards } from "./plugins/use-request-guards.ts";
-import { schema } from "./graphql/index.ts";
 
 export interface PulseYogaOptions {
   database: Database;
