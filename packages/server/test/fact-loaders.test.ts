@@ -14,8 +14,8 @@ import {
   isScalarType,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SnapshotRefresher } from "../src/health/refresher.ts";
 import { schema } from "../src/graphql/index.ts";
+import { SnapshotRefresher } from "../src/health/refresher.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase } from "./helpers.ts";
 import { ingestOne } from "./ingest-helpers.ts";

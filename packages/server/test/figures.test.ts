@@ -6,9 +6,9 @@ import { type GraphQLObjectType, getNamedType, isCompositeType, isObjectType } f
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWidgetToken } from "../src/auth/widget-token.ts";
 import { BadgeCache, badgeResponse } from "../src/badge/route.ts";
+import { schema } from "../src/graphql/index.ts";
 import { SnapshotRefresher } from "../src/health/refresher.ts";
 import { recordHealthSnapshots } from "../src/health/snapshots.ts";
-import { schema } from "../src/graphql/index.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { createPulseYoga, type PulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, graphql, newWorkspace, openTestDatabase } from "./helpers.ts";

@@ -5,9 +5,9 @@ import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Context, workspaceContext } from "../src/context.ts";
 import { createDomainParts } from "../src/domain/context.ts";
+import { schema } from "../src/graphql/index.ts";
 import { changedAccountIds, markAccountsChanged } from "../src/ingest/changes.ts";
 import type { Transaction } from "../src/ingest/ingest.ts";
-import { schema } from "../src/graphql/index.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
 import {
