@@ -3,7 +3,7 @@
 // window's edges (a trailing window's today) from raw UsageEvent rows. So a read's cost grows with
 // the days of its window and the accounts asked for, not with their events; the result equals a
 // count over the raw events by the calendar days of the window's zone (usageAggregatesFromEvents).
-import { type SqlReader, sql } from "@pulse/schema/database";
+import { type SqlReader, type SqlStatement, type SqlWriter, sql } from "@pulse/schema/database";
 import { type UsageAggregates, type UsageWindow, usageWindowParts } from "@pulse/schema/metrics";
 
 /** What one account's usage read gives: the aggregates but the account's seats and the workspace's key features. */
@@ -105,4 +105,84 @@ export async function readUsageAggregates(
       everHadUsage: row?.everHadUsage ?? false,
     };
   });
+}
+
+// The rollup's writes: UsageDaily kept in step with UsageEvent (see ingest/usage-rollup.ts for when).
+
+/** Rollup key of events without a known contact. */
+export const NO_CONTACT_KEY = "-";
+
+/**
+ * Adds the events `selected` picks (a WHERE clause on "UsageEvent" e) to UsageDaily, each on its
+ * calendar day in its workspace's zone. occurredAt is a timestamp without time zone holding UTC:
+ * `AT TIME ZONE 'UTC'` makes it an instant, `AT TIME ZONE zone` the wall clock there.
+ * Feature counts are merged key by key, adding to what the day already holds.
+ */
+export function addUsageDaily(writer: SqlWriter, selected: SqlStatement): Promise<number> {
+  return writer.execute(sql`
+    WITH new_events AS (
+      SELECT e."workspaceId", e."accountId", COALESCE(e."contactId"::text, ${NO_CONTACT_KEY}) AS "contactKey",
+             (e."occurredAt" AT TIME ZONE 'UTC' AT TIME ZONE w."timeZone")::date AS day,
+             e.kind, e."featureKey", e."durationSeconds"
+      FROM "UsageEvent" e
+      JOIN "Workspace" w ON w.id = e."workspaceId"
+      WHERE ${selected}
+    ),
+    totals AS (
+      SELECT "workspaceId", "accountId", "contactKey", day,
+             count(*) FILTER (WHERE kind = 'LOGIN') AS logins,
+             count(*) FILTER (WHERE kind = 'SESSION') AS sessions,
+             COALESCE(sum("durationSeconds") FILTER (WHERE kind = 'SESSION'), 0) AS "sessionSeconds",
+             count(*) FILTER (WHERE kind = 'FEATURE') AS "featureEvents"
+      FROM new_events
+      GROUP BY "workspaceId", "accountId", "contactKey", day
+    ),
+    features AS (
+      SELECT "accountId", "contactKey", day, jsonb_object_agg("featureKey", events) AS features
+      FROM (
+        SELECT "accountId", "contactKey", day, "featureKey", count(*) AS events
+        FROM new_events
+        WHERE kind = 'FEATURE'
+        GROUP BY "accountId", "contactKey", day, "featureKey"
+      ) AS per_feature
+      GROUP BY "accountId", "contactKey", day
+    )
+    INSERT INTO "UsageDaily"
+      ("workspaceId", "accountId", "contactKey", day, logins, sessions, "sessionSeconds", "featureEvents", features)
+    SELECT totals."workspaceId", totals."accountId", totals."contactKey", totals.day, totals.logins, totals.sessions,
+           totals."sessionSeconds", totals."featureEvents", COALESCE(features.features, '{}'::jsonb)
+    FROM totals
+    LEFT JOIN features USING ("accountId", "contactKey", day)
+    ON CONFLICT ("accountId", day, "contactKey") DO UPDATE SET
+      logins = "UsageDaily".logins + EXCLUDED.logins,
+      sessions = "UsageDaily".sessions + EXCLUDED.sessions,
+      "sessionSeconds" = "UsageDaily"."sessionSeconds" + EXCLUDED."sessionSeconds",
+      "featureEvents" = "UsageDaily"."featureEvents" + EXCLUDED."featureEvents",
+      features = (
+        SELECT COALESCE(jsonb_object_agg(key, total), '{}'::jsonb)
+        FROM (
+          SELECT key, sum(value::bigint) AS total
+          FROM (
+            SELECT key, value FROM jsonb_each_text("UsageDaily".features)
+            UNION ALL
+            SELECT key, value FROM jsonb_each_text(EXCLUDED.features)
+          ) AS entries
+          GROUP BY key
+        ) AS merged
+      )`);
+}
+
+/** Usage events with these ids (just inserted), for `addUsageDaily`. */
+export function usageEventsWithIds(ids: readonly string[]): SqlStatement {
+  return sql`e.id = ANY(${[...ids]}::uuid[])`;
+}
+
+/** Every usage event of the workspace, for `addUsageDaily`. */
+export function usageEventsOfWorkspace(workspaceId: string): SqlStatement {
+  return sql`e."workspaceId" = ${workspaceId}::uuid`;
+}
+
+/** Deletes the workspace's whole rollup (before it is rebuilt). */
+export function deleteUsageDaily(writer: SqlWriter, workspaceId: string): Promise<number> {
+  return writer.execute(sql`DELETE FROM "UsageDaily" WHERE "workspaceId" = ${workspaceId}::uuid`);
 }

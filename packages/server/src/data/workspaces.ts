@@ -6,3 +6,11 @@ import { type SqlReader, sql } from "@pulse/schema/database";
 export async function lockWorkspace(reader: SqlReader, workspaceId: string): Promise<void> {
   await reader.read(sql`SELECT id FROM "Workspace" WHERE id = ${workspaceId}::uuid FOR UPDATE`);
 }
+
+/** Whether PostgreSQL knows the IANA zone name (the rollup's days are computed by the database). */
+export async function databaseKnowsTimeZone(reader: SqlReader, name: string): Promise<boolean> {
+  const [row] = await reader.read<{ known: boolean }>(
+    sql`SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = ${name}) AS known`,
+  );
+  return row?.known === true;
+}

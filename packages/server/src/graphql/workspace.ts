@@ -1,6 +1,8 @@
+import { prismaReader } from "@pulse/schema/database";
 import { isTimeZone } from "@pulse/schema/metrics";
 import { z } from "zod";
 import { builder } from "../builder.ts";
+import { databaseKnowsTimeZone } from "../data/workspaces.ts";
 import { storedDecimal } from "../ingest/fields.ts";
 import { lockWorkspaceForZoneChange, rebuildUsageDaily } from "../ingest/usage-rollup.ts";
 import { parseInput, plannedQuery, ValidationError, withoutNulls } from "./errors.ts";
@@ -95,9 +97,7 @@ builder.mutationField("updateWorkspace", (t) =>
       return ctx.prisma.$transaction(
         async (tx) => {
           // The database computes the rollup's days: it must know the name as well.
-          const [known] = await tx.$queryRaw<{ known: boolean }[]>`
-            SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = ${timeZone}) AS known`;
-          if (!known?.known) {
+          if (!(await databaseKnowsTimeZone(prismaReader(tx), timeZone))) {
             throw new ValidationError(`Invalid input: timeZone "${timeZone}" is not known to the database`, [
               { path: "timeZone", message: "is not a time zone the database knows" },
             ]);

@@ -4,14 +4,21 @@
 // nothing; the unique (endpoint, event) key makes a repeat a no-op besides). The cursor row is
 // locked FOR UPDATE SKIP LOCKED: with several servers one dispatches at a time, the others skip.
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
-import type { SqlReader } from "@pulse/schema/database";
-import type { DomainEventType, Prisma, PrismaClient } from "@pulse/schema/prisma";
+import { prismaReader, prismaWriter } from "@pulse/schema/database";
+import type { DomainEventType, PrismaClient } from "@pulse/schema/prisma";
+import {
+  createDeliveries,
+  type DispatchEndpoint,
+  enabledEndpoints,
+  ensureOutboxConsumer,
+  lockOutboxConsumer,
+  moveOutboxConsumer,
+  WEBHOOK_CONSUMER,
+} from "../data/webhooks.ts";
 import { type OutboxCursor, readOutbox, type StoredDomainEvent } from "../events/outbox.ts";
 
-type Transaction = Prisma.TransactionClient;
-
 /** The dispatcher's row in "OutboxConsumer". */
-export const WEBHOOK_CONSUMER = "webhooks";
+export { type DispatchEndpoint, WEBHOOK_CONSUMER } from "../data/webhooks.ts";
 
 /** The `type` of a webhook's body, per event type (Standard Webhooks' dotted names). */
 export const WEBHOOK_EVENT_NAMES: Record<DomainEventType, string> = {
@@ -48,12 +55,6 @@ export function webhookBody(event: StoredDomainEvent): string {
   });
 }
 
-export interface DispatchEndpoint {
-  id: string;
-  workspaceId: string;
-  eventTypes: readonly string[];
-}
-
 /** The endpoint row id a playbook names: its global id (as the API gives it) or the row id. */
 export function endpointRowId(id: string): string {
   try {
@@ -82,14 +83,6 @@ export function endpointsFor(event: StoredDomainEvent, endpoints: readonly Dispa
   return own.filter((endpoint) => endpoint.eventTypes.includes(event.type)).map((endpoint) => endpoint.id);
 }
 
-/** A driver reader over the transaction's connection (readOutbox reads inside it). */
-function transactionReader(tx: Transaction): SqlReader {
-  return {
-    read: <Row>(statement: { text: string; values: unknown[] }) =>
-      tx.$queryRawUnsafe<Row[]>(statement.text, ...statement.values),
-  };
-}
-
 export interface DispatchResult {
   events: number;
   deliveries: number;
@@ -106,21 +99,19 @@ export async function dispatchOutbox(
   // Created outside the locking transaction: an INSERT that conflicts with a row locked FOR
   // UPDATE would wait for the lock instead of skipping it.
   if (!(await prisma.outboxConsumer.findUnique({ where: { name: WEBHOOK_CONSUMER } }))) {
-    await prisma.$executeRaw`INSERT INTO "OutboxConsumer" (name) VALUES (${WEBHOOK_CONSUMER}) ON CONFLICT (name) DO NOTHING`;
+    await ensureOutboxConsumer(prismaWriter(prisma), WEBHOOK_CONSUMER);
   }
   return prisma.$transaction(
     async (tx) => {
-      const [row] = await tx.$queryRaw<{ txid: string; position: string }[]>`
-        SELECT txid::text AS txid, position::text AS position FROM "OutboxConsumer"
-        WHERE name = ${WEBHOOK_CONSUMER} FOR UPDATE SKIP LOCKED`;
+      const reader = prismaReader(tx);
+      const writer = prismaWriter(tx);
+      const row = await lockOutboxConsumer(reader, WEBHOOK_CONSUMER);
       if (!row) return { events: 0, deliveries: 0, dispatched: false };
       const after: OutboxCursor = { txid: BigInt(row.txid), position: BigInt(row.position) };
-      const page = await readOutbox(transactionReader(tx), { after, limit: pageSize });
+      const page = await readOutbox(reader, { after, limit: pageSize });
       if (page.events.length === 0) return { events: 0, deliveries: 0, dispatched: true };
       const workspaceIds = [...new Set(page.events.map((event) => event.workspaceId))];
-      const endpoints = await tx.$queryRaw<DispatchEndpoint[]>`
-        SELECT id::text AS id, "workspaceId"::text AS "workspaceId", "eventTypes"::text[] AS "eventTypes"
-        FROM "WebhookEndpoint" WHERE enabled AND "workspaceId" = ANY(${workspaceIds}::uuid[])`;
+      const endpoints = await enabledEndpoints(reader, workspaceIds);
       const deliveries = page.events.flatMap((event) =>
         endpointsFor(event, endpoints).map((endpointId) => ({
           workspace_id: event.workspaceId,
@@ -132,17 +123,9 @@ export async function dispatchOutbox(
       );
       let created = 0;
       if (deliveries.length > 0) {
-        created = await tx.$executeRaw`
-          INSERT INTO "WebhookDelivery" (id, "workspaceId", "endpointId", "eventId", "eventType", body)
-          SELECT gen_random_uuid(), workspace_id, endpoint_id, event_id, event_type::"DomainEventType", body
-          FROM jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb)
-            AS d(workspace_id uuid, endpoint_id uuid, event_id text, event_type text, body text)
-          ON CONFLICT ("endpointId", "eventId") DO NOTHING`;
+        created = await createDeliveries(writer, deliveries);
       }
-      await tx.$executeRaw`
-        UPDATE "OutboxConsumer" SET txid = ${page.cursor.txid.toString()}::bigint,
-          position = ${page.cursor.position.toString()}::bigint
-        WHERE name = ${WEBHOOK_CONSUMER}`;
+      await moveOutboxConsumer(writer, WEBHOOK_CONSUMER, page.cursor);
       return { events: page.events.length, deliveries: created, dispatched: true };
     },
     { timeout: 60_000, maxWait: 10_000 },

@@ -17,8 +17,16 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import type { Database, OutboxSignal } from "@pulse/schema/database";
+import { type Database, type OutboxSignal, prismaReader, prismaWriter } from "@pulse/schema/database";
 import type { Prisma, PrismaClient } from "@pulse/schema/prisma";
+import {
+  countEndpointFailure,
+  leaseDeliveries,
+  lockEndpointsWithDueDeliveries,
+  recordDeliveryAttempt,
+  releaseLease,
+  resetEndpointFailures,
+} from "../data/webhooks.ts";
 import { writeDomainEvents } from "../events/outbox.ts";
 import { logger } from "../operations/logger.ts";
 import { dispatchOutbox } from "./dispatch.ts";
@@ -287,55 +295,19 @@ export class WebhookWorker {
     return this.prisma.$transaction(
       async (tx) => {
         // Endpoints with due deliveries that no other server is leasing for right now.
-        const endpoints = await tx.$queryRaw<
-          { id: string; url: string; secret: string; previousSecret: string | null; graceOver: boolean }[]
-        >`
-          SELECT e.id::text AS id, e.url, e.secret, e."previousSecret",
-                 (e."previousSecretExpiresAt" IS NULL OR e."previousSecretExpiresAt" <= ${now}::timestamp) AS "graceOver"
-          FROM "WebhookEndpoint" e
-          WHERE e.enabled AND EXISTS (
-            SELECT 1 FROM "WebhookDelivery" d
-            WHERE d."endpointId" = e.id AND d.status = 'PENDING' AND d."nextAttemptAt" <= ${now}::timestamp
-              AND (d."leasedUntil" IS NULL OR d."leasedUntil" <= ${now}::timestamp))
-          ORDER BY e.id LIMIT 100
-          FOR UPDATE OF e SKIP LOCKED`;
+        const endpoints = await lockEndpointsWithDueDeliveries(prismaReader(tx), now);
         if (endpoints.length === 0) return [];
         const ids = endpoints.map((endpoint) => endpoint.id);
         // A new statement (a new snapshot under READ COMMITTED) after the locks: it sees every
         // lease committed by whoever held them before.
-        const rows = await tx.$queryRaw<
-          {
-            id: string;
-            workspaceId: string;
-            endpointId: string;
-            eventId: string;
-            body: string;
-            attempts: number;
-            firstAttemptAt: Date;
-          }[]
-        >`
-          WITH leasing AS (
-            SELECT c.id FROM unnest(${ids}::uuid[]) AS e(id)
-            CROSS JOIN LATERAL (
-              SELECT count(*)::int AS n FROM "WebhookDelivery" l
-              WHERE l."endpointId" = e.id AND l.status = 'PENDING' AND l."leasedUntil" > ${now}::timestamp
-            ) busy
-            CROSS JOIN LATERAL (
-              SELECT d.id FROM "WebhookDelivery" d
-              WHERE d."endpointId" = e.id AND d.status = 'PENDING' AND d."nextAttemptAt" <= ${now}::timestamp
-                AND (d."leasedUntil" IS NULL OR d."leasedUntil" <= ${now}::timestamp)
-              ORDER BY d."nextAttemptAt", d."createdAt"
-              LIMIT greatest(${this.maxInFlightPerEndpoint}::int - busy.n, 0)
-            ) c
-            LIMIT ${capacity}::int
-          )
-          UPDATE "WebhookDelivery" d
-          SET "leasedUntil" = ${until}::timestamp, "leaseToken" = ${token}::uuid,
-              "firstAttemptAt" = COALESCE(d."firstAttemptAt", ${now}::timestamp), "lastAttemptAt" = ${now}::timestamp
-          FROM leasing WHERE d.id = leasing.id
-          RETURNING d.id::text AS id, d."workspaceId"::text AS "workspaceId", d."endpointId"::text AS "endpointId",
-                    d."eventId", d.body, d.attempts,
-                    d."firstAttemptAt"`;
+        const rows = await leaseDeliveries(prismaWriter(tx), {
+          endpointIds: ids,
+          now,
+          until,
+          token,
+          perEndpoint: this.maxInFlightPerEndpoint,
+          capacity,
+        });
         const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
         return rows.map((row): LeasedDelivery => {
           const endpoint = byId.get(row.endpointId);
@@ -370,9 +342,7 @@ export class WebhookWorker {
     });
     if (this.abort.signal.aborted) {
       // Stopping: the attempt was cut short by us, not by the receiver. The lease goes back.
-      await this.prisma.$executeRaw`
-        UPDATE "WebhookDelivery" SET "leasedUntil" = NULL, "leaseToken" = NULL
-        WHERE id = ${delivery.id}::uuid AND "leaseToken" = ${delivery.token}::uuid`.catch(() => {});
+      await releaseLease(prismaWriter(this.prisma), delivery.id, delivery.token).catch(() => {});
       return;
     }
     await this.record(delivery, attemptedAt, outcome);
@@ -404,13 +374,13 @@ export class WebhookWorker {
           error: outcome.error,
         },
       });
-      const updated = await tx.$executeRaw`
-        UPDATE "WebhookDelivery"
-        SET status = ${status}::"WebhookDeliveryStatus", attempts = attempts + 1,
-            "nextAttemptAt" = COALESCE(${next ? utc(next) : null}::timestamp, "nextAttemptAt"),
-            "deliveredAt" = ${outcome.succeeded ? utc(now) : null}::timestamp,
-            "leasedUntil" = NULL, "leaseToken" = NULL
-        WHERE id = ${delivery.id}::uuid AND "leaseToken" = ${delivery.token}::uuid`;
+      const updated = await recordDeliveryAttempt(prismaWriter(tx), {
+        deliveryId: delivery.id,
+        token: delivery.token,
+        status,
+        nextAttemptAt: next ? utc(next) : null,
+        deliveredAt: outcome.succeeded ? utc(now) : null,
+      });
       // A lease that ran out meanwhile belongs to another attempt now: only the log row stays.
       if (updated === 0) return;
       disabled = await this.countOutcome(tx, delivery.endpointId, outcome, status === "FAILED", now);
@@ -431,15 +401,10 @@ export class WebhookWorker {
     now: Date,
   ): Promise<boolean> {
     if (outcome.succeeded) {
-      await tx.$executeRaw`UPDATE "WebhookEndpoint" SET "consecutiveFailures" = 0 WHERE id = ${endpointId}::uuid AND "consecutiveFailures" <> 0`;
+      await resetEndpointFailures(prismaWriter(tx), endpointId);
       return false;
     }
-    const [endpoint] = await tx.$queryRaw<
-      { workspaceId: string; url: string; consecutiveFailures: number; enabled: boolean }[]
-    >`
-      UPDATE "WebhookEndpoint" SET "consecutiveFailures" = "consecutiveFailures" + 1
-      WHERE id = ${endpointId}::uuid
-      RETURNING "workspaceId"::text AS "workspaceId", url, "consecutiveFailures", enabled`;
+    const endpoint = await countEndpointFailure(prismaWriter(tx), endpointId);
     if (!endpoint?.enabled) return false;
     const tooMany = endpoint.consecutiveFailures >= this.disableAfterFailures;
     if (!tooMany && !gaveUp) return false;

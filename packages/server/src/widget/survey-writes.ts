@@ -2,7 +2,7 @@
 // the re-ask rule, and the response (stored once per responseId) or the dismissal.
 // Submissions go through a group commit per server: many submissions, one statement.
 import type { Database } from "@pulse/schema/database";
-import type { PrismaClient, SurveyKind } from "@pulse/schema/prisma";
+import type { SurveyKind } from "@pulse/schema/prisma";
 import { isDatabaseUnavailable } from "../errors.ts";
 import { surveyAnswerFacts, surveyResponseDedupeKey } from "../events/domain-events.ts";
 import { GroupCommit, type GroupCommitOptions } from "./group-commit.ts";
