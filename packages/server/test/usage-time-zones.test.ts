@@ -16,6 +16,7 @@ import type { PrismaClient } from "@pulse/schema/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addToUsageDaily } from "../src/ingest/usage-rollup.ts";
 import { AccountFacts } from "../src/loaders/facts.ts";
+import { PointInTimeFacts } from "../src/loaders/point-in-time-facts.ts";
 import { SeededRandom } from "../src/seed/random.ts";
 import type { CreatedWorkspace } from "../src/workspaces.ts";
 import { DATABASE_KINDS, graphql, newWorkspace } from "./helpers.ts";
@@ -110,9 +111,12 @@ async function expectReadEqualsRaw(
 ): Promise<void> {
   const events = await rawEvents(database.prisma, workspaceId);
   const facts = new AccountFacts(database.primaryReader, workspaceId);
+  // The backtest's windowed read (each account at its own window) counts the same calendar days.
+  const pointInTime = new PointInTimeFacts(database.primaryReader, workspaceId);
   let active = 0;
   for (const window of windows) {
     const read = await facts.usageOf(window, accountIds);
+    const atTimes = await Promise.all(accountIds.map((id) => pointInTime.usage(window).load(id)));
     accountIds.forEach((accountId, index) => {
       const expected = usageAggregatesFromEvents({
         events: events.filter((event) => event.accountId === accountId),
@@ -126,6 +130,19 @@ async function expectReadEqualsRaw(
       expect(everHadUsage, label).toBe(true);
       expect({ ...got, sessionSeconds: Number(sessionSeconds) }, label).toEqual({
         days: expected.days,
+        activeUsers: expected.activeUsers,
+        loginEvents: expected.loginEvents,
+        sessionCount: expected.sessionCount,
+        sessionSeconds: Number(expected.sessionSeconds),
+        userDays: expected.userDays,
+        featureCounts: expected.featureCounts,
+      });
+      const {
+        everHadUsage: _ever,
+        sessionSeconds: atTimeSeconds,
+        ...atTime
+      } = atTimes[index] ?? expect.fail("no point-in-time row");
+      expect({ ...atTime, sessionSeconds: Number(atTimeSeconds) }, `point in time ${label}`).toEqual({
         activeUsers: expected.activeUsers,
         loginEvents: expected.loginEvents,
         sessionCount: expected.sessionCount,
