@@ -3,8 +3,8 @@
 import { joinSql, type SqlReader, type SqlStatement, type SqlWriter, sql } from "@pulse/schema/database";
 import type { Account, HealthBand, Prisma, PrismaClient } from "@pulse/schema/prisma";
 import type { ViewerScope } from "../auth/viewer-token.ts";
-import { scopeSql, withAccountScope } from "../loaders/viewer-scope.ts";
 import { instant, optionalInstant, utcColumn } from "./columns.ts";
+import { scopeSql, withAccountScope } from "./viewer-scope.ts";
 
 export interface AccountFilter {
   segment?: string[] | null;

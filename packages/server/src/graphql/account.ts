@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { type AccountFilter, accountPageByName, accountWhere } from "../data/accounts.ts";
+import { accountFactNodeWhere, accountNodeWhere, scopeAccountWhere } from "../data/viewer-scope.ts";
 import { isUuid } from "../ids.ts";
 import {
   compareKeys,
@@ -12,7 +13,6 @@ import {
   needsDerivedIndex,
   orderedAccountIds,
 } from "../loaders/account-index.ts";
-import { accountFactNodeWhere, accountNodeWhere, scopeAccountWhere } from "../loaders/viewer-scope.ts";
 import { HealthBandEnum } from "./metric-types.ts";
 import { assertPageSize, DEFAULT_PAGE_SIZE } from "./pagination.ts";
 

@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { issueApiKey } from "../auth/api-keys.ts";
 import { builder } from "../builder.ts";
+import { hiddenFromViewerNodeWhere } from "../data/viewer-scope.ts";
 import { isUuid } from "../ids.ts";
-import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { NotFoundError, parseInput, ValidationError, withoutNulls } from "./errors.ts";
 
 export const ApiKeyKindEnum = builder.enumType("ApiKeyKind", { values: ["SECRET", "PUBLISHABLE"] as const });

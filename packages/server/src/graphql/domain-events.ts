@@ -3,10 +3,10 @@
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
+import { withAccountScope } from "../data/viewer-scope.ts";
 import { DOMAIN_EVENT_TYPES } from "../events/domain-events.ts";
 import { decodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
 import { isUuid } from "../ids.ts";
-import { withAccountScope } from "../loaders/viewer-scope.ts";
 import { AccountRef } from "./account.ts";
 
 export const DomainEventTypeEnum = builder.enumType("DomainEventType", {

@@ -1,7 +1,7 @@
 // Object types of the facts kept about an account, for the Account connections and lists.
 import { SurveyKind } from "@pulse/schema/prisma";
 import { builder } from "../builder.ts";
-import { accountFactNodeWhere } from "../loaders/viewer-scope.ts";
+import { accountFactNodeWhere } from "../data/viewer-scope.ts";
 import { MoneyRef } from "./metric-types.ts";
 
 export const SurveyKindEnum = builder.enumType("SurveyKind", { values: Object.values(SurveyKind) });

@@ -12,6 +12,7 @@ import {
   parseHealthConfig,
 } from "@pulse/schema/metrics";
 import { builder } from "../builder.ts";
+import { hiddenFromViewerNodeWhere } from "../data/viewer-scope.ts";
 import { changeHealthConfig, findHealthConfigVersion } from "../health/config-versions.ts";
 import {
   type BandChange,
@@ -20,7 +21,6 @@ import {
   previewHealthConfig,
 } from "../health/lab.ts";
 import { isUuid } from "../ids.ts";
-import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { HealthBandEnum, HealthComponentKeyEnum } from "./metric-types.ts";
 import { assertPageSize } from "./pagination.ts";

@@ -10,12 +10,12 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import { lockPlaybook } from "../data/playbooks.ts";
+import { hiddenFromViewerNodeWhere } from "../data/viewer-scope.ts";
 import { lockWorkspace } from "../data/workspaces.ts";
 import { decodeCursor, encodeCursor, type StoredDomainEvent } from "../events/outbox.ts";
 import { isUuid } from "../ids.ts";
 import { text } from "../ingest/fields.ts";
 import { Problems } from "../ingest/problems.ts";
-import { hiddenFromViewerNodeWhere } from "../loaders/viewer-scope.ts";
 import {
   type AccountState,
   NON_TRIGGER_TYPES,

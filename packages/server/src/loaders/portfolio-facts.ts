@@ -7,8 +7,8 @@ import { contractOutcomes as readContractOutcomes } from "../data/contracts.ts";
 import { achievedMilestoneKeys as readAchievedMilestoneKeys } from "../data/milestones.ts";
 import { memoizedWorkspaceSnapshots } from "../data/snapshots.ts";
 import { surveyCountsByBucket as readSurveyCountsByBucket, type SurveyScoreCounts } from "../data/surveys.ts";
+import { scopeSql } from "../data/viewer-scope.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
-import { scopeSql } from "./viewer-scope.ts";
 
 /** The accounts of a segment (all when null) and, at the same index, each one's history. */
 export interface SegmentAccounts {
