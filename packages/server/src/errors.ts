@@ -71,3 +71,25 @@ export function maskError(error: unknown, message: string): Error {
     extensions: { code: "INTERNAL_SERVER_ERROR" },
   });
 }
+
+/** One field of an input that was refused, and why (a ValidationError lists them). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  readonly code = "BAD_USER_INPUT";
+  constructor(
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+  readonly code = "NOT_FOUND";
+}

@@ -2,7 +2,7 @@
 // type module; the guards refuse in their one order, and /graphql and the widgets' endpoint
 // refuse alike; the widget lookups and survey submissions belong to a server, and its pending
 // submissions are written before the database closes.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Database } from "@pulse/schema/database";
@@ -18,7 +18,7 @@ import { createPulseYoga } from "../src/yoga.ts";
 import { DATABASE_KINDS, newWorkspace, openTestDatabase } from "./helpers.ts";
 
 const SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "..", "src");
-const SCHEMA_DIRECTORY = join(SOURCE, "schema");
+const GRAPHQL_DIRECTORY = join(SOURCE, "graphql");
 
 /** The modules that answer HTTP outside Yoga, and the domain they call. */
 const ROUTE_MODULES = [
@@ -44,7 +44,7 @@ function pathsToSchema(start: string): string[][] {
   const found: string[][] = [];
   const seen = new Set<string>();
   const walk = (path: string, chain: string[]) => {
-    if (path.startsWith(`${SCHEMA_DIRECTORY}/`)) {
+    if (path.startsWith(`${GRAPHQL_DIRECTORY}/`)) {
       found.push([...chain, path].map((each) => relative(SOURCE, each)));
       return;
     }
@@ -61,6 +61,27 @@ describe("the domain layer", () => {
     for (const module of ROUTE_MODULES) {
       expect(pathsToSchema(join(SOURCE, module)), module).toEqual([]);
     }
+  });
+
+  it("no module below the GraphQL layer reaches it: only Yoga and the modules that host it import src/graphql/", () => {
+    // The hosts: yoga.ts builds Yoga over the schema, http.ts serves it, cli.ts and index.ts start
+    // it, print-schema.ts prints it.
+    const hosts = new Set(["yoga.ts", "http.ts", "cli.ts", "index.ts", "print-schema.ts"]);
+    const modules: string[] = [];
+    const collect = (directory: string) => {
+      for (const name of readdirSync(directory)) {
+        const path = join(directory, name);
+        if (statSync(path).isDirectory()) {
+          if (path !== GRAPHQL_DIRECTORY && name !== "generated") collect(path);
+        } else if (name.endsWith(".ts") && !name.endsWith(".test.ts")) modules.push(path);
+      }
+    };
+    collect(SOURCE);
+    expect(modules.length).toBeGreaterThan(50);
+    const reaching = modules
+      .filter((path) => !hosts.has(relative(SOURCE, path)) && pathsToSchema(path).length > 0)
+      .map((path) => relative(SOURCE, path));
+    expect(reaching).toEqual([]);
   });
 
   it("the import scan finds a route's import of src/graphql/", () => {

@@ -2,27 +2,10 @@
 // they appear in the schema as `… | ValidationError` results with a stable `code`.
 import type { z } from "zod";
 import { builder } from "../builder.ts";
+import { type FieldProblem, NotFoundError, ValidationError } from "../errors.ts";
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
-
-export class ValidationError extends Error {
-  override name = "ValidationError";
-  readonly code = "BAD_USER_INPUT";
-  constructor(
-    message: string,
-    readonly fields: FieldProblem[] = [],
-  ) {
-    super(message);
-  }
-}
-
-export class NotFoundError extends Error {
-  override name = "NotFoundError";
-  readonly code = "NOT_FOUND";
-}
+// The error classes are the domain's (src/errors.ts); this module gives them their GraphQL types.
+export { type FieldProblem, NotFoundError, ValidationError } from "../errors.ts";
 
 const ErrorInterface = builder.interfaceRef<Error & { code: string }>("Error").implement({
   fields: (t) => ({

@@ -1,6 +1,6 @@
 // Every problem of a request, gathered before anything is written and answered as one
 // ValidationError, so a client fixes a whole batch in one round trip.
-import { type FieldProblem, ValidationError } from "../graphql/errors.ts";
+import { type FieldProblem, ValidationError } from "../errors.ts";
 
 const PROBLEMS_IN_MESSAGE = 5;
 
