@@ -5,6 +5,7 @@ import { type SqlReader, type SqlStatement, sql } from "@pulse/schema/database";
 import { NPS_DETRACTOR_MAX, type TicketCountsByPriority } from "@pulse/schema/metrics";
 import type { InvoiceCounts } from "./invoices.ts";
 import type { NpsResponseFact, SurveyScoreCounts } from "./surveys.ts";
+import type { UsageColumns } from "./usage.ts";
 
 export interface WindowKey {
   accountId: string;
@@ -42,16 +43,7 @@ export async function usageInWindows(
   keys: readonly WindowKey[],
   timeZone: string,
 ): Promise<WindowedUsage[]> {
-  const rows = await reader.read<{
-    n: number;
-    activeUsers: number;
-    loginEvents: number;
-    sessionCount: number;
-    sessionSeconds: string;
-    userDays: number;
-    featureCounts: Record<string, number> | null;
-    everHadUsage: boolean;
-  }>(sql`
+  const rows = await reader.read<UsageColumns & { n: number }>(sql`
     WITH ${windowPage(workspaceId, keys)},
     windowed AS (
       SELECT p.n, e."contactId", e.kind, e."featureKey", e."durationSeconds",

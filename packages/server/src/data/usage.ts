@@ -13,8 +13,8 @@ export type WindowUsage = Omit<UsageAggregates, "seats" | "keyFeatures" | "windo
   everHadUsage: boolean;
 };
 
-interface UsageRow {
-  accountId: string;
+/** A usage row as both usage reads select it (this one by account, the backtest's by key). */
+export interface UsageColumns {
   activeUsers: number;
   loginEvents: number;
   sessionCount: number;
@@ -23,6 +23,8 @@ interface UsageRow {
   featureCounts: Record<string, number> | null;
   everHadUsage: boolean;
 }
+
+type UsageRow = UsageColumns & { accountId: string };
 
 /**
  * One statement for any number of accounts of the workspace. `window.timeZone` must be the

@@ -21,6 +21,7 @@ import { type Database, type OutboxSignal, prismaReader, prismaWriter } from "@p
 import type { Prisma, PrismaClient } from "@pulse/schema/prisma";
 import {
   countEndpointFailure,
+  type LeasedRow,
   leaseDeliveries,
   lockEndpointsWithDueDeliveries,
   recordDeliveryAttempt,
@@ -52,14 +53,8 @@ export interface WebhookWorkerOptions {
   random?: () => number;
 }
 
-interface LeasedDelivery {
-  id: string;
-  workspaceId: string;
-  endpointId: string;
-  eventId: string;
-  body: string;
-  attempts: number;
-  firstAttemptAt: Date;
+/** A leased delivery row with what an attempt needs of its endpoint and its lease. */
+interface LeasedDelivery extends LeasedRow {
   url: string;
   secrets: string[];
   token: string;
