@@ -11,6 +11,7 @@ import {
   accountRisk,
   customerEffortScore,
   customerSatisfaction,
+  DEFAULT_TIME_ZONE,
   FEEDBACK_HEALTH_WINDOW_DAYS,
   feedbackHealthComponent,
   HEALTH_TREND_DAYS,
@@ -31,6 +32,7 @@ import {
   usageAggregatesFromEvents,
   usageHealthComponent,
   usageMetrics,
+  usageWindow,
 } from "@pulse/schema/metrics";
 import { roundFloatFields } from "@pulse/server/round-floats";
 import { createSchema, createYoga } from "graphql-yoga";
@@ -96,7 +98,9 @@ async function surveyScores(ctx: NaiveContext, accountId: string, kind: "NPS" | 
 }
 
 async function usage(ctx: NaiveContext, account: AccountRow) {
-  const window = trailingDays(now, USAGE_HEALTH_WINDOW_DAYS);
+  // Usage windows are whole calendar days of the workspace's zone (the bench's are UTC), today
+  // included up to now.
+  const window = usageWindow(now, USAGE_HEALTH_WINDOW_DAYS, DEFAULT_TIME_ZONE);
   const prisma = ctx.database.prisma;
   const [events, anyEvent] = await Promise.all([
     prisma.usageEvent.findMany({
@@ -111,6 +115,7 @@ async function usage(ctx: NaiveContext, account: AccountRow) {
       period: window,
       seats: account.seats,
       keyFeatures: ctx.settings.keyFeatures,
+      timeZone: window.timeZone,
     }),
   );
   return { metrics, everHadUsage: anyEvent !== null };

@@ -30,6 +30,7 @@ import {
   USAGE_HEALTH_WINDOW_DAYS,
   usageHealthComponent,
   usageMetrics,
+  usageWindow,
 } from "@pulse/schema/metrics";
 import { Decimal } from "decimal.js";
 import pg from "pg";
@@ -44,6 +45,9 @@ const now = new Date(process.env.BENCH_NOW ?? Date.now());
 pg.types.setTypeParser(1114, (value: string) => new Date(`${value.replace(" ", "T")}Z`));
 const sqlTime = (date: Date) => date.toISOString().replace("T", " ").replace("Z", "");
 const daysBefore = (days: number) => sqlTime(new Date(now.getTime() - days * MILLISECONDS_PER_DAY));
+// Usage windows are whole calendar days (the bench's workspace is on UTC, whose days are the
+// timestamps' ::date), today included up to now.
+const usageFrom = usageWindow(now, USAGE_HEALTH_WINDOW_DAYS).from;
 const HEALTH_COMPONENTS_GATHERED = new Set(["usage", "feedback", "support", "payment"]);
 
 const PAGE_SQL = `
@@ -88,7 +92,7 @@ LEFT JOIN LATERAL (
          (count(*) FILTER (WHERE e.kind = 'LOGIN'))::int AS logins,
          (count(*) FILTER (WHERE e.kind = 'SESSION' AND e."durationSeconds" IS NOT NULL))::int AS session_count,
          coalesce(sum(e."durationSeconds") FILTER (WHERE e.kind = 'SESSION'), 0)::text AS session_seconds,
-         (count(DISTINCT (floor(extract(epoch FROM (e."occurredAt" - $6::timestamp)) / 86400), e."contactId"))
+         (count(DISTINCT (e."occurredAt"::date, e."contactId"))
             FILTER (WHERE e."contactId" IS NOT NULL))::int AS user_days,
          coalesce(array_agg(DISTINCT e."featureKey") FILTER (WHERE e.kind = 'FEATURE' AND e."featureKey" IS NOT NULL),
                   '{}') AS features
@@ -137,10 +141,10 @@ function scoreCounts(rows: PageRow["surveys"], kind: string): ScoreCount[] {
 }
 
 function accountNode(row: PageRow, settings: Settings) {
-  const windowDays = USAGE_HEALTH_WINDOW_DAYS;
   const usage = usageMetrics({
     seats: row.seats,
-    windowDays,
+    windowDays: (now.getTime() - usageFrom.getTime()) / MILLISECONDS_PER_DAY,
+    days: USAGE_HEALTH_WINDOW_DAYS,
     activeUsers: row.active_users,
     loginEvents: row.logins,
     sessionCount: row.session_count,
@@ -277,7 +281,7 @@ await serveChild(async () => {
         cursor?.[0] ?? null,
         cursor?.[1] ?? null,
         sqlTime(now),
-        daysBefore(USAGE_HEALTH_WINDOW_DAYS),
+        sqlTime(usageFrom),
         daysBefore(FEEDBACK_HEALTH_WINDOW_DAYS),
         daysBefore(SUPPORT_HEALTH_WINDOW_DAYS),
         daysBefore(PAYMENT_HEALTH_WINDOW_DAYS),
