@@ -2,25 +2,13 @@
 // generator): a steadier figure than req/s on a shared machine, for comparing server changes.
 //   tsx bench/src/cpu-per-request.ts [dashboard|portfolio|<fields of Account>] [requests]
 // Needs the benchmark data set (run `pnpm bench --seed-only` once).
-import { openDatabase } from "@pulse/schema/database";
-import pg from "pg";
-import { createPulseYoga } from "../../packages/server/src/yoga.ts";
-import { databaseUrl } from "./config.ts";
+
 import { DASHBOARD_QUERY, graphqlBody, PORTFOLIO_QUERY } from "./dashboard.ts";
+import { openInProcessPulse } from "./lib/in-process.ts";
 
 const [which = "dashboard", countArgument = "200"] = process.argv.slice(2);
 const count = Number(countArgument);
-const meta = new pg.Client({ connectionString: databaseUrl });
-await meta.connect();
-const row = (await meta.query<{ value: string }>("SELECT value FROM bench_meta WHERE key = 'dataset'"))
-  .rows[0];
-await meta.end();
-if (!row) throw new Error("no data set: run `pnpm bench --seed-only` first");
-const dataset = JSON.parse(row.value) as { secretKey: string; now: string };
-const now = new Date(dataset.now);
-
-const database = await openDatabase({ url: databaseUrl, migrate: false, poolSize: 10 });
-const yoga = createPulseYoga({ database, clock: () => now, rateLimits: null });
+const { dataset, now, database, yoga } = await openInProcessPulse();
 const body =
   which === "portfolio"
     ? graphqlBody(PORTFOLIO_QUERY, {

@@ -5,23 +5,11 @@
 // Sends, in-process through Pulse's Yoga: the bench's PORTFOLIO_QUERY, every field of `Portfolio`
 // (found by introspection) for all accounts and for each segment, and `metricSeries` of every
 // `PortfolioMetric` by week, month and quarter, for all accounts and for one segment.
-import { openDatabase } from "@pulse/schema/database";
-import pg from "pg";
-import { createPulseYoga } from "../../packages/server/src/yoga.ts";
-import { databaseUrl } from "./config.ts";
+
 import { graphqlBody, PORTFOLIO_QUERY } from "./dashboard.ts";
+import { openInProcessPulse } from "./lib/in-process.ts";
 
-const meta = new pg.Client({ connectionString: databaseUrl });
-await meta.connect();
-const row = (await meta.query<{ value: string }>("SELECT value FROM bench_meta WHERE key = 'dataset'"))
-  .rows[0];
-await meta.end();
-if (!row) throw new Error("no data set: run `pnpm bench --seed-only` first");
-const dataset = JSON.parse(row.value) as { secretKey: string; now: string };
-const now = new Date(dataset.now);
-
-const database = await openDatabase({ url: databaseUrl, migrate: false, poolSize: 10 });
-const yoga = createPulseYoga({ database, clock: () => now, rateLimits: null });
+const { dataset, now, database, yoga } = await openInProcessPulse();
 
 async function ask(query: string, variables?: Record<string, unknown>): Promise<unknown> {
   const response = await yoga.fetch("http://pulse.local/graphql", {
