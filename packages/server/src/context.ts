@@ -7,10 +7,12 @@ import type { YogaInitialContext } from "graphql-yoga";
 import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
 import type { RateLimiter } from "./auth/rate-limiter.ts";
 import { inViewerScope, type Viewer, type ViewerScope } from "./auth/viewer-token.ts";
+import { latestWorkspaceSnapshots, type SnapshotFact } from "./data/snapshots.ts";
 import type { DomainEventStream } from "./events/event-stream.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
+import type { LatestSnapshotCache } from "./loaders/latest-snapshots.ts";
 import { loadPortfolioAccounts, type PortfolioAccountRow, type PortfolioCache } from "./loaders/portfolio.ts";
 import { authenticatedKey } from "./plugins/use-request-guards.ts";
 import type { WidgetLookups } from "./widget/lookups.ts";
@@ -42,6 +44,12 @@ export interface Context {
   settings(): Promise<WorkspaceSettings>;
   /** Every account (of the scope) with its revenue events, read once per request (portfolio metrics, CLTV). */
   portfolioAccounts(): Promise<PortfolioAccountRow[]>;
+  /**
+   * Each account's latest daily snapshot at or before `at`, of the whole workspace (the at-risk
+   * filter, the health order, the health distribution): once per request and instant, and kept
+   * between requests while the workspace's accounts and snapshots are unchanged.
+   */
+  workspaceSnapshots(at: Date): Promise<Map<string, SnapshotFact>>;
   /** Schedules today's health snapshot of accounts whose facts this request changed. */
   accountsChanged(accountIds: Iterable<string>): void;
   /** Forgets cached lookups of revoked or changed keys. */
@@ -80,6 +88,8 @@ export interface ServerContext {
   keys?: ApiKeyCache;
   /** Workspaces' portfolio inputs between requests, checked against their facts revision. */
   portfolios?: PortfolioCache;
+  /** Workspaces' latest snapshots between requests, checked against their revisions. */
+  latestSnapshots?: LatestSnapshotCache;
   rateLimiter?: RateLimiter | null;
   /** The server's widget lookups and survey submissions (domain/context.ts, createDomainParts). */
   lookups: WidgetLookups;
@@ -134,6 +144,17 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     const { factsRevision } = await settings();
     return server.portfolios.get(auth.workspaceId, factsRevision, load);
   });
+  const workspaceSnapshots = (at: Date) =>
+    facts.memo(`latest-snapshots|${at.getTime()}`, async () => {
+      if (!server.latestSnapshots || wrote) {
+        return (await latestWorkspaceSnapshots(reader, auth.workspaceId, at)).snapshots;
+      }
+      const { factsRevision, snapshotsRevision } = await settings();
+      // On the primary, like the portfolio's rows: never older than the revision read.
+      return server.latestSnapshots.get(auth.workspaceId, `${factsRevision}/${snapshotsRevision}`, at, () =>
+        latestWorkspaceSnapshots(server.database.primaryReader, auth.workspaceId, at),
+      );
+    });
   return {
     prisma,
     database: server.database,
@@ -151,6 +172,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
       scope === null
         ? workspaceAccounts
         : once(async () => (await workspaceAccounts()).filter((account) => inViewerScope(scope, account))),
+    workspaceSnapshots,
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
     readFromPrimary: () => {

@@ -14,39 +14,65 @@ export interface SnapshotFact {
   band: Band | null;
 }
 
+/** Each account's latest snapshot at or before an instant, with how long that answer holds. */
+export interface WorkspaceSnapshots {
+  snapshots: Map<string, SnapshotFact>;
+  /**
+   * The earliest snapshot day (00:00 UTC) of the workspace after the instant, or null: while the
+   * workspace's snapshots and accounts are unchanged, the answer is the same for every instant from
+   * the one read up to (not including) this one (see loaders/latest-snapshots.ts).
+   */
+  nextDay: Date | null;
+}
+
 /**
- * Each account's latest daily snapshot taken at or before `at`: of the accounts `ids`, or of
- * every account of the workspace (`"workspace"`: the at-risk filter, the health order and the
- * portfolio's health distribution). Either way one lookup in ("accountId", day) per account: the
- * cost grows with the accounts, not with the days of history.
+ * Each account's latest daily snapshot taken at or before `at`, of every account of the workspace
+ * (the at-risk filter, the health order and the portfolio's health distribution), and the next
+ * snapshot day after `at`, in one statement (so both come from the same state of the database).
+ * One lookup in ("accountId", day) per account: the cost grows with the accounts, not with the
+ * days of history.
+ */
+export async function latestWorkspaceSnapshots(
+  reader: SqlReader,
+  workspaceId: string,
+  at: Date,
+): Promise<WorkspaceSnapshots> {
+  // One JSON document of [accountId, score, band, day in ms]: cheaper to parse than 10,000 rows.
+  const [result] = await reader.read<{ snapshots: string; nextDay: string | null }>(sql`
+    SELECT (SELECT coalesce(json_agg(json_build_array(s."accountId", s.score::text, s.band::text, round(date_part('epoch', s.day::timestamp) * 1000)::int8)), '[]'::json)::text
+            FROM "Account" a
+            JOIN LATERAL (
+              -- One lookup in ("accountId", day) per account: the cost grows with the accounts, not
+              -- with the days of history (DISTINCT ON over the workspace's snapshots read all of them).
+              SELECT a.id AS "accountId", score, band, day FROM "HealthSnapshot" h
+              WHERE h."accountId" = a.id AND h.day <= ${at}::timestamp
+              ORDER BY h.day DESC LIMIT 1
+            ) s ON true
+            WHERE a."workspaceId" = ${workspaceId}::uuid) AS snapshots,
+           (SELECT round(date_part('epoch', min(h.day)::timestamp) * 1000)::int8::text FROM "HealthSnapshot" h
+            WHERE h."workspaceId" = ${workspaceId}::uuid AND h.day > ${at}::timestamp) AS "nextDay"`);
+  const tuples = JSON.parse(result?.snapshots ?? "[]") as [string, string | null, Band | null, number][];
+  return {
+    snapshots: new Map(
+      tuples.map(([accountId, score, band, day]) => [
+        accountId,
+        { day: new Date(day), score: optionalNumber(score), band },
+      ]),
+    ),
+    nextDay: result?.nextDay == null ? null : new Date(Number(result.nextDay)),
+  };
+}
+
+/**
+ * Each of the accounts' `ids` latest daily snapshot taken at or before `at`: one lookup in
+ * ("accountId", day) per account, however long the history.
  */
 export async function latestSnapshots(
   reader: SqlReader,
   workspaceId: string,
   at: Date,
-  accounts: readonly string[] | "workspace",
+  accounts: readonly string[],
 ): Promise<Map<string, SnapshotFact>> {
-  if (accounts === "workspace") {
-    // One JSON document of [accountId, score, band, day in ms]: cheaper to parse than 10,000 rows.
-    const [result] = await reader.read<{ snapshots: string }>(sql`
-      SELECT coalesce(json_agg(json_build_array(s."accountId", s.score::text, s.band::text, round(date_part('epoch', s.day::timestamp) * 1000)::int8)), '[]'::json)::text AS snapshots
-      FROM "Account" a
-      JOIN LATERAL (
-        -- One lookup in ("accountId", day) per account: the cost grows with the accounts, not with
-        -- the days of history (DISTINCT ON over the workspace's snapshots read all of them).
-        SELECT a.id AS "accountId", score, band, day FROM "HealthSnapshot" h
-        WHERE h."accountId" = a.id AND h.day <= ${at}::timestamp
-        ORDER BY h.day DESC LIMIT 1
-      ) s ON true
-      WHERE a."workspaceId" = ${workspaceId}::uuid`);
-    const tuples = JSON.parse(result?.snapshots ?? "[]") as [string, string | null, Band | null, number][];
-    return new Map(
-      tuples.map(([accountId, score, band, day]) => [
-        accountId,
-        { day: new Date(day), score: optionalNumber(score), band },
-      ]),
-    );
-  }
   const rows = await reader.read<{
     accountId: string;
     day: string | Date;
@@ -97,26 +123,6 @@ export async function snapshotsInPeriod(
     score: optionalNumber(row.score),
     band: row.band,
   }));
-}
-
-/** A request's cache of derived values (AccountFacts' `memo`). */
-export interface RequestMemo {
-  memo<Value>(key: string, compute: () => Promise<Value>): Promise<Value>;
-}
-
-/**
- * `latestSnapshots` of the whole workspace, once per request and instant: the at-risk filter,
- * the health order and the portfolio's health distribution of one request share it.
- */
-export function memoizedWorkspaceSnapshots(
-  request: RequestMemo,
-  reader: SqlReader,
-  workspaceId: string,
-  at: Date,
-): Promise<Map<string, SnapshotFact>> {
-  return request.memo(`latest-snapshots|${at.getTime()}`, () =>
-    latestSnapshots(reader, workspaceId, at, "workspace"),
-  );
 }
 
 /**

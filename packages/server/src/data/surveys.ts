@@ -119,26 +119,31 @@ export async function surveyCountsByBucket(
   const { segment, bounds } = input;
   const epochs = bounds.map((bound) => bound.getTime() / 1000);
   type Row = { bucket: number; kind: SurveyKind; score: number; count: number };
+  // One bucket (a portfolio's period): every response of the range is in it, so the statement
+  // groups by kind and score only. Grouped by width_bucket the planner expects a group per
+  // response, so it neither runs the scan in parallel nor sizes the aggregate right: about three
+  // times the time over 1,000,000 responses (query-plans.test.ts and the bench's P).
+  const bucket =
+    bounds.length === 2 ? sql`1` : sql`width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[])`;
+  const groups = bounds.length === 2 ? sql`2, 3` : sql`1, 2, 3`;
   // Every response has its account (a non-null foreign key), so without a segment or a scope to
   // check on the account the join selects the same rows and only costs: about a third of the
   // statement's time over 1,000,000 responses.
   const rows =
     segment === null && input.accountScope === null
       ? await reader.read<Row>(sql`
-    SELECT width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[]) AS bucket,
-           r.kind::text AS kind, r.score, count(*)::int AS count
+    SELECT ${bucket} AS bucket, r.kind::text AS kind, r.score, count(*)::int AS count
     FROM "SurveyResponse" r
     WHERE r."workspaceId" = ${workspaceId}::uuid
       AND r."createdAt" >= ${bounds[0]} AND r."createdAt" < ${bounds.at(-1)}
-    GROUP BY 1, 2, 3`)
+    GROUP BY ${groups}`)
       : await reader.read<Row>(sql`
-    SELECT width_bucket(date_part('epoch', r."createdAt"), ${epochs}::float8[]) AS bucket,
-           r.kind::text AS kind, r.score, count(*)::int AS count
+    SELECT ${bucket} AS bucket, r.kind::text AS kind, r.score, count(*)::int AS count
     FROM "SurveyResponse" r JOIN "Account" a ON a.id = r."accountId"
     WHERE r."workspaceId" = ${workspaceId}::uuid
       AND r."createdAt" >= ${bounds[0]} AND r."createdAt" < ${bounds.at(-1)}
       AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${input.accountScope ?? sql``}
-    GROUP BY 1, 2, 3`);
+    GROUP BY ${groups}`);
   const buckets: SurveyScoreCounts[] = bounds.slice(1).map(() => noCounts());
   for (const row of rows) buckets[row.bucket - 1]?.[row.kind].push({ score: row.score, count: row.count });
   return buckets;

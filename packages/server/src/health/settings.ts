@@ -25,6 +25,8 @@ export interface WorkspaceSettings {
   milestones: (MilestoneDefinition & { id: string; name: string })[];
   /** Revision of the workspace's accounts and revenue events (see loaders/portfolio.ts). */
   factsRevision: string;
+  /** Revision of the workspace's daily health snapshots (see loaders/latest-snapshots.ts). */
+  snapshotsRevision: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function loadWorkspaceSettings(
     timeZone: isTimeZone(row.timeZone) ? row.timeZone : DEFAULT_TIME_ZONE,
     milestones: row.milestones,
     factsRevision: row.factsRevision,
+    snapshotsRevision: row.snapshotsRevision,
     healthConfigVersionId: row.healthConfigVersionId,
   };
 }

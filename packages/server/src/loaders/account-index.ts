@@ -18,7 +18,7 @@ import {
   accountWhere,
 } from "../data/accounts.ts";
 import { nextPendingRenewals, type PendingRenewal } from "../data/contracts.ts";
-import { memoizedWorkspaceSnapshots, type SnapshotFact } from "../data/snapshots.ts";
+import type { SnapshotFact } from "../data/snapshots.ts";
 import { type NpsResponseFact, workspaceNpsDetractors, workspaceNpsScoreCounts } from "../data/surveys.ts";
 import { isAtRiskFromInputs, riskWindows } from "../health/risk.ts";
 import { historiesById } from "./portfolio-facts.ts";
@@ -46,7 +46,7 @@ export function needsDerivedIndex(
 
 /** The latest snapshot of every account of the workspace at `at`, once per request and instant. */
 function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, SnapshotFact>> {
-  return memoizedWorkspaceSnapshots(ctx.facts, ctx.reader, ctx.workspaceId, at);
+  return ctx.workspaceSnapshots(at);
 }
 
 /**

@@ -5,7 +5,6 @@ import type { HealthBand } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
 import { contractOutcomes as readContractOutcomes } from "../data/contracts.ts";
 import { achievedMilestoneKeys as readAchievedMilestoneKeys } from "../data/milestones.ts";
-import { memoizedWorkspaceSnapshots } from "../data/snapshots.ts";
 import { surveyCountsByBucket as readSurveyCountsByBucket, type SurveyScoreCounts } from "../data/surveys.ts";
 import { scopeSql } from "../data/viewer-scope.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
@@ -130,6 +129,6 @@ export async function latestBands(
   ctx: Context,
 ): Promise<{ get(accountId: string): HealthBand | null | undefined }> {
   // A view of the shared snapshots, not a copy: a copy was a second map of every account per request.
-  const snapshots = await memoizedWorkspaceSnapshots(ctx.facts, ctx.reader, ctx.workspaceId, ctx.now);
+  const snapshots = await ctx.workspaceSnapshots(ctx.now);
   return { get: (accountId) => snapshots.get(accountId)?.band };
 }
