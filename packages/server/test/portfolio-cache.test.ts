@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../src/auth/viewer-token.ts";
 import { workspaceContext } from "../src/context.ts";
 import { createDomainParts } from "../src/domain/context.ts";
+import { revenue, timeToFirstValue } from "../src/graphql/portfolio-inputs.ts";
 import { SnapshotRefresher } from "../src/health/refresher.ts";
 import { PortfolioCache } from "../src/loaders/portfolio.ts";
 import { segmentAccounts } from "../src/loaders/portfolio-facts.ts";
@@ -144,6 +145,48 @@ describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
     const index = after.rows.findIndex((row) => row.id === changed.id);
     expect(after.histories[index]?.churns).toContain(NOW.getTime() - 86_400_000);
     expect(first.histories[first.rows.indexOf(changed)]?.churns).not.toContain(NOW.getTime() - 86_400_000);
+  });
+
+  it("keeps the formulas' results that read only the rows for the revision's rows, not a scoped request's", async () => {
+    // White-box: two requests of one server share the figures computed from the cached rows.
+    const server = {
+      database,
+      snapshots: new SnapshotRefresher(database),
+      portfolios: new PortfolioCache(),
+      ...createDomainParts(database),
+    };
+    const auth = { keyId: "test", workspaceId, kind: "SECRET" as const, scopes: ["*"] };
+    const request = () => workspaceContext(server, auth as never, NOW);
+    const root = {
+      period: { from: new Date("2025-06-15T00:00:00Z"), to: new Date("2026-06-15T00:00:00Z") },
+      segment: null,
+    };
+    const first = await revenue(request(), root);
+    expect(await revenue(request(), root)).toBe(first);
+    expect(await timeToFirstValue(request(), root)).toBe(await timeToFirstValue(request(), root));
+    // Another period or segment is its own value.
+    const other = { ...root, period: { ...root.period, from: new Date("2026-01-01T00:00:00Z") } };
+    expect(await revenue(request(), other)).not.toBe(first);
+    expect(await revenue(request(), { ...root, segment: "enterprise" })).not.toBe(first);
+    // A change of the facts: a new value, the one a server with nothing cached computes.
+    await database.prisma.revenueEvent.create({
+      data: {
+        workspaceId,
+        accountId: (
+          await database.prisma.account.findFirstOrThrow({
+            where: { workspaceId, churnedAt: null, signedUpAt: { lt: root.period.from } },
+          })
+        ).id,
+        kind: "EXPANSION",
+        mrrDelta: "777",
+        occurredAt: new Date("2026-06-01T00:00:00Z"),
+      },
+    });
+    const after = await revenue(request(), root);
+    expect(after).not.toBe(first);
+    expect(after.expansionRevenue.toString()).not.toBe(first.expansionRevenue.toString());
+    const fresh = workspaceContext({ ...server, portfolios: new PortfolioCache() }, auth as never, NOW);
+    expect(JSON.stringify(await revenue(fresh, root))).toBe(JSON.stringify(after));
   });
 
   it("bumps the revision once per statement, whatever the rows", async () => {

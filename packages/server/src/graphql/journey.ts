@@ -7,7 +7,6 @@ import {
   lifecycleJourney,
   MILLISECONDS_PER_DAY,
   meanOfKnown,
-  portfolioTimeToFirstValue,
   type StageJourney,
   stageAt,
   USAGE_HEALTH_WINDOW_DAYS,
@@ -17,11 +16,18 @@ import {
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { type AccountStages, stageHistories } from "../data/lifecycle.ts";
-import { segmentAccounts } from "../loaders/portfolio-facts.ts";
 import { LifecycleStageEnum } from "./account.ts";
 import { PeriodInput, requestPeriod } from "./period.ts";
 import { OnboardingRef, PORTFOLIO_DEFAULT_DAYS, RenewalRateRef, TimeToFirstValueRef } from "./portfolio.ts";
-import { asOf, onboarding, type PortfolioRoot, renewals, revenue, toNumber } from "./portfolio-inputs.ts";
+import {
+  asOf,
+  onboarding,
+  type PortfolioRoot,
+  renewals,
+  revenue,
+  timeToFirstValue,
+  toNumber,
+} from "./portfolio-inputs.ts";
 
 /** Every account's recorded stage changes (of the segment), once per request (see data/lifecycle.ts). */
 function stageHistoriesOf(ctx: Context, segment: string | null): Promise<AccountStages[]> {
@@ -70,8 +76,7 @@ const OnboardingStageRef = builder.objectRef<JourneyRoot>("OnboardingStageMetric
   fields: (t) => ({
     timeToFirstValue: t.field({
       type: TimeToFirstValueRef,
-      resolve: async (root, _a, ctx) =>
-        portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period),
+      resolve: (root, _a, ctx) => timeToFirstValue(ctx, root),
     }),
     milestoneCompletion: t.field({ type: OnboardingRef, resolve: (root, _a, ctx) => onboarding(ctx, root) }),
   }),

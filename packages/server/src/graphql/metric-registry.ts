@@ -5,15 +5,9 @@
 // segment. Float and Money fields are made from their entry (portfolio.ts); the metrics read
 // from an object of their own (nps.score…) name the field of that object. Adding a metric
 // touches its formula, its entry here and its test.
-import {
-  cesFromScoreCounts,
-  csatFromScoreCounts,
-  npsFromScoreCounts,
-  portfolioTimeToFirstValue,
-} from "@pulse/schema/metrics";
+import { cesFromScoreCounts, csatFromScoreCounts, npsFromScoreCounts } from "@pulse/schema/metrics";
 import type { Decimal } from "decimal.js";
 import type { Context } from "../context.ts";
-import { segmentAccounts } from "../loaders/portfolio-facts.ts";
 import {
   arpa,
   economics,
@@ -24,6 +18,7 @@ import {
   renewals,
   revenue,
   surveyCounts,
+  timeToFirstValue,
   toNumber,
 } from "./portfolio-inputs.ts";
 
@@ -70,8 +65,7 @@ export type MetricEntry<Metric extends string = string> =
   | MoneyMetric<Metric>
   | NestedMetric<Metric>;
 
-const ttfv = async (ctx: Context, root: PortfolioRoot) =>
-  portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period);
+const ttfv = (ctx: Context, root: PortfolioRoot) => timeToFirstValue(ctx, root);
 
 /** In order: the order of the `PortfolioMetric` values and of the docs table. */
 export const METRIC_REGISTRY = [

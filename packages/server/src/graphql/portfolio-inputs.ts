@@ -1,5 +1,6 @@
 // The inputs of portfolio metrics over one period and segment, each computed once per request
-// (memoized in the request's facts) over the request's shared account histories, whichever
+// (memoized in the request's facts), or once per revision of the workspace's accounts for those
+// that read nothing else (fromSegmentAccounts), over the shared account histories, whichever
 // portfolio field, series bucket, target or journey stage reads it.
 import {
   acquisitionSpendInPeriod,
@@ -8,6 +9,7 @@ import {
   onboardingCompletionRate,
   type Period,
   portfolioLifetimeValueFromHistories,
+  portfolioTimeToFirstValue,
   renewalRate,
   revenueRetentionFromHistories,
   unitEconomics,
@@ -18,6 +20,7 @@ import type { SurveyScoreCounts } from "../loaders/facts.ts";
 import {
   achievedMilestoneKeys,
   contractOutcomes,
+  fromSegmentAccounts,
   segmentAccounts,
   surveyCountsByBucket,
 } from "../loaders/portfolio-facts.ts";
@@ -45,38 +48,48 @@ export async function surveyCounts(ctx: Context, root: PortfolioRoot): Promise<S
   return counts ?? { NPS: [], CSAT: [], CES: [] };
 }
 
-const periodKey = (root: PortfolioRoot) =>
-  `${root.segment}|${root.period.from.getTime()}|${root.period.to.getTime()}`;
+const periodKey = (root: PortfolioRoot) => `${root.period.from.getTime()}|${root.period.to.getTime()}`;
+
+// Each of these is a pure function of the segment's accounts, the period or instant, and (for
+// CLTV) two settings: kept with the rows between requests (see fromSegmentAccounts).
 
 export function revenue(ctx: Context, root: PortfolioRoot) {
-  return ctx.facts.memo(`portfolio-revenue|${periodKey(root)}`, async () =>
-    revenueRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
+  return fromSegmentAccounts(ctx, root.segment, `revenue|${periodKey(root)}`, (accounts) =>
+    revenueRetentionFromHistories(accounts.histories, root.period),
   );
 }
 
 export function logos(ctx: Context, root: PortfolioRoot) {
-  return ctx.facts.memo(`portfolio-logos|${periodKey(root)}`, async () =>
-    logoRetentionFromHistories((await segmentAccounts(ctx, root.segment)).histories, root.period),
+  return fromSegmentAccounts(ctx, root.segment, `logos|${periodKey(root)}`, (accounts) =>
+    logoRetentionFromHistories(accounts.histories, root.period),
   );
 }
 
 /** Total MRR and active accounts at the period's end (or now). */
 export function arpa(ctx: Context, root: PortfolioRoot) {
   const at = asOf(root, ctx);
-  return ctx.facts.memo(`portfolio-arpa|${root.segment}|${at.getTime()}`, async () =>
-    averageRevenuePerAccountFromHistories((await segmentAccounts(ctx, root.segment)).histories, at),
+  return fromSegmentAccounts(ctx, root.segment, `arpa|${at.getTime()}`, (accounts) =>
+    averageRevenuePerAccountFromHistories(accounts.histories, at),
   );
 }
 
-export function lifetime(ctx: Context, root: PortfolioRoot) {
+export async function lifetime(ctx: Context, root: PortfolioRoot) {
   const at = asOf(root, ctx);
-  return ctx.facts.memo(`portfolio-lifetime|${root.segment}|${at.getTime()}`, async () => {
-    const [settings, accounts] = await Promise.all([ctx.settings(), segmentAccounts(ctx, root.segment)]);
-    return portfolioLifetimeValueFromHistories(accounts.histories, at, {
-      grossMargin: settings.grossMargin,
-      lifetimeCapMonths: settings.lifetimeCapMonths,
-    });
-  });
+  const { grossMargin, lifetimeCapMonths } = await ctx.settings();
+  return fromSegmentAccounts(
+    ctx,
+    root.segment,
+    `lifetime|${at.getTime()}|${grossMargin}|${lifetimeCapMonths}`,
+    (accounts) =>
+      portfolioLifetimeValueFromHistories(accounts.histories, at, { grossMargin, lifetimeCapMonths }),
+  );
+}
+
+/** Median and average days to first value of the period's sign-ups. */
+export function timeToFirstValue(ctx: Context, root: PortfolioRoot) {
+  return fromSegmentAccounts(ctx, root.segment, `time-to-first-value|${periodKey(root)}`, (accounts) =>
+    portfolioTimeToFirstValue(accounts.rows, root.period),
+  );
 }
 
 const NO_KEYS: readonly string[] = [];
@@ -127,7 +140,7 @@ function spendEntries(ctx: Context) {
 
 /** Spend, CAC, CAC payback months and LTV:CAC of the period (see unitEconomics). */
 export function economics(ctx: Context, root: PortfolioRoot) {
-  return ctx.facts.memo(`portfolio-economics|${periodKey(root)}`, async () => {
+  return ctx.facts.memo(`portfolio-economics|${root.segment}|${periodKey(root)}`, async () => {
     const [entries, movements, values, settings] = await Promise.all([
       spendEntries(ctx),
       logos(ctx, root),

@@ -9,7 +9,7 @@ import {
   isHistoryActiveAt,
   npsFromScoreCounts,
   type Period,
-  portfolioTimeToFirstValue,
+  type portfolioTimeToFirstValue,
 } from "@pulse/schema/metrics";
 import type { Decimal } from "decimal.js";
 import { GraphQLError } from "graphql";
@@ -35,6 +35,7 @@ import {
   renewals,
   revenue,
   surveyCounts,
+  timeToFirstValue,
 } from "./portfolio-inputs.ts";
 import { targetLineAt } from "./targets.ts";
 
@@ -219,8 +220,7 @@ PortfolioRef.implement({
     activeAccounts: t.int({ resolve: async (root, _a, ctx) => (await arpa(ctx, root)).activeAccounts }),
     timeToFirstValue: t.field({
       type: TimeToFirstValueRef,
-      resolve: async (root, _a, ctx) =>
-        portfolioTimeToFirstValue((await segmentAccounts(ctx, root.segment)).rows, root.period),
+      resolve: (root, _a, ctx) => timeToFirstValue(ctx, root),
     }),
     onboardingCompletion: t.field({ type: OnboardingRef, resolve: (root, _a, ctx) => onboarding(ctx, root) }),
     healthDistribution: t.field({

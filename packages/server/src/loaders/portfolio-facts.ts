@@ -26,7 +26,12 @@ interface DerivedFromRows {
   all: SegmentAccounts;
   segments: Map<string, SegmentAccounts>;
   byId?: Map<string, AccountHistory>;
+  /** Values of pure functions of the rows (see fromSegmentAccounts), by key. */
+  values: Map<string, unknown>;
 }
+
+/** Values kept per array of rows (periods, segments and instants asked of one revision). */
+const MAX_VALUES_PER_ROWS = 256;
 const derivedFromRows = new WeakMap<readonly PortfolioAccountRow[], DerivedFromRows>();
 /** Each row's history, shared by every array that holds the row (a scope's filtered rows too). */
 const historyOfRow = new WeakMap<PortfolioAccountRow, AccountHistory>();
@@ -44,7 +49,7 @@ function derived(rows: readonly PortfolioAccountRow[]): DerivedFromRows {
   let entry = derivedFromRows.get(rows);
   if (entry === undefined) {
     // Checked before anything is kept: an invalid account fails every request, as it did uncached.
-    entry = { all: { rows, histories: rows.map(historyOf) }, segments: new Map() };
+    entry = { all: { rows, histories: rows.map(historyOf) }, segments: new Map(), values: new Map() };
     derivedFromRows.set(rows, entry);
   }
   return entry;
@@ -76,6 +81,32 @@ export async function segmentAccounts(ctx: Context, segment: string | null): Pro
     entry.segments.set(segment, selected);
   }
   return selected;
+}
+
+/**
+ * `compute` over the segment's accounts, kept as long as the rows (between requests while the
+ * facts revision is unchanged, like the histories): for the portfolio formulas that read nothing
+ * but the rows, so a dashboard asking the same period again does not re-run them over every
+ * account. Exact: `compute` must be a pure function of the accounts and of what `key` names (the
+ * period, the instant, the settings it reads), and nobody mutates what it returns. A scoped
+ * request's rows are its own array, so its values are its own.
+ */
+export async function fromSegmentAccounts<Value>(
+  ctx: Context,
+  segment: string | null,
+  key: string,
+  compute: (accounts: SegmentAccounts) => Value,
+): Promise<Value> {
+  const entry = await allAccounts(ctx);
+  const fullKey = `${segment}|${key}`;
+  if (entry.values.has(fullKey)) return entry.values.get(fullKey) as Value;
+  const value = compute(await segmentAccounts(ctx, segment));
+  entry.values.set(fullKey, value);
+  if (entry.values.size > MAX_VALUES_PER_ROWS) {
+    const oldest = entry.values.keys().next().value;
+    if (oldest !== undefined) entry.values.delete(oldest);
+  }
+  return value;
 }
 
 /** Each account's history by id (the MRR ordering of account lists). */
