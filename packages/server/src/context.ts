@@ -7,13 +7,12 @@ import type { YogaInitialContext } from "graphql-yoga";
 import type { ApiKeyCache, AuthenticatedKey } from "./auth/api-keys.ts";
 import type { RateLimiter } from "./auth/rate-limiter.ts";
 import { inViewerScope, type Viewer, type ViewerScope } from "./auth/viewer-token.ts";
-import { latestWorkspaceSnapshots, type SnapshotFact } from "./data/snapshots.ts";
 import type { DomainEventStream } from "./events/event-stream.ts";
 import type { SnapshotRefresher } from "./health/refresher.ts";
 import { loadWorkspaceSettings, type WorkspaceSettings } from "./health/settings.ts";
 import { AccountFacts } from "./loaders/facts.ts";
-import type { LatestSnapshotCache } from "./loaders/latest-snapshots.ts";
 import { loadPortfolioAccounts, type PortfolioAccountRow, type PortfolioCache } from "./loaders/portfolio.ts";
+import type { InstantRead, WorkspaceReadCache } from "./loaders/workspace-read-cache.ts";
 import { authenticatedKey } from "./plugins/use-request-guards.ts";
 import type { WidgetLookups } from "./widget/lookups.ts";
 import type { SurveySubmissions } from "./widget/survey-writes.ts";
@@ -45,11 +44,17 @@ export interface Context {
   /** Every account (of the scope) with its revenue events, read once per request (portfolio metrics, CLTV). */
   portfolioAccounts(): Promise<PortfolioAccountRow[]>;
   /**
-   * Each account's latest daily snapshot at or before `at`, of the whole workspace (the at-risk
-   * filter, the health order, the health distribution): once per request and instant, and kept
-   * between requests while the workspace's accounts and snapshots are unchanged.
+   * A workspace-wide read at instant `at` (see loaders/workspace-reads.ts): once per request, and
+   * kept between requests while the revisions it names are unchanged and the instant is within
+   * what the read says it holds for (WorkspaceReadCache). `read` names it with every parameter
+   * but the instant; `load` reads it through the reader it is given.
    */
-  workspaceSnapshots(at: Date): Promise<Map<string, SnapshotFact>>;
+  instantRead<Value>(
+    read: string,
+    revisions: readonly RevisionName[],
+    at: Date,
+    load: (reader: SqlReader) => Promise<InstantRead<Value>>,
+  ): Promise<Value>;
   /** Schedules today's health snapshot of accounts whose facts this request changed. */
   accountsChanged(accountIds: Iterable<string>): void;
   /** Forgets cached lookups of revoked or changed keys. */
@@ -76,6 +81,9 @@ export interface Context {
   eventIds: { lastEventId: string | null; current: string | null };
 }
 
+/** The revisions of a workspace's data that its settings row carries (see the revision migrations). */
+export type RevisionName = "facts" | "snapshots" | "contracts" | "milestones";
+
 export interface WebhookSettings {
   allowPrivate: boolean;
 }
@@ -88,8 +96,8 @@ export interface ServerContext {
   keys?: ApiKeyCache;
   /** Workspaces' portfolio inputs between requests, checked against their facts revision. */
   portfolios?: PortfolioCache;
-  /** Workspaces' latest snapshots between requests, checked against their revisions. */
-  latestSnapshots?: LatestSnapshotCache;
+  /** Workspace-wide reads between requests, checked against their revisions. */
+  reads?: WorkspaceReadCache;
   rateLimiter?: RateLimiter | null;
   /** The server's widget lookups and survey submissions (domain/context.ts, createDomainParts). */
   lookups: WidgetLookups;
@@ -144,15 +152,20 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
     const { factsRevision } = await settings();
     return server.portfolios.get(auth.workspaceId, factsRevision, load);
   });
-  const workspaceSnapshots = (at: Date) =>
-    facts.memo(`latest-snapshots|${at.getTime()}`, async () => {
-      if (!server.latestSnapshots || wrote) {
-        return (await latestWorkspaceSnapshots(reader, auth.workspaceId, at)).snapshots;
-      }
-      const { factsRevision, snapshotsRevision } = await settings();
-      // On the primary, like the portfolio's rows: never older than the revision read.
-      return server.latestSnapshots.get(auth.workspaceId, `${factsRevision}/${snapshotsRevision}`, at, () =>
-        latestWorkspaceSnapshots(server.database.primaryReader, auth.workspaceId, at),
+  const instantRead = <Value>(
+    read: string,
+    revisions: readonly RevisionName[],
+    at: Date,
+    load: (reader: SqlReader) => Promise<InstantRead<Value>>,
+  ): Promise<Value> =>
+    facts.memo(`instant-read|${read}|${at.getTime()}`, async () => {
+      // A request that wrote reads afresh, like the portfolio's rows.
+      if (!server.reads || wrote) return (await load(reader)).value;
+      const current = await settings();
+      const revision = revisions.map((name) => current[`${name}Revision`]).join("/");
+      // On the primary, like the portfolio's rows: never older than the revisions read.
+      return server.reads.get(auth.workspaceId, read, revision, at, () =>
+        load(server.database.primaryReader),
       );
     });
   return {
@@ -172,7 +185,7 @@ export function workspaceContext(server: ServerContext, auth: AuthenticatedKey, 
       scope === null
         ? workspaceAccounts
         : once(async () => (await workspaceAccounts()).filter((account) => inViewerScope(scope, account))),
-    workspaceSnapshots,
+    instantRead,
     accountsChanged: (accountIds) => server.snapshots.schedule(auth.workspaceId, accountIds),
     keys: server.keys,
     readFromPrimary: () => {

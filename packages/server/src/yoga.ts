@@ -19,8 +19,8 @@ import { DomainEventStream } from "./events/event-stream.ts";
 import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphiql.ts";
 import { schema } from "./graphql/index.ts";
 import { SnapshotRefresher } from "./health/refresher.ts";
-import { LatestSnapshotCache } from "./loaders/latest-snapshots.ts";
 import { PortfolioCache } from "./loaders/portfolio.ts";
+import { WorkspaceReadCache } from "./loaders/workspace-read-cache.ts";
 import type { ServerMetrics } from "./operations/metrics.ts";
 import { useTracing } from "./operations/tracing.ts";
 import { useCompiledQueries } from "./plugins/use-compiled-queries.ts";
@@ -101,7 +101,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
   const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits, options.redisUrl) : null;
   const persisted = options.persistedOperations ?? {};
   const portfolios = new PortfolioCache();
-  const latestSnapshots = new LatestSnapshotCache();
+  const reads = new WorkspaceReadCache();
   const domain = options.domain ?? createDomainParts(options.database);
   const guards = new RequestGuards({
     database: options.database,
@@ -124,7 +124,7 @@ export function createPulseYoga(options: PulseYogaOptions) {
         lookups: domain.lookups,
         submissions: domain.submissions,
         portfolios,
-        latestSnapshots,
+        reads,
         events,
         webhooks: { allowPrivate: options.allowPrivateWebhooks ?? false },
       }),

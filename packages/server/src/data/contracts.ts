@@ -90,15 +90,22 @@ export async function nextPendingRenewals(
 export async function contractOutcomes(
   reader: SqlReader,
   workspaceId: string,
-  input: { segment: string | null; accountScope: SqlStatement },
+  input: { segment: string | null; accountScope: SqlStatement | null },
 ): Promise<CountedRenewalContract[]> {
-  const { segment } = input;
+  const { segment, accountScope } = input;
+  // Every contract has its account (a non-null foreign key): without a segment or a scope to
+  // check on the account, the join selects the same rows and only costs.
+  const contracts =
+    segment === null && accountScope === null
+      ? sql`SELECT c."endsAt", c."renewalOutcome", count(*)::int AS count
+          FROM "Contract" c WHERE c."workspaceId" = ${workspaceId}::uuid GROUP BY 1, 2`
+      : sql`SELECT c."endsAt", c."renewalOutcome", count(*)::int AS count
+          FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
+          WHERE c."workspaceId" = ${workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${accountScope ?? sql``}
+          GROUP BY 1, 2`;
   const [result] = await reader.read<{ contracts: string }>(sql`
     SELECT coalesce(json_agg(json_build_array(round(date_part('epoch', g."endsAt") * 1000)::int8, g."renewalOutcome"::text, g.count)), '[]'::json)::text AS contracts
-    FROM (SELECT c."endsAt", c."renewalOutcome", count(*)::int AS count
-          FROM "Contract" c JOIN "Account" a ON a.id = c."accountId"
-          WHERE c."workspaceId" = ${workspaceId}::uuid AND (${segment}::text IS NULL OR a.segment = ${segment}::text)${input.accountScope}
-          GROUP BY 1, 2) g`);
+    FROM (${contracts}) g`);
   const groups = JSON.parse(result?.contracts ?? "[]") as [number, RenewalOutcome, number][];
   return groups.map(([endsAt, renewalOutcome, count]) => ({
     endsAt: new Date(endsAt),

@@ -33,14 +33,21 @@ export async function achievedMilestoneKeys(
   workspaceId: string,
   before: Date,
   since: Date,
-): Promise<Map<string, string[]>> {
-  const [result] = await reader.read<{ keys: string }>(sql`
-    SELECT coalesce(json_object_agg(id, keys), '{}'::json)::text AS keys FROM (
-      SELECT ma."accountId" AS id, json_agg(m.key) AS keys
-      FROM "MilestoneAchievement" ma JOIN "Milestone" m ON m.id = ma."milestoneId"
-        JOIN "Account" a ON a.id = ma."accountId"
-      WHERE ma."workspaceId" = ${workspaceId}::uuid AND ma."achievedAt" < ${before}::timestamp
-        AND a."signedUpAt" >= ${since}::timestamp
-      GROUP BY ma."accountId") achieved`);
-  return new Map(Object.entries(JSON.parse(result?.keys ?? "{}") as Record<string, string[]>));
+): Promise<{ keys: Map<string, string[]>; nextAchievedAt: Date | null }> {
+  // With the keys, in the same statement: the workspace's first achievement at or after
+  // `before` (until then the answer is the same for a later `before`: loaders/workspace-reads.ts).
+  const [result] = await reader.read<{ keys: string; next: string | null }>(sql`
+    SELECT (SELECT coalesce(json_object_agg(id, keys), '{}'::json)::text FROM (
+              SELECT ma."accountId" AS id, json_agg(m.key) AS keys
+              FROM "MilestoneAchievement" ma JOIN "Milestone" m ON m.id = ma."milestoneId"
+                JOIN "Account" a ON a.id = ma."accountId"
+              WHERE ma."workspaceId" = ${workspaceId}::uuid AND ma."achievedAt" < ${before}::timestamp
+                AND a."signedUpAt" >= ${since}::timestamp
+              GROUP BY ma."accountId") achieved) AS keys,
+           (SELECT round(date_part('epoch', min(ma."achievedAt")) * 1000)::int8::text FROM "MilestoneAchievement" ma
+            WHERE ma."workspaceId" = ${workspaceId}::uuid AND ma."achievedAt" >= ${before}::timestamp) AS next`);
+  return {
+    keys: new Map(Object.entries(JSON.parse(result?.keys ?? "{}") as Record<string, string[]>)),
+    nextAchievedAt: result?.next == null ? null : new Date(Number(result.next)),
+  };
 }

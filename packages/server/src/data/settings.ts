@@ -13,8 +13,10 @@ export interface SettingsRow {
   timeZone: string;
   /** A bigint, as text. */
   factsRevision: string;
-  /** A bigint, as text. */
+  /** Bigints, as text. */
   snapshotsRevision: string;
+  contractsRevision: string;
+  milestonesRevision: string;
   healthConfigVersionId: string | null;
   milestones: {
     id: string;
@@ -34,7 +36,8 @@ export async function workspaceSettingsRow(
   const [row] = await reader.read<SettingsRow>(sql`
     SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
            w."timeZone", w."factsRevision"::text AS "factsRevision",
-           w."snapshotsRevision"::text AS "snapshotsRevision",
+           w."snapshotsRevision"::text AS "snapshotsRevision", w."contractsRevision"::text AS "contractsRevision",
+           w."milestonesRevision"::text AS "milestonesRevision",
            (SELECT v.id::text FROM "HealthConfigVersion" v WHERE v."workspaceId" = w.id
             ORDER BY v.version DESC LIMIT 1) AS "healthConfigVersionId",
            coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,

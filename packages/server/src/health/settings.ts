@@ -25,8 +25,10 @@ export interface WorkspaceSettings {
   milestones: (MilestoneDefinition & { id: string; name: string })[];
   /** Revision of the workspace's accounts and revenue events (see loaders/portfolio.ts). */
   factsRevision: string;
-  /** Revision of the workspace's daily health snapshots (see loaders/latest-snapshots.ts). */
+  /** Revisions of the workspace's health snapshots, contracts and milestones (see loaders/workspace-reads.ts). */
   snapshotsRevision: string;
+  contractsRevision: string;
+  milestonesRevision: string;
 }
 
 /**
@@ -57,6 +59,8 @@ export async function loadWorkspaceSettings(
     milestones: row.milestones,
     factsRevision: row.factsRevision,
     snapshotsRevision: row.snapshotsRevision,
+    contractsRevision: row.contractsRevision,
+    milestonesRevision: row.milestonesRevision,
     healthConfigVersionId: row.healthConfigVersionId,
   };
 }

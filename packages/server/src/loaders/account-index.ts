@@ -17,11 +17,12 @@ import {
   accountCandidates,
   accountWhere,
 } from "../data/accounts.ts";
-import { nextPendingRenewals, type PendingRenewal } from "../data/contracts.ts";
+import type { PendingRenewal } from "../data/contracts.ts";
 import type { SnapshotFact } from "../data/snapshots.ts";
 import { type NpsResponseFact, workspaceNpsDetractors, workspaceNpsScoreCounts } from "../data/surveys.ts";
 import { isAtRiskFromInputs, riskWindows } from "../health/risk.ts";
 import { historiesById } from "./portfolio-facts.ts";
+import { pendingRenewals, workspaceSnapshots } from "./workspace-reads.ts";
 
 export type AccountOrderField = "NAME" | "SIGNED_UP_AT" | "HEALTH" | "MRR" | "RENEWAL_DATE" | "NPS";
 export type OrderDirection = "ASC" | "DESC";
@@ -46,7 +47,7 @@ export function needsDerivedIndex(
 
 /** The latest snapshot of every account of the workspace at `at`, once per request and instant. */
 function latestSnapshots(ctx: Context, at: Date): Promise<Map<string, SnapshotFact>> {
-  return ctx.workspaceSnapshots(at);
+  return workspaceSnapshots(ctx, at);
 }
 
 /**
@@ -85,9 +86,7 @@ async function computeOrderedAccountIds(
   const [accounts, snapshots, renewals, riskInputs, mrrHistories] = await Promise.all([
     given ? given() : accountCandidates(ctx.prisma, accountWhere(ctx.workspaceId, filter, ctx.scope)),
     needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, SnapshotFact>(),
-    needsRenewals
-      ? nextPendingRenewals(ctx.reader, ctx.workspaceId, ctx.now)
-      : new Map<string, PendingRenewal[]>(),
+    needsRenewals ? pendingRenewals(ctx, ctx.now) : new Map<string, PendingRenewal[]>(),
     filter?.atRisk != null
       ? Promise.all([
           latestSnapshots(ctx, windows.trendReferenceAt),

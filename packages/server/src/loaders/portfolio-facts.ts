@@ -3,11 +3,10 @@
 import { type AccountHistory, accountHistory, type CountedRenewalContract } from "@pulse/schema/metrics";
 import type { HealthBand } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
-import { contractOutcomes as readContractOutcomes } from "../data/contracts.ts";
-import { achievedMilestoneKeys as readAchievedMilestoneKeys } from "../data/milestones.ts";
 import { surveyCountsByBucket as readSurveyCountsByBucket, type SurveyScoreCounts } from "../data/surveys.ts";
 import { scopeSql } from "../data/viewer-scope.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
+import { milestoneKeysAchieved, segmentContractOutcomes, workspaceSnapshots } from "./workspace-reads.ts";
 
 /** The accounts of a segment (all when null) and, at the same index, each one's history. */
 export interface SegmentAccounts {
@@ -140,16 +139,12 @@ export function surveyCountsByBucket(
 
 /** Every contract's end and outcome of the segment's accounts in the viewer's scope, counted (see data/contracts.ts). */
 export function contractOutcomes(ctx: Context, segment: string | null): Promise<CountedRenewalContract[]> {
-  return ctx.facts.memo(`portfolio-contracts|${segment}`, () =>
-    readContractOutcomes(ctx.reader, ctx.workspaceId, { segment, accountScope: scopeSql(ctx.scope, "a") }),
-  );
+  return segmentContractOutcomes(ctx, segment);
 }
 
 /** Keys of the milestones each account that signed up at or after `since` achieved before `now` (see data/milestones.ts). */
 export function achievedMilestoneKeys(ctx: Context, since: Date): Promise<Map<string, string[]>> {
-  return ctx.facts.memo(`portfolio-achievements|${since.getTime()}`, () =>
-    readAchievedMilestoneKeys(ctx.reader, ctx.workspaceId, ctx.now, since),
-  );
+  return milestoneKeysAchieved(ctx, since, ctx.now);
 }
 
 /**
@@ -160,6 +155,6 @@ export async function latestBands(
   ctx: Context,
 ): Promise<{ get(accountId: string): HealthBand | null | undefined }> {
   // A view of the shared snapshots, not a copy: a copy was a second map of every account per request.
-  const snapshots = await ctx.workspaceSnapshots(ctx.now);
+  const snapshots = await workspaceSnapshots(ctx, ctx.now);
   return { get: (accountId) => snapshots.get(accountId)?.band };
 }

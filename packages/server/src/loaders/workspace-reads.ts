@@ -1,0 +1,74 @@
+// Workspace-wide reads at an instant that a server keeps between requests (ctx.instantRead, see
+// workspace-read-cache.ts), each with the revisions of what it reads and how long its answer holds.
+import type { CountedRenewalContract } from "@pulse/schema/metrics";
+import type { Context } from "../context.ts";
+import { contractOutcomes, nextPendingRenewals, type PendingRenewal } from "../data/contracts.ts";
+import { achievedMilestoneKeys } from "../data/milestones.ts";
+import { latestWorkspaceSnapshots, type SnapshotFact } from "../data/snapshots.ts";
+import { scopeSql } from "../data/viewer-scope.ts";
+
+/**
+ * Each account's latest daily snapshot at or before `at`, of the whole workspace (the at-risk
+ * filter, the health order, the health distribution). Holds until the next snapshot day after
+ * `at` (none: until the snapshots change).
+ */
+export function workspaceSnapshots(ctx: Context, at: Date): Promise<Map<string, SnapshotFact>> {
+  return ctx.instantRead("latest-snapshots", ["facts", "snapshots"], at, async (reader) => {
+    const { snapshots, nextDay } = await latestWorkspaceSnapshots(reader, ctx.workspaceId, at);
+    return { value: snapshots, validUntil: nextDay, rows: snapshots.size };
+  });
+}
+
+/**
+ * Each account's next pending renewal, ending at or after `at`. Holds while `at` is at or before
+ * the earliest of those ends: each account's earliest pending contract ending at or after the
+ * instant read is then still its earliest ending at or after `at`.
+ */
+export function pendingRenewals(ctx: Context, at: Date): Promise<Map<string, PendingRenewal[]>> {
+  return ctx.instantRead("pending-renewals", ["contracts"], at, async (reader) => {
+    const renewals = await nextPendingRenewals(reader, ctx.workspaceId, at);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [renewal] of renewals.values()) {
+      if (renewal && renewal.endsAt.getTime() < earliest) earliest = renewal.endsAt.getTime();
+    }
+    return {
+      value: renewals,
+      validUntil: Number.isFinite(earliest) ? new Date(earliest + 1) : null,
+      rows: renewals.size,
+    };
+  });
+}
+
+/**
+ * Every contract's end and outcome of the segment's accounts in the viewer's scope, counted: the
+ * same at every instant, kept while the contracts and accounts are unchanged (a scoped request
+ * reads its own).
+ */
+export function segmentContractOutcomes(
+  ctx: Context,
+  segment: string | null,
+): Promise<CountedRenewalContract[]> {
+  const read = (reader: Parameters<typeof contractOutcomes>[0]) =>
+    contractOutcomes(reader, ctx.workspaceId, {
+      segment,
+      accountScope: ctx.scope === null ? null : scopeSql(ctx.scope, "a"),
+    });
+  if (ctx.scope !== null) return ctx.facts.memo(`portfolio-contracts|${segment}`, () => read(ctx.reader));
+  return ctx.instantRead(`contract-outcomes|${segment}`, ["facts", "contracts"], ctx.now, async (reader) => {
+    const outcomes = await read(reader);
+    return { value: outcomes, validUntil: null, rows: outcomes.length };
+  });
+}
+
+/**
+ * Keys of the milestones each account that signed up at or after `since` achieved before `at`.
+ * Holds until the workspace's next achievement at or after `at`.
+ */
+export function milestoneKeysAchieved(ctx: Context, since: Date, at: Date): Promise<Map<string, string[]>> {
+  return ctx.instantRead(`achievements|${since.getTime()}`, ["facts", "milestones"], at, async (reader) => {
+    const { keys, nextAchievedAt } = await achievedMilestoneKeys(reader, ctx.workspaceId, at, since);
+    // `achievedAt < at`: an achievement at the next instant itself is counted only after it.
+    const validUntil = nextAchievedAt === null ? null : new Date(nextAchievedAt.getTime() + 1);
+    return { value: keys, validUntil, rows: keys.size };
+  });
+}
