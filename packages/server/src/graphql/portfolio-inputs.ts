@@ -94,6 +94,11 @@ export function timeToFirstValue(ctx: Context, root: PortfolioRoot) {
 
 const NO_KEYS: readonly string[] = [];
 
+interface OnboardingAccount {
+  signedUpAt: Date;
+  achievedMilestoneKeys: readonly string[];
+}
+
 /**
  * The segment's accounts that signed up at or after `since`, with the milestones each achieved,
  * once per request (every period starting at or after `since` shares it; the formula's cohort of
@@ -101,17 +106,30 @@ const NO_KEYS: readonly string[] = [];
  */
 function onboardingAccounts(ctx: Context, segment: string | null, since: Date) {
   return ctx.facts.memo(`portfolio-onboarding-accounts|${segment}|${since.getTime()}`, async () => {
-    const [accounts, achieved] = await Promise.all([
-      segmentAccounts(ctx, segment),
+    const [achieved, byAchieved] = await Promise.all([
       achievedMilestoneKeys(ctx, since),
+      // Kept with the rows for the achievements it was built from (the same objects between
+      // requests while neither changed: loaders/workspace-reads.ts), so 100,000 rows are not
+      // filtered and looked up again per request.
+      fromSegmentAccounts(
+        ctx,
+        segment,
+        `onboarding-accounts|${since.getTime()}`,
+        () => new WeakMap<object, OnboardingAccount[]>(),
+      ),
     ]);
-    const from = since.getTime();
-    return accounts.rows
-      .filter((account) => account.signedUpAt.getTime() >= from)
-      .map((account) => ({
-        signedUpAt: account.signedUpAt,
-        achievedMilestoneKeys: achieved.get(account.id) ?? NO_KEYS,
-      }));
+    let cohort = byAchieved.get(achieved);
+    if (cohort === undefined) {
+      const from = since.getTime();
+      cohort = (await segmentAccounts(ctx, segment)).rows
+        .filter((account) => account.signedUpAt.getTime() >= from)
+        .map((account) => ({
+          signedUpAt: account.signedUpAt,
+          achievedMilestoneKeys: achieved.get(account.id) ?? NO_KEYS,
+        }));
+      byAchieved.set(achieved, cohort);
+    }
+    return cohort;
   });
 }
 

@@ -16,7 +16,7 @@ import { GraphQLError } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { orderedAccountIds } from "../loaders/account-index.ts";
-import { latestBands, segmentAccounts, surveyCountsByBucket } from "../loaders/portfolio-facts.ts";
+import { latestBandsOfSegment, segmentAccounts, surveyCountsByBucket } from "../loaders/portfolio-facts.ts";
 import { AccountRef } from "./account.ts";
 import { PortfolioMetricEnum } from "./metric-enum.ts";
 import {
@@ -226,12 +226,15 @@ PortfolioRef.implement({
     healthDistribution: t.field({
       type: HealthDistributionRef,
       resolve: async (root, _a, ctx) => {
-        const [accounts, bands] = await Promise.all([segmentAccounts(ctx, root.segment), latestBands(ctx)]);
+        const [accounts, bands] = await Promise.all([
+          segmentAccounts(ctx, root.segment),
+          latestBandsOfSegment(ctx, root.segment),
+        ]);
         const distribution = { green: 0, yellow: 0, red: 0, insufficientData: 0, noData: 0 };
-        accounts.rows.forEach((account, index) => {
+        accounts.rows.forEach((_account, index) => {
           const history = accounts.histories[index];
           if (history === undefined || !isHistoryActiveAt(history, ctx.now)) return;
-          const band = bands.get(account.id);
+          const band = bands[index];
           if (band === "GREEN") distribution.green++;
           else if (band === "YELLOW") distribution.yellow++;
           else if (band === "RED") distribution.red++;

@@ -3,6 +3,7 @@
 // come from the same pure formulas as the account fields, over workspace-wide grouped reads
 // (a fixed number of statements); health and band come from the latest daily snapshot.
 import {
+  type AccountHistory,
   isHistoryActiveAt,
   MILLISECONDS_PER_DAY,
   npsFromScoreCounts,
@@ -113,22 +114,25 @@ async function computeOrderedAccountIds(
   }
   if (filter?.atRisk != null && riskInputs !== null) {
     const [earlier, recentNps] = riskInputs;
-    const noResponses: NpsResponseFact[] = [];
-    candidates = candidates.filter((account) => {
-      const snapshot = snapshots.get(account.id);
-      const history = mrrHistories?.get(account.id);
+    const inputs = alignedRiskInputs(candidates, { snapshots, earlier, renewals, histories: mrrHistories });
+    const matching: AccountCandidate[] = [];
+    for (let index = 0; index < candidates.length; index++) {
+      const account = candidates[index] as AccountCandidate;
+      const snapshot = inputs.snapshot[index];
+      const history = inputs.history[index];
       const atRisk = isAtRiskFromInputs({
         now: ctx.now,
         // Risk covers the accounts active now, like the health distribution: a churned account
         // is not at risk (so it is in `atRisk: false`, as its own `risk` field says).
         active: history !== undefined && isHistoryActiveAt(history, ctx.now),
         health: { score: snapshot?.score ?? null, band: snapshot?.band ?? null },
-        reference: earlier.get(account.id),
-        npsResponses: recentNps.get(account.id) ?? noResponses,
-        contracts: renewals.get(account.id) ?? [],
+        reference: inputs.reference[index],
+        npsResponses: recentNps.get(account.id) ?? NO_RESPONSES,
+        contracts: inputs.contracts[index] as readonly PendingRenewal[],
       });
-      return atRisk === filter.atRisk;
-    });
+      if (atRisk === filter.atRisk) matching.push(account);
+    }
+    candidates = matching;
   }
 
   let keyOf: (account: AccountCandidate) => SortKey;
@@ -166,6 +170,57 @@ async function computeOrderedAccountIds(
   const keyed = candidates.map((account) => ({ id: account.id, key: keyOf(account) }));
   keyed.sort((a, b) => compareKeys(a, b, direction));
   return keyed;
+}
+
+const NO_RESPONSES: readonly NpsResponseFact[] = [];
+const NO_CONTRACTS: readonly PendingRenewal[] = [];
+
+interface RiskSources {
+  snapshots: Map<string, SnapshotFact>;
+  earlier: Map<string, SnapshotFact>;
+  renewals: Map<string, PendingRenewal[]>;
+  histories: Map<string, AccountHistory> | null;
+}
+
+/** Each candidate's risk inputs by position, looked up once in the workspace-wide maps. */
+interface AlignedRiskInputs {
+  sources: RiskSources;
+  snapshot: (SnapshotFact | undefined)[];
+  reference: (SnapshotFact | undefined)[];
+  contracts: (readonly PendingRenewal[])[];
+  history: (AccountHistory | undefined)[];
+}
+
+/**
+ * Kept as long as the candidates' array, for the maps they were looked up in: the portfolio's
+ * candidates (its cached rows of a segment), the latest snapshots, the pending renewals and the
+ * histories stay the same objects between requests while nothing they read changed (the caches
+ * of loaders/workspace-reads.ts and PortfolioCache), so the at-risk list of 100,000 accounts
+ * does not look each one up in four maps on every request. Exact: a pure function of objects
+ * nobody mutates; other maps (a new revision, a new instant's read) are looked up again.
+ */
+const alignedByCandidates = new WeakMap<readonly AccountCandidate[], AlignedRiskInputs>();
+
+function alignedRiskInputs(candidates: readonly AccountCandidate[], sources: RiskSources): AlignedRiskInputs {
+  const kept = alignedByCandidates.get(candidates);
+  if (
+    kept &&
+    kept.sources.snapshots === sources.snapshots &&
+    kept.sources.earlier === sources.earlier &&
+    kept.sources.renewals === sources.renewals &&
+    kept.sources.histories === sources.histories
+  ) {
+    return kept;
+  }
+  const aligned: AlignedRiskInputs = { sources, snapshot: [], reference: [], contracts: [], history: [] };
+  for (const account of candidates) {
+    aligned.snapshot.push(sources.snapshots.get(account.id));
+    aligned.reference.push(sources.earlier.get(account.id));
+    aligned.contracts.push(sources.renewals.get(account.id) ?? NO_CONTRACTS);
+    aligned.history.push(sources.histories?.get(account.id));
+  }
+  alignedByCandidates.set(candidates, aligned);
+  return aligned;
 }
 
 /** Global order: by key (nulls last), then by id, so equal keys still have one fixed order. */

@@ -148,13 +148,29 @@ export function achievedMilestoneKeys(ctx: Context, since: Date): Promise<Map<st
 }
 
 /**
- * Band of each account's latest daily snapshot (the same read as the at-risk filter's); null when
- * that snapshot had too little data for a score.
+ * Band of the latest daily snapshot of each of the segment's accounts (by position, as `rows`),
+ * undefined without a snapshot and null when that snapshot had too little data for a score (the
+ * same read as the at-risk filter's). Kept with the rows for the snapshots it was looked up in
+ * (the same objects between requests while neither changed), so the health distribution of
+ * 100,000 accounts is not 100,000 map lookups per request.
  */
-export async function latestBands(
+export async function latestBandsOfSegment(
   ctx: Context,
-): Promise<{ get(accountId: string): HealthBand | null | undefined }> {
-  // A view of the shared snapshots, not a copy: a copy was a second map of every account per request.
-  const snapshots = await workspaceSnapshots(ctx, ctx.now);
-  return { get: (accountId) => snapshots.get(accountId)?.band };
+  segment: string | null,
+): Promise<readonly (HealthBand | null | undefined)[]> {
+  const [snapshots, byMap] = await Promise.all([
+    workspaceSnapshots(ctx, ctx.now),
+    fromSegmentAccounts(
+      ctx,
+      segment,
+      "latest-bands",
+      () => new WeakMap<object, (HealthBand | null | undefined)[]>(),
+    ),
+  ]);
+  let bands = byMap.get(snapshots);
+  if (bands === undefined) {
+    bands = (await segmentAccounts(ctx, segment)).rows.map((row) => snapshots.get(row.id)?.band);
+    byMap.set(snapshots, bands);
+  }
+  return bands;
 }
