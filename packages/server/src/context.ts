@@ -82,7 +82,7 @@ export interface Context {
 }
 
 /** The revisions of a workspace's data that its settings row carries (see the revision migrations). */
-export type RevisionName = "facts" | "snapshots" | "contracts" | "milestones";
+export type RevisionName = "facts" | "snapshots" | "contracts" | "milestones" | "surveys";
 
 export interface WebhookSettings {
   allowPrivate: boolean;

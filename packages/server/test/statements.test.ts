@@ -46,17 +46,17 @@ const REQUESTS: { name: string; query: string; statements: number; viewer?: true
   },
   {
     name: "accounts ordered by health, at risk",
-    // The workspace's latest snapshots (now and at the trend's reference) and pending renewals
-    // are cached between requests while its snapshots and contracts are unchanged.
-    statements: 5,
+    // The workspace's latest snapshots (now and at the trend's reference), pending renewals and
+    // NPS detractors are cached between requests while what they read is unchanged.
+    statements: 4,
     query: `query AtRisk($first: Int!) { accounts(first: $first, filter: { atRisk: true }, orderBy: { field: HEALTH, direction: ASC }) {
       totalCount edges { node { name health { score band } risk { reasons { code } } } } } }`,
   },
   {
     name: "portfolio",
     // The at-risk list is cut from the cached portfolio rows: no read of every account; the
-    // latest snapshots and pending renewals are cached too.
-    statements: 3,
+    // latest snapshots, pending renewals and NPS detractors are cached too.
+    statements: 2,
     query: `query Portfolio($first: Int!) { portfolio { healthDistribution { green yellow red noData }
       atRiskAccounts(first: $first) { name } } }`,
   },
@@ -74,9 +74,9 @@ const REQUESTS: { name: string; query: string; statements: number; viewer?: true
   {
     name: "portfolio of a scoped viewer",
     // The workspace's cached portfolio inputs, narrowed to the scope in memory; the survey counts
-    // and contracts with the scope in their statements; the workspace's cached latest snapshots
-    // and pending renewals.
-    statements: 5,
+    // and contracts with the scope in their statements; the workspace's cached latest snapshots,
+    // pending renewals and NPS detractors.
+    statements: 4,
     viewer: true,
     query: `query ViewerPortfolio($first: Int!) { portfolio { nps { score } netRevenueRetention renewalRate { rate }
       healthDistribution { green yellow red noData } atRiskAccounts(first: $first) { name } } }`,

@@ -18,6 +18,7 @@ const QUERY = `{
   portfolio(period: { from: "2025-06-15", to: "2026-06-15" }) {
     healthDistribution { green yellow red noData } atRiskCount atRiskAccounts(first: 50) { id }
     renewalRate { rate renewed churned pending } onboardingCompletion { rate completed cohortSize }
+    nps { score responses } csat { score responses }
   }
   accounts(first: 100, filter: { atRisk: true }) { totalCount edges { node { externalId } } }
 }`;
@@ -59,6 +60,7 @@ describe.each(DATABASE_KINDS)("the workspace read cache on %s", (kind) => {
         snapshotReads: reads("HealthSnapshot"),
         contractReads: reads("Contract"),
         achievementReads: reads("MilestoneAchievement"),
+        responseReads: reads("SurveyResponse"),
       };
     } finally {
       database.statements.listeners.delete(listener);
@@ -76,7 +78,13 @@ describe.each(DATABASE_KINDS)("the workspace read cache on %s", (kind) => {
     expect(first.snapshotReads).toBeGreaterThan(0);
     expect(first.contractReads).toBeGreaterThan(0);
     expect(first.achievementReads).toBeGreaterThan(0);
-    expect(second).toMatchObject({ snapshotReads: 0, contractReads: 0, achievementReads: 0 });
+    expect(first.responseReads).toBeGreaterThan(0);
+    expect(second).toMatchObject({
+      snapshotReads: 0,
+      contractReads: 0,
+      achievementReads: 0,
+      responseReads: 0,
+    });
     expect(second.answer).toBe(first.answer);
     // Something is at risk and something is not: the figures are not trivially equal.
     expect(first.answer).toMatch(/"atRiskCount":[1-9]/);
@@ -158,6 +166,44 @@ describe.each(DATABASE_KINDS)("the workspace read cache on %s", (kind) => {
     expect(achievements.answer).toBe(await uncached());
   });
 
+  /** The at-risk list's count and the count of accounts whose own `risk` field says at risk (another path). */
+  async function riskAgreement(yoga: PulseYoga) {
+    const result = await graphql<{
+      list: { totalCount: number };
+      all: { edges: { node: { risk: { atRisk: boolean } } }[] };
+    }>(
+      yoga,
+      key,
+      `{ list: accounts(first: 100, filter: { atRisk: true }) { totalCount }
+         all: accounts(first: 100) { edges { node { risk { atRisk } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const own = result.data?.all.edges.filter((edge) => edge.node.risk.atRisk).length;
+    return { list: result.data?.list.totalCount, own };
+  }
+
+  it("sees survey responses written straight in SQL: the counts and a new detractor", async () => {
+    const before = await ask(one);
+    // An NPS detractor yesterday for every account that is not at risk yet.
+    await database.prisma.$executeRaw`
+      INSERT INTO "SurveyResponse" (id, "workspaceId", "surveyId", "accountId", kind, score, "idempotencyKey", "createdAt", "updatedAt")
+      SELECT gen_random_uuid(), a."workspaceId", (SELECT id FROM "Survey" WHERE "workspaceId" = a."workspaceId" AND kind = 'NPS' LIMIT 1),
+             a.id, 'NPS', 1, 'cache-test-' || a.id, ${new Date(NOW.getTime() - DAY)}, now()
+      FROM "Account" a WHERE a."workspaceId" = ${workspaceId}::uuid AND a."churnedAt" IS NULL`;
+    const after = await ask(one);
+    expect(after.responseReads).toBeGreaterThan(0);
+    expect(after.answer).not.toBe(before.answer);
+    expect(after.answer).toBe(await uncached());
+    // The cached list agrees with each account's own risk (read per account, not workspace-wide).
+    const agreement = await riskAgreement(one);
+    expect(agreement.list).toBe(agreement.own);
+    expect(agreement.list).toBeGreaterThan(0);
+    // Thirty-one days later the detractors have left the risk window: the cached superset says so too.
+    now = new Date(NOW.getTime() + 30 * DAY + 3_600_000);
+    expect((await ask(one)).answer).toBe(await uncached());
+    now = NOW;
+  });
+
   it("sees a renewal date or an achievement the clock reaches", async () => {
     // A pending renewal and an achievement an hour ahead: read now, passed an hour later.
     const soon = new Date(NOW.getTime() + 3_600_000);
@@ -191,11 +237,16 @@ describe.each(DATABASE_KINDS)("the workspace read cache on %s", (kind) => {
     now = NOW;
   });
 
-  it("bumps the contracts and milestones revisions once per transaction, at commit", async () => {
+  it("bumps the contracts, milestones and surveys revisions once per transaction, at commit", async () => {
     const revisions = () =>
       database.prisma.workspace.findUniqueOrThrow({
         where: { id: workspaceId },
-        select: { contractsRevision: true, milestonesRevision: true, factsRevision: true },
+        select: {
+          contractsRevision: true,
+          milestonesRevision: true,
+          surveysRevision: true,
+          factsRevision: true,
+        },
       });
     const before = await revisions();
     await database.prisma.$transaction([
@@ -205,10 +256,13 @@ describe.each(DATABASE_KINDS)("the workspace read cache on %s", (kind) => {
         .$executeRaw`UPDATE "Contract" SET value = value WHERE "workspaceId" = ${workspaceId}::uuid`,
       database.prisma
         .$executeRaw`UPDATE "MilestoneAchievement" SET "achievedAt" = "achievedAt" WHERE "workspaceId" = ${workspaceId}::uuid`,
+      database.prisma
+        .$executeRaw`UPDATE "SurveyResponse" SET score = score WHERE "workspaceId" = ${workspaceId}::uuid`,
     ]);
     const after = await revisions();
     expect(after.contractsRevision).toBe(before.contractsRevision + 1n);
     expect(after.milestonesRevision).toBe(before.milestonesRevision + 1n);
+    expect(after.surveysRevision).toBe(before.surveysRevision + 1n);
     expect(after.factsRevision).toBe(before.factsRevision);
     // A rolled-back transaction bumps nothing.
     await expect(

@@ -17,6 +17,7 @@ export interface SettingsRow {
   snapshotsRevision: string;
   contractsRevision: string;
   milestonesRevision: string;
+  surveysRevision: string;
   healthConfigVersionId: string | null;
   milestones: {
     id: string;
@@ -37,7 +38,7 @@ export async function workspaceSettingsRow(
     SELECT w.currency, w."healthConfig", w."keyFeatures", w."grossMargin"::text AS "grossMargin", w."lifetimeCapMonths",
            w."timeZone", w."factsRevision"::text AS "factsRevision",
            w."snapshotsRevision"::text AS "snapshotsRevision", w."contractsRevision"::text AS "contractsRevision",
-           w."milestonesRevision"::text AS "milestonesRevision",
+           w."milestonesRevision"::text AS "milestonesRevision", w."surveysRevision"::text AS "surveysRevision",
            (SELECT v.id::text FROM "HealthConfigVersion" v WHERE v."workspaceId" = w.id
             ORDER BY v.version DESC LIMIT 1) AS "healthConfigVersionId",
            coalesce((SELECT json_agg(json_build_object('id', m.id, 'key', m.key, 'name', m.name, 'position', m.position,

@@ -58,20 +58,22 @@ export async function npsDetractors(
 }
 
 /**
- * The NPS detractors (score ≤ NPS_DETRACTOR_MAX) of every account of the workspace in the period,
- * per account: the at-risk filter's input (only detractors can make an account at risk). One JSON
+ * The NPS detractors (score ≤ NPS_DETRACTOR_MAX) of every account of the workspace from
+ * `window.from` (up to `window.to`, or without end), per account: the at-risk filter's input (only
+ * detractors can make an account at risk). One JSON
  * document: mapping ~5,000 rows per 10,000 accounts through the Prisma client cost more than the query.
  */
 export async function workspaceNpsDetractors(
   reader: SqlReader,
   workspaceId: string,
-  period: Period,
+  window: { from: Date; to: Date | null },
 ): Promise<Map<string, NpsResponseFact[]>> {
+  const until = window.to === null ? sql`` : sql` AND "createdAt" < ${window.to}::timestamp`;
   const [result] = await reader.read<{ responses: string }>(sql`
     SELECT coalesce(json_agg(json_build_array("accountId", score, round(date_part('epoch', "createdAt") * 1000)::int8)), '[]'::json)::text AS responses
     FROM "SurveyResponse"
     WHERE "workspaceId" = ${workspaceId}::uuid AND kind = 'NPS' AND score <= ${NPS_DETRACTOR_MAX}
-      AND "createdAt" >= ${period.from}::timestamp AND "createdAt" < ${period.to}::timestamp`);
+      AND "createdAt" >= ${window.from}::timestamp${until}`);
   const byAccount = new Map<string, NpsResponseFact[]>();
   for (const [accountId, score, respondedAt] of JSON.parse(result?.responses ?? "[]") as [
     string,

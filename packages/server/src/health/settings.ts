@@ -29,6 +29,7 @@ export interface WorkspaceSettings {
   snapshotsRevision: string;
   contractsRevision: string;
   milestonesRevision: string;
+  surveysRevision: string;
 }
 
 /**
@@ -61,6 +62,7 @@ export async function loadWorkspaceSettings(
     snapshotsRevision: row.snapshotsRevision,
     contractsRevision: row.contractsRevision,
     milestonesRevision: row.milestonesRevision,
+    surveysRevision: row.surveysRevision,
     healthConfigVersionId: row.healthConfigVersionId,
   };
 }

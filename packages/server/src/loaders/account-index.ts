@@ -20,10 +20,10 @@ import {
 } from "../data/accounts.ts";
 import type { PendingRenewal } from "../data/contracts.ts";
 import type { SnapshotFact } from "../data/snapshots.ts";
-import { type NpsResponseFact, workspaceNpsDetractors, workspaceNpsScoreCounts } from "../data/surveys.ts";
+import { type NpsResponseFact, workspaceNpsScoreCounts } from "../data/surveys.ts";
 import { isAtRiskFromInputs, riskWindows } from "../health/risk.ts";
 import { historiesById } from "./portfolio-facts.ts";
-import { pendingRenewals, workspaceSnapshots } from "./workspace-reads.ts";
+import { pendingRenewals, recentNpsDetractors, workspaceSnapshots } from "./workspace-reads.ts";
 
 export type AccountOrderField = "NAME" | "SIGNED_UP_AT" | "HEALTH" | "MRR" | "RENEWAL_DATE" | "NPS";
 export type OrderDirection = "ASC" | "DESC";
@@ -89,10 +89,7 @@ async function computeOrderedAccountIds(
     needsSnapshots ? latestSnapshots(ctx, ctx.now) : new Map<string, SnapshotFact>(),
     needsRenewals ? pendingRenewals(ctx, ctx.now) : new Map<string, PendingRenewal[]>(),
     filter?.atRisk != null
-      ? Promise.all([
-          latestSnapshots(ctx, windows.trendReferenceAt),
-          workspaceNpsDetractors(ctx.reader, ctx.workspaceId, windows.detractors),
-        ])
+      ? Promise.all([latestSnapshots(ctx, windows.trendReferenceAt), recentNpsDetractors(ctx, ctx.now)])
       : null,
     order === "MRR" || filter?.atRisk != null ? historiesById(ctx) : null,
   ]);

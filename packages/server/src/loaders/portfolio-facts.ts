@@ -3,10 +3,14 @@
 import { type AccountHistory, accountHistory, type CountedRenewalContract } from "@pulse/schema/metrics";
 import type { HealthBand } from "@pulse/schema/prisma";
 import type { Context } from "../context.ts";
-import { surveyCountsByBucket as readSurveyCountsByBucket, type SurveyScoreCounts } from "../data/surveys.ts";
-import { scopeSql } from "../data/viewer-scope.ts";
+import type { SurveyScoreCounts } from "../data/surveys.ts";
 import type { PortfolioAccountRow } from "./portfolio.ts";
-import { milestoneKeysAchieved, segmentContractOutcomes, workspaceSnapshots } from "./workspace-reads.ts";
+import {
+  milestoneKeysAchieved,
+  segmentContractOutcomes,
+  segmentSurveyCounts,
+  workspaceSnapshots,
+} from "./workspace-reads.ts";
 
 /** The accounts of a segment (all when null) and, at the same index, each one's history. */
 export interface SegmentAccounts {
@@ -128,13 +132,7 @@ export function surveyCountsByBucket(
   segment: string | null,
   bounds: Date[],
 ): Promise<SurveyScoreCounts[]> {
-  return ctx.facts.memo(`portfolio-survey|${segment}|${bounds.map((b) => b.getTime()).join(",")}`, () =>
-    readSurveyCountsByBucket(ctx.reader, ctx.workspaceId, {
-      segment,
-      bounds,
-      accountScope: ctx.scope === null ? null : scopeSql(ctx.scope, "a"),
-    }),
-  );
+  return segmentSurveyCounts(ctx, segment, bounds);
 }
 
 /** Every contract's end and outcome of the segment's accounts in the viewer's scope, counted (see data/contracts.ts). */

@@ -1,11 +1,18 @@
 // Workspace-wide reads at an instant that a server keeps between requests (ctx.instantRead, see
 // workspace-read-cache.ts), each with the revisions of what it reads and how long its answer holds.
-import type { CountedRenewalContract } from "@pulse/schema/metrics";
+import { type CountedRenewalContract, MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
 import type { Context } from "../context.ts";
 import { contractOutcomes, nextPendingRenewals, type PendingRenewal } from "../data/contracts.ts";
 import { achievedMilestoneKeys } from "../data/milestones.ts";
 import { latestWorkspaceSnapshots, type SnapshotFact } from "../data/snapshots.ts";
+import {
+  type NpsResponseFact,
+  type SurveyScoreCounts,
+  surveyCountsByBucket,
+  workspaceNpsDetractors,
+} from "../data/surveys.ts";
 import { scopeSql } from "../data/viewer-scope.ts";
+import { riskWindows } from "../health/risk.ts";
 
 /**
  * Each account's latest daily snapshot at or before `at`, of the whole workspace (the at-risk
@@ -70,5 +77,54 @@ export function milestoneKeysAchieved(ctx: Context, since: Date, at: Date): Prom
     // `achievedAt < at`: an achievement at the next instant itself is counted only after it.
     const validUntil = nextAchievedAt === null ? null : new Date(nextAchievedAt.getTime() + 1);
     return { value: keys, validUntil, rows: keys.size };
+  });
+}
+
+/**
+ * Survey score counts per bucket of the segment's accounts in the viewer's scope: the same at every
+ * instant (the bounds are given), kept while the responses (and, for a segment, the accounts) are
+ * unchanged; a scoped request reads its own.
+ */
+export function segmentSurveyCounts(
+  ctx: Context,
+  segment: string | null,
+  bounds: Date[],
+): Promise<SurveyScoreCounts[]> {
+  const read = (reader: Parameters<typeof surveyCountsByBucket>[0]) =>
+    surveyCountsByBucket(reader, ctx.workspaceId, {
+      segment,
+      bounds,
+      accountScope: ctx.scope === null ? null : scopeSql(ctx.scope, "a"),
+    });
+  const key = `survey-counts|${segment}|${bounds.map((bound) => bound.getTime()).join(",")}`;
+  if (ctx.scope !== null) return ctx.facts.memo(key, () => read(ctx.reader));
+  return ctx.instantRead(
+    key,
+    segment === null ? ["surveys"] : ["facts", "surveys"],
+    ctx.now,
+    async (reader) => {
+      const counts = await read(reader);
+      return { value: counts, validUntil: null, rows: counts.length };
+    },
+  );
+}
+
+/**
+ * The NPS detractors of every account from the detractor window's start at `at` on, without an
+ * end: a superset of the window of every later instant, which the risk rule narrows to its own
+ * window (riskFindings skips responses outside it), so the answer holds while the responses are
+ * unchanged. Read again after a day, so it does not grow with what has left the window.
+ */
+export function recentNpsDetractors(ctx: Context, at: Date): Promise<Map<string, NpsResponseFact[]>> {
+  return ctx.instantRead("nps-detractors", ["surveys"], at, async (reader) => {
+    const detractors = await workspaceNpsDetractors(reader, ctx.workspaceId, {
+      from: riskWindows(at).detractors.from,
+      to: null,
+    });
+    return {
+      value: detractors,
+      validUntil: new Date(at.getTime() + MILLISECONDS_PER_DAY),
+      rows: detractors.size,
+    };
   });
 }
