@@ -54,6 +54,16 @@ describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
     }
   }
 
+  /** A server's parts for white-box requests (workspaceContext), with a portfolio cache of its own. */
+  function whiteBoxServer() {
+    return {
+      database,
+      snapshots: new SnapshotRefresher(database),
+      portfolios: new PortfolioCache(),
+      ...createDomainParts(database),
+    };
+  }
+
   /** What a server with nothing cached answers. */
   async function uncached() {
     return (await portfolio(createPulseYoga({ database, clock: () => NOW }))).answer;
@@ -99,12 +109,7 @@ describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
 
   it("keeps each account's checked history for the revision's rows only, shared with a scoped request", async () => {
     // White-box: what a request's formulas read (segmentAccounts) between requests of one server.
-    const server = {
-      database,
-      snapshots: new SnapshotRefresher(database),
-      portfolios: new PortfolioCache(),
-      ...createDomainParts(database),
-    };
+    const server = whiteBoxServer();
     const auth = (viewer?: Viewer) => ({
       keyId: "test",
       workspaceId,
@@ -149,20 +154,33 @@ describe.each(DATABASE_KINDS)("the portfolio cache on %s", (kind) => {
 
   it("keeps the formulas' results that read only the rows for the revision's rows, not a scoped request's", async () => {
     // White-box: two requests of one server share the figures computed from the cached rows.
-    const server = {
-      database,
-      snapshots: new SnapshotRefresher(database),
-      portfolios: new PortfolioCache(),
-      ...createDomainParts(database),
-    };
+    const server = whiteBoxServer();
     const auth = { keyId: "test", workspaceId, kind: "SECRET" as const, scopes: ["*"] };
     const request = () => workspaceContext(server, auth as never, NOW);
+    const scoped = () =>
+      workspaceContext(
+        server,
+        {
+          ...auth,
+          viewer: {
+            workspaceId,
+            subject: null,
+            scope: { csmOwners: null, segments: ["enterprise"], accounts: null },
+            expiresAt: new Date(NOW.getTime() + 3_600_000),
+          },
+        } as never,
+        NOW,
+      );
     const root = {
       period: { from: new Date("2025-06-15T00:00:00Z"), to: new Date("2026-06-15T00:00:00Z") },
       segment: null,
     };
     const first = await revenue(request(), root);
     expect(await revenue(request(), root)).toBe(first);
+    // A scoped request's rows are its own array: its figures are its own, computed per request.
+    const scopedFirst = await revenue(scoped(), root);
+    expect(scopedFirst).not.toBe(first);
+    expect(await revenue(scoped(), root)).not.toBe(scopedFirst);
     expect(await timeToFirstValue(request(), root)).toBe(await timeToFirstValue(request(), root));
     // Another period or segment is its own value.
     const other = { ...root, period: { ...root.period, from: new Date("2026-01-01T00:00:00Z") } };
