@@ -65,6 +65,9 @@ export async function describeSchema(
     SELECT c.conname, c.conrelid::regclass::text AS table_name, pg_get_constraintdef(c.oid) AS definition
     FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace AND n.nspname = 'public'
     WHERE c.conrelid::regclass::text <> '_prisma_migrations'
+      -- Triggers are the migrations' own, outside what schema.prisma describes: the deferred
+      -- revision triggers (read_revisions, surveys_revision) are constraint triggers.
+      AND c.contype <> 't'
     ORDER BY c.conname`);
   for (const row of constraints) parts.push(`constraint ${row.table_name}.${row.conname}: ${row.definition}`);
   return parts;
