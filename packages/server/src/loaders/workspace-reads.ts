@@ -1,7 +1,9 @@
 // Workspace-wide reads at an instant that a server keeps between requests (ctx.instantRead, see
 // workspace-read-cache.ts), each with the revisions of what it reads and how long its answer holds.
+
+import type { SqlReader } from "@pulse/schema/database";
 import { type CountedRenewalContract, MILLISECONDS_PER_DAY } from "@pulse/schema/metrics";
-import type { Context } from "../context.ts";
+import type { Context, RevisionName } from "../context.ts";
 import { contractOutcomes, nextPendingRenewals, type PendingRenewal } from "../data/contracts.ts";
 import { achievedMilestoneKeys } from "../data/milestones.ts";
 import { latestWorkspaceSnapshots, type SnapshotFact } from "../data/snapshots.ts";
@@ -55,16 +57,12 @@ export function segmentContractOutcomes(
   ctx: Context,
   segment: string | null,
 ): Promise<CountedRenewalContract[]> {
-  const read = (reader: Parameters<typeof contractOutcomes>[0]) =>
+  const read = (reader: SqlReader) =>
     contractOutcomes(reader, ctx.workspaceId, {
       segment,
       accountScope: ctx.scope === null ? null : scopeSql(ctx.scope, "a"),
     });
-  if (ctx.scope !== null) return ctx.facts.memo(`portfolio-contracts|${segment}`, () => read(ctx.reader));
-  return ctx.instantRead(`contract-outcomes|${segment}`, ["facts", "contracts"], ctx.now, async (reader) => {
-    const outcomes = await read(reader);
-    return { value: outcomes, validUntil: null, rows: outcomes.length };
-  });
+  return unscopedCached(ctx, `contract-outcomes|${segment}`, ["facts", "contracts"], read);
 }
 
 /**
@@ -90,23 +88,14 @@ export function segmentSurveyCounts(
   segment: string | null,
   bounds: Date[],
 ): Promise<SurveyScoreCounts[]> {
-  const read = (reader: Parameters<typeof surveyCountsByBucket>[0]) =>
+  const read = (reader: SqlReader) =>
     surveyCountsByBucket(reader, ctx.workspaceId, {
       segment,
       bounds,
       accountScope: ctx.scope === null ? null : scopeSql(ctx.scope, "a"),
     });
   const key = `survey-counts|${segment}|${bounds.map((bound) => bound.getTime()).join(",")}`;
-  if (ctx.scope !== null) return ctx.facts.memo(key, () => read(ctx.reader));
-  return ctx.instantRead(
-    key,
-    segment === null ? ["surveys"] : ["facts", "surveys"],
-    ctx.now,
-    async (reader) => {
-      const counts = await read(reader);
-      return { value: counts, validUntil: null, rows: counts.length };
-    },
-  );
+  return unscopedCached(ctx, key, segment === null ? ["surveys"] : ["facts", "surveys"], read);
 }
 
 /**
@@ -126,5 +115,22 @@ export function recentNpsDetractors(ctx: Context, at: Date): Promise<Map<string,
       validUntil: new Date(at.getTime() + MILLISECONDS_PER_DAY),
       rows: detractors.size,
     };
+  });
+}
+
+/**
+ * A list read that does not depend on the instant: kept between requests while `revisions` are
+ * unchanged, except for a viewer scope's, which is its own (read once per request).
+ */
+function unscopedCached<Item>(
+  ctx: Context,
+  key: string,
+  revisions: readonly RevisionName[],
+  read: (reader: SqlReader) => Promise<Item[]>,
+): Promise<Item[]> {
+  if (ctx.scope !== null) return ctx.facts.memo(`scoped|${key}`, () => read(ctx.reader));
+  return ctx.instantRead(key, revisions, ctx.now, async (reader) => {
+    const items = await read(reader);
+    return { value: items, validUntil: null, rows: items.length };
   });
 }
